@@ -1,0 +1,71 @@
+// The effects of a decision on stored state. The domain applies them to its in-memory aggregate
+// (apply below); storage applies the same list in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "model.h"
+
+namespace incident {
+
+namespace change {
+struct Opened {  // a new incident; roles and timeline follow as their own changes
+  std::string platform;
+  std::string channel;
+  std::string title;
+  Severity severity = Severity::unset;
+  TimePoint at{};
+};
+struct EntryAdded {
+  TimelineEntry entry;  // seq assigned by the domain
+};
+struct SeveritySet {
+  Severity severity = Severity::unset;
+};
+struct RoleSet {
+  Role role = Role::commander;
+  std::string user;
+};
+struct ActionAdded {
+  ActionItem item;
+};
+struct ActionDone {
+  int number = 0;
+};
+struct Closed {
+  TimePoint at{};
+  std::string resolution;
+};
+struct FacilitatorSet {
+  std::string user;
+};
+struct EntryEdited {
+  std::string message_ref;
+  std::string text;
+};
+struct EntryDeleted {
+  std::string message_ref;
+};
+struct ReviewAdded {
+  ReviewReply reply;
+};
+}  // namespace change
+
+using ChangeBody =
+    std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
+                 change::ActionAdded, change::ActionDone, change::Closed,
+                 change::FacilitatorSet, change::EntryEdited, change::EntryDeleted,
+                 change::ReviewAdded>;
+
+struct Change {
+  std::int64_t incident = 0;  // incident number
+  ChangeBody body;
+};
+
+// Applies one change to the aggregate it names (the caller checks `incident`).
+void apply(Incident& incident, const ChangeBody& change);
+
+}  // namespace incident
