@@ -1,5 +1,5 @@
 // The effects of a decision on stored state. The domain applies them to its in-memory aggregate
-// (apply below); storage applies the same list in one transaction.
+// (apply_change below); storage applies the same list in one transaction.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +66,6 @@ struct Change {
 };
 
 // Applies one change to the aggregate it names (the caller checks `incident`).
-void apply(Incident& incident, const ChangeBody& change);
+void apply_change(Incident& incident, const ChangeBody& change);
 
 }  // namespace incident

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <optional>
 #include <vector>
 
@@ -16,6 +18,8 @@ namespace incident {
 
 struct Settings {
   std::string command_prefix = "!incident";  // shown in help and hints
+  bool lessons_channel = false;              // whether `share` has somewhere to post
+  Escaper escape = no_escape;                // how user text is escaped for the target markup
 };
 
 // What the domain knows when it decides: the channel's current incident (open, else the latest

@@ -64,6 +64,7 @@ enum class Audience {
   caller,         // only the sender (Slack ephemeral; elsewhere a reply to them)
   thread,         // in the thread of the message just posted before it (e.g. the draft after close)
   direct,         // a private message to `user` (DM replies, the facilitator's private notes)
+  lessons,        // the configured lessons channel (`share`)
 };
 
 struct Reply {

@@ -80,6 +80,8 @@ struct Incident {
   bool is_open() const { return status == Status::open; }
   // Live (not deleted) entries ordered by time, then by insertion.
   std::vector<TimelineEntry> ordered_timeline() const;
+  // Every entry, deleted ones included, in the same order: the record for exports.
+  std::vector<TimelineEntry> ordered_timeline_with_deleted() const;
 };
 
 }  // namespace incident

@@ -3,8 +3,8 @@
 //
 // File format (prompts/*.txt): blocks that start with a line `[key]`; the text runs to the next
 // such line, with trailing blank lines dropped. Lines starting with `#` before the first block
-// are comments. A whole-file template (prompts/*.md) is one prompt keyed by its file name
-// without extension ("draft.md" -> "draft").
+// are comments. A whole-file template (prompts/*.tmpl) is one prompt keyed by its file name
+// without extension ("draft.tmpl" -> "draft").
 #pragma once
 
 #include <map>

@@ -1,4 +1,7 @@
-# Writes OUT: a C++ source returning the prompt FILES as raw string literals.
+# Writes OUT: a C++ source returning the prompt files of DIR as raw string literals.
+file(GLOB FILES ${DIR}/*.txt ${DIR}/*.tmpl)
+list(FILTER FILES EXCLUDE REGEX "/CMakeLists\\.txt$")
+list(SORT FILES)
 set(body "")
 foreach(f IN LISTS FILES)
   file(READ ${f} content)

@@ -1,1 +1,65 @@
-// placeholder: being written
+// The engine: effects and the idempotency key commit together; a redelivery changes nothing.
+#include <gtest/gtest.h>
+
+#include "bot/engine.h"
+#include "prompts/embedded.h"
+#include "support/events.h"
+#include "support/memory_store.h"
+
+namespace incident {
+namespace {
+
+using testing::at;
+using testing::command;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  Prompts prompts_ = Prompts::load(embedded_prompts());
+  testing::MemoryStore store_;
+  Engine engine_{store_, prompts_};
+};
+
+TEST_F(EngineTest, TheSameKeyTwiceChangesNothingAndRepliesTheSame) {
+  const auto first = engine_.handle(command("1", "start Outage sev2", at(10, 0)));
+  EXPECT_FALSE(first.duplicate);
+  const auto log = command("2", "log the database failed over", at(10, 5));
+  const auto a = engine_.handle(log);
+  const auto b = engine_.handle(log);
+  EXPECT_FALSE(a.duplicate);
+  EXPECT_TRUE(b.duplicate);
+  EXPECT_EQ(a.replies, b.replies);
+  EXPECT_EQ(store_.incidents().at(1).timeline.size(), 2u);
+}
+
+TEST_F(EngineTest, ARedeliveredStartDoesNotOpenASecondIncident) {
+  const auto start = command("1", "start Outage", at(10, 0));
+  engine_.handle(start);
+  engine_.handle(command("2", "close", at(10, 30)));
+  // Redelivered after the close: still the original reply, and no INC-2.
+  const auto again = engine_.handle(start);
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(store_.incidents().size(), 1u);
+}
+
+TEST_F(EngineTest, ReadOnlyCommandsAndErrorsAreRecordedToo) {
+  // Even an event that changes nothing is remembered, so its redelivery is answered the same.
+  const auto bad = command("1", "log", at(10, 0));
+  const auto a = engine_.handle(bad);
+  const auto b = engine_.handle(bad);
+  EXPECT_TRUE(b.duplicate);
+  EXPECT_EQ(a.replies, b.replies);
+  EXPECT_EQ(store_.commits, 1);
+}
+
+TEST_F(EngineTest, IncidentsInDifferentChannelsAreIndependent) {
+  engine_.handle(command("1", "start A", at(10, 0), "U1", "C1"));
+  const auto second = engine_.handle(command("2", "start B", at(10, 1), "U1", "C2"));
+  ASSERT_EQ(second.replies.size(), 1u);
+  EXPECT_NE(second.replies[0].text.find("INC-2"), std::string::npos);
+  engine_.handle(command("3", "log only in A", at(10, 2), "U1", "C1"));
+  EXPECT_EQ(store_.incidents().at(1).timeline.size(), 2u);
+  EXPECT_EQ(store_.incidents().at(2).timeline.size(), 1u);
+}
+
+}  // namespace
+}  // namespace incident
