@@ -33,6 +33,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           },
           [&](const change::FacilitatorSet& c) { incident.facilitator = c.user; },
           [&](const change::EntryEdited& c) {
+            if (c.message_ref.empty()) return;  // as storage: never match ref-less entries
             for (auto& e : incident.timeline) {
               if (e.message_ref == c.message_ref) e.text = c.text;
             }
@@ -41,6 +42,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             }
           },
           [&](const change::EntryDeleted& c) {
+            if (c.message_ref.empty()) return;
             for (auto& e : incident.timeline) {
               if (e.message_ref == c.message_ref) e.deleted = true;
             }

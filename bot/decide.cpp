@@ -294,7 +294,8 @@ class Decider {
   // --- platform events ---------------------------------------------------------------------
 
   void on_pin(const in::Pin& p) {
-    if (!incident_) return;  // a pin in a channel with no incident is just a pin
+    // A pin in a channel with no incident is just a pin.
+    if (!incident_ || p.target_ref.empty()) return;
     for (const auto& e : incident_->timeline) {
       if (e.message_ref == p.target_ref) return;  // once, however often it is pinned
     }
@@ -312,7 +313,7 @@ class Decider {
   }
 
   void on_edited(const in::Edited& e) {
-    if (!incident_) return;
+    if (!incident_ || e.target_ref.empty()) return;  // system entries have no ref
     for (const auto& entry : incident_->timeline) {
       if (entry.message_ref != e.target_ref || entry.deleted) continue;
       std::string text = e.new_text;
@@ -336,7 +337,7 @@ class Decider {
   }
 
   void on_deleted(const in::Deleted& d) {
-    if (!incident_) return;
+    if (!incident_ || d.target_ref.empty()) return;
     const bool known =
         std::any_of(incident_->timeline.begin(), incident_->timeline.end(),
                     [&](const TimelineEntry& e) { return e.message_ref == d.target_ref && !e.deleted; }) ||

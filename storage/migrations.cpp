@@ -1,1 +1,154 @@
-// placeholder: being written
+#include "storage/migrations.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+namespace incident {
+namespace {
+
+// Conventions: times are INTEGER unix milliseconds UTC; enums are their to_string() text
+// ("sev2", "commander", "pin", "open") so the file reads well in the sqlite3 shell; dates are
+// TEXT YYYY-MM-DD; booleans are INTEGER 0/1.
+const char* const kV1 = R"sql(
+CREATE TABLE incidents (
+  number      INTEGER PRIMARY KEY,
+  platform    TEXT    NOT NULL,
+  channel     TEXT    NOT NULL,
+  title       TEXT    NOT NULL,
+  severity    TEXT    NOT NULL,
+  status      TEXT    NOT NULL CHECK (status IN ('open', 'closed')),
+  opened_at   INTEGER NOT NULL,
+  closed_at   INTEGER,
+  resolution  TEXT    NOT NULL DEFAULT ''
+);
+-- One open incident per channel: the domain checks it too, but two processes on one file (or a
+-- bug) must not be able to break it.
+CREATE UNIQUE INDEX incidents_one_open_per_channel
+  ON incidents (platform, channel) WHERE status = 'open';
+CREATE INDEX incidents_by_channel ON incidents (platform, channel, number);
+
+CREATE TABLE roles (
+  incident  INTEGER NOT NULL REFERENCES incidents (number),
+  role      TEXT    NOT NULL,
+  user      TEXT    NOT NULL,
+  PRIMARY KEY (incident, role)
+);
+
+CREATE TABLE timeline (
+  incident     INTEGER NOT NULL REFERENCES incidents (number),
+  seq          INTEGER NOT NULL,
+  at           INTEGER NOT NULL,
+  source       TEXT    NOT NULL,
+  author       TEXT    NOT NULL,
+  text         TEXT    NOT NULL,
+  message_ref  TEXT    NOT NULL DEFAULT '',
+  deleted      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (incident, seq)
+);
+-- Edits and deletes on the platform find their entry by message reference.
+CREATE INDEX timeline_by_message ON timeline (incident, message_ref);
+
+CREATE TABLE actions (
+  incident    INTEGER NOT NULL REFERENCES incidents (number),
+  number      INTEGER NOT NULL,
+  text        TEXT    NOT NULL,
+  owner       TEXT    NOT NULL DEFAULT '',
+  due         TEXT,
+  done        INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL,
+  author      TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (incident, number)
+);
+
+-- Idempotency: a redelivered event finds its key and gets the same replies back.
+CREATE TABLE processed_events (
+  key           TEXT    PRIMARY KEY,
+  processed_at  INTEGER NOT NULL,
+  replies       TEXT    NOT NULL
+);
+)sql";
+
+const char* const kV2 = R"sql(
+-- Transport positions (e.g. Matrix next_batch), committed together with the events they cover.
+CREATE TABLE cursors (
+  name        TEXT    PRIMARY KEY,
+  value       TEXT    NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+
+-- Replies in the post-mortem thread; `id` keeps arrival order.
+CREATE TABLE review_replies (
+  id           INTEGER PRIMARY KEY,
+  incident     INTEGER NOT NULL REFERENCES incidents (number),
+  at           INTEGER NOT NULL,
+  author       TEXT    NOT NULL,
+  text         TEXT    NOT NULL,
+  message_ref  TEXT    NOT NULL DEFAULT '',
+  deleted      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX review_replies_by_incident ON review_replies (incident, id);
+CREATE INDEX review_replies_by_message ON review_replies (incident, message_ref);
+
+ALTER TABLE incidents ADD COLUMN facilitator TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN postmortem_ref TEXT NOT NULL DEFAULT '';
+
+-- "Is this safe?" escalations. Deliberately no column for the asker's name: anonymity is a
+-- property of the schema, not of code that remembers to leave it out. dm_channel routes the
+-- security team's answers back; rows are deleted after retention once closed.
+CREATE TABLE escalations (
+  case_code     TEXT    PRIMARY KEY,
+  platform      TEXT    NOT NULL,
+  topic         TEXT    NOT NULL,
+  text          TEXT    NOT NULL,
+  dm_channel    TEXT    NOT NULL,
+  security_ref  TEXT,
+  status        TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  created_at    INTEGER NOT NULL,
+  closed_at     INTEGER
+);
+CREATE INDEX escalations_by_security_ref ON escalations (security_ref);
+)sql";
+
+}  // namespace
+
+const std::vector<std::string>& migration_scripts() {
+  static const std::vector<std::string> scripts{kV1, kV2};
+  return scripts;
+}
+
+int latest_schema_version() { return static_cast<int>(migration_scripts().size()); }
+
+int read_schema_version(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+void check_schema_supported(SQLite::Database& db) {
+  const int version = read_schema_version(db);
+  if (version > latest_schema_version()) {
+    throw SchemaTooNewError("database " + db.getFilename() + " has schema version " +
+                            std::to_string(version) + ", but this incident-bot only knows up to " +
+                            std::to_string(latest_schema_version()) +
+                            "; run a newer incident-bot (or point INCIDENT_BOT_DB elsewhere)");
+  }
+}
+
+void apply_migrations(SQLite::Database& db, int up_to) {
+  if (up_to < 1 || up_to > latest_schema_version()) {
+    throw std::invalid_argument("apply_migrations: no schema version " + std::to_string(up_to));
+  }
+  // IMMEDIATE takes the write lock before reading the version, so two processes opening the same
+  // new file cannot both decide to run migration 1.
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  check_schema_supported(db);
+  const int current = read_schema_version(db);
+  if (current >= up_to) return;  // nothing to do; the transaction rolls back harmlessly
+  for (int version = current + 1; version <= up_to; ++version) {
+    db.exec(migration_scripts()[static_cast<std::size_t>(version - 1)]);
+  }
+  // user_version lives in the database header, which is part of the transaction.
+  db.exec("PRAGMA user_version = " + std::to_string(up_to));
+  tx.commit();
+}
+
+void apply_migrations(SQLite::Database& db) { apply_migrations(db, latest_schema_version()); }
+
+}  // namespace incident

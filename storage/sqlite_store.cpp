@@ -1,1 +1,502 @@
-// placeholder: being written
+#include "storage/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string_view>
+#include <variant>
+
+#include "bot/overloaded.h"
+#include "storage/migrations.h"
+
+namespace incident {
+namespace {
+
+using Lock = std::lock_guard<std::mutex>;
+
+// A value in the file that this binary cannot read back: better to stop than to guess.
+[[noreturn]] void corrupt(std::string_view what, std::string_view value) {
+  throw std::runtime_error("database holds an unknown " + std::string(what) + ": \"" +
+                           std::string(value) + "\"");
+}
+
+Severity severity_of(const std::string& text) {
+  if (auto s = severity_from_string(text)) return *s;
+  corrupt("severity", text);
+}
+Role role_of(const std::string& text) {
+  if (auto r = role_from_string(text)) return *r;
+  corrupt("role", text);
+}
+Status status_of(const std::string& text) {
+  if (auto s = status_from_string(text)) return *s;
+  corrupt("status", text);
+}
+Source source_of(const std::string& text) {
+  if (auto s = source_from_string(text)) return *s;
+  corrupt("timeline source", text);
+}
+
+// Dates are stored as YYYY-MM-DD text. Formatted here rather than with time.h so the on-disk
+// format cannot drift with a change to how dates are shown to people.
+std::string date_text(const Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+Date date_of(const std::string& text) {
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%n", &y, &m, &d, &consumed) == 3 &&
+      static_cast<std::size_t>(consumed) == text.size()) {
+    const Date date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+    if (date.ok()) return date;
+  }
+  corrupt("due date", text);
+}
+
+// No default case: a new Audience makes -Wswitch point here.
+std::string audience_text(Audience a) {
+  switch (a) {
+    case Audience::channel: return "channel";
+    case Audience::caller: return "caller";
+    case Audience::thread: return "thread";
+    case Audience::direct: return "direct";
+    case Audience::lessons: return "lessons";
+  }
+  return "";
+}
+Audience audience_of(const std::string& text) {
+  // Every int is a valid value of an enum class, so probing the switch above keeps the names in
+  // one place.
+  for (int i = 0; i < 64; ++i) {
+    const auto a = static_cast<Audience>(i);
+    if (!text.empty() && audience_text(a) == text) return a;
+  }
+  corrupt("reply audience", text);
+}
+
+std::string replies_json(const std::vector<Reply>& replies) {
+  auto array = nlohmann::json::array();
+  for (const auto& r : replies) {
+    if (audience_text(r.audience).empty()) throw std::logic_error("reply with unknown audience");
+    array.push_back({{"audience", audience_text(r.audience)}, {"text", r.text}, {"user", r.user}});
+  }
+  // `replace`: a reply echoing invalid UTF-8 from a user must not make the whole event fail.
+  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+std::vector<Reply> replies_of(const std::string& text) {
+  std::vector<Reply> replies;
+  for (const auto& j : nlohmann::json::parse(text)) {
+    replies.push_back(Reply{audience_of(j.at("audience").get<std::string>()),
+                            j.at("text").get<std::string>(), j.value("user", std::string())});
+  }
+  return replies;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<TimePoint> optional_time(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return from_unix_ms(c.getInt64());
+}
+
+// An UPDATE of the incident row that hit nothing means the domain referred to an incident that
+// is not stored: roll the whole event back rather than record half of it.
+void expect_incident_row(int rows, std::int64_t number, std::string_view change) {
+  if (rows == 0) {
+    throw std::logic_error(std::string(change) + " for unknown incident " +
+                           std::to_string(number));
+  }
+}
+
+void apply_change(SQLite::Database& db, const Change& c) {
+  const std::int64_t n = c.incident;
+  std::visit(
+      overloaded{
+          [&](const change::Opened& o) {
+            SQLite::Statement st(db,
+                                 "INSERT INTO incidents (number, platform, channel, title, "
+                                 "severity, status, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
+            st.bind(1, n);
+            st.bind(2, o.platform);
+            st.bind(3, o.channel);
+            st.bind(4, o.title);
+            st.bind(5, to_string(o.severity));
+            st.bind(6, to_unix_ms(o.at));
+            st.exec();
+          },
+          [&](const change::EntryAdded& a) {
+            const TimelineEntry& e = a.entry;
+            SQLite::Statement st(db,
+                                 "INSERT INTO timeline (incident, seq, at, source, author, text, "
+                                 "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            st.bind(1, n);
+            st.bind(2, e.seq);
+            st.bind(3, to_unix_ms(e.at));
+            st.bind(4, to_string(e.source));
+            st.bind(5, e.author);
+            st.bind(6, e.text);
+            st.bind(7, e.message_ref);
+            st.bind(8, e.deleted ? 1 : 0);
+            st.exec();
+          },
+          [&](const change::SeveritySet& s) {
+            SQLite::Statement st(db, "UPDATE incidents SET severity = ? WHERE number = ?");
+            st.bind(1, to_string(s.severity));
+            st.bind(2, n);
+            expect_incident_row(st.exec(), n, "SeveritySet");
+          },
+          [&](const change::RoleSet& r) {
+            SQLite::Statement st(db,
+                                 "INSERT INTO roles (incident, role, user) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (incident, role) DO UPDATE SET user = excluded.user");
+            st.bind(1, n);
+            st.bind(2, to_string(r.role));
+            st.bind(3, r.user);
+            st.exec();
+          },
+          [&](const change::ActionAdded& a) {
+            const ActionItem& item = a.item;
+            SQLite::Statement st(db,
+                                 "INSERT INTO actions (incident, number, text, owner, due, done, "
+                                 "created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            st.bind(1, n);
+            st.bind(2, item.number);
+            st.bind(3, item.text);
+            st.bind(4, item.owner);
+            if (item.due) {
+              st.bind(5, date_text(*item.due));
+            } else {
+              st.bind(5);
+            }
+            st.bind(6, item.done ? 1 : 0);
+            st.bind(7, to_unix_ms(item.created_at));
+            st.bind(8, item.author);
+            st.exec();
+          },
+          [&](const change::ActionDone& d) {
+            // Like the domain's apply: an unknown number changes nothing.
+            SQLite::Statement st(db, "UPDATE actions SET done = 1 WHERE incident = ? AND number = ?");
+            st.bind(1, n);
+            st.bind(2, d.number);
+            st.exec();
+          },
+          [&](const change::Closed& cl) {
+            SQLite::Statement st(db,
+                                 "UPDATE incidents SET status = 'closed', closed_at = ?, "
+                                 "resolution = ? WHERE number = ?");
+            st.bind(1, to_unix_ms(cl.at));
+            st.bind(2, cl.resolution);
+            st.bind(3, n);
+            expect_incident_row(st.exec(), n, "Closed");
+          },
+          [&](const change::FacilitatorSet& f) {
+            SQLite::Statement st(db, "UPDATE incidents SET facilitator = ? WHERE number = ?");
+            st.bind(1, f.user);
+            st.bind(2, n);
+            expect_incident_row(st.exec(), n, "FacilitatorSet");
+          },
+          [&](const change::EntryEdited& e) {
+            // An empty ref would match every entry that never had one (system entries).
+            if (e.message_ref.empty()) return;
+            for (const char* sql :
+                 {"UPDATE timeline SET text = ? WHERE incident = ? AND message_ref = ?",
+                  "UPDATE review_replies SET text = ? WHERE incident = ? AND message_ref = ?"}) {
+              SQLite::Statement st(db, sql);
+              st.bind(1, e.text);
+              st.bind(2, n);
+              st.bind(3, e.message_ref);
+              st.exec();
+            }
+          },
+          [&](const change::EntryDeleted& e) {
+            if (e.message_ref.empty()) return;
+            for (const char* sql :
+                 {"UPDATE timeline SET deleted = 1 WHERE incident = ? AND message_ref = ?",
+                  "UPDATE review_replies SET deleted = 1 WHERE incident = ? AND message_ref = ?"}) {
+              SQLite::Statement st(db, sql);
+              st.bind(1, n);
+              st.bind(2, e.message_ref);
+              st.exec();
+            }
+          },
+          [&](const change::ReviewAdded& r) {
+            const ReviewReply& reply = r.reply;
+            SQLite::Statement st(db,
+                                 "INSERT INTO review_replies (incident, at, author, text, "
+                                 "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?)");
+            st.bind(1, n);
+            st.bind(2, to_unix_ms(reply.at));
+            st.bind(3, reply.author);
+            st.bind(4, reply.text);
+            st.bind(5, reply.message_ref);
+            st.bind(6, reply.deleted ? 1 : 0);
+            st.exec();
+          },
+      },
+      c.body);
+}
+
+void store_cursor(SQLite::Database& db, const std::string& name, const std::string& value) {
+  SQLite::Statement st(db,
+                       "INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                       "updated_at = excluded.updated_at");
+  st.bind(1, name);
+  st.bind(2, value);
+  st.bind(3, now_ms());
+  st.exec();
+}
+
+std::optional<Incident> load_incident(SQLite::Database& db, std::int64_t number) {
+  Incident inc;
+  {
+    SQLite::Statement st(db,
+                         "SELECT number, platform, channel, title, severity, status, opened_at, "
+                         "closed_at, resolution, facilitator, postmortem_ref "
+                         "FROM incidents WHERE number = ?");
+    st.bind(1, number);
+    if (!st.executeStep()) return std::nullopt;
+    inc.number = st.getColumn(0).getInt64();
+    inc.platform = st.getColumn(1).getString();
+    inc.channel = st.getColumn(2).getString();
+    inc.title = st.getColumn(3).getString();
+    inc.severity = severity_of(st.getColumn(4).getString());
+    inc.status = status_of(st.getColumn(5).getString());
+    inc.opened_at = from_unix_ms(st.getColumn(6).getInt64());
+    inc.closed_at = optional_time(st.getColumn(7));
+    inc.resolution = st.getColumn(8).getString();
+    inc.facilitator = st.getColumn(9).getString();
+    inc.postmortem_ref = st.getColumn(10).getString();
+  }
+  {
+    SQLite::Statement st(db, "SELECT role, user FROM roles WHERE incident = ?");
+    st.bind(1, number);
+    while (st.executeStep()) {
+      inc.roles[role_of(st.getColumn(0).getString())] = st.getColumn(1).getString();
+    }
+  }
+  {
+    SQLite::Statement st(db,
+                         "SELECT seq, at, source, author, text, message_ref, deleted "
+                         "FROM timeline WHERE incident = ? ORDER BY seq");
+    st.bind(1, number);
+    while (st.executeStep()) {
+      TimelineEntry e;
+      e.seq = st.getColumn(0).getInt64();
+      e.at = from_unix_ms(st.getColumn(1).getInt64());
+      e.source = source_of(st.getColumn(2).getString());
+      e.author = st.getColumn(3).getString();
+      e.text = st.getColumn(4).getString();
+      e.message_ref = st.getColumn(5).getString();
+      e.deleted = st.getColumn(6).getInt() != 0;
+      inc.timeline.push_back(std::move(e));
+    }
+  }
+  {
+    SQLite::Statement st(db,
+                         "SELECT number, text, owner, due, done, created_at, author "
+                         "FROM actions WHERE incident = ? ORDER BY number");
+    st.bind(1, number);
+    while (st.executeStep()) {
+      ActionItem a;
+      a.number = st.getColumn(0).getInt();
+      a.text = st.getColumn(1).getString();
+      a.owner = st.getColumn(2).getString();
+      if (!st.getColumn(3).isNull()) a.due = date_of(st.getColumn(3).getString());
+      a.done = st.getColumn(4).getInt() != 0;
+      a.created_at = from_unix_ms(st.getColumn(5).getInt64());
+      a.author = st.getColumn(6).getString();
+      inc.actions.push_back(std::move(a));
+    }
+  }
+  {
+    SQLite::Statement st(db,
+                         "SELECT at, author, text, message_ref, deleted "
+                         "FROM review_replies WHERE incident = ? ORDER BY id");
+    st.bind(1, number);
+    while (st.executeStep()) {
+      ReviewReply r;
+      r.at = from_unix_ms(st.getColumn(0).getInt64());
+      r.author = st.getColumn(1).getString();
+      r.text = st.getColumn(2).getString();
+      r.message_ref = st.getColumn(3).getString();
+      r.deleted = st.getColumn(4).getInt() != 0;
+      inc.review.push_back(std::move(r));
+    }
+  }
+  return inc;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, Durability durability)
+    : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)) {
+  db_->exec("PRAGMA busy_timeout = 5000");
+  // Refuse a newer file before changing anything about it (even its journal mode).
+  check_schema_supported(*db_);
+  db_->exec("PRAGMA foreign_keys = ON");
+  const std::string mode = db_->execAndGet("PRAGMA journal_mode = WAL").getString();
+  if (mode != "wal" && mode != "memory") {
+    throw std::runtime_error("cannot put " + path + " in WAL mode (journal_mode is " + mode +
+                             "); is it on a network file system?");
+  }
+  db_->exec(durability == Durability::power ? "PRAGMA synchronous = FULL"
+                                            : "PRAGMA synchronous = NORMAL");
+  apply_migrations(*db_);
+}
+
+SqliteStore::~SqliteStore() = default;
+
+std::optional<std::vector<Reply>> SqliteStore::find_processed(const std::string& key) {
+  Lock lock(mutex_);
+  SQLite::Statement st(*db_, "SELECT replies FROM processed_events WHERE key = ?");
+  st.bind(1, key);
+  if (!st.executeStep()) return std::nullopt;
+  return replies_of(st.getColumn(0).getString());
+}
+
+std::optional<Incident> SqliteStore::current_incident(const std::string& platform,
+                                                      const std::string& channel) {
+  Lock lock(mutex_);
+  // One read transaction, so the incident and its children come from the same snapshot even
+  // when another process writes meanwhile.
+  SQLite::Transaction tx(*db_);
+  SQLite::Statement st(*db_,
+                       "SELECT number FROM incidents WHERE platform = ? AND channel = ? "
+                       "ORDER BY status = 'open' DESC, number DESC LIMIT 1");
+  st.bind(1, platform);
+  st.bind(2, channel);
+  if (!st.executeStep()) return std::nullopt;
+  return load_incident(*db_, st.getColumn(0).getInt64());
+}
+
+std::int64_t SqliteStore::next_incident_number() {
+  Lock lock(mutex_);
+  return db_->execAndGet("SELECT COALESCE(MAX(number), 0) + 1 FROM incidents").getInt64();
+}
+
+bool SqliteStore::commit(const std::string& key, const std::vector<Change>& changes,
+                         const std::vector<Reply>& replies) {
+  Lock lock(mutex_);
+  return commit_locked(key, changes, replies, {});
+}
+
+bool SqliteStore::commit_with_cursors(const std::string& key, const std::vector<Change>& changes,
+                                      const std::vector<Reply>& replies, const Cursors& cursors) {
+  Lock lock(mutex_);
+  return commit_locked(key, changes, replies, cursors);
+}
+
+bool SqliteStore::commit_locked(const std::string& key, const std::vector<Change>& changes,
+                                const std::vector<Reply>& replies, const Cursors& cursors) {
+  // IMMEDIATE: take the write lock up front, so the duplicate check and the insert cannot be
+  // split by another writer. Any exception rolls everything back (Transaction's destructor).
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  bool fresh = false;
+  {
+    SQLite::Statement seen(*db_, "SELECT 1 FROM processed_events WHERE key = ?");
+    seen.bind(1, key);
+    fresh = !seen.executeStep();
+  }
+  if (fresh) {
+    for (const auto& change : changes) apply_change(*db_, change);
+    SQLite::Statement st(*db_,
+                         "INSERT INTO processed_events (key, processed_at, replies) "
+                         "VALUES (?, ?, ?)");
+    st.bind(1, key);
+    st.bind(2, now_ms());
+    st.bind(3, replies_json(replies));
+    st.exec();
+  }
+  for (const auto& [name, value] : cursors) store_cursor(*db_, name, value);
+  if (!fresh && cursors.empty()) return false;  // nothing written: let the transaction roll back
+  tx.commit();
+  return fresh;
+}
+
+std::optional<std::string> SqliteStore::cursor(const std::string& name) {
+  Lock lock(mutex_);
+  SQLite::Statement st(*db_, "SELECT value FROM cursors WHERE name = ?");
+  st.bind(1, name);
+  if (!st.executeStep()) return std::nullopt;
+  return st.getColumn(0).getString();
+}
+
+void SqliteStore::set_cursor(const std::string& name, const std::string& value) {
+  Lock lock(mutex_);
+  store_cursor(*db_, name, value);  // a single statement is its own transaction
+}
+
+std::vector<IncidentSummary> SqliteStore::list_incidents() {
+  Lock lock(mutex_);
+  SQLite::Statement st(
+      *db_,
+      "SELECT i.number, i.platform, i.channel, i.title, i.severity, i.status, i.opened_at, "
+      "i.closed_at, "
+      "(SELECT COUNT(*) FROM timeline t WHERE t.incident = i.number AND t.deleted = 0), "
+      "(SELECT COUNT(*) FROM actions a WHERE a.incident = i.number), "
+      "(SELECT COUNT(*) FROM actions a WHERE a.incident = i.number AND a.done = 0) "
+      "FROM incidents i ORDER BY i.number");
+  std::vector<IncidentSummary> out;
+  while (st.executeStep()) {
+    IncidentSummary s;
+    s.number = st.getColumn(0).getInt64();
+    s.platform = st.getColumn(1).getString();
+    s.channel = st.getColumn(2).getString();
+    s.title = st.getColumn(3).getString();
+    s.severity = severity_of(st.getColumn(4).getString());
+    s.status = status_of(st.getColumn(5).getString());
+    s.opened_at = from_unix_ms(st.getColumn(6).getInt64());
+    s.closed_at = optional_time(st.getColumn(7));
+    s.timeline_entries = st.getColumn(8).getInt64();
+    s.actions = st.getColumn(9).getInt64();
+    s.open_actions = st.getColumn(10).getInt64();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::optional<Incident> SqliteStore::incident(std::int64_t number) {
+  Lock lock(mutex_);
+  SQLite::Transaction tx(*db_);  // one snapshot for the row and its children
+  return load_incident(*db_, number);
+}
+
+int SqliteStore::schema_version() {
+  Lock lock(mutex_);
+  return read_schema_version(*db_);
+}
+
+std::string SqliteStore::journal_mode() {
+  Lock lock(mutex_);
+  return db_->execAndGet("PRAGMA journal_mode").getString();
+}
+
+int SqliteStore::synchronous() {
+  Lock lock(mutex_);
+  return db_->execAndGet("PRAGMA synchronous").getInt();
+}
+
+std::string SqliteStore::integrity_check() {
+  Lock lock(mutex_);
+  SQLite::Statement st(*db_, "PRAGMA integrity_check");
+  std::string out;
+  while (st.executeStep()) {
+    if (!out.empty()) out += '\n';
+    out += st.getColumn(0).getString();
+  }
+  return out;
+}
+
+}  // namespace incident

@@ -1,0 +1,99 @@
+// The durable Store: one SQLite file in WAL mode, schema managed by storage/migrations.h.
+// SQLiteCpp and JSON stay behind this header so the rest of the program does not depend on them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bot/store.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace incident {
+
+// How much a returned commit survives. Both survive a killed process (the WAL is written before
+// commit returns); only `power` also fsyncs on every commit, so it survives power loss / a kernel
+// crash, at the cost of one fsync per event.
+enum class Durability {
+  process,  // PRAGMA synchronous=NORMAL
+  power,    // PRAGMA synchronous=FULL
+};
+
+// One row of `incident-bot list`.
+struct IncidentSummary {
+  std::int64_t number = 0;
+  std::string platform;
+  std::string channel;
+  std::string title;
+  Severity severity = Severity::unset;
+  Status status = Status::open;
+  TimePoint opened_at{};
+  std::optional<TimePoint> closed_at;
+  std::int64_t timeline_entries = 0;  // live ones: deleted entries are not counted
+  std::int64_t actions = 0;
+  std::int64_t open_actions = 0;
+};
+
+// Transport positions to store in the same transaction as an event's effects.
+using Cursors = std::vector<std::pair<std::string, std::string>>;
+
+// Thread-safe: every public method holds one mutex, so a transaction is never interleaved with
+// another call on the same connection. Several processes may open the same file (WAL readers
+// never block; writers wait up to busy_timeout=5000 ms).
+class SqliteStore final : public Store {
+ public:
+  using Durability = ::incident::Durability;
+
+  // Opens or creates `path` and upgrades its schema. Throws SchemaTooNewError (migrations.h) for
+  // a file from a newer binary, SQLite::Exception (a std::runtime_error) for anything SQLite
+  // refuses (unreadable file, not a database, ...).
+  SqliteStore(const std::string& path, Durability durability);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // Store
+  std::optional<std::vector<Reply>> find_processed(const std::string& key) override;
+  std::optional<Incident> current_incident(const std::string& platform,
+                                           const std::string& channel) override;
+  std::int64_t next_incident_number() override;
+  bool commit(const std::string& key, const std::vector<Change>& changes,
+              const std::vector<Reply>& replies) override;
+
+  // As commit, and also stores `cursors` in the same transaction, so a sync batch's position
+  // never gets ahead of (or behind) its effects. For a duplicate key the effects and replies are
+  // left alone but the cursors ARE stored: the event was consumed before, and the position must
+  // still move past it. Returns false for a duplicate key, like commit.
+  bool commit_with_cursors(const std::string& key, const std::vector<Change>& changes,
+                           const std::vector<Reply>& replies, const Cursors& cursors);
+
+  // Named transport positions (e.g. "matrix.next_batch"); nullopt when never set.
+  std::optional<std::string> cursor(const std::string& name);
+  void set_cursor(const std::string& name, const std::string& value);
+
+  // For the CLI: every incident, ordered by number, and one incident fully loaded.
+  std::vector<IncidentSummary> list_incidents();
+  std::optional<Incident> incident(std::int64_t number);
+
+  // For `doctor` and tests.
+  int schema_version();
+  std::string journal_mode();  // "wal"
+  int synchronous();           // 1 = NORMAL (Durability::process), 2 = FULL (Durability::power)
+  std::string integrity_check();  // "ok", else SQLite's list of problems
+
+ private:
+  bool commit_locked(const std::string& key, const std::vector<Change>& changes,
+                     const std::vector<Reply>& replies, const Cursors& cursors);
+
+  std::mutex mutex_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace incident

@@ -1,1 +1,260 @@
-// placeholder: being written
+#include "adapters/cli/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace incident {
+namespace {
+
+std::string secret_state(const std::string& s) { return s.empty() ? "<unset>" : "<set>"; }
+
+std::string quoted(const std::string& s) {
+  std::ostringstream out;
+  out << toml::value<std::string>(s);
+  return out.str();
+}
+
+DurabilityMode parse_durability(const std::string& key, const std::string& v) {
+  if (v == "process") return DurabilityMode::process;
+  if (v == "power") return DurabilityMode::power;
+  throw ConfigError(key, "must be \"process\" or \"power\", not \"" + v + "\"");
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(s);
+  while (std::getline(in, item, ',')) {
+    auto b = item.find_first_not_of(" \t");
+    auto e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+// Reads the keys of one TOML table into `fields`, rejecting any key it does not know.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix)
+      : table_(table), prefix_(std::move(prefix)) {}
+
+  void text(const char* key, std::string& out) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto value = node->value<std::string>();
+    if (!node->is_string() || !value) throw ConfigError(name(key), "must be a string");
+    out = *value;
+  }
+  void list(const char* key, std::vector<std::string>& out) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    const toml::array* arr = node->as_array();
+    if (!arr) throw ConfigError(name(key), "must be an array of strings");
+    out.clear();
+    for (const auto& item : *arr) {
+      auto value = item.value<std::string>();
+      if (!item.is_string() || !value) throw ConfigError(name(key), "must be an array of strings");
+      out.push_back(*value);
+    }
+  }
+  const toml::table* table(const char* key) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) throw ConfigError(name(key), "must be a table");
+    return node->as_table();
+  }
+  void reject_unknown() const {
+    for (const auto& [key, node] : table_) {
+      if (!known_.count(std::string(key.str()))) {
+        throw ConfigError(name(std::string(key.str())), "unknown key");
+      }
+    }
+  }
+  std::string name(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+
+ private:
+  const toml::table& table_;
+  std::string prefix_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+std::optional<std::string> process_env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+Config parse_config(const std::string& toml_text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream where;
+    where << origin << ":" << e.source().begin.line;
+    throw ConfigError(where.str(), std::string(e.description()));
+  }
+  Config c;
+  TableReader top(root, "");
+  top.text("command_prefix", c.command_prefix);
+  top.text("prompts_dir", c.prompts_dir);
+  top.text("ca_file", c.ca_file);
+  top.text("security_channel", c.security_channel);
+  top.text("lessons_channel", c.lessons_channel);
+  top.text("http", c.http);
+  top.text("log_level", c.log_level);
+  if (const auto* t = top.table("storage")) {
+    TableReader r(*t, "storage");
+    std::string durability;
+    r.text("path", c.storage.path);
+    r.text("durability", durability);
+    if (!durability.empty()) c.storage.durability = parse_durability("storage.durability", durability);
+    r.reject_unknown();
+  }
+  if (const auto* t = top.table("slack")) {
+    TableReader r(*t, "slack");
+    r.text("app_token", c.slack.app_token);
+    r.text("bot_token", c.slack.bot_token);
+    r.text("api_url", c.slack.api_url);
+    r.text("slash_command", c.slack.slash_command);
+    r.reject_unknown();
+  }
+  if (const auto* t = top.table("matrix")) {
+    TableReader r(*t, "matrix");
+    r.text("homeserver", c.matrix.homeserver);
+    r.text("access_token", c.matrix.access_token);
+    r.text("user_id", c.matrix.user_id);
+    r.list("allowed_inviters", c.matrix.allowed_inviters);
+    r.reject_unknown();
+  }
+  top.reject_unknown();
+  return c;
+}
+
+void apply_environment(Config& c, const EnvLookup& env) {
+  // An empty variable counts as unset: env files often carry every key with blank values.
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    auto v = env(name);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+  };
+  auto set = [&](const char* name, std::string& field) {
+    if (auto v = get(name)) field = *v;
+  };
+  set("SLACK_APP_TOKEN", c.slack.app_token);
+  set("SLACK_BOT_TOKEN", c.slack.bot_token);
+  set("SLACK_API_URL", c.slack.api_url);
+  set("INCIDENT_BOT_SLASH_COMMAND", c.slack.slash_command);
+  set("MATRIX_HOMESERVER", c.matrix.homeserver);
+  set("MATRIX_ACCESS_TOKEN", c.matrix.access_token);
+  set("MATRIX_USER_ID", c.matrix.user_id);
+  if (auto v = get("MATRIX_ALLOWED_INVITERS")) c.matrix.allowed_inviters = split_list(*v);
+  set("INCIDENT_BOT_DB", c.storage.path);
+  if (auto v = get("INCIDENT_BOT_DURABILITY")) {
+    c.storage.durability = parse_durability("INCIDENT_BOT_DURABILITY", *v);
+  }
+  set("INCIDENT_BOT_COMMAND_PREFIX", c.command_prefix);
+  set("INCIDENT_BOT_PROMPTS_DIR", c.prompts_dir);
+  set("INCIDENT_BOT_CA_FILE", c.ca_file);
+  set("INCIDENT_BOT_SECURITY_CHANNEL", c.security_channel);
+  set("INCIDENT_BOT_LESSONS_CHANNEL", c.lessons_channel);
+  set("INCIDENT_BOT_HTTP", c.http);
+  set("INCIDENT_BOT_LOG_LEVEL", c.log_level);
+}
+
+void validate(const Config& c) {
+  if (c.slack.configured()) {
+    if (c.slack.app_token.rfind("xapp-", 0) != 0) {
+      throw ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp- "
+                                           "(Basic Information → App-Level Tokens)");
+    }
+    if (c.slack.bot_token.rfind("xoxb-", 0) != 0) {
+      throw ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb- "
+                                           "(OAuth & Permissions → Bot User OAuth Token)");
+    }
+    if (c.slack.api_url.rfind("https://", 0) != 0 && c.slack.api_url.rfind("http://", 0) != 0) {
+      throw ConfigError("SLACK_API_URL", "must be an https:// URL");
+    }
+    if (c.slack.slash_command.empty() || c.slack.slash_command.front() != '/') {
+      throw ConfigError("slack.slash_command", "must start with /");
+    }
+  }
+  if (c.matrix.configured()) {
+    if (c.matrix.homeserver.rfind("https://", 0) != 0 &&
+        c.matrix.homeserver.rfind("http://", 0) != 0) {
+      throw ConfigError("MATRIX_HOMESERVER", "must be a URL like https://matrix.example.org");
+    }
+    if (c.matrix.access_token.empty()) {
+      throw ConfigError("MATRIX_ACCESS_TOKEN", "is required when MATRIX_HOMESERVER is set");
+    }
+    if (!c.matrix.user_id.empty() &&
+        (c.matrix.user_id.front() != '@' || c.matrix.user_id.find(':') == std::string::npos)) {
+      throw ConfigError("MATRIX_USER_ID", "must look like @bot:example.org");
+    }
+  }
+  if (c.storage.path.empty()) throw ConfigError("INCIDENT_BOT_DB", "must not be empty");
+  if (c.command_prefix.empty() || c.command_prefix.find_first_of(" \t") != std::string::npos) {
+    throw ConfigError("command_prefix", "must be one word, like !incident");
+  }
+  if (!c.http.empty()) {
+    auto colon = c.http.rfind(':');
+    const std::string port = colon == std::string::npos ? "" : c.http.substr(colon + 1);
+    char* end = nullptr;
+    const long n = port.empty() ? 0 : std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || n < 1 || n > 65535) {
+      throw ConfigError("INCIDENT_BOT_HTTP", "must be host:port, like 127.0.0.1:9464");
+    }
+  }
+  static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+  if (!c.log_level.empty() && !levels.count(c.log_level)) {
+    throw ConfigError("log_level", "must be one of trace, debug, info, warn, error, off");
+  }
+}
+
+Config load_config(const std::optional<std::string>& file, const EnvLookup& env) {
+  Config c;
+  if (file) {
+    std::ifstream in(*file);
+    if (!in) throw ConfigError(*file, "cannot read the configuration file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    c = parse_config(text.str(), *file);
+  }
+  apply_environment(c, env);
+  validate(c);
+  return c;
+}
+
+std::string redacted(const Config& c) {
+  std::ostringstream out;
+  out << "command_prefix = " << quoted(c.command_prefix) << "\n"
+      << "prompts_dir = " << quoted(c.prompts_dir) << "\n"
+      << "ca_file = " << quoted(c.ca_file) << "\n"
+      << "security_channel = " << quoted(c.security_channel) << "\n"
+      << "lessons_channel = " << quoted(c.lessons_channel) << "\n"
+      << "http = " << quoted(c.http) << "\n"
+      << "log_level = " << quoted(c.log_level) << "\n\n"
+      << "[storage]\npath = " << quoted(c.storage.path) << "\ndurability = "
+      << quoted(c.storage.durability == DurabilityMode::power ? "power" : "process") << "\n\n"
+      << "[slack]\napp_token = " << quoted(secret_state(c.slack.app_token))
+      << "\nbot_token = " << quoted(secret_state(c.slack.bot_token))
+      << "\napi_url = " << quoted(c.slack.api_url)
+      << "\nslash_command = " << quoted(c.slack.slash_command) << "\n\n"
+      << "[matrix]\nhomeserver = " << quoted(c.matrix.homeserver)
+      << "\naccess_token = " << quoted(secret_state(c.matrix.access_token))
+      << "\nuser_id = " << quoted(c.matrix.user_id) << "\nallowed_inviters = [";
+  for (std::size_t i = 0; i < c.matrix.allowed_inviters.size(); ++i) {
+    out << (i ? ", " : "") << quoted(c.matrix.allowed_inviters[i]);
+  }
+  out << "]\n";
+  return out.str();
+}
+
+}  // namespace incident

@@ -1,1 +1,79 @@
-// placeholder: being written
+#include "adapters/cli/export.h"
+
+#include <nlohmann/json.hpp>
+
+namespace incident {
+namespace {
+
+nlohmann::json optional_time(const std::optional<TimePoint>& t) {
+  return t ? nlohmann::json(format_iso(*t)) : nlohmann::json(nullptr);
+}
+nlohmann::json optional_text(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+}  // namespace
+
+std::string export_json(const Incident& inc) {
+  nlohmann::json roles = nlohmann::json::object();
+  for (const auto& [role, user] : inc.roles) roles[to_string(role)] = user;
+
+  nlohmann::json timeline = nlohmann::json::array();
+  for (const auto& e : inc.ordered_timeline_with_deleted()) {
+    timeline.push_back({{"seq", e.seq},
+                        {"time", format_iso(e.at)},
+                        {"source", to_string(e.source)},
+                        {"author", e.author},
+                        {"text", e.text},
+                        {"message_ref", optional_text(e.message_ref)},
+                        {"deleted", e.deleted}});
+  }
+  nlohmann::json actions = nlohmann::json::array();
+  for (const auto& a : inc.actions) {
+    actions.push_back({{"number", a.number},
+                       {"text", a.text},
+                       {"owner", optional_text(a.owner)},
+                       {"due", a.due ? nlohmann::json(format_date(*a.due)) : nlohmann::json(nullptr)},
+                       {"status", a.done ? "done" : "open"},
+                       {"created_at", format_iso(a.created_at)}});
+  }
+  nlohmann::json review = nlohmann::json::array();
+  for (const auto& r : inc.review) {
+    if (r.deleted) continue;
+    review.push_back({{"time", format_iso(r.at)}, {"text", r.text}});
+  }
+  nlohmann::json doc = {
+      {"id", inc.id()},
+      {"number", inc.number},
+      {"platform", inc.platform},
+      {"channel", inc.channel},
+      {"title", inc.title},
+      {"severity", inc.severity == Severity::unset ? nlohmann::json(nullptr)
+                                                   : nlohmann::json(to_string(inc.severity))},
+      {"status", to_string(inc.status)},
+      {"opened_at", format_iso(inc.opened_at)},
+      {"closed_at", optional_time(inc.closed_at)},
+      {"resolution", optional_text(inc.resolution)},
+      {"roles", roles},
+      {"timeline", timeline},
+      {"actions", actions},
+      {"review", review},
+  };
+  return doc.dump(2) + "\n";
+}
+
+std::optional<std::int64_t> parse_incident_id(const std::string& text) {
+  std::string digits = text;
+  if (digits.size() > 4 && (digits.rfind("INC-", 0) == 0 || digits.rfind("inc-", 0) == 0)) {
+    digits = digits.substr(4);
+  }
+  if (digits.empty() || digits.size() > 18 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  const std::int64_t n = std::stoll(digits);
+  if (n <= 0) return std::nullopt;
+  return n;
+}
+
+}  // namespace incident

@@ -1,1 +1,209 @@
-int main(){}
+// incident-bot: the composition root. Parses the command line and configuration, opens the
+// store, loads the prompts, and wires the adapters to the engine.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "adapters/cli/config.h"
+#include "adapters/cli/export.h"
+#include "adapters/console/console.h"
+#include "bot/draft.h"
+#include "bot/engine.h"
+#include "prompts/embedded.h"
+#include "storage/sqlite_store.h"
+
+namespace fs = std::filesystem;
+using namespace incident;
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt("incident-bot");
+  spdlog::set_default_logger(logger);
+  // Timestamps in UTC whatever the host's zone, like the timelines.
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+std::vector<PromptFile> read_prompt_dir(const std::string& dir) {
+  std::vector<PromptFile> files;
+  if (dir.empty()) return files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw ConfigError("prompts_dir", "is not a directory: " + dir);
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const auto ext = entry.path().extension();
+    if (!entry.is_regular_file() || (ext != ".txt" && ext != ".tmpl")) continue;
+    std::ifstream in(entry.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    files.push_back({entry.path().filename().string(), text.str()});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const PromptFile& a, const PromptFile& b) { return a.name < b.name; });
+  return files;
+}
+
+Prompts load_prompts(const Config& config) {
+  Prompts prompts = Prompts::load(embedded_prompts(), read_prompt_dir(config.prompts_dir));
+  for (const auto& key : prompts.unknown_keys()) {
+    spdlog::warn("prompts_dir: unknown prompt key \"{}\" (not used by this version)", key);
+  }
+  return prompts;
+}
+
+SqliteStore open_store(const Config& config) {
+  return SqliteStore(config.storage.path, config.storage.durability == DurabilityMode::power
+                                              ? Durability::power
+                                              : Durability::process);
+}
+
+std::string console_user() {
+  for (const char* name : {"INCIDENT_BOT_CONSOLE_USER", "USER", "LOGNAME"}) {
+    if (auto v = process_env(name); v && !v->empty()) return *v;
+  }
+  return "operator";
+}
+
+int run_console(const Config& config) {
+  auto store = open_store(config);
+  const Prompts prompts = load_prompts(config);
+  Settings settings;
+  settings.command_prefix = config.command_prefix;
+  settings.lessons_channel = !config.lessons_channel.empty();
+  Engine engine(store, prompts, settings);
+
+  ConsoleOptions options;
+  options.user = console_user();
+  options.prefix = config.command_prefix;
+  options.interactive = isatty(STDIN_FILENO) != 0;
+  // Console messages have no platform ids: a per-run session makes every line's key unique.
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  options.session = std::to_string(now_ms.count()) + "-" + std::to_string(getpid());
+  Console console(engine, options);
+  return console.run(std::cin, std::cout);
+}
+
+int run_bot(const Config& config) {
+  if (config.slack.configured() || config.matrix.configured()) {
+    spdlog::error(
+        "{} is configured, but this build has no {} adapter yet; unset its variables to use "
+        "the console",
+        config.slack.configured() ? "Slack" : "Matrix",
+        config.slack.configured() ? "Slack" : "Matrix");
+    return 1;
+  }
+  spdlog::info("no platform configured: starting the console");
+  return run_console(config);
+}
+
+int list_incidents(const Config& config) {
+  auto store = open_store(config);
+  const auto rows = store.list_incidents();
+  if (rows.empty()) {
+    std::cout << "No incidents stored in " << config.storage.path << ".\n";
+    return 0;
+  }
+  for (const auto& r : rows) {
+    std::cout << incident_id(r.number) << "\t" << to_string(r.status) << "\t"
+              << to_string(r.severity) << "\t" << format_utc(r.opened_at) << "\t"
+              << (r.closed_at ? format_duration(*r.closed_at - r.opened_at) : std::string("-"))
+              << "\t" << r.platform << ":" << r.channel << "\t" << r.title << "\n";
+  }
+  return 0;
+}
+
+int export_incident(const Config& config, const std::string& id, const std::string& format) {
+  const auto number = parse_incident_id(id);
+  if (!number) {
+    std::cerr << "export: \"" << id << "\" is not an incident id (like INC-12)\n";
+    return kUsageError;
+  }
+  auto store = open_store(config);
+  const auto inc = store.incident(*number);
+  if (!inc) {
+    std::cerr << "export: " << incident_id(*number) << " is not in " << config.storage.path << "\n";
+    return 1;
+  }
+  if (format == "json") {
+    std::cout << export_json(*inc);
+  } else {
+    const auto now = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+    std::cout << render_draft(*inc, now, load_prompts(config));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"incident-bot: keeps the timeline and action items of an incident channel and "
+               "writes a blameless post-incident draft.\nWith no platform configured it runs "
+               "the console."};
+  app.set_version_flag("--version", std::string("incident-bot ") + INCIDENT_BOT_VERSION);
+  std::string config_file;
+  app.add_option("--config", config_file, "TOML configuration file (the environment wins)")
+      ->check(CLI::ExistingFile);
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+
+  auto* run = app.add_subcommand("run", "Connect to every configured platform (the default)");
+  auto* console = app.add_subcommand(
+      "console", "A local incident channel in the terminal; `dm <text>` talks to the bot privately");
+  auto* list = app.add_subcommand("list", "List the stored incidents");
+  auto* exp = app.add_subcommand("export", "Print a stored incident as a draft or as JSON");
+  std::string export_id;
+  std::string export_format = "md";
+  exp->add_option("id", export_id, "Incident id, e.g. INC-12")->required();
+  exp->add_option("--format", export_format, "md (the draft) or json")
+      ->check(CLI::IsMember({"md", "json"}));
+  auto* show_config =
+      app.add_subcommand("config", "Print the effective configuration with secrets redacted");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kUsageError;
+  }
+
+  Config config;
+  try {
+    config = load_config(config_file.empty() ? std::nullopt : std::optional(config_file));
+  } catch (const ConfigError& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return kUsageError;
+  }
+  // The console keeps stderr quiet unless asked: its stdout is the conversation.
+  const bool console_mode = console->parsed() ||
+                            (!list->parsed() && !exp->parsed() && !show_config->parsed() &&
+                             !config.slack.configured() && !config.matrix.configured());
+  setup_logging(config.log_level.empty() ? (console_mode ? "warn" : "info") : config.log_level);
+
+  try {
+    if (show_config->parsed()) {
+      std::cout << redacted(config);
+      return 0;
+    }
+    if (list->parsed()) return list_incidents(config);
+    if (exp->parsed()) return export_incident(config, export_id, export_format);
+    if (console->parsed()) return run_console(config);
+    (void)run;
+    return run_bot(config);
+  } catch (const ConfigError& e) {
+    std::cerr << "configuration error: " << e.what() << "\n";
+    return kUsageError;
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}

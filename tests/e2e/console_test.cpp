@@ -1,1 +1,215 @@
-// placeholder: being written
+// End to end: the real binary, a real database file, a whole incident piped through the console.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+class ConsoleE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("incident-bot-e2e-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs the binary with `args`, `input` on stdin and a clean environment plus `env`.
+  Result run(const std::string& args, const std::string& input = "", const std::string& env = "") {
+    const auto in = dir_ / "stdin.txt";
+    const auto out = dir_ / "stdout.txt";
+    const auto err = dir_ / "stderr.txt";
+    std::ofstream(in) << input;
+    const std::string cmd = "env -i PATH=/usr/bin:/bin USER=dana INCIDENT_BOT_DB='" +
+                            (dir_ / "bot.db").string() + "' " + env + " '" + INCIDENT_BOT_BINARY +
+                            "' " + args + " <'" + in.string() + "' >'" + out.string() + "' 2>'" +
+                            err.string() + "'";
+    const int rc = std::system(cmd.c_str());
+    Result r;
+    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    r.out = read(out);
+    r.err = read(err);
+    return r;
+  }
+
+  static std::string read(const fs::path& p) {
+    std::ifstream f(p);
+    std::ostringstream s;
+    s << f.rdbuf();
+    return s.str();
+  }
+
+  fs::path dir_;
+};
+
+std::string iso_minutes_ago(int minutes) {
+  const auto t = std::chrono::floor<std::chrono::minutes>(std::chrono::system_clock::now()) -
+                 std::chrono::minutes{minutes};
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%MZ", std::gmtime(&tt));
+  return buf;
+}
+
+bool has(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+TEST_F(ConsoleE2E, AWholeIncidentThroughPipedStdin) {
+  const std::string backdated = iso_minutes_ago(90);
+  const Result r = run("console",
+                    "!incident start Checkout errors sev2\n"
+                    "just chatting, not a command\n"
+                    "!incident log " + backdated + " first alert fired\n"
+                    "!incident log impact: 8% of checkouts failed\n"
+                    "!incident severity sev1\n"
+                    "!incident role comms @erin\n"
+                    "!incident action add a replica lag alert owner:@dana due:2031-01-15\n"
+                    "!incident action write the runbook\n"
+                    "!incident done 2\n"
+                    "!incident status\n"
+                    "!incident log\n"
+                    "!incident close rolled back release 42\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // stdout is the conversation; nothing else goes anywhere
+  EXPECT_TRUE(has(r.out, "INC-1 declared: Checkout errors (sev2)")) << r.out;
+  EXPECT_FALSE(has(r.out, "just chatting"));
+  EXPECT_TRUE(has(r.out, "first alert fired"));
+  EXPECT_TRUE(has(r.out, "sev2 → sev1"));
+  EXPECT_TRUE(has(r.out, "Action 1 on INC-1: add a replica lag alert"));
+  EXPECT_TRUE(has(r.out, "Usage: `!incident log [<time>] <fact>`"));
+  EXPECT_TRUE(has(r.out, "INC-1 closed after"));
+  EXPECT_TRUE(has(r.out, "# Post-incident review (draft): Checkout errors")) << r.out;
+  EXPECT_TRUE(has(r.out, "8% of checkouts failed"));
+  EXPECT_TRUE(has(r.out, "rolled back release 42"));
+
+  const Result json = run("export INC-1 --format json");
+  ASSERT_EQ(json.status, 0) << json.err;
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["id"], "INC-1");
+  EXPECT_EQ(doc["title"], "Checkout errors");
+  EXPECT_EQ(doc["severity"], "sev1");
+  EXPECT_EQ(doc["status"], "closed");
+  EXPECT_EQ(doc["resolution"], "rolled back release 42");
+  EXPECT_EQ(doc["roles"]["commander"], "dana");
+  EXPECT_EQ(doc["roles"]["comms"], "@erin");
+  const auto& timeline = doc["timeline"];
+  ASSERT_GE(timeline.size(), 6u);
+  // In time order, the back-dated fact at its own time.
+  bool found_backdated = false;
+  for (std::size_t i = 0; i < timeline.size(); ++i) {
+    EXPECT_TRUE(timeline[i].contains("time") && timeline[i].contains("source") &&
+                timeline[i].contains("text"));
+    if (i > 0) {
+      EXPECT_LE(timeline[i - 1]["time"].get<std::string>(), timeline[i]["time"].get<std::string>());
+    }
+    if (timeline[i]["text"] == "first alert fired") {
+      found_backdated = true;
+      EXPECT_EQ(timeline[i]["source"], "command");
+      EXPECT_EQ(timeline[i]["time"].get<std::string>().substr(0, 16), backdated.substr(0, 16));
+    }
+  }
+  EXPECT_TRUE(found_backdated);
+  ASSERT_EQ(doc["actions"].size(), 2u);
+  EXPECT_EQ(doc["actions"][0]["owner"], "@dana");
+  EXPECT_EQ(doc["actions"][0]["due"], "2031-01-15");
+  EXPECT_EQ(doc["actions"][0]["status"], "open");
+  EXPECT_EQ(doc["actions"][1]["status"], "done");
+  EXPECT_TRUE(doc["actions"][1]["owner"].is_null());
+
+  const Result md = run("export INC-1");
+  ASSERT_EQ(md.status, 0);
+  EXPECT_TRUE(has(md.out, "# Post-incident review (draft): Checkout errors"));
+
+  const Result list = run("list");
+  ASSERT_EQ(list.status, 0);
+  EXPECT_TRUE(has(list.out, "INC-1\tclosed\tsev1")) << list.out;
+}
+
+TEST_F(ConsoleE2E, TheIncidentOutlivesTheProcess) {
+  ASSERT_EQ(run("console", "!incident start Disk full\n").status, 0);
+  const Result second = run("console", "!incident log cleaned /var/log\n!incident status\n");
+  ASSERT_EQ(second.status, 0);
+  EXPECT_TRUE(has(second.out, "INC-1")) << second.out;
+  EXPECT_TRUE(has(second.out, "cleaned /var/log"));
+  // No platform configured: the default command is the console too.
+  const Result third = run("", "!incident close\n");
+  ASSERT_EQ(third.status, 0) << third.err;
+  EXPECT_TRUE(has(third.out, "INC-1 closed")) << third.out;
+}
+
+TEST_F(ConsoleE2E, ADirectMessageIsAnsweredPrivatelyAndNeverStored) {
+  const Result r = run("console", "dm a caller asked for my MFA code, ref purple-giraffe-42\n");
+  ASSERT_EQ(r.status, 0);
+  EXPECT_TRUE(has(r.out, "[dm] ")) << r.out;
+  EXPECT_FALSE(has(r.out, "purple-giraffe-42"));
+  for (const char* suffix : {"", "-wal"}) {
+    const std::string bytes = read(dir_ / (std::string("bot.db") + suffix));
+    EXPECT_FALSE(has(bytes, "purple-giraffe-42")) << "DM text found in bot.db" << suffix;
+  }
+}
+
+TEST_F(ConsoleE2E, ConfigurationErrorsExitTwoAndNameTheKey) {
+  std::ofstream(dir_ / "bad.toml") << "[storage]\npath = 'x.db'\ncolour = 'blue'\n";
+  const Result unknown = run("--config '" + (dir_ / "bad.toml").string() + "' list");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_TRUE(has(unknown.err, "storage.colour")) << unknown.err;
+
+  const Result bad_env = run("list", "", "INCIDENT_BOT_DURABILITY=sometimes");
+  EXPECT_EQ(bad_env.status, 2);
+  EXPECT_TRUE(has(bad_env.err, "INCIDENT_BOT_DURABILITY")) << bad_env.err;
+
+  const Result bad_token = run("list", "", "SLACK_APP_TOKEN=xoxb-wrong-kind SLACK_BOT_TOKEN=xoxb-1");
+  EXPECT_EQ(bad_token.status, 2);
+  EXPECT_TRUE(has(bad_token.err, "SLACK_APP_TOKEN")) << bad_token.err;
+  EXPECT_FALSE(has(bad_token.err, "xoxb-wrong-kind"));  // never print a secret
+}
+
+TEST_F(ConsoleE2E, TheConfigDumpRedactsSecrets) {
+  const Result r = run("config", "",
+                    "SLACK_APP_TOKEN=xapp-1-A1-123-abcdef SLACK_BOT_TOKEN=xoxb-1-2-secretvalue "
+                    "MATRIX_HOMESERVER=https://matrix.example.org MATRIX_ACCESS_TOKEN=syt_secret");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "app_token = '<set>'")) << r.out;
+  EXPECT_FALSE(has(r.out, "abcdef"));
+  EXPECT_FALSE(has(r.out, "secretvalue"));
+  EXPECT_FALSE(has(r.out, "syt_secret"));
+  EXPECT_TRUE(has(r.out, "https://matrix.example.org"));
+}
+
+TEST_F(ConsoleE2E, HelpVersionAndUsageErrors) {
+  const Result version = run("--version");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_TRUE(has(version.out, "incident-bot ")) << version.out;
+  for (const char* sub : {"", "run", "console", "list", "export", "config"}) {
+    const Result help = run(std::string(sub) + " --help");
+    EXPECT_EQ(help.status, 0) << sub;
+    EXPECT_TRUE(has(help.out, "Usage")) << sub << help.out;
+  }
+  EXPECT_EQ(run("export").status, 2);
+  EXPECT_EQ(run("export INC-1 --format pdf").status, 2);
+  EXPECT_EQ(run("export nonsense").status, 2);
+  EXPECT_EQ(run("frobnicate").status, 2);
+  const Result missing = run("export INC-99");
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_TRUE(has(missing.err, "INC-99")) << missing.err;
+}
+
+}  // namespace

@@ -1,0 +1,66 @@
+// Configuration: a TOML file (--config) plus the environment, the environment winning. A service
+// runs from the environment alone. Secrets are kept here and never printed (see redacted()).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+enum class DurabilityMode { process, power };
+
+struct Config {
+  struct Slack {
+    std::string app_token;  // xapp-… (Socket Mode)
+    std::string bot_token;  // xoxb-… (Web API)
+    std::string api_url = "https://slack.com/api/";
+    std::string slash_command = "/incident";
+    bool configured() const { return !app_token.empty() || !bot_token.empty(); }
+  } slack;
+  struct Matrix {
+    std::string homeserver;
+    std::string access_token;
+    std::string user_id;
+    std::vector<std::string> allowed_inviters;  // empty: users on the bot's own server
+    bool configured() const { return !homeserver.empty() || !access_token.empty(); }
+  } matrix;
+  struct Storage {
+    std::string path = "incident-bot.db";
+    // "process" (synchronous=NORMAL) survives a killed process; "power" (FULL) survives power
+    // loss at the cost of an fsync per commit.
+    DurabilityMode durability = DurabilityMode::process;
+  } storage;
+  std::string command_prefix = "!incident";  // Matrix and the console
+  std::string prompts_dir;                   // overrides for prompts/, key by key
+  std::string ca_file;                       // extra CA bundle; certificates are always verified
+  std::string security_channel;
+  std::string lessons_channel;
+  std::string http;  // host:port for /healthz and /metrics
+  std::string log_level;  // empty: info for services, warn for the console
+};
+
+// An unknown key or an invalid value; `key` names it as the user wrote it.
+struct ConfigError : std::runtime_error {
+  ConfigError(std::string key, const std::string& what)
+      : std::runtime_error(key + ": " + what), key(std::move(key)) {}
+  std::string key;
+};
+
+// Reads an environment variable; nullopt when unset. Injected so tests need no real environment.
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+std::optional<std::string> process_env(const char* name);
+
+// Loads `file` (when given) then the environment. Throws ConfigError.
+Config load_config(const std::optional<std::string>& file, const EnvLookup& env = process_env);
+// Parses TOML text; `origin` names it in errors. Used by load_config and tests.
+Config parse_config(const std::string& toml_text, const std::string& origin);
+void apply_environment(Config& config, const EnvLookup& env);
+void validate(const Config& config);
+
+// The effective configuration as TOML with every secret replaced by "<set>" / "<unset>".
+std::string redacted(const Config& config);
+
+}  // namespace incident

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages incident-bot needs (when missing) and builds it.
+#   deploy/setup.sh BUILD_DIR [extra cmake arguments…]
+# Everything it prints goes to stderr, so the bot's own stdout stays clean for scripts.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=$1
+shift
+
+mapfile -t wanted < <(grep -v -E '^\s*(#|$)' "$root/deploy/packages.txt")
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo=(sudo)
+  else
+    echo "incident-bot needs these Debian packages: ${missing[*]}" >&2
+    echo "Install them as root:  apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]}…" >&2
+  "${sudo[@]}" apt-get update -qq </dev/null >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" </dev/null >&2
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S "$root" -B "$build_dir" "$@" </dev/null >&2
+cmake --build "$build_dir" -j "$jobs" </dev/null >&2

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The one command to test incident-bot: installs what is missing, builds, runs every test, then
+# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs every test again.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build (Release) and test" >&2
+"$root/deploy/setup.sh" "$root/build" -DCMAKE_BUILD_TYPE=Release -DINCIDENT_BOT_WERROR=ON
+ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+
+echo "== build (AddressSanitizer + UBSan) and test" >&2
+"$root/deploy/setup.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DINCIDENT_BOT_WERROR=ON -DINCIDENT_BOT_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
