@@ -51,6 +51,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             }
           },
           [&](const change::ReviewAdded& c) { incident.review.push_back(c.reply); },
+          [&](const change::PostmortemPosted& c) { incident.postmortem_ref = c.message_ref; },
       },
       change);
 }

@@ -52,13 +52,16 @@ struct EntryDeleted {
 struct ReviewAdded {
   ReviewReply reply;
 };
+struct PostmortemPosted {  // the platform's ref of the post-mortem thread root
+  std::string message_ref;
+};
 }  // namespace change
 
 using ChangeBody =
     std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
                  change::ActionAdded, change::ActionDone, change::Closed,
                  change::FacilitatorSet, change::EntryEdited, change::EntryDeleted,
-                 change::ReviewAdded>;
+                 change::ReviewAdded, change::PostmortemPosted>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

@@ -71,14 +71,22 @@ std::vector<Token> tokenize(std::string_view s) {
 // The cut never lands inside a UTF-8 sequence.
 std::string quoted(std::string_view s) {
   constexpr std::size_t kMax = 40;
-  if (s.size() <= kMax) return "\"" + std::string(s) + "\"";
-  std::size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return "\"" + std::string(s.substr(0, cut)) + "…\"";
+  std::size_t cut = s.size();
+  if (cut > kMax) {
+    cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out;
+  out.reserve(cut + 6);
+  out.push_back('"');
+  out.append(s.substr(0, cut));
+  if (cut < s.size()) out.append("…");
+  out.push_back('"');
+  return out;
 }
 
 std::string two_digits(long long v) {
-  char buf[8];
+  char buf[24];
   std::snprintf(buf, sizeof buf, "%02lld", v);
   return buf;
 }

@@ -266,6 +266,8 @@ class Decider {
     TemplateData d = base();
     d.set("facilitator", mention(event_.user));
     say(Audience::channel, "postmortem_root", d);
+    out_.replies.back().anchor = Anchor::postmortem;
+    out_.replies.back().incident = incident_->number;
   }
 
   void draft() {

@@ -18,4 +18,17 @@ Outcome Engine::handle(const InboundEvent& event) {
   return Outcome{std::move(decision.replies), false};
 }
 
+void Engine::anchor_posted(const std::string& platform, const Reply& reply,
+                           const std::string& message_ref) {
+  if (reply.anchor == Anchor::none || reply.incident == 0 || message_ref.empty()) return;
+  std::vector<Change> changes;
+  switch (reply.anchor) {
+    case Anchor::postmortem:
+      changes.push_back({reply.incident, change::PostmortemPosted{message_ref}});
+      break;
+    case Anchor::none: return;
+  }
+  store_.commit("anchor:" + platform + ":" + message_ref, changes, {});
+}
+
 }  // namespace incident

@@ -46,6 +46,11 @@ class Engine {
   // Idempotent: the same event key gives the same replies and changes nothing the second time.
   Outcome handle(const InboundEvent& event);
 
+  // The adapter posted an anchored reply of `handle` and the platform gave it `message_ref`.
+  // Recorded under its own idempotency key, so reporting it twice is harmless.
+  void anchor_posted(const std::string& platform, const Reply& reply,
+                     const std::string& message_ref);
+
  private:
   Store& store_;
   const Prompts& prompts_;

@@ -1,6 +1,7 @@
 // What adapters hand to the domain, and what they get back. No platform JSON crosses this line.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -67,10 +68,16 @@ enum class Audience {
   lessons,        // the configured lessons channel (`share`)
 };
 
+// A message the adapter must report back once posted (Engine::anchor_posted), so that later
+// platform events can be tied to it: replies in the post-mortem thread feed the review.
+enum class Anchor { none, postmortem };
+
 struct Reply {
   Audience audience = Audience::caller;
   std::string text;  // Markdown
   std::string user;  // for Audience::direct
+  Anchor anchor = Anchor::none;
+  std::int64_t incident = 0;  // the incident an anchored reply belongs to
   bool operator==(const Reply&) const = default;
 };
 

@@ -86,7 +86,12 @@ std::string replies_json(const std::vector<Reply>& replies) {
   auto array = nlohmann::json::array();
   for (const auto& r : replies) {
     if (audience_text(r.audience).empty()) throw std::logic_error("reply with unknown audience");
-    array.push_back({{"audience", audience_text(r.audience)}, {"text", r.text}, {"user", r.user}});
+    nlohmann::json j = {{"audience", audience_text(r.audience)}, {"text", r.text}, {"user", r.user}};
+    if (r.anchor == Anchor::postmortem) {
+      j["anchor"] = "postmortem";
+      j["incident"] = r.incident;
+    }
+    array.push_back(std::move(j));
   }
   // `replace`: a reply echoing invalid UTF-8 from a user must not make the whole event fail.
   return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -94,8 +99,13 @@ std::string replies_json(const std::vector<Reply>& replies) {
 std::vector<Reply> replies_of(const std::string& text) {
   std::vector<Reply> replies;
   for (const auto& j : nlohmann::json::parse(text)) {
-    replies.push_back(Reply{audience_of(j.at("audience").get<std::string>()),
-                            j.at("text").get<std::string>(), j.value("user", std::string())});
+    Reply r{audience_of(j.at("audience").get<std::string>()), j.at("text").get<std::string>(),
+            j.value("user", std::string())};
+    if (j.value("anchor", std::string()) == "postmortem") {
+      r.anchor = Anchor::postmortem;
+      r.incident = j.value("incident", std::int64_t{0});
+    }
+    replies.push_back(std::move(r));
   }
   return replies;
 }
@@ -205,6 +215,12 @@ void apply_change(SQLite::Database& db, const Change& c) {
             st.bind(1, f.user);
             st.bind(2, n);
             expect_incident_row(st.exec(), n, "FacilitatorSet");
+          },
+          [&](const change::PostmortemPosted& p) {
+            SQLite::Statement st(db, "UPDATE incidents SET postmortem_ref = ? WHERE number = ?");
+            st.bind(1, p.message_ref);
+            st.bind(2, n);
+            expect_incident_row(st.exec(), n, "PostmortemPosted");
           },
           [&](const change::EntryEdited& e) {
             // An empty ref would match every entry that never had one (system entries).

@@ -51,6 +51,28 @@ TEST_F(EngineTest, ReadOnlyCommandsAndErrorsAreRecordedToo) {
   EXPECT_EQ(store_.commits, 1);
 }
 
+TEST_F(EngineTest, RepliesInThePostmortemThreadFeedTheReview) {
+  engine_.handle(command("1", "start Outage", at(10, 0)));
+  engine_.handle(command("2", "close", at(11, 0)));
+  const auto pm = engine_.handle(command("3", "postmortem", at(11, 5)));
+  ASSERT_EQ(pm.replies.size(), 1u);
+  ASSERT_EQ(pm.replies[0].anchor, Anchor::postmortem);
+  EXPECT_EQ(pm.replies[0].incident, 1);
+  engine_.anchor_posted("slack", pm.replies[0], "root-1");
+  engine_.anchor_posted("slack", pm.replies[0], "root-1");  // reported twice: harmless
+
+  using testing::event;
+  engine_.handle(event("4", in::ThreadReply{"root-1", "the alert threshold was too high"},
+                       at(11, 10), "U2"));
+  engine_.handle(event("5", in::ThreadReply{"another-thread", "unrelated chatter"}, at(11, 11)));
+  const auto& inc = store_.incidents().at(1);
+  ASSERT_EQ(inc.review.size(), 1u);
+  EXPECT_EQ(inc.review[0].text, "the alert threshold was too high");
+  const auto draft = engine_.handle(command("6", "draft", at(11, 20)));
+  EXPECT_NE(draft.replies.at(0).text.find("the alert threshold was too high"), std::string::npos);
+  EXPECT_EQ(draft.replies.at(0).text.find("unrelated chatter"), std::string::npos);
+}
+
 TEST_F(EngineTest, IncidentsInDifferentChannelsAreIndependent) {
   engine_.handle(command("1", "start A", at(10, 0), "U1", "C1"));
   const auto second = engine_.handle(command("2", "start B", at(10, 1), "U1", "C2"));

@@ -229,6 +229,7 @@ TEST_F(SqliteStoreTest, DuplicateKeyChangesNothingAndKeepsOriginalReplies) {
       {Audience::caller, "ok", ""},
       {Audience::thread, "draft", ""},
       {Audience::lessons, "lessons learned", ""},
+      {Audience::channel, "review questions", "", Anchor::postmortem, 1},
   };
   SqliteStore store(path_, Durability::process);
   EXPECT_FALSE(store.find_processed("slack:Ev1"));
@@ -250,6 +251,16 @@ TEST_F(SqliteStoreTest, DuplicateKeyChangesNothingAndKeepsOriginalReplies) {
   ASSERT_TRUE(store.commit("slack:Ev2", {}, {}));
   ASSERT_TRUE(store.find_processed("slack:Ev2"));
   EXPECT_TRUE(store.find_processed("slack:Ev2")->empty());
+}
+
+TEST_F(SqliteStoreTest, ThePostmortemThreadRootIsRemembered) {
+  {
+    SqliteStore store(path_, Durability::process);
+    ASSERT_TRUE(store.commit("k1", {opened(1, "#ops")}, {}));
+    ASSERT_TRUE(store.commit("k2", {{1, change::PostmortemPosted{"1700000000.000100"}}}, {}));
+  }
+  SqliteStore reopened(path_, Durability::process);
+  EXPECT_EQ(reopened.incident(1)->postmortem_ref, "1700000000.000100");
 }
 
 TEST_F(SqliteStoreTest, FailedCommitRollsBackEverything) {
