@@ -52,6 +52,11 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           },
           [&](const change::ReviewAdded& c) { incident.review.push_back(c.reply); },
           [&](const change::PostmortemPosted& c) { incident.postmortem_ref = c.message_ref; },
+          // Cases belong to no incident; storage keeps them (bot/store.h).
+          [](const change::CaseOpened&) {},
+          [](const change::CaseAnchored&) {},
+          [](const change::CaseClosed&) {},
+          [](const change::PrivateEvent&) {},
       },
       change);
 }

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "escalation.h"
 #include "model.h"
 
 namespace incident {
@@ -55,13 +56,32 @@ struct ReviewAdded {
 struct PostmortemPosted {  // the platform's ref of the post-mortem thread root
   std::string message_ref;
 };
+// "Is this safe?" cases (bot/escalation.h). They belong to no incident: Change::incident is 0.
+struct CaseOpened {
+  Escalation escalation;
+};
+struct CaseAnchored {  // the platform's ref of the case's post in the security channel
+  std::string code;
+  std::string security_ref;
+};
+struct CaseClosed {
+  std::string code;
+  TimePoint at{};
+};
+// The event's recorded replies are private (DM guidance, or words relayed for a case): storage
+// scrubs them together with the case `code`, or after a day when there is no case.
+struct PrivateEvent {
+  std::string code;  // empty: no case
+  TimePoint at{};
+};
 }  // namespace change
 
 using ChangeBody =
     std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
                  change::ActionAdded, change::ActionDone, change::Closed,
                  change::FacilitatorSet, change::EntryEdited, change::EntryDeleted,
-                 change::ReviewAdded, change::PostmortemPosted>;
+                 change::ReviewAdded, change::PostmortemPosted, change::CaseOpened,
+                 change::CaseAnchored, change::CaseClosed, change::PrivateEvent>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

@@ -5,21 +5,24 @@
 #include "bot/command.h"
 #include "bot/draft.h"
 #include "bot/engine.h"
+#include "bot/markup.h"
 #include "bot/overloaded.h"
+#include "bot/review.h"
 
 namespace incident {
 namespace {
 
-// How a user is mentioned in a reply. Platform ids ("U123") become `<@U123>`; a mention the
-// platform already formatted (`<@U123|dana>`, `@dana:example.org`) or a team name stays as given.
+// How a user is mentioned in a reply: a mention span (bot/markup.h) that each platform renders
+// its own way. Platform ids ("U123"), platform-formatted mentions (`<@U123|dana>`,
+// `@dana:example.org`) and "@name" keep their form; a bare console login "dana" reads "@dana".
 std::string mention(const std::string& user) {
   if (user.empty()) return "nobody";
-  if (user.front() == '<' || user.front() == '@') return user;
+  if (user.front() == '<' || user.front() == '@') return markup::mention(user);
   if (std::all_of(user.begin(), user.end(),
                   [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); })) {
-    return "<@" + user + ">";
+    return markup::mention(user);
   }
-  return "@" + user;
+  return markup::mention("@" + user);
 }
 
 constexpr std::size_t kStatusEntries = 5;
@@ -29,7 +32,8 @@ class Decider {
   Decider(const Context& context, const InboundEvent& event, const Prompts& prompts,
           const Settings& settings)
       : event_(event), prompts_(prompts), settings_(settings), incident_(context.current),
-        next_number_(context.next_number) {}
+        next_number_(context.next_number), dm_(context.dm),
+        display_names_(context.display_names) {}
 
   Decision run() {
     std::visit(overloaded{
@@ -37,8 +41,17 @@ class Decider {
                    [&](const in::Pin& p) { on_pin(p); },
                    [&](const in::Edited& e) { on_edited(e); },
                    [&](const in::Deleted& d) { on_deleted(d); },
-                   [&](const in::ThreadReply& r) { on_thread_reply(r); },
-                   [&](const in::DirectMessage&) { say(Audience::direct, "dm_reply", base()); },
+                   [&](const in::ThreadReply& r) {
+                     // A reply under a security case's post is for the asker (bot/dm.h).
+                     if (dm_.thread_case) {
+                       out_ = decide_case_reply(dm_, event_, r, prompts_, settings_);
+                     } else {
+                       on_thread_reply(r);
+                     }
+                   },
+                   [&](const in::DirectMessage& m) {
+                     out_ = decide_dm(dm_, event_, m, prompts_, settings_);
+                   },
                },
                event_.body);
     return std::move(out_);
@@ -78,8 +91,9 @@ class Decider {
     change(change::EntryAdded{std::move(e)});
   }
 
+  // Stored entries are plain text (spans unwrapped), like every fact on the timeline.
   void add_system_entry(const std::string& key, const TemplateData& data) {
-    add_entry(Source::system, prompts_.render(key, data), event_.at);
+    add_entry(Source::system, markup::to_markdown(prompts_.render(key, data)), event_.at);
   }
 
   // Commands that change a live incident need an open one.
@@ -161,7 +175,7 @@ class Decider {
     TemplateData d = base();
     d.set("number", std::to_string(item.number))
         .set("text", item.text)
-        .set("owner", item.owner)
+        .set("owner", action_owner(item.owner, settings_.escape))
         .set("due", item.due ? format_date(*item.due) : std::string{});
     say(Audience::channel, "action_added", d);
   }
@@ -242,7 +256,7 @@ class Decider {
       d.add("actions", TemplateData{}
                            .set("number", std::to_string(a.number))
                            .set("text", a.text)
-                           .set("owner", a.owner)
+                           .set("owner", action_owner(a.owner, settings_.escape))
                            .set("due", a.due ? format_date(*a.due) : std::string{}));
     }
     say(Audience::caller, "status", d);
@@ -256,8 +270,32 @@ class Decider {
         .set("duration", format_duration(event_.at - incident_->opened_at));
     add_system_entry("entry_closed", d);
     say(Audience::channel, "closed", d);
-    out_.replies.push_back(
-        {Audience::thread, render_draft(*incident_, event_.at, prompts_, settings_.escape), {}});
+    post_draft(Audience::thread);
+  }
+
+  // The draft, and when it left personnel matters out, a private note to the facilitator
+  // (whoever ran `postmortem`, else the incident commander) to handle them separately.
+  void post_draft(Audience audience) {
+    const Document draft =
+        write_draft(*incident_, event_.at, prompts_, settings_.escape, display_names_);
+    Reply reply;
+    reply.audience = audience;
+    reply.text = draft.text;
+    out_.replies.push_back(std::move(reply));
+    if (draft.left_out == 0) return;
+    std::string facilitator = incident_->facilitator;
+    if (facilitator.empty()) {
+      auto it = incident_->roles.find(Role::commander);
+      if (it != incident_->roles.end()) facilitator = it->second;
+    }
+    if (facilitator.empty()) return;
+    TemplateData d = base();
+    d.set("count", std::to_string(draft.left_out)).set("one", draft.left_out == 1);
+    Reply note;
+    note.audience = Audience::direct;
+    note.text = prompts_.render("draft.personnel_note", d, settings_.escape);
+    note.user = user_key(facilitator);
+    out_.replies.push_back(std::move(note));
   }
 
   void postmortem() {
@@ -265,6 +303,12 @@ class Decider {
     change(change::FacilitatorSet{event_.user});
     TemplateData d = base();
     d.set("facilitator", mention(event_.user));
+    for (const ReviewQuestion q : kQuestions) {
+      d.add("questions", TemplateData{}
+                             .set("number", std::to_string(number_of(q)))
+                             .set("tag", std::string(tag_of(q)))
+                             .set("question", prompts_.raw("review." + std::string(tag_of(q)))));
+    }
     say(Audience::channel, "postmortem_root", d);
     out_.replies.back().anchor = Anchor::postmortem;
     out_.replies.back().incident = incident_->number;
@@ -272,8 +316,7 @@ class Decider {
 
   void draft() {
     if (!need_any()) return;
-    out_.replies.push_back(
-        {Audience::channel, render_draft(*incident_, event_.at, prompts_, settings_.escape), {}});
+    post_draft(Audience::channel);
   }
 
   void share() {
@@ -286,10 +329,11 @@ class Decider {
       say(Audience::caller, "share_not_configured", base());
       return;
     }
-    out_.replies.push_back({Audience::lessons,
-                            prompts_.render("lessons", draft_data(*incident_, event_.at),
-                                            settings_.escape),
-                            {}});
+    Reply lessons;
+    lessons.audience = Audience::lessons;
+    lessons.text =
+        write_lessons(*incident_, event_.at, prompts_, settings_.escape, display_names_).text;
+    out_.replies.push_back(std::move(lessons));
     say(Audience::caller, "share_posted", base());
   }
 
@@ -360,6 +404,8 @@ class Decider {
   const Settings& settings_;
   std::optional<Incident> incident_;  // working copy: changes apply as they are decided
   std::int64_t next_number_;
+  const DmContext& dm_;
+  const DisplayNames& display_names_;
   Decision out_;
 };
 

@@ -8,27 +8,39 @@ Outcome Engine::handle(const InboundEvent& event) {
   if (auto stored = store_.find_processed(event.key)) return Outcome{std::move(*stored), true};
 
   Context context{store_.current_incident(event.platform, event.channel),
-                  store_.next_incident_number()};
+                  store_.next_incident_number(), display_names_, dm_context(event)};
   Decision decision = decide(context, event, prompts_, settings_);
   if (!store_.commit(event.key, decision.changes, decision.replies)) {
     // Another writer recorded the key between our look-up and our commit: theirs stands.
     auto stored = store_.find_processed(event.key);
     return Outcome{stored.value_or(std::vector<Reply>{}), true};
   }
-  return Outcome{std::move(decision.replies), false};
+  questions_.update(event.platform, event.user, decision.question, event.at,
+                    settings_.dm.question_kept);
+  return Outcome{std::move(decision.replies), false, std::move(decision.topic)};
 }
 
 void Engine::anchor_posted(const std::string& platform, const Reply& reply,
                            const std::string& message_ref) {
-  if (reply.anchor == Anchor::none || reply.incident == 0 || message_ref.empty()) return;
+  if (message_ref.empty()) return;
   std::vector<Change> changes;
   switch (reply.anchor) {
     case Anchor::postmortem:
+      if (reply.incident == 0) return;
       changes.push_back({reply.incident, change::PostmortemPosted{message_ref}});
+      break;
+    case Anchor::security_case:
+      if (reply.case_code.empty()) return;
+      changes.push_back({0, change::CaseAnchored{reply.case_code, message_ref}});
       break;
     case Anchor::none: return;
   }
   store_.commit("anchor:" + platform + ":" + message_ref, changes, {});
+}
+
+std::string Engine::postmortem_ref(const std::string& platform, const std::string& channel) {
+  auto current = store_.current_incident(platform, channel);
+  return current ? current->postmortem_ref : std::string{};
 }
 
 }  // namespace incident

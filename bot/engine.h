@@ -3,13 +3,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <optional>
 #include <vector>
 
 #include "change.h"
+#include "dm.h"
 #include "event.h"
+#include "markup.h"
 #include "model.h"
 #include "prompts.h"
 #include "store.h"
@@ -19,7 +23,10 @@ namespace incident {
 struct Settings {
   std::string command_prefix = "!incident";  // shown in help and hints
   bool lessons_channel = false;              // whether `share` has somewhere to post
-  Escaper escape = no_escape;                // how user text is escaped for the target markup
+  // How user values enter replies: as literal spans of bot Markdown (bot/markup.h), which each
+  // adapter renders for its platform, so no user text can turn into markup, links or pings.
+  Escaper escape = markup::literal;
+  DmSettings dm;  // "is this safe?" DMs and escalations (bot/dm.h)
 };
 
 // What the domain knows when it decides: the channel's current incident (open, else the latest
@@ -27,11 +34,18 @@ struct Settings {
 struct Context {
   std::optional<Incident> current;
   std::int64_t next_number = 1;
+  // Platform user id -> display name ("U123" -> "Dana Scully"), as far as the adapter reported
+  // them (Engine::set_display_name). The draft replaces these names, and their first names, by
+  // roles; unknown ids still become roles wherever they appear as mentions.
+  std::map<std::string, std::string> display_names;
+  DmContext dm;  // for DMs and replies in a security case's thread only
 };
 
 struct Decision {
   std::vector<Change> changes;
   std::vector<Reply> replies;
+  QuestionUpdate question;  // DMs: the engine's memory of the sender's last question
+  std::string topic;        // DMs: what the message was, for a log line (Outcome::topic)
 };
 
 // Pure: the same context and event always give the same decision.
@@ -40,8 +54,15 @@ Decision decide(const Context& context, const InboundEvent& event, const Prompts
 
 class Engine {
  public:
-  Engine(Store& store, const Prompts& prompts, Settings settings = {})
-      : store_(store), prompts_(prompts), settings_(std::move(settings)) {}
+  // Uniformly random 64-bit values from a cryptographic source (the domain has no randomness of
+  // its own): case codes must be unguessable. Without one, `report` is a broken invariant.
+  using RandomSource = std::function<std::uint64_t()>;
+
+  Engine(Store& store, const Prompts& prompts, Settings settings = {}, RandomSource random = {})
+      : store_(store),
+        prompts_(prompts),
+        settings_(std::move(settings)),
+        random_(std::move(random)) {}
 
   // Idempotent: the same event key gives the same replies and changes nothing the second time.
   Outcome handle(const InboundEvent& event);
@@ -51,10 +72,30 @@ class Engine {
   void anchor_posted(const std::string& platform, const Reply& reply,
                      const std::string& message_ref);
 
+  // The message ref of the post-mortem thread root of the channel's current incident, empty
+  // when there is none: for adapters without native threads (the console) to address a reply.
+  std::string postmortem_ref(const std::string& platform, const std::string& channel);
+
+  // An adapter learnt a user's display name (Slack users.info, a Matrix member event). Kept in
+  // memory only: adapters report names again after a restart.
+  void set_display_name(const std::string& user, const std::string& name) {
+    display_names_[user] = name;
+  }
+
+  // Deletes security cases closed more than DmSettings::retention before `now` and scrubs the
+  // recorded replies of older DMs (Store::purge_private). Adapters call it at start and then
+  // periodically; returns the number of cases deleted.
+  int purge(TimePoint now);
+
  private:
+  DmContext dm_context(const InboundEvent& event);
+
   Store& store_;
   const Prompts& prompts_;
   Settings settings_;
+  std::map<std::string, std::string> display_names_;
+  RandomSource random_;
+  QuestionMemory questions_;
 };
 
 }  // namespace incident

@@ -66,24 +66,34 @@ enum class Audience {
   thread,         // in the thread of the message just posted before it (e.g. the draft after close)
   direct,         // a private message to `user` (DM replies, the facilitator's private notes)
   lessons,        // the configured lessons channel (`share`)
+  security,       // the configured security channel (DM escalations); under `thread_ref` if set
 };
 
 // A message the adapter must report back once posted (Engine::anchor_posted), so that later
 // platform events can be tied to it: replies in the post-mortem thread feed the review.
-enum class Anchor { none, postmortem };
+// A security case's post is anchored too: replies in its thread are relayed to the asker.
+enum class Anchor { none, postmortem, security_case };
 
 struct Reply {
   Audience audience = Audience::caller;
-  std::string text;  // Markdown
-  std::string user;  // for Audience::direct
+  std::string text;  // bot Markdown (bot/markup.h): adapters render it with to_mrkdwn etc.
+  std::string user = {};  // for Audience::direct
   Anchor anchor = Anchor::none;
   std::int64_t incident = 0;  // the incident an anchored reply belongs to
+  // For Audience::direct: the DM channel to post in. The DM flow sets it instead of `user`, as
+  // relays to an anonymous asker know only the DM channel, never who it belongs to.
+  std::string channel = {};
+  std::string thread_ref = {};  // for Audience::security: the case's root post to reply under
+  std::string case_code = {};   // for Anchor::security_case: the case the post opens
   bool operator==(const Reply&) const = default;
 };
 
 struct Outcome {
   std::vector<Reply> replies;
   bool duplicate = false;  // the key was seen before: nothing changed, replies are the stored ones
+  // For the DM flow: what the message was ("phishing", "report", "relay", …), for the adapter's
+  // log line. DM text itself is never logged.
+  std::string topic = {};
 };
 
 }  // namespace incident

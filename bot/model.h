@@ -84,4 +84,14 @@ struct Incident {
   std::vector<TimelineEntry> ordered_timeline_with_deleted() const;
 };
 
+// An open incident as the DM advisor shows it: "is it safe to restart X?" is best asked in the
+// incident's channel, of its commander.
+struct OpenIncident {
+  std::string platform;
+  std::string channel;
+  std::int64_t number = 0;
+  std::string title;
+  std::string commander;  // platform user id, empty when the role is unassigned
+};
+
 }  // namespace incident

@@ -32,6 +32,25 @@ class Store {
   // Returns false (and changes nothing) when `key` was already recorded.
   virtual bool commit(const std::string& key, const std::vector<Change>& changes,
                       const std::vector<Reply>& replies) = 0;
+
+  // Every open incident on every platform, by number: the DM advisor points change-safety
+  // questions at them.
+  virtual std::vector<OpenIncident> open_incidents() = 0;
+
+  // "Is this safe?" cases. Nothing here takes or returns who asked: a case knows only the DM
+  // channel its answers go to.
+  virtual std::vector<Escalation> open_cases(const std::string& platform,
+                                             const std::string& dm_channel) = 0;
+  virtual std::optional<Escalation> case_by_ref(const std::string& platform,
+                                                const std::string& security_ref) = 0;
+  // Cases opened from `dm_channel` at or after `since`, closed ones included (the rate limit).
+  virtual int cases_since(const std::string& platform, const std::string& dm_channel,
+                          TimePoint since) = 0;
+  // Deletes the cases closed before `closed_before`, scrubbing the recorded replies of their
+  // events, and scrubs those of case-less private events (change::PrivateEvent) from before
+  // `private_before`. Scrubbed keys stay recorded, so a redelivery still changes nothing.
+  // Returns the number of cases deleted.
+  virtual int purge_private(TimePoint closed_before, TimePoint private_before) = 0;
 };
 
 }  // namespace incident

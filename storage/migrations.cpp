@@ -108,10 +108,47 @@ CREATE TABLE escalations (
 CREATE INDEX escalations_by_security_ref ON escalations (security_ref);
 )sql";
 
+const char* const kV3 = R"sql(
+-- Events of the "is this safe?" flow. Their recorded replies (processed_events.replies) hold DM
+-- guidance, or for a case the words relayed between asker and security team, so they are
+-- scrubbed: with their case when it is purged, or after a day when case_code is NULL.
+CREATE TABLE private_events (
+  key        TEXT    PRIMARY KEY,
+  case_code  TEXT,
+  at         INTEGER NOT NULL
+);
+CREATE INDEX private_events_by_case ON private_events (case_code);
+CREATE INDEX private_events_by_time ON private_events (at) WHERE case_code IS NULL;
+-- A DM channel's open cases, and its escalations in the rate-limit window.
+CREATE INDEX escalations_by_dm_channel ON escalations (platform, dm_channel, created_at);
+)sql";
+
+const char* const kV4 = R"sql(
+-- Requests to make after a commit (storage/outbox.h): a message to send, a room to join. Each is
+-- stored with its idempotency id (a Matrix txnId) before the first attempt, so a retry after a
+-- crash or restart is the same request and the platform does not duplicate it. `key` dedupes a
+-- re-enqueue after a replayed event; `payload` is cleared once the request is finished.
+CREATE TABLE outbox (
+  id          INTEGER PRIMARY KEY,
+  platform    TEXT    NOT NULL,
+  key         TEXT    NOT NULL UNIQUE,
+  channel     TEXT    NOT NULL,
+  kind        TEXT    NOT NULL,
+  txn_id      TEXT    NOT NULL,
+  payload     TEXT    NOT NULL,
+  status      TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+  result      TEXT    NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX outbox_pending ON outbox (platform, id) WHERE status = 'pending';
+CREATE INDEX outbox_finished ON outbox (updated_at) WHERE status <> 'pending';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4};
   return scripts;
 }
 

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "bot/overloaded.h"
+#include "storage/escalations.h"
 #include "storage/migrations.h"
 
 namespace incident {
@@ -69,6 +70,7 @@ std::string audience_text(Audience a) {
     case Audience::thread: return "thread";
     case Audience::direct: return "direct";
     case Audience::lessons: return "lessons";
+    case Audience::security: return "security";
   }
   return "";
 }
@@ -91,6 +93,12 @@ std::string replies_json(const std::vector<Reply>& replies) {
       j["anchor"] = "postmortem";
       j["incident"] = r.incident;
     }
+    if (r.anchor == Anchor::security_case) {
+      j["anchor"] = "security_case";
+      j["case_code"] = r.case_code;
+    }
+    if (!r.channel.empty()) j["channel"] = r.channel;
+    if (!r.thread_ref.empty()) j["thread_ref"] = r.thread_ref;
     array.push_back(std::move(j));
   }
   // `replace`: a reply echoing invalid UTF-8 from a user must not make the whole event fail.
@@ -105,6 +113,12 @@ std::vector<Reply> replies_of(const std::string& text) {
       r.anchor = Anchor::postmortem;
       r.incident = j.value("incident", std::int64_t{0});
     }
+    if (j.value("anchor", std::string()) == "security_case") {
+      r.anchor = Anchor::security_case;
+      r.case_code = j.value("case_code", std::string());
+    }
+    r.channel = j.value("channel", std::string());
+    r.thread_ref = j.value("thread_ref", std::string());
     replies.push_back(std::move(r));
   }
   return replies;
@@ -129,7 +143,8 @@ void expect_incident_row(int rows, std::int64_t number, std::string_view change)
   }
 }
 
-void apply_change(SQLite::Database& db, const Change& c) {
+// `key` is the event's idempotency key: private events are recorded under it.
+void apply_change(SQLite::Database& db, const std::string& key, const Change& c) {
   const std::int64_t n = c.incident;
   std::visit(
       overloaded{
@@ -259,6 +274,10 @@ void apply_change(SQLite::Database& db, const Change& c) {
             st.bind(6, reply.deleted ? 1 : 0);
             st.exec();
           },
+          [&](const change::CaseOpened& o) { escalations::insert_case(db, o.escalation); },
+          [&](const change::CaseAnchored& a) { escalations::anchor_case(db, a); },
+          [&](const change::CaseClosed& cl) { escalations::close_case(db, cl); },
+          [&](const change::PrivateEvent& p) { escalations::record_private_event(db, key, p); },
       },
       c.body);
 }
@@ -362,6 +381,9 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability)
   // Refuse a newer file before changing anything about it (even its journal mode).
   check_schema_supported(*db_);
   db_->exec("PRAGMA foreign_keys = ON");
+  // Deleted rows and replaced values are zeroed in the file, so a purged security case (and DM
+  // guidance) is gone from the disk, not only from the tables.
+  db_->exec("PRAGMA secure_delete = ON");
   const std::string mode = db_->execAndGet("PRAGMA journal_mode = WAL").getString();
   if (mode != "wal" && mode != "memory") {
     throw std::runtime_error("cannot put " + path + " in WAL mode (journal_mode is " + mode +
@@ -426,7 +448,7 @@ bool SqliteStore::commit_locked(const std::string& key, const std::vector<Change
     fresh = !seen.executeStep();
   }
   if (fresh) {
-    for (const auto& change : changes) apply_change(*db_, change);
+    for (const auto& change : changes) apply_change(*db_, key, change);
     SQLite::Statement st(*db_,
                          "INSERT INTO processed_events (key, processed_at, replies) "
                          "VALUES (?, ?, ?)");
@@ -452,6 +474,13 @@ std::optional<std::string> SqliteStore::cursor(const std::string& name) {
 void SqliteStore::set_cursor(const std::string& name, const std::string& value) {
   Lock lock(mutex_);
   store_cursor(*db_, name, value);  // a single statement is its own transaction
+}
+
+void SqliteStore::transact(const std::function<void(SQLite::Database&)>& work) {
+  Lock lock(mutex_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  work(*db_);
+  tx.commit();
 }
 
 std::vector<IncidentSummary> SqliteStore::list_incidents() {

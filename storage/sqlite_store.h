@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,6 +67,14 @@ class SqliteStore final : public Store {
   std::int64_t next_incident_number() override;
   bool commit(const std::string& key, const std::vector<Change>& changes,
               const std::vector<Reply>& replies) override;
+  std::vector<OpenIncident> open_incidents() override;
+  std::vector<Escalation> open_cases(const std::string& platform,
+                                     const std::string& dm_channel) override;
+  std::optional<Escalation> case_by_ref(const std::string& platform,
+                                        const std::string& security_ref) override;
+  int cases_since(const std::string& platform, const std::string& dm_channel,
+                  TimePoint since) override;
+  int purge_private(TimePoint closed_before, TimePoint private_before) override;
 
   // As commit, and also stores `cursors` in the same transaction, so a sync batch's position
   // never gets ahead of (or behind) its effects. For a duplicate key the effects and replies are
@@ -77,6 +86,10 @@ class SqliteStore final : public Store {
   // Named transport positions (e.g. "matrix.next_batch"); nullopt when never set.
   std::optional<std::string> cursor(const std::string& name);
   void set_cursor(const std::string& name, const std::string& value);
+
+  // Runs `work` in one write transaction on this store's connection, under its lock: for tables
+  // that other storage/ modules own (storage/outbox.h). An exception from `work` rolls back.
+  void transact(const std::function<void(SQLite::Database&)>& work);
 
   // For the CLI: every incident, ordered by number, and one incident fully loaded.
   std::vector<IncidentSummary> list_incidents();

@@ -1,5 +1,6 @@
 #include "adapters/cli/config.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -15,6 +16,32 @@ std::string quoted(const std::string& s) {
   std::ostringstream out;
   out << toml::value<std::string>(s);
   return out.str();
+}
+
+// Limits on escalations, with the bounds both the TOML key and the variable share.
+struct Range {
+  long min;
+  long max;
+};
+constexpr Range kEscalationLimit{1, 1000};
+constexpr Range kRetentionDays{1, 3650};
+
+int in_range(const std::string& key, long value, Range range) {
+  if (value < range.min || value > range.max) {
+    throw ConfigError(key, "must be a whole number from " + std::to_string(range.min) + " to " +
+                               std::to_string(range.max) + ", not " + std::to_string(value));
+  }
+  return static_cast<int>(value);
+}
+
+int parse_count(const std::string& key, const std::string& text, Range range) {
+  char* end = nullptr;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0') {
+    throw ConfigError(key, "must be a whole number from " + std::to_string(range.min) + " to " +
+                               std::to_string(range.max) + ", not \"" + text + "\"");
+  }
+  return in_range(key, value, range);
 }
 
 DurabilityMode parse_durability(const std::string& key, const std::string& v) {
@@ -48,6 +75,14 @@ class TableReader {
     auto value = node->value<std::string>();
     if (!node->is_string() || !value) throw ConfigError(name(key), "must be a string");
     out = *value;
+  }
+  void count(const char* key, int& out, Range range) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto value = node->value<std::int64_t>();
+    if (!node->is_integer() || !value) throw ConfigError(name(key), "must be a whole number");
+    out = in_range(name(key), static_cast<long>(*value), range);
   }
   void list(const char* key, std::vector<std::string>& out) {
     known_.insert(key);
@@ -107,6 +142,8 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
   top.text("prompts_dir", c.prompts_dir);
   top.text("ca_file", c.ca_file);
   top.text("security_channel", c.security_channel);
+  top.count("escalation_limit", c.escalation_limit, kEscalationLimit);
+  top.count("escalation_retention_days", c.escalation_retention_days, kRetentionDays);
   top.text("lessons_channel", c.lessons_channel);
   top.text("http", c.http);
   top.text("log_level", c.log_level);
@@ -164,6 +201,13 @@ void apply_environment(Config& c, const EnvLookup& env) {
   set("INCIDENT_BOT_PROMPTS_DIR", c.prompts_dir);
   set("INCIDENT_BOT_CA_FILE", c.ca_file);
   set("INCIDENT_BOT_SECURITY_CHANNEL", c.security_channel);
+  if (auto v = get("INCIDENT_BOT_ESCALATION_LIMIT")) {
+    c.escalation_limit = parse_count("INCIDENT_BOT_ESCALATION_LIMIT", *v, kEscalationLimit);
+  }
+  if (auto v = get("INCIDENT_BOT_ESCALATION_RETENTION_DAYS")) {
+    c.escalation_retention_days =
+        parse_count("INCIDENT_BOT_ESCALATION_RETENTION_DAYS", *v, kRetentionDays);
+  }
   set("INCIDENT_BOT_LESSONS_CHANNEL", c.lessons_channel);
   set("INCIDENT_BOT_HTTP", c.http);
   set("INCIDENT_BOT_LOG_LEVEL", c.log_level);
@@ -187,9 +231,10 @@ void validate(const Config& c) {
     }
   }
   if (c.matrix.configured()) {
-    if (c.matrix.homeserver.rfind("https://", 0) != 0 &&
-        c.matrix.homeserver.rfind("http://", 0) != 0) {
-      throw ConfigError("MATRIX_HOMESERVER", "must be a URL like https://matrix.example.org");
+    // Certificates are always verified, so a plain http:// homeserver is refused here.
+    if (c.matrix.homeserver.rfind("https://", 0) != 0) {
+      throw ConfigError("MATRIX_HOMESERVER",
+                        "must be an https:// URL like https://matrix.example.org");
     }
     if (c.matrix.access_token.empty()) {
       throw ConfigError("MATRIX_ACCESS_TOKEN", "is required when MATRIX_HOMESERVER is set");
@@ -238,6 +283,8 @@ std::string redacted(const Config& c) {
       << "prompts_dir = " << quoted(c.prompts_dir) << "\n"
       << "ca_file = " << quoted(c.ca_file) << "\n"
       << "security_channel = " << quoted(c.security_channel) << "\n"
+      << "escalation_limit = " << c.escalation_limit << "\n"
+      << "escalation_retention_days = " << c.escalation_retention_days << "\n"
       << "lessons_channel = " << quoted(c.lessons_channel) << "\n"
       << "http = " << quoted(c.http) << "\n"
       << "log_level = " << quoted(c.log_level) << "\n\n"

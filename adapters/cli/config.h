@@ -37,6 +37,10 @@ struct Config {
   std::string prompts_dir;                   // overrides for prompts/, key by key
   std::string ca_file;                       // extra CA bundle; certificates are always verified
   std::string security_channel;
+  // "Is this safe?" reports: at most `escalation_limit` per person (DM) per 24 hours, and a
+  // closed case is deleted `escalation_retention_days` after it closed.
+  int escalation_limit = 3;
+  int escalation_retention_days = 30;
   std::string lessons_channel;
   std::string http;  // host:port for /healthz and /metrics
   std::string log_level;  // empty: info for services, warn for the console

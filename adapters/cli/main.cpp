@@ -3,19 +3,30 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <random>
 #include <sstream>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "adapters/cli/config.h"
 #include "adapters/cli/export.h"
+#include "adapters/cli/lint.h"
 #include "adapters/console/console.h"
+#include "adapters/matrix/matrix_adapter.h"
+#include "adapters/net/tls.h"
+#include "adapters/slack/slack_adapter.h"
 #include "bot/draft.h"
 #include "bot/engine.h"
+#include "bot/markup.h"
 #include "prompts/embedded.h"
 #include "storage/sqlite_store.h"
 
@@ -73,13 +84,32 @@ std::string console_user() {
   return "operator";
 }
 
+// "Is this safe?" settings. The console always has a security channel: it shows the security
+// team's side itself, so `report` can be tried without a workspace.
+DmSettings dm_settings(const Config& config, bool console) {
+  DmSettings dm;
+  dm.security_channel = console || !config.security_channel.empty();
+  dm.escalation_limit = config.escalation_limit;
+  dm.retention = std::chrono::days{config.escalation_retention_days};
+  return dm;
+}
+
+// Case codes must be unguessable: std::random_device reads the kernel's CSPRNG (getrandom /
+// RDRAND) on Linux. Shared, as std::function needs a copyable callable.
+Engine::RandomSource system_random() {
+  return [device = std::make_shared<std::random_device>()] {
+    return (std::uint64_t{(*device)()} << 32) | (*device)();
+  };
+}
+
 int run_console(const Config& config) {
   auto store = open_store(config);
   const Prompts prompts = load_prompts(config);
   Settings settings;
   settings.command_prefix = config.command_prefix;
   settings.lessons_channel = !config.lessons_channel.empty();
-  Engine engine(store, prompts, settings);
+  settings.dm = dm_settings(config, true);
+  Engine engine(store, prompts, settings, system_random());
 
   ConsoleOptions options;
   options.user = console_user();
@@ -93,15 +123,96 @@ int run_console(const Config& config) {
   return console.run(std::cin, std::cout);
 }
 
-int run_bot(const Config& config) {
-  if (config.slack.configured() || config.matrix.configured()) {
-    spdlog::error(
-        "{} is configured, but this build has no {} adapter yet; unset its variables to use "
-        "the console",
-        config.slack.configured() ? "Slack" : "Matrix",
-        config.slack.configured() ? "Slack" : "Matrix");
-    return 1;
+// Every configured platform on one io_context and one store: Slack (Socket Mode in, the Web API
+// out) and Matrix (/sync in, its outbox out). An engine per platform, as help and hints name the
+// platform's own command (/incident, !incident); they share the store. SIGINT and SIGTERM stop
+// every adapter, each letting queued replies go out (for a few seconds) first; an adapter that
+// fails for good stops the others, and the exit status is 1.
+int run_platforms(const Config& config) {
+  auto store = open_store(config);
+  const Prompts prompts = load_prompts(config);
+  auto engine_for = [&](const std::string& prefix) {
+    Settings settings;
+    settings.command_prefix = prefix;
+    settings.lessons_channel = !config.lessons_channel.empty();
+    settings.dm = dm_settings(config, false);
+    return std::make_unique<Engine>(store, prompts, settings, system_random());
+  };
+
+  net::TlsContext tls(config.ca_file);
+  boost::asio::io_context io;
+  std::unique_ptr<Engine> slack_engine;
+  std::unique_ptr<slack::SlackAdapter> slack_adapter;
+  if (config.slack.configured()) {
+    slack::SlackOptions options;
+    options.app_token = config.slack.app_token;
+    options.bot_token = config.slack.bot_token;
+    options.api_url = config.slack.api_url;
+    options.slash_command = config.slack.slash_command;
+    options.lessons_channel = config.lessons_channel;
+    options.security_channel = config.security_channel;
+    slack_engine = engine_for(config.slack.slash_command);
+    slack_adapter =
+        std::make_unique<slack::SlackAdapter>(io.get_executor(), *slack_engine, tls, options);
   }
+  std::unique_ptr<Engine> matrix_engine;
+  std::unique_ptr<matrix::MatrixAdapter> matrix_adapter;
+  if (config.matrix.configured()) {
+    matrix::MatrixOptions options;
+    options.homeserver = config.matrix.homeserver;
+    options.access_token = config.matrix.access_token;
+    options.user_id = config.matrix.user_id;
+    options.allowed_inviters = config.matrix.allowed_inviters;
+    options.command_prefix = config.command_prefix;
+    options.lessons_room = config.lessons_channel;
+    options.security_room = config.security_channel;
+    matrix_engine = engine_for(config.command_prefix);
+    matrix_adapter = std::make_unique<matrix::MatrixAdapter>(io.get_executor(), *matrix_engine,
+                                                             store, prompts, tls, options);
+  }
+
+  auto stop_all = [&] {
+    if (slack_adapter) slack_adapter->stop();
+    if (matrix_adapter) matrix_adapter->stop();
+  };
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&stop_all](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    stop_all();
+  });
+  int running = 0;
+  int status = 0;
+  auto finished = [&](const char* platform, std::exception_ptr e,
+                      std::optional<std::string> failure) {
+    if (--running == 0) signals.cancel();
+    if (e) std::rethrow_exception(e);
+    if (!failure) return;
+    spdlog::error("{}: {}", platform, *failure);
+    status = 1;
+    stop_all();
+  };
+  if (slack_adapter) {
+    ++running;
+    boost::asio::co_spawn(io, slack_adapter->run(),
+                          [&](std::exception_ptr e, std::optional<std::string> result) {
+                            finished("slack", e, std::move(result));
+                          });
+  }
+  if (matrix_adapter) {
+    ++running;
+    boost::asio::co_spawn(io, matrix_adapter->run(),
+                          [&](std::exception_ptr e, std::optional<std::string> result) {
+                            finished("matrix", e, std::move(result));
+                          });
+  }
+  io.run();
+  if (status == 0) spdlog::info("stopped");
+  return status;
+}
+
+int run_bot(const Config& config) {
+  if (config.slack.configured() || config.matrix.configured()) return run_platforms(config);
   spdlog::info("no platform configured: starting the console");
   return run_console(config);
 }
@@ -138,7 +249,7 @@ int export_incident(const Config& config, const std::string& id, const std::stri
     std::cout << export_json(*inc);
   } else {
     const auto now = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
-    std::cout << render_draft(*inc, now, load_prompts(config));
+    std::cout << markup::to_markdown(render_draft(*inc, now, load_prompts(config)));
   }
   return 0;
 }
@@ -168,12 +279,29 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"md", "json"}));
   auto* show_config =
       app.add_subcommand("config", "Print the effective configuration with secrets redacted");
+  auto* lint = app.add_subcommand(
+      "lint", "Check a text for blame, named people and personnel matters (exit 1 on findings)");
+  LintOptions lint_options;
+  std::string lint_format = "text";
+  lint->add_option("file", lint_options.file, "The text to check; - or none reads stdin");
+  lint->add_option("--people", lint_options.people,
+                   "Known participant names, comma-separated (each is flagged as a person)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  lint->add_option("--format", lint_format, "text (LINE:COL KIND \"phrase\" -> suggestion) or json")
+      ->check(CLI::IsMember({"text", "json"}));
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kUsageError;
+  }
+  // lint needs no configuration, database or logging: it must run anywhere, even in a docs CI.
+  if (lint->parsed()) {
+    lint_options.json = lint_format == "json";
+    return run_lint(lint_options, Prompts::load(embedded_prompts()), std::cin, std::cout,
+                    std::cerr);
   }
 
   Config config;

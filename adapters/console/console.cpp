@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/command.h"
+#include "bot/escalation.h"
+#include "bot/markup.h"
 
 namespace incident {
 namespace {
@@ -20,12 +22,21 @@ void print(std::ostream& out, const Reply& reply) {
   switch (reply.audience) {
     case Audience::direct: out << "[dm] "; break;
     case Audience::lessons: out << "[lessons channel] "; break;
+    case Audience::security: out << "[security channel] "; break;
     case Audience::thread: out << "[thread]\n"; break;
     case Audience::channel:
     case Audience::caller: break;
   }
-  out << reply.text;
-  if (reply.text.empty() || reply.text.back() != '\n') out << '\n';
+  // Replies are bot Markdown with literal and mention spans; the terminal shows plain Markdown.
+  const std::string text = markup::to_markdown(reply.text);
+  out << text;
+  if (text.empty() || text.back() != '\n') out << '\n';
+}
+
+std::size_t private_length(const InboundBody& body) {
+  if (const auto* dm = std::get_if<in::DirectMessage>(&body)) return dm->text.size();
+  if (const auto* reply = std::get_if<in::ThreadReply>(&body)) return reply->text.size();
+  return 0;
 }
 
 }  // namespace
@@ -50,6 +61,7 @@ void Console::handle_line(const std::string& raw, std::ostream& out) {
   event.user = options_.user;
   event.at = options_.clock();
   event.message_ref = event.key;
+  purge_if_due(event.at);
 
   if (auto rest = strip_prefix(line, options_.prefix)) {
     event.channel = kConsoleChannel;
@@ -57,6 +69,36 @@ void Console::handle_line(const std::string& raw, std::ostream& out) {
   } else if (line == "dm" || line.rfind("dm ", 0) == 0) {
     event.channel = kConsoleDmChannel;
     event.body = in::DirectMessage{trim(line.substr(2))};
+  } else if (line == "thread" || line.rfind("thread ", 0) == 0) {
+    // The terminal has no threads: `thread <text>` answers in the post-mortem thread of the
+    // channel's current incident.
+    const std::string root = engine_.postmortem_ref("console", kConsoleChannel);
+    if (root.empty()) {
+      out << "(no post-mortem thread yet: run " << options_.prefix << " postmortem first)\n";
+      return;
+    }
+    event.channel = kConsoleChannel;
+    event.body = in::ThreadReply{root, trim(line.substr(6))};
+    // The review takes replies silently, as a platform thread would; at a terminal, say so.
+    if (options_.interactive) {
+      out << "(added to the post-mortem review; " << options_.prefix << " draft shows it)\n";
+    }
+  } else if (line == "security" || line.rfind("security ", 0) == 0) {
+    // The security team's side: `security [SEC-…] <text>` replies in that case's thread, or in
+    // the latest case posted in this session, as a responder who is not the asker.
+    std::string text = trim(line.substr(8));
+    std::string root = latest_case_ref_;
+    if (auto code = leading_case_code(text); code && case_refs_.count(*code)) {
+      root = case_refs_.at(*code);
+      text = trim(text.substr(kCaseCodeLength));
+    }
+    if (root.empty()) {
+      out << "(no security case in this session yet: dm report <what happened> opens one)\n";
+      return;
+    }
+    event.channel = kConsoleSecurityChannel;
+    event.user = kConsoleSecurityUser;
+    event.body = in::ThreadReply{root, text};
   } else {
     // Ordinary chat in the channel: the bot listens only for commands.
     if (options_.interactive) {
@@ -68,7 +110,24 @@ void Console::handle_line(const std::string& raw, std::ostream& out) {
 
   try {
     Outcome outcome = engine_.handle(event);
-    for (const auto& reply : outcome.replies) print(out, reply);
+    for (std::size_t i = 0; i < outcome.replies.size(); ++i) {
+      const Reply& reply = outcome.replies[i];
+      print(out, reply);
+      // A printed line is "posted": anchored replies get a ref so later `thread` lines find it.
+      if (reply.anchor != Anchor::none) {
+        const std::string ref = event.key + ":" + std::to_string(i);
+        engine_.anchor_posted("console", reply, ref);
+        if (reply.anchor == Anchor::security_case) {
+          case_refs_[reply.case_code] = ref;
+          latest_case_ref_ = ref;
+        }
+      }
+    }
+    // Private messages are logged by size and topic only, never by their words.
+    if (!outcome.topic.empty()) {
+      spdlog::info("console: private message ({} characters): {}", private_length(event.body),
+                   outcome.topic);
+    }
   } catch (const std::exception& e) {
     // Storage failed: nothing was recorded, so say so rather than pretend.
     spdlog::error("console: could not apply the message: {}", e.what());
@@ -81,8 +140,11 @@ int Console::run(std::istream& in, std::ostream& out) {
   if (options_.interactive) {
     out << "incident-bot console — you are @" << options_.user << " in #" << kConsoleChannel
         << ". Type " << options_.prefix << " help, dm <text> to talk to the bot privately, "
+        << "thread <text> to answer in the post-mortem thread, "
+        << "security <text> to answer a reported question as the security team, "
         << "quit to leave.\n";
   }
+  purge_if_due(options_.clock());
   std::string line;
   while (true) {
     if (options_.interactive) out << "> " << std::flush;
@@ -91,6 +153,20 @@ int Console::run(std::istream& in, std::ostream& out) {
     handle_line(line, out);
   }
   return 0;
+}
+
+void Console::purge_if_due(TimePoint now) {
+  // Closed security cases and old DM replies go when their time is up: at start, then hourly
+  // for a console left running.
+  if (last_purge_ != TimePoint{} && now - last_purge_ < std::chrono::hours{1}) return;
+  last_purge_ = now;
+  try {
+    if (const int cases = engine_.purge(now)) {
+      spdlog::info("console: deleted {} closed security case(s) past retention", cases);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("console: could not purge expired security cases: {}", e.what());
+  }
 }
 
 }  // namespace incident

@@ -1,11 +1,14 @@
 // The console adapter: a local incident channel in the terminal. Each input line is a message
 // from the local user; lines that start with the command prefix are commands, `dm <text>` is a
-// private message to the bot. Replies go to the output stream and nothing else does, so a script
-// can pipe a whole incident through it.
+// private message to the bot, `thread <text>` a reply in the post-mortem thread, and
+// `security <text>` the security team answering a reported question in its case thread.
+// Replies go to the output stream and nothing else does, so a script can pipe a whole incident
+// through it.
 #pragma once
 
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <string>
 
 #include "bot/engine.h"
@@ -32,10 +35,20 @@ class Console {
  private:
   Engine& engine_;
   ConsoleOptions options_;
+  void purge_if_due(TimePoint now);
+
   long line_number_ = 0;
+  // The security cases posted in this session: case code -> the ref their thread answers go to.
+  std::map<std::string, std::string> case_refs_;
+  std::string latest_case_ref_;
+  TimePoint last_purge_{};
 };
 
 inline constexpr const char* kConsoleChannel = "console";
 inline constexpr const char* kConsoleDmChannel = "console-dm";
+// The console stands in for the security channel, so `report` can be tried without a workspace;
+// `security` lines speak as this responder.
+inline constexpr const char* kConsoleSecurityChannel = "console-security";
+inline constexpr const char* kConsoleSecurityUser = "security-team";
 
 }  // namespace incident

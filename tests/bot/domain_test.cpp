@@ -3,6 +3,7 @@
 
 #include "bot/draft.h"
 #include "bot/engine.h"
+#include "bot/markup.h"
 #include "prompts/embedded.h"
 #include "support/events.h"
 
@@ -30,6 +31,7 @@ class Channel {
     ctx.next_number = next_number_;
     last_ = decide(ctx, e, prompts(), settings_);
     for (const auto& c : last_.changes) {
+      if (c.incident == 0) continue;  // "is this safe?" cases belong to no incident
       if (std::holds_alternative<change::Opened>(c.body)) {
         current_ = Incident{};
         current_->number = c.incident;
@@ -55,8 +57,9 @@ class Channel {
   Decision last_;
 };
 
+// Replies are bot Markdown with literal and mention spans: compare what the console shows.
 bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
+  return markup::to_markdown(haystack).find(needle) != std::string::npos;
 }
 
 TEST(Domain, StartDeclaresAnIncidentWithTheCallerAsCommander) {
@@ -259,15 +262,18 @@ TEST(Domain, CapturedMessagesFollowEditsAndDeletes) {
   EXPECT_TRUE(ch.send(event("d2", in::Deleted{"unknown"}, at(10, 7))).changes.empty());
 }
 
-TEST(Domain, DirectMessagesGetAPrivateReplyAndChangeNothing) {
+TEST(Domain, DirectMessagesGetAPrivateReplyAndChangeNoIncident) {
   Channel ch;
   ch.say("1", "start Outage", at(10, 0));
   const auto& d = ch.send(event("dm1", in::DirectMessage{"is this safe?"}, at(10, 1), "U9", "D1"));
-  EXPECT_TRUE(d.changes.empty());
+  // The one change marks the event private (its recorded reply is scrubbed later): bot/dm.h.
+  ASSERT_EQ(d.changes.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<change::PrivateEvent>(d.changes[0].body));
   ASSERT_EQ(d.replies.size(), 1u);
   EXPECT_EQ(d.replies[0].audience, Audience::direct);
-  EXPECT_EQ(d.replies[0].user, "U9");
+  EXPECT_EQ(d.replies[0].channel, "D1");
   EXPECT_FALSE(contains(d.replies[0].text, "is this safe?"));
+  EXPECT_EQ(ch.incident().timeline.size(), 1u);
 }
 
 TEST(Domain, ShareNeedsAClosedIncidentAndALessonsChannel) {

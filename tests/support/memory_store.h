@@ -1,7 +1,10 @@
 // An in-memory Store for domain and engine tests: the same contract as SqliteStore, no disk.
 #pragma once
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 
 #include "bot/store.h"
 
@@ -32,6 +35,7 @@ class MemoryStore final : public Store {
     ++commits;
     if (processed_.count(key)) return false;
     for (const auto& c : changes) {
+      if (apply_case_change(key, c.body)) continue;
       Incident& inc = incidents_[c.incident];
       inc.number = c.incident;
       apply_change(inc, c.body);
@@ -40,12 +44,87 @@ class MemoryStore final : public Store {
     return true;
   }
 
+  std::vector<OpenIncident> open_incidents() override {
+    std::vector<OpenIncident> out;
+    for (const auto& [number, inc] : incidents_) {
+      if (!inc.is_open()) continue;
+      auto commander = inc.roles.find(Role::commander);
+      out.push_back({inc.platform, inc.channel, number, inc.title,
+                     commander == inc.roles.end() ? std::string{} : commander->second});
+    }
+    return out;
+  }
+  std::vector<Escalation> open_cases(const std::string& platform,
+                                     const std::string& dm_channel) override {
+    std::vector<Escalation> out;
+    for (const auto& [code, e] : cases_) {
+      if (e.open && e.platform == platform && e.dm_channel == dm_channel) out.push_back(e);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Escalation& a, const Escalation& b) {
+      return a.created_at < b.created_at;
+    });
+    return out;
+  }
+  std::optional<Escalation> case_by_ref(const std::string& platform,
+                                        const std::string& security_ref) override {
+    for (const auto& [code, e] : cases_) {
+      if (!security_ref.empty() && e.platform == platform && e.security_ref == security_ref) {
+        return e;
+      }
+    }
+    return std::nullopt;
+  }
+  int cases_since(const std::string& platform, const std::string& dm_channel,
+                  TimePoint since) override {
+    int n = 0;
+    for (const auto& [code, e] : cases_) {
+      n += e.platform == platform && e.dm_channel == dm_channel && e.created_at >= since;
+    }
+    return n;
+  }
+  int purge_private(TimePoint closed_before, TimePoint private_before) override {
+    std::set<std::string> expired;
+    for (const auto& [code, e] : cases_) {
+      if (!e.open && e.closed_at && *e.closed_at < closed_before) expired.insert(code);
+    }
+    std::erase_if(private_, [&](const auto& entry) {
+      const auto& [code, at] = entry.second;
+      if (code.empty() ? at >= private_before : !expired.count(code)) return false;
+      processed_[entry.first].clear();
+      return true;
+    });
+    for (const auto& code : expired) cases_.erase(code);
+    return static_cast<int>(expired.size());
+  }
+
+  const std::map<std::string, Escalation>& cases() const { return cases_; }
+
   const std::map<std::int64_t, Incident>& incidents() const { return incidents_; }
   int commits = 0;
 
  private:
   std::map<std::int64_t, Incident> incidents_;
   std::map<std::string, std::vector<Reply>> processed_;
+  std::map<std::string, Escalation> cases_;
+  std::map<std::string, std::pair<std::string, TimePoint>> private_;  // key -> (case, at)
+
+  // Case changes belong to no incident; true when `body` was one.
+  bool apply_case_change(const std::string& key, const ChangeBody& body) {
+    if (auto* o = std::get_if<change::CaseOpened>(&body)) {
+      cases_[o->escalation.code] = o->escalation;
+    } else if (auto* a = std::get_if<change::CaseAnchored>(&body)) {
+      cases_.at(a->code).security_ref = a->security_ref;
+    } else if (auto* c = std::get_if<change::CaseClosed>(&body)) {
+      Escalation& e = cases_.at(c->code);
+      if (e.open) e.closed_at = c->at;
+      e.open = false;
+    } else if (auto* p = std::get_if<change::PrivateEvent>(&body)) {
+      private_[key] = {p->code, p->at};
+    } else {
+      return false;
+    }
+    return true;
+  }
 };
 
 }  // namespace incident::testing

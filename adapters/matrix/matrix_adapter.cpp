@@ -1,0 +1,376 @@
+#include "adapters/matrix/matrix_adapter.h"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <exception>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+
+#include "bot/overloaded.h"
+
+namespace incident::matrix {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+net::Url homeserver_url(const std::string& homeserver) {
+  auto url = net::Url::parse(homeserver);
+  if (!url || url->scheme != "https") {
+    throw std::invalid_argument("MATRIX_HOMESERVER must be an https:// URL (certificates are "
+                                "always verified), not \"" + homeserver + "\"");
+  }
+  return *url;
+}
+
+ClientOptions client_options(const MatrixOptions& o) {
+  ClientOptions c;
+  c.access_token = o.access_token;
+  c.base_path = homeserver_url(o.homeserver).target;
+  if (c.base_path == "/") c.base_path.clear();
+  c.retry = o.retry;
+  c.request_timeout = o.http.request_timeout;
+  return c;
+}
+
+net::HttpOptions pool(net::HttpOptions http, std::size_t connections) {
+  http.max_connections = connections;
+  return http;
+}
+
+std::string token_failure(const MatrixError& e) {
+  std::string out = "the homeserver refused MATRIX_ACCESS_TOKEN (" + e.describe() + ")";
+  if (e.soft_logout) {
+    out += "; the session was soft-logged-out: log in again with the same device_id";
+  }
+  return out + " — get a new access token (deploy/matrix/README.md) and restart";
+}
+
+TimePoint system_now() {
+  return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+MatrixAdapter::MatrixAdapter(asio::any_io_executor executor, Engine& engine, SqliteStore& store,
+                             const Prompts& prompts, net::TlsContext& tls, MatrixOptions options)
+    : executor_(executor),
+      engine_(engine),
+      store_(store),
+      prompts_(prompts),
+      options_(std::move(options)),
+      sync_http_(std::make_unique<net::KeepAliveHttpsClient>(
+          executor, tls, homeserver_url(options_.homeserver), pool(options_.http, 1))),
+      api_http_(std::make_unique<net::KeepAliveHttpsClient>(
+          executor, tls, homeserver_url(options_.homeserver), pool(options_.http, 2))),
+      sync_client_(executor, *sync_http_, client_options(options_)),
+      api_client_(executor, *api_http_, client_options(options_)),
+      outbox_(store),
+      sender_(executor, api_client_, outbox_, engine, rooms_,
+              SenderOptions{options_.user_id, options_.send_patience, options_.on_durable}),
+      retry_timer_(executor),
+      sender_done_(executor) {
+  if (!options_.clock) options_.clock = system_now;
+}
+
+MatrixAdapter::~MatrixAdapter() = default;
+
+void MatrixAdapter::stop() {
+  stopping_ = true;
+  retry_timer_.cancel();
+  sync_client_.stop();
+  sync_http_->shutdown();  // ends the long-poll now
+}
+
+void MatrixAdapter::durable(std::string_view step) {
+  if (options_.on_durable) options_.on_durable(step);
+}
+
+awaitable<void> MatrixAdapter::pause(std::chrono::milliseconds delay) {
+  retry_timer_.expires_after(delay);
+  co_await retry_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+awaitable<std::optional<std::string>> MatrixAdapter::run() {
+  std::optional<std::string> failure = co_await start_up();
+  if (!failure && !stopping_) {
+    sender_finished_ = false;
+    asio::co_spawn(executor_, sender_.run(),
+                   [this](std::exception_ptr e, std::optional<std::string> fatal) {
+                     sender_finished_ = true;
+                     sender_done_.notify();
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& error) {
+                         fatal = std::string("the sender stopped: ") + error.what();
+                       }
+                     }
+                     if (fatal) {
+                       sender_failure_ = std::move(fatal);
+                       stop();
+                     }
+                   });
+    using namespace asio::experimental::awaitable_operators;
+    // The purge runs alongside and is cancelled when the sync loop ends.
+    auto ended = co_await (sync_loop() || purge_periodically());
+    if (ended.index() == 0) failure = std::get<0>(std::move(ended));
+    // Replies of handled events still go out, within reason; whatever is left stays in the
+    // outbox and goes out after the next start.
+    co_await sender_.drain(options_.drain_timeout);
+    sender_.stop();
+    api_client_.stop();
+    api_http_->shutdown();
+    while (!sender_finished_) co_await sender_done_.wait();
+    if (!failure) failure = sender_failure_;
+  }
+  sync_http_->shutdown();
+  api_http_->shutdown();
+  co_return failure;
+}
+
+awaitable<std::optional<std::string>> MatrixAdapter::start_up() {
+  // A service keeps trying while the homeserver is unreachable; only answers that retrying
+  // cannot change end the start.
+  const auto forever = Client::kForever;
+  if (auto v = co_await sync_client_.versions(forever); !v) {
+    if (stopping_) co_return std::nullopt;
+    co_return "MATRIX_HOMESERVER " + options_.homeserver +
+        " does not answer the client-server API (GET /_matrix/client/versions: " +
+        v.error().describe() + ")";
+  }
+  user_id_ = options_.user_id;
+  if (user_id_.empty()) {
+    auto who = co_await sync_client_.whoami(forever);
+    if (!who) {
+      if (stopping_) co_return std::nullopt;
+      if (who.error().unknown_token()) co_return token_failure(who.error());
+      co_return "whoami failed: " + who.error().describe();
+    }
+    user_id_ = *who;
+  }
+  sender_.set_bot_user(user_id_);
+  translate_options_ = {user_id_, options_.command_prefix, options_.allowed_inviters};
+  reply_options_ = {user_id_, options_.lessons_room, options_.security_room, kMaxContentBytes};
+
+  // m.direct arrives in /sync only when it changes, so a restart reads it once.
+  auto direct = co_await sync_client_.account_data(user_id_, "m.direct", forever);
+  if (!direct) {
+    if (stopping_) co_return std::nullopt;
+    if (direct.error().unknown_token()) co_return token_failure(direct.error());
+    co_return "reading m.direct failed: " + direct.error().describe();
+  }
+  if (*direct) rooms_.set_direct(parse_direct(**direct).value_or(DirectMap{}));
+
+  auto filter = co_await sync_client_.upload_filter(
+      user_id_, sync_filter_json(options_.timeline_limit), forever);
+  if (!filter) {
+    if (stopping_) co_return std::nullopt;
+    if (filter.error().unknown_token()) co_return token_failure(filter.error());
+    co_return "uploading the sync filter failed: " + filter.error().describe();
+  }
+  filter_id_ = *filter;
+  spdlog::info("matrix: signed in as {} on {}", user_id_, options_.homeserver);
+  co_return std::nullopt;
+}
+
+awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
+  std::string since = store_.cursor(kCursor).value_or("");
+  if (since.empty()) {
+    spdlog::info("matrix: first start: history is skipped, pending invites are answered");
+  }
+  bool first = true;
+  int rejected = 0;
+  net::Backoff backoff(options_.retry);
+  while (!stopping_) {
+    SyncRequest request;
+    request.filter_id = filter_id_;
+    request.since = since;
+    // The first sync after a restart asks for the full state (the timeline still starts at
+    // `since`), so encryption, names and member counts are known again; it returns at once.
+    request.full_state = first && !since.empty();
+    request.timeout = first || since.empty() ? std::chrono::milliseconds{0} : options_.sync_timeout;
+    auto sync = co_await sync_client_.sync(request, options_.sync_read_timeout);
+    if (stopping_) break;
+    if (!sync) {
+      const MatrixError& e = sync.error();
+      if (e.unknown_token()) co_return token_failure(e);
+      if (!since.empty() && e.kind == MatrixError::Kind::http && !e.transient() &&
+          (e.status == 400 || e.status == 404)) {
+        // The server forgot our token (or the filter). The filter is uploaded again; a second
+        // refusal drops the token: an initial sync, history skipped (our notes §2.4).
+        if (++rejected >= 2) {
+          spdlog::error("matrix: the homeserver refuses the stored sync token ({}): starting "
+                        "afresh; events since the last sync may be missed", e.describe());
+          since.clear();
+          first = true;
+        }
+        auto filter = co_await sync_client_.upload_filter(
+            user_id_, sync_filter_json(options_.timeline_limit), Client::kOnce);
+        if (filter) filter_id_ = *filter;
+        continue;
+      }
+      const auto delay = e.retry_after ? *e.retry_after : backoff.next();
+      spdlog::warn("matrix: /sync failed with {}; trying again in {} ms", e.describe(),
+                   delay.count());
+      co_await pause(delay);
+      continue;
+    }
+    rejected = 0;
+    bool committed = since.empty() || co_await backfill(*sync, since);
+    if (committed) {
+      auto steps = translate(*sync, rooms_, translate_options_, since.empty());
+      committed = co_await apply(std::move(steps), since, sync->next_batch);
+    }
+    if (!committed) {
+      if (stopping_) break;
+      // Nothing after the failure was committed; the same batch comes again from `since`.
+      co_await pause(backoff.next());
+      continue;
+    }
+    backoff.reset();
+    since = sync->next_batch;
+    first = false;
+    ready_ = true;
+  }
+  co_return std::nullopt;
+}
+
+awaitable<bool> MatrixAdapter::backfill(SyncResponse& sync, std::string since) {
+  for (auto& room : sync.join) {
+    if (!room.limited || room.prev_batch.empty()) continue;
+    // A room the bot has just joined: what came before is history, and not fetched.
+    if (std::any_of(room.timeline.begin(), room.timeline.end(),
+                    [&](const RoomEvent& e) { return is_own_join(e, user_id_); })) {
+      continue;
+    }
+    // Spec "Syncing": a limited timeline has a gap before it; /messages from prev_batch back
+    // to the previous sync's token fills it, newest first. De-duplicated by event_id.
+    std::set<std::string> seen;
+    for (const auto& e : room.timeline) seen.insert(e.event_id);
+    std::vector<RoomEvent> gap;
+    std::string from = room.prev_batch;
+    bool complete = false;
+    for (int page = 0; page < options_.backfill_pages && !complete; ++page) {
+      auto got = co_await sync_client_.messages_back(room.room_id, from, since, 100,
+                                                     options_.send_patience);
+      if (!got) {
+        if (got.error().transient() || got.error().unknown_token()) co_return false;
+        spdlog::error("matrix: room {}: cannot fill a gap in the timeline: {}", room.room_id,
+                      got.error().describe());
+        break;
+      }
+      for (auto& e : got->chunk) {
+        if (!e.event_id.empty() && seen.insert(e.event_id).second) gap.push_back(std::move(e));
+      }
+      // An empty chunk does not mean the end; a missing `end` does.
+      complete = got->end.empty() || got->end == from;
+      from = got->end;
+    }
+    if (!complete) {
+      spdlog::warn("matrix: room {}: the gap is longer than {} pages; older events in it are "
+                   "skipped", room.room_id, options_.backfill_pages);
+    }
+    spdlog::info("matrix: room {}: filled a gap of {} event(s)", room.room_id, gap.size());
+    std::reverse(gap.begin(), gap.end());
+    room.timeline.insert(room.timeline.begin(), std::make_move_iterator(gap.begin()),
+                         std::make_move_iterator(gap.end()));
+  }
+  co_return true;
+}
+
+awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
+                                     std::string next_batch) {
+  const Cursors cursor{{kCursor, next_batch}};
+  // The token goes with the last step that writes anything; display names write nothing.
+  std::size_t last = steps.size();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (!std::holds_alternative<step::DisplayName>(steps[i])) last = i;
+  }
+  try {
+    if (last == steps.size()) {
+      outbox_.enqueue({}, cursor);
+      durable("cursor");
+    }
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (auto* name = std::get_if<step::DisplayName>(&steps[i])) {
+        engine_.set_display_name(name->user, name->name);
+        continue;
+      }
+      auto items = co_await items_of(std::move(steps[i]), since);
+      if (!items) co_return false;
+      if (i == last) {
+        outbox_.enqueue(*items, cursor);
+        durable("cursor");
+      } else if (!items->empty()) {
+        outbox_.enqueue(*items);
+        durable("outbox");
+      }
+      if (!items->empty()) sender_.wake();
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("matrix: could not record a sync batch (it will be read again): {}", e.what());
+    co_return false;
+  }
+  co_return true;
+}
+
+awaitable<std::optional<std::vector<OutboxItem>>> MatrixAdapter::items_of(Step s,
+                                                                          std::string since) {
+  const TxnIds txn_ids = random_txn_id;
+  if (auto* invite = std::get_if<step::Invite>(&s)) {
+    co_return std::vector<OutboxItem>{invite_item(*invite, since.empty() ? "initial" : since,
+                                                  txn_ids)};
+  }
+  if (auto* notice = std::get_if<step::EncryptedNotice>(&s)) {
+    // Keyed by room alone: said once per room, ever.
+    co_return std::vector<OutboxItem>{notice_item("matrix:encrypted:" + notice->room,
+                                                  notice->room,
+                                                  prompts_.raw("matrix.encrypted_room"), txn_ids)};
+  }
+  auto& handle = std::get<step::Handle>(s);
+  if (!handle.fetch_pin.empty()) {
+    // The pinned message came before this batch: ask for it (spec "GET /rooms/{roomId}/event").
+    auto target = co_await sync_client_.event(handle.origin.room, handle.fetch_pin,
+                                              options_.send_patience);
+    if (!target) {
+      if (target.error().transient() || target.error().unknown_token()) co_return std::nullopt;
+      spdlog::info("matrix: room {}: the pinned message {} cannot be read ({}); nothing "
+                   "captured", handle.origin.room, handle.fetch_pin, target.error().describe());
+      co_return std::vector<OutboxItem>{};
+    }
+    auto pin = pin_from(*target);
+    if (!pin) co_return std::vector<OutboxItem>{};
+    handle.event.body = std::move(*pin);
+  }
+  Outcome outcome = engine_.handle(handle.event);  // commits before it returns
+  durable("event");
+  if (outcome.duplicate) {
+    spdlog::info("matrix: {} was handled before; its replies are not repeated", handle.event.key);
+  }
+  co_return reply_items(handle.event.key, outcome.replies, handle.origin, reply_options_,
+                        txn_ids);
+}
+
+awaitable<void> MatrixAdapter::purge_periodically() {
+  asio::steady_timer timer(executor_);
+  while (true) {
+    try {
+      const int deleted = engine_.purge(options_.clock());
+      if (deleted > 0) {
+        spdlog::info("matrix: deleted {} closed security case(s) past retention", deleted);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("matrix: could not purge private records: {}", e.what());
+    }
+    timer.expires_after(options_.purge_interval);
+    co_await timer.async_wait(asio::use_awaitable);  // throws operation_aborted when cancelled
+  }
+}
+
+}  // namespace incident::matrix

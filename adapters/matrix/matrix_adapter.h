@@ -1,0 +1,131 @@
+// The Matrix adapter: a long-polling /sync loop in, the engine in the middle, the outbox out.
+//
+// Start: GET /versions, whoami (unless MATRIX_USER_ID is set), m.direct, a filter upload. Then
+// /sync with the filter, `since` the stored next_batch (spec "Syncing"; the client-server API has
+// no WebSocket transport, so this is the standard one). A new bot's first sync only gives it a
+// token and its pending invites: history is not acted on.
+//
+// Exactly once, across crashes at any point. For every sync batch, in timeline order:
+//   1. each event is handled by the engine, which commits its effects under the idempotency key
+//      "matrix:" + event_id;
+//   2. the requests it causes (replies, joins, notices) are enqueued in the outbox, each with
+//      its txnId, under keys derived from the event's key — and with the batch's LAST step, in
+//      the same transaction, the batch's next_batch token (alone when the batch had nothing);
+//   3. the Sender makes the requests afterwards, reusing each stored txnId.
+// A crash before the token is stored replays the batch from the old token: handled events are
+// duplicates for the engine (same replies back, nothing changed), their requests are already
+// enqueued (same keys) or enqueued now, so nothing is lost and nothing doubles. A crash during a
+// send re-sends it with the same txnId after the restart, which the homeserver deduplicates.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/matrix/client.h"
+#include "adapters/matrix/replies.h"
+#include "adapters/matrix/sender.h"
+#include "adapters/matrix/translate.h"
+#include "adapters/net/https_client.h"
+#include "adapters/net/signal.h"
+#include "adapters/net/tls.h"
+#include "bot/engine.h"
+#include "bot/prompts.h"
+#include "storage/outbox.h"
+#include "storage/sqlite_store.h"
+
+namespace incident::matrix {
+
+// Where the sync position is kept (SqliteStore cursors).
+inline constexpr const char* kCursor = "matrix.next_batch";
+
+struct MatrixOptions {
+  std::string homeserver;  // https://matrix.example.org (certificates are always verified)
+  std::string access_token;
+  std::string user_id;  // empty: asked with whoami
+  std::vector<std::string> allowed_inviters;
+  std::string command_prefix = "!incident";
+  std::string lessons_room;
+  std::string security_room;
+
+  net::HttpOptions http;
+  std::chrono::milliseconds sync_timeout{30000};  // the long-poll (the spec's default is 0)
+  // The HTTP read timeout of a /sync: longer than the long-poll (our notes §2.1, pitfall 15).
+  std::chrono::milliseconds sync_read_timeout{45000};
+  int timeline_limit = 50;  // a larger limit makes gaps rarer (pitfall 5)
+  int backfill_pages = 20;  // /messages pages of 100 per gap at most
+  net::Backoff::Policy retry{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}};
+  std::chrono::milliseconds send_patience{std::chrono::minutes{5}};
+  std::chrono::milliseconds drain_timeout{5000};  // on stop: how long replies may still go out
+  std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
+  std::function<TimePoint()> clock;  // for the purge; default: the system clock
+  DurableHook on_durable;
+};
+
+class MatrixAdapter {
+ public:
+  // Throws std::invalid_argument when the homeserver is not an https:// URL.
+  MatrixAdapter(boost::asio::any_io_executor executor, Engine& engine, SqliteStore& store,
+                const Prompts& prompts, net::TlsContext& tls, MatrixOptions options);
+  ~MatrixAdapter();
+  MatrixAdapter(const MatrixAdapter&) = delete;
+  MatrixAdapter& operator=(const MatrixAdapter&) = delete;
+
+  // Runs until stop() (nullopt) or an error retrying cannot fix (what went wrong, for the
+  // operator), then lets queued requests go out for at most drain_timeout.
+  boost::asio::awaitable<std::optional<std::string>> run();
+  void stop();
+
+  // A sync batch has been committed since the start.
+  bool ready() const { return ready_; }
+  const std::string& user_id() const { return user_id_; }
+
+ private:
+  boost::asio::awaitable<std::optional<std::string>> start_up();
+  boost::asio::awaitable<std::optional<std::string>> sync_loop();
+  // Fills `limited` timelines from /messages (spec "Syncing": gaps). False: try the batch again.
+  boost::asio::awaitable<bool> backfill(SyncResponse& sync, std::string since);
+  // Handles the steps and commits the batch with `next_batch`. False: nothing of the batch
+  // after the failure point was committed, and the batch must be tried again.
+  boost::asio::awaitable<bool> apply(std::vector<Step> steps, std::string since,
+                                     std::string next_batch);
+  // The outbox items of one step; nullopt when it must be tried again later.
+  boost::asio::awaitable<std::optional<std::vector<OutboxItem>>> items_of(Step step,
+                                                                          std::string since);
+  boost::asio::awaitable<void> purge_periodically();
+  boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
+  void durable(std::string_view step);
+
+  boost::asio::any_io_executor executor_;
+  Engine& engine_;
+  SqliteStore& store_;
+  const Prompts& prompts_;
+  MatrixOptions options_;
+  // The long-poll holds a connection for up to 30 s, so it gets its own; requests the sync loop
+  // needs (start-up, back-fill, 📌 targets) go there too, sends over the other pool.
+  std::unique_ptr<net::KeepAliveHttpsClient> sync_http_;
+  std::unique_ptr<net::KeepAliveHttpsClient> api_http_;
+  Client sync_client_;
+  Client api_client_;
+  Outbox outbox_;
+  Rooms rooms_;
+  Sender sender_;
+  boost::asio::steady_timer retry_timer_;
+  net::Signal sender_done_;
+  bool sender_finished_ = true;
+  std::optional<std::string> sender_failure_;
+  std::string user_id_;
+  std::string filter_id_;
+  TranslateOptions translate_options_;
+  ReplyOptions reply_options_;
+  bool stopping_ = false;
+  bool ready_ = false;
+};
+
+}  // namespace incident::matrix

@@ -1,0 +1,88 @@
+// The Slack adapter: Socket Mode in, the engine in the middle, the Web API out.
+//
+// For every envelope the order is: decode → (for a 📌, fetch the pinned message) →
+// Engine::handle, which commits → ack → post the replies. A fact is durable before its envelope
+// is acknowledged (PRODUCT.md, "Transport facts"); a redelivered envelope finds its key recorded
+// and changes nothing.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "adapters/net/https_client.h"
+#include "adapters/net/tls.h"
+#include "adapters/slack/replies.h"
+#include "adapters/slack/socket_mode.h"
+#include "adapters/slack/web_api.h"
+#include "bot/engine.h"
+#include "bot/time.h"
+
+namespace incident::slack {
+
+struct SlackOptions {
+  std::string app_token;  // xapp-…
+  std::string bot_token;  // xoxb-…
+  std::string api_url = "https://slack.com/api/";
+  std::string slash_command = "/incident";
+  std::string lessons_channel;
+  std::string security_channel;
+
+  SocketModeOptions socket_mode;
+  net::HttpOptions http;
+  WebApiOptions web;  // its tokens and api_target are filled in from the fields above
+  // The 📌 look-up must leave time to ack within Slack's 3 s.
+  std::chrono::milliseconds pin_lookup_timeout{2000};
+  // On stop: how long queued replies may still be posted.
+  std::chrono::milliseconds drain_timeout{5000};
+  // Private records past their retention (closed security cases, old DM replies) are purged
+  // at start and then this often (Engine::purge).
+  std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
+  // The wall clock, for slash commands (they carry no timestamp). Default: the system clock.
+  std::function<TimePoint()> clock;
+};
+
+class SlackAdapter final : private EnvelopeHandler {
+ public:
+  // Throws std::invalid_argument when api_url is not an https:// URL.
+  SlackAdapter(boost::asio::any_io_executor executor, Engine& engine, net::TlsContext& tls,
+               SlackOptions options);
+  ~SlackAdapter() override;
+  SlackAdapter(const SlackAdapter&) = delete;
+  SlackAdapter& operator=(const SlackAdapter&) = delete;
+
+  // auth.test, then Socket Mode until stop() or a fatal error, then the queued replies (at most
+  // drain_timeout). nullopt after stop(); otherwise what went wrong, for the operator.
+  boost::asio::awaitable<std::optional<std::string>> run();
+  void stop();
+
+  bool ready() const { return socket_.ready(); }
+  const SocketModeStats& stats() const { return socket_.stats(); }
+  int duplicates() const { return duplicates_; }
+
+ private:
+  DecodeContext decode_context() override;
+  boost::asio::awaitable<std::optional<Ack>> on_envelope(Envelope envelope) override;
+  boost::asio::awaitable<void> purge_periodically();
+
+  boost::asio::any_io_executor executor_;
+  Engine& engine_;
+  SlackOptions options_;
+  std::unique_ptr<net::KeepAliveHttpsClient> http_;
+  WebApi api_;
+  SocketModeClient socket_;
+  ReplyPoster poster_;
+  boost::asio::steady_timer retry_timer_;  // between auth.test attempts; stop() cancels it
+  Identity identity_;
+  std::set<std::string> named_users_;  // users whose display name the engine was told
+  int duplicates_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace incident::slack

@@ -1,0 +1,318 @@
+#include "adapters/slack/socket_mode.h"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/websocket/error.hpp>
+#include <exception>
+#include <spdlog/spdlog.h>
+
+#include "adapters/net/url.h"
+
+namespace incident::slack {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+void rethrow(std::exception_ptr e) {
+  if (e) std::rethrow_exception(e);
+}
+
+std::string why_ended(const boost::system::error_code& ec) {
+  if (ec == boost::beast::websocket::error::closed) return "closed by Slack";
+  if (ec == boost::beast::error::timeout) return "no sign of life within the watchdog's deadline";
+  if (ec == boost::beast::websocket::error::message_too_big) return "a frame far over the size limit";
+  if (ec == asio::error::operation_aborted) return "closed by us";
+  return ec.message();
+}
+
+}  // namespace
+
+struct SocketModeClient::Connection {
+  Connection(int n, const asio::any_io_executor& executor, net::TlsContext& tls,
+             const net::WebSocketOptions& options)
+      : id(n), ws(executor, tls, options) {}
+  int id;
+  net::WebSocket ws;
+  bool ready = false;
+  Clock::time_point ready_at{};
+};
+
+SocketModeClient::SocketModeClient(asio::any_io_executor executor, net::TlsContext& tls,
+                                   WebApi& api, EnvelopeHandler& handler,
+                                   SocketModeOptions options)
+    : executor_(executor),
+      tls_(tls),
+      api_(api),
+      handler_(handler),
+      options_(std::move(options)),
+      backoff_(options_.reconnect),
+      wake_(executor),
+      pause_timer_(executor) {}
+
+SocketModeClient::~SocketModeClient() = default;
+
+bool SocketModeClient::ready() const { return active_ && active_->ready && active_->ws.is_open(); }
+
+void SocketModeClient::stop() {
+  stopping_ = true;
+  pause_timer_.cancel();
+  if (connecting_) connecting_->ws.abort();
+  wake_.notify();
+}
+
+void SocketModeClient::notify(std::shared_ptr<Connection> connection, Kind kind,
+                              std::string detail) {
+  notices_.push_back({std::move(connection), kind, std::move(detail)});
+  wake_.notify();
+}
+
+awaitable<void> SocketModeClient::pause(milliseconds delay) {
+  if (stopping_) co_return;
+  pause_timer_.expires_after(delay);
+  co_await pause_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+awaitable<SocketModeEnd> SocketModeClient::run() {
+  while (!stopping_ && !end_) {
+    if (!active_) {
+      auto connection = co_await establish();
+      if (connection) adopt(std::move(connection));
+      continue;
+    }
+    if (notices_.empty()) {
+      co_await wake_.wait();
+      continue;
+    }
+    Notice notice = std::move(notices_.front());
+    notices_.pop_front();
+    co_await process(std::move(notice));
+  }
+  // Leave cleanly: a close frame on every connection (RFC 6455 §7.1.2), then wait for the
+  // readers so that nothing refers to us once run() returns.
+  auto live = live_;
+  for (auto& connection : live) co_await connection->ws.close();
+  while (readers_ > 0) co_await wake_.wait();
+  active_.reset();
+  live_.clear();
+  co_return end_.value_or(SocketModeEnd::stopped);
+}
+
+awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::establish() {
+  while (!stopping_ && !end_) {
+    auto opened = co_await api_.open_connection();
+    if (!opened) {
+      if (opened.error().unrecoverable()) {
+        spdlog::error("slack: apps.connections.open refused the app token ({}): check "
+                      "SLACK_APP_TOKEN (an app-level token with connections:write)",
+                      opened.error().error);
+        end_ = SocketModeEnd::unauthorized;
+        co_return nullptr;
+      }
+      co_await pause(backoff_.next());
+      continue;
+    }
+    const auto url = net::Url::parse(*opened);
+    if (!url || url->scheme != "wss") {
+      spdlog::error("slack: apps.connections.open gave a URL that is not wss://; retrying");
+      co_await pause(backoff_.next());
+      continue;
+    }
+
+    auto connection = std::make_shared<Connection>(next_id_++, executor_, tls_, options_.socket);
+    connecting_ = connection;
+    // The URL's ticket is a credential: only the origin goes to the log.
+    spdlog::debug("slack: connection {}: connecting to {}", connection->id, url->origin());
+    const auto ec = co_await connection->ws.connect(*url);
+    if (ec) {
+      connecting_.reset();
+      spdlog::warn("slack: connection {}: could not connect to {}: {}", connection->id,
+                   url->origin(), ec.message());
+      co_await pause(backoff_.next());
+      continue;
+    }
+    // Ready only after hello (the guide; node's client emits "connected" only then). A server
+    // that says nothing is dropped after hello_timeout.
+    asio::steady_timer hello_deadline(executor_, options_.hello_timeout);
+    hello_deadline.async_wait([weak = std::weak_ptr<Connection>(connection)](auto error) {
+      auto c = weak.lock();
+      if (!error && c && !c->ready) c->ws.abort();
+    });
+    auto first = co_await connection->ws.read();
+    hello_deadline.cancel();
+    connecting_.reset();
+    if (!first) {
+      spdlog::warn("slack: connection {}: no hello ({})", connection->id,
+                   why_ended(first.error()));
+      co_await pause(backoff_.next());
+      continue;
+    }
+    const Frame frame = first->binary ? Frame{MalformedFrame{"a binary frame"}}
+                                      : parse_frame(first->data, handler_.decode_context());
+    if (const auto* hello = std::get_if<Hello>(&frame)) {
+      connection->ready = true;
+      connection->ready_at = Clock::now();
+      ++stats_.connections;
+      spdlog::info("slack: connected (connection {}; {} open for this app; refresh expected in "
+                   "about {} s)",
+                   connection->id, hello->num_connections, hello->approximate_connection_time);
+      co_return connection;
+    }
+    const auto* disconnect = std::get_if<Disconnect>(&frame);
+    co_await connection->ws.close();
+    if (disconnect && disconnect->reason == "link_disabled") {
+      spdlog::error("slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
+                    "the app's settings (Socket Mode), then restart the bot");
+      end_ = SocketModeEnd::link_disabled;
+      co_return nullptr;
+    }
+    if (disconnect && disconnect->reason == "too_many_websockets") {
+      ++stats_.too_many_websockets;
+      spdlog::warn("slack: too many Socket Mode connections for this app (Slack allows 10); is "
+                   "another copy of the bot running with this app token? Waiting before "
+                   "connecting again");
+      co_await pause(std::max(options_.too_many_websockets_delay, backoff_.next()));
+      continue;
+    }
+    spdlog::warn("slack: connection {}: the first frame was not hello", connection->id);
+    co_await pause(backoff_.next());
+  }
+  co_return nullptr;
+}
+
+void SocketModeClient::adopt(std::shared_ptr<Connection> connection) {
+  active_ = connection;
+  live_.push_back(connection);
+  ++readers_;
+  asio::co_spawn(executor_, read_loop(std::move(connection)), rethrow);
+}
+
+awaitable<void> SocketModeClient::read_loop(std::shared_ptr<Connection> connection) {
+  std::string ended;
+  while (true) {
+    auto message = co_await connection->ws.read();
+    if (!message) {
+      const auto ec = message.error();
+      if (ec == boost::beast::error::timeout) ++stats_.watchdog_timeouts;
+      if (ec == boost::beast::websocket::error::message_too_big) ++stats_.too_big;
+      ended = why_ended(ec);
+      break;
+    }
+    co_await on_frame(connection, std::move(*message));
+  }
+  --readers_;
+  notify(std::move(connection), Kind::ended, std::move(ended));
+}
+
+awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connection,
+                                           net::WsMessage message) {
+  // Bad frames are counted and logged, never fatal: Slack only sends text JSON, so anything
+  // else is noise on one frame, not a reason to drop the connection.
+  if (message.oversized) {
+    ++stats_.too_big;
+    spdlog::warn("slack: connection {}: skipped a frame of {} bytes (over the {} byte limit)",
+                 connection->id, message.size, options_.socket.read_message_max);
+    co_return;
+  }
+  if (message.binary) {
+    ++stats_.binary;
+    spdlog::warn("slack: connection {}: ignored a binary frame ({} bytes)", connection->id,
+                 message.data.size());
+    co_return;
+  }
+  Frame frame = parse_frame(message.data, handler_.decode_context());
+  if (auto* envelope = std::get_if<Envelope>(&frame)) {
+    ++stats_.envelopes;
+    const std::string id = envelope->id;
+    auto ack = co_await handler_.on_envelope(std::move(*envelope));
+    if (!ack) {
+      ++stats_.unacked;
+      co_return;
+    }
+    // On the connection it came on; if that one is gone, Slack redelivers and the engine's
+    // idempotency key makes the second delivery a no-op.
+    connection->ws.send(ack_json(id, ack->message));
+    ++stats_.acks;
+  } else if (auto* disconnect = std::get_if<Disconnect>(&frame)) {
+    const std::string& reason = disconnect->reason;
+    if (reason == "link_disabled") {
+      notify(connection, Kind::link_disabled, reason);
+    } else if (reason == "too_many_websockets") {
+      notify(connection, Kind::too_many, reason);
+    } else {
+      // warning (~10 s before Slack drops it), refresh_requested, or a reason new to us: all
+      // mean "this connection is going away" — node's PR #1762 treats the first two alike.
+      notify(connection, Kind::refresh, reason);
+    }
+  } else if (auto* unknown = std::get_if<UnknownFrame>(&frame)) {
+    ++stats_.unknown;
+    spdlog::warn("slack: connection {}: ignored a frame of unknown type \"{}\"", connection->id,
+                 unknown->type);
+    // We will never process it; acknowledging stops Slack from redelivering it.
+    if (!unknown->envelope_id.empty()) connection->ws.send(ack_json(unknown->envelope_id, {}));
+  } else if (auto* malformed = std::get_if<MalformedFrame>(&frame)) {
+    ++stats_.malformed;
+    spdlog::warn("slack: connection {}: ignored a malformed frame ({} bytes): {}",
+                 connection->id, message.data.size(), malformed->error);
+  } else {
+    spdlog::debug("slack: connection {}: hello again, ignored", connection->id);
+  }
+}
+
+awaitable<void> SocketModeClient::process(Notice notice) {
+  auto& connection = notice.connection;
+  switch (notice.kind) {
+    case Kind::ended: {
+      std::erase(live_, connection);
+      if (connection != active_) co_return;  // one we replaced or closed
+      active_.reset();
+      ++stats_.drops;
+      // A connection that lived long clears the record of failures; flapping ones add up.
+      if (Clock::now() - connection->ready_at > options_.reconnect.max) backoff_.reset();
+      const auto delay = backoff_.next();
+      spdlog::warn("slack: connection {} ended ({}); reconnecting in {} ms", connection->id,
+                   notice.detail, delay.count());
+      co_await pause(delay);
+      co_return;
+    }
+    case Kind::refresh: {
+      if (connection != active_) co_return;
+      ++stats_.refreshes;
+      // Make before break: the old connection keeps serving until the new one said hello, so
+      // no event waits for a connection (the python SDK's connect_to_new_endpoint). Two
+      // connections at most, well within Slack's cap of 10.
+      spdlog::info("slack: Slack is refreshing connection {} ({}): opening the next one first",
+                   connection->id, notice.detail);
+      auto fresh = co_await establish();
+      if (!fresh) co_return;
+      adopt(std::move(fresh));
+      co_await connection->ws.close();
+      co_return;
+    }
+    case Kind::too_many: {
+      ++stats_.too_many_websockets;
+      spdlog::warn("slack: too many Socket Mode connections for this app (Slack allows 10); "
+                   "is another copy of the bot running with this app token? Closing connection "
+                   "{} and waiting before connecting again",
+                   connection->id);
+      co_await connection->ws.close();
+      if (connection != active_) co_return;
+      active_.reset();
+      co_await pause(std::max(options_.too_many_websockets_delay, backoff_.next()));
+      co_return;
+    }
+    case Kind::link_disabled:
+      spdlog::error("slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
+                    "the app's settings (Socket Mode), then restart the bot");
+      end_ = SocketModeEnd::link_disabled;
+      co_return;
+  }
+}
+
+}  // namespace incident::slack

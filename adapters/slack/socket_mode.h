@@ -1,0 +1,127 @@
+// Socket Mode (docs.slack.dev/apis/events-api/using-socket-mode) as one supervisor coroutine
+// and one reader per connection: apps.connections.open for a fresh URL before every connection
+// (tickets are single-use, python-slack-sdk#1379), ready only after `hello` (never acked),
+// envelopes handed to the handler and acknowledged with what it returns, `disconnect` handled
+// per reason, dead connections replaced with backoff.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/net/backoff.h"
+#include "adapters/net/signal.h"
+#include "adapters/net/tls.h"
+#include "adapters/net/websocket.h"
+#include "adapters/slack/protocol.h"
+#include "adapters/slack/web_api.h"
+
+namespace incident::slack {
+
+struct Ack {
+  std::optional<AckMessage> message;  // a slash command's response, when it accepts one
+};
+
+class EnvelopeHandler {
+ public:
+  virtual ~EnvelopeHandler() = default;
+  // Frames are decoded with this: who we are, the slash command, the time now.
+  virtual DecodeContext decode_context() = 0;
+  // Makes the envelope's effects durable, then returns the ack to send; nullopt leaves it
+  // unacknowledged, so that Slack redelivers it (events_api only: slash commands and
+  // interactive payloads are not redelivered).
+  virtual boost::asio::awaitable<std::optional<Ack>> on_envelope(Envelope envelope) = 0;
+};
+
+struct SocketModeOptions {
+  net::WebSocketOptions socket;
+  std::chrono::milliseconds hello_timeout{10000};
+  net::Backoff::Policy reconnect{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}};
+  // After too_many_websockets: wait at least this long before connecting again (other copies
+  // of the bot hold the app's 10 connections; reconnecting at once only feeds the storm,
+  // slackapi/bolt-js#2225).
+  std::chrono::milliseconds too_many_websockets_delay{30000};
+};
+
+// Counters for logs, metrics and tests.
+struct SocketModeStats {
+  int connections = 0;  // connections that reached hello
+  int drops = 0;        // connections that ended without being asked to
+  int refreshes = 0;    // warning / refresh_requested handled make-before-break
+  int too_many_websockets = 0;
+  int watchdog_timeouts = 0;
+  int envelopes = 0;
+  int acks = 0;
+  int unacked = 0;    // left for Slack to redeliver
+  int malformed = 0;  // not JSON, or not an object, or an envelope without envelope_id
+  int unknown = 0;    // a frame type we do not know
+  int binary = 0;
+  int too_big = 0;  // over read_message_max: skipped (far over it: the connection is replaced)
+};
+
+enum class SocketModeEnd {
+  stopped,        // stop() was called
+  link_disabled,  // Socket Mode was turned off in the app's settings
+  unauthorized,   // apps.connections.open refused the app token for good
+};
+
+class SocketModeClient {
+ public:
+  SocketModeClient(boost::asio::any_io_executor executor, net::TlsContext& tls, WebApi& api,
+                   EnvelopeHandler& handler, SocketModeOptions options);
+  ~SocketModeClient();
+  SocketModeClient(const SocketModeClient&) = delete;
+  SocketModeClient& operator=(const SocketModeClient&) = delete;
+
+  // Connects and serves until stop() or a fatal disconnect; on the way out closes every
+  // connection with a close frame and waits for its reader.
+  boost::asio::awaitable<SocketModeEnd> run();
+  void stop();
+
+  // A connection has said hello and is serving.
+  bool ready() const;
+  const SocketModeStats& stats() const { return stats_; }
+
+ private:
+  struct Connection;
+  enum class Kind { ended, refresh, too_many, link_disabled };
+  struct Notice {
+    std::shared_ptr<Connection> connection;
+    Kind kind;
+    std::string detail;
+  };
+
+  boost::asio::awaitable<std::shared_ptr<Connection>> establish();
+  void adopt(std::shared_ptr<Connection> connection);
+  boost::asio::awaitable<void> read_loop(std::shared_ptr<Connection> connection);
+  boost::asio::awaitable<void> on_frame(std::shared_ptr<Connection> connection, net::WsMessage m);
+  boost::asio::awaitable<void> process(Notice notice);
+  boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
+  void notify(std::shared_ptr<Connection> connection, Kind kind, std::string detail);
+
+  boost::asio::any_io_executor executor_;
+  net::TlsContext& tls_;
+  WebApi& api_;
+  EnvelopeHandler& handler_;
+  SocketModeOptions options_;
+  net::Backoff backoff_;
+  net::Signal wake_;
+  boost::asio::steady_timer pause_timer_;
+  std::shared_ptr<Connection> active_;
+  std::shared_ptr<Connection> connecting_;
+  std::vector<std::shared_ptr<Connection>> live_;
+  std::deque<Notice> notices_;
+  int readers_ = 0;
+  int next_id_ = 1;
+  bool stopping_ = false;
+  std::optional<SocketModeEnd> end_;
+  SocketModeStats stats_;
+};
+
+}  // namespace incident::slack

@@ -1,0 +1,76 @@
+// One Matrix integration test's world on one io_context: the fake homeserver, a SQLite store in
+// a temporary file, the engine with the real prompts, and the adapter under test, with timeouts
+// short enough that a retry or a long-poll takes milliseconds.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/matrix/matrix_adapter.h"
+#include "adapters/net/tls.h"
+#include "bot/engine.h"
+#include "bot/prompts.h"
+#include "matrix/fake_homeserver.h"
+#include "storage/sqlite_store.h"
+
+namespace incident::testing {
+
+inline constexpr const char* kAlice = "@alice:localhost";
+inline constexpr const char* kBob = "@bob:localhost";
+inline constexpr const char* kMallory = "@mallory:evil.example";
+inline constexpr const char* kLessonsRoom = "!lessons:localhost";
+inline constexpr const char* kSecurityRoom = "!security:localhost";
+
+// One CA and server certificate per test process: key generation is the slow part.
+const TestPki& matrix_pki();
+
+class MatrixHarness {
+ public:
+  MatrixHarness();
+  ~MatrixHarness();
+
+  // Short timeouts and backoffs; tests tweak them before start().
+  static matrix::MatrixOptions fast_options();
+
+  // Opens the store, builds the engine and adapter, starts the adapter's run().
+  void start();
+  // Runs the io_context until `done` or `timeout`; whether `done` became true.
+  bool run_until(const std::function<bool()>& done,
+                 std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  void run_for(std::chrono::milliseconds duration);
+  // stop(), then runs until run() returned; whether it did within the timeout.
+  bool stop();
+  // The adapter, engine and store go; the store is reopened from its file.
+  void restart();
+  // Starts and waits for the first committed sync.
+  bool start_ready();
+  // A joined incident room with alice, bob and the bot, seen by a ready adapter.
+  std::string ready_room(const std::string& name = "Incident room");
+  // Waits until the bot has posted at least `count` messages in `room`.
+  bool wait_bodies(const std::string& room, std::size_t count,
+                   std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  // The room's current incident as stored.
+  std::optional<Incident> incident(const std::string& room);
+  // Waits until the adapter has read the stream up to now (the stored token caught up).
+  bool caught_up(std::chrono::milliseconds timeout = std::chrono::seconds{5});
+
+  boost::asio::io_context io;
+  FakeHomeserver fake;
+  matrix::MatrixOptions options;
+  std::filesystem::path dir;
+  std::filesystem::path db_path;
+  std::unique_ptr<SqliteStore> store;
+  Prompts prompts;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<net::TlsContext> tls;
+  std::unique_ptr<matrix::MatrixAdapter> adapter;
+  bool finished = true;
+  std::optional<std::string> failure;
+};
+
+}  // namespace incident::testing

@@ -1,0 +1,379 @@
+// Every command and platform event end to end: the fake Slack delivers envelopes over WSS, the
+// real adapter, engine and SQLite store handle them, replies come back through the Web API.
+#include <gtest/gtest.h>
+
+#include "slack/envelopes.h"
+#include "slack/harness.h"
+
+namespace incident::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string text_of(const std::optional<ReceivedAck>& ack) {
+  return ack && ack->payload.is_object() ? ack->payload.value("text", "") : "";
+}
+
+std::string type_of(const std::optional<ReceivedAck>& ack) {
+  return ack && ack->payload.is_object() ? ack->payload.value("response_type", "") : "";
+}
+
+Incident current(SlackHarness& h, const std::string& channel = "C1") {
+  auto inc = h.store->current_incident("slack", channel);
+  EXPECT_TRUE(inc);
+  return inc.value_or(Incident{});
+}
+
+TEST(SlackCommands, EveryCommandEndToEnd) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+
+  auto ack = h.deliver(slash_envelope("start Checkout errors sev2"));
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(type_of(ack), "in_channel");  // Audience::channel rides in the ack
+  EXPECT_TRUE(has(text_of(ack), "INC-1")) << text_of(ack);
+  EXPECT_TRUE(has(text_of(ack), "/incident log")) << "hints name the slash command";
+
+  h.now += 5min;
+  ack = h.deliver(slash_envelope("log the DB failover finished"));
+  EXPECT_EQ(type_of(ack), "in_channel");
+  EXPECT_TRUE(has(text_of(ack), "the DB failover finished"));
+  ack = h.deliver(slash_envelope("action add a replica lag alert owner:<@U2|dana> due:2031-01-15"));
+  EXPECT_TRUE(has(text_of(ack), "Action 1"));
+  ack = h.deliver(slash_envelope("done 1"));
+  EXPECT_EQ(type_of(ack), "in_channel");
+  ack = h.deliver(slash_envelope("severity sev1"));
+  EXPECT_TRUE(has(text_of(ack), "sev1"));
+  ack = h.deliver(slash_envelope("role comms <@U3|erin>"));
+  EXPECT_EQ(type_of(ack), "in_channel");
+  ack = h.deliver(slash_envelope("status"));
+  EXPECT_EQ(type_of(ack), "ephemeral");  // Audience::caller
+  EXPECT_TRUE(has(text_of(ack), "INC-1"));
+  ack = h.deliver(slash_envelope("help"));
+  EXPECT_EQ(type_of(ack), "ephemeral");
+  EXPECT_TRUE(has(text_of(ack), "/incident"));
+  ack = h.deliver(slash_envelope("frobnicate now"));
+  EXPECT_EQ(type_of(ack), "ephemeral");  // bad input: to the caller only
+
+  // postmortem: the root is posted through the Web API (its ts anchors the thread).
+  ack = h.deliver(slash_envelope("postmortem"));
+  ASSERT_TRUE(ack);
+  EXPECT_TRUE(ack->payload.is_null());
+  ASSERT_TRUE(h.wait_posted(1));
+  const StoredMessage root = h.fake.posted("C1").back();
+  EXPECT_TRUE(has(root.text, "INC-1"));
+  EXPECT_TRUE(root.thread_ts.empty());
+  ASSERT_TRUE(h.run_until([&] { return current(h).postmortem_ref == root.ts; }));
+
+  // A reply in that thread feeds the review.
+  h.now += 1min;
+  const std::string reply_ts = slack_ts(h.now);
+  ack = h.deliver(event_envelope(
+      message_event("C1", "U2", "1. the alert threshold was too high", reply_ts, root.ts), "EvT1"));
+  ASSERT_TRUE(ack);
+  ASSERT_EQ(current(h).review.size(), 1u);
+  EXPECT_EQ(current(h).review[0].message_ref, reply_ts);
+
+  // close: the confirmation in the channel, the draft in its thread.
+  ack = h.deliver(slash_envelope("close rolled back release 42"));
+  ASSERT_TRUE(ack);
+  EXPECT_TRUE(ack->payload.is_null());
+  ASSERT_TRUE(h.wait_posted(3));
+  const auto posted = h.fake.posted("C1");
+  const StoredMessage& closed = posted[1];
+  EXPECT_TRUE(has(closed.text, "closed")) << closed.text;
+  EXPECT_TRUE(closed.thread_ts.empty());
+  EXPECT_EQ(posted[2].thread_ts, closed.ts);
+  EXPECT_TRUE(has(posted[2].text, "Post-incident review (draft)")) << posted[2].text;
+  EXPECT_EQ(current(h).status, Status::closed);
+
+  ack = h.deliver(slash_envelope("draft"));
+  ASSERT_TRUE(ack);
+  // share: the lessons to the lessons channel, the confirmation to the caller in the ack.
+  ack = h.deliver(slash_envelope("share"));
+  EXPECT_EQ(type_of(ack), "ephemeral");
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.posted("CLESSONS").empty(); }));
+  EXPECT_TRUE(h.fake.posted("CLESSONS")[0].thread_ts.empty());
+}
+
+TEST(SlackCommands, TheAckComesOnlyAfterTheCommit) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  SqliteStore reader(h.db_path.string(), Durability::process);  // another connection
+  std::map<std::string, std::string> key_of;  // envelope_id -> idempotency key
+  int checked = 0;
+  h.fake.on_ack = [&](const ReceivedAck& ack) {
+    auto key = key_of.find(ack.envelope_id);
+    ASSERT_NE(key, key_of.end());
+    EXPECT_TRUE(reader.find_processed(key->second)) << key->second << " acked before its commit";
+    ++checked;
+  };
+  for (const char* text : {"start Disk full", "log cleaned /var/log", "severity sev3"}) {
+    auto envelope = slash_envelope(text);
+    key_of[envelope["envelope_id"]] = "slack:slash:" + envelope["payload"]["trigger_id"].get<std::string>();
+    ASSERT_TRUE(h.deliver(envelope));
+  }
+  auto event = event_envelope(message_event("C1", "U2", "a thread reply", "1795960900.000100",
+                                            "1795960800.000100"),
+                              "EvAck1");
+  key_of[event["envelope_id"]] = "slack:EvAck1";
+  ASSERT_TRUE(h.deliver(event));
+  EXPECT_EQ(checked, 4);
+}
+
+TEST(SlackCommands, APushpinCapturesTheMessageAtItsOriginalTime) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  const std::string original = "1795960500.250000";  // 13:55:00.250, before the command
+  h.fake.seed_message("C1", original, "U2", "DB primary is down &amp; failing over");
+
+  auto ack = h.deliver(event_envelope(
+      reaction_event("U3", "pushpin", "C1", original, slack_ts(h.now)), "EvPin1"));
+  ASSERT_TRUE(ack);
+  auto history = h.fake.calls("conversations.history");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].fields["latest"], original);
+  EXPECT_EQ(history[0].fields["inclusive"], "true");
+  EXPECT_EQ(history[0].fields["limit"], "1");
+  EXPECT_LT(history[0].at, ack->at);  // looked up before the ack
+
+  auto inc = current(h);
+  ASSERT_EQ(inc.timeline.size(), 2u);
+  const TimelineEntry& pin = inc.timeline[1];
+  EXPECT_EQ(pin.source, Source::pin);
+  EXPECT_EQ(format_iso(pin.at), "2026-11-29T13:55:00.250Z");
+  EXPECT_EQ(pin.text, "DB primary is down & failing over");
+  EXPECT_EQ(pin.author, "U2");
+  EXPECT_EQ(pin.message_ref, original);
+  // The reactor alone is told.
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.posted("C1").empty(); }));
+  EXPECT_TRUE(h.fake.posted("C1")[0].ephemeral);
+  EXPECT_EQ(h.fake.posted("C1")[0].ephemeral_user, "U3");
+
+  // Pinned again by someone else: once on the timeline.
+  ASSERT_TRUE(h.deliver(event_envelope(
+      reaction_event("U4", "pushpin", "C1", original, slack_ts(h.now + 1min)), "EvPin2")));
+  EXPECT_EQ(current(h).timeline.size(), 2u);
+
+  // A thread reply is not in the channel history: conversations.replies finds it.
+  const std::string root = "1795960600.000100";
+  const std::string in_thread = "1795960650.000100";
+  h.fake.seed_message("C1", root, "U2", "thread root");
+  h.fake.seed_message("C1", in_thread, "U5", "the replica lag was 40 s", root);
+  ASSERT_TRUE(h.deliver(event_envelope(
+      reaction_event("U3", "pushpin", "C1", in_thread, slack_ts(h.now + 2min)), "EvPin3")));
+  EXPECT_EQ(h.fake.calls("conversations.replies").size(), 1u);
+  inc = current(h);
+  ASSERT_EQ(inc.timeline.size(), 3u);
+  EXPECT_EQ(inc.timeline[2].text, "the replica lag was 40 s");
+  EXPECT_EQ(inc.timeline[2].author, "U5");
+}
+
+TEST(SlackCommands, APinWhoseLookupFailsIsLeftForSlackToRedeliver) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  const std::string original = "1795960500.000100";
+  h.fake.seed_message("C1", original, "U2", "alert fired");
+  h.fake.fail_next("conversations.history", 500, 0, 4);  // every attempt of the first delivery
+  auto event = reaction_event("U3", "pushpin", "C1", original, slack_ts(h.now));
+  auto first = event_envelope(event, "EvPinX");
+  h.fake.send(first);
+  ASSERT_TRUE(h.run_until([&] { return h.adapter->stats().unacked == 1; }));
+  EXPECT_TRUE(h.fake.acks().empty() || h.fake.acks().back().envelope_id != first["envelope_id"]);
+  EXPECT_EQ(current(h).timeline.size(), 1u);
+  // Slack's retry: a new envelope, the same event_id.
+  ASSERT_TRUE(h.deliver(event_envelope(event, "EvPinX", 1)));
+  EXPECT_EQ(current(h).timeline.size(), 2u);
+}
+
+TEST(SlackCommands, ADirectMessageIsAnsweredPrivatelyInTheDm) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(event_envelope(
+      message_event("D1", "U2", "I clicked a link in an email, is this safe?",
+                    "1795960800.000100", {}, "im"),
+      "EvDM1")));
+  ASSERT_TRUE(h.wait_posted(1));
+  h.run_for(100ms);
+  const auto posted = h.fake.posted();
+  ASSERT_EQ(posted.size(), 1u);
+  EXPECT_EQ(posted[0].channel, "D1");
+  EXPECT_FALSE(posted[0].ephemeral);
+  EXPECT_TRUE(h.fake.calls("users.info").empty());  // an asker's name is never looked up
+  EXPECT_FALSE(h.store->current_incident("slack", "D1"));
+}
+
+TEST(SlackCommands, EditsAndDeletionsFollowTheCapturedMessage) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  const std::string original = "1795960500.000100";
+  h.fake.seed_message("C1", original, "U2", "error rate 5%");
+  ASSERT_TRUE(h.deliver(event_envelope(
+      reaction_event("U2", "pushpin", "C1", original, "1795960810.000100"), "EvP1")));
+  ASSERT_TRUE(h.deliver(event_envelope(
+      changed_event("C1", "U2", original, "error rate 8%", "1795960820.000100"), "EvE1")));
+  EXPECT_EQ(current(h).timeline[1].text, "error rate 8%");
+  ASSERT_TRUE(h.deliver(event_envelope(
+      deleted_event("C1", original, "1795960830.000100"), "EvD1")));
+  EXPECT_TRUE(current(h).timeline[1].deleted);
+}
+
+TEST(SlackCommands, ARedeliveredEnvelopeChangesNothingAndIsNotAnsweredTwice) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  const std::string original = "1795960500.000100";
+  h.fake.seed_message("C1", original, "U2", "alert fired");
+  auto event = reaction_event("U3", "pushpin", "C1", original, slack_ts(h.now));
+  ASSERT_TRUE(h.deliver(event_envelope(event, "EvDup")));
+  ASSERT_TRUE(h.wait_posted(1));
+  // Redelivered (a retry after a slow ack, maybe on another connection): acked again, but
+  // nothing changes and nothing is posted again.
+  ASSERT_TRUE(h.deliver(event_envelope(event, "EvDup", 1)));
+  ASSERT_TRUE(h.deliver(event_envelope(event, "EvDup", 2)));
+  h.run_for(100ms);
+  EXPECT_EQ(current(h).timeline.size(), 2u);
+  EXPECT_EQ(h.fake.posted().size(), 1u);
+  EXPECT_EQ(h.adapter->duplicates(), 2);
+
+  // The same slash command delivered twice (same trigger_id): once.
+  auto log = slash_envelope("log first fact");
+  ASSERT_TRUE(h.deliver(log));
+  log["envelope_id"] = next_envelope_id();
+  auto again = h.deliver(log);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->payload.is_null());
+  EXPECT_EQ(current(h).timeline.size(), 3u);
+}
+
+TEST(SlackCommands, RateLimitedPostsWaitForRetryAfter) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  h.fake.fail_next("chat.postMessage", 429, 1);
+  auto ack = h.deliver(slash_envelope("postmortem"));
+  ASSERT_TRUE(ack);
+  ASSERT_TRUE(h.wait_posted(1));
+  const auto calls = h.fake.calls("chat.postMessage");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_GE(calls[1].at - calls[0].at, 1s);  // Retry-After: 1
+  EXPECT_LT(ack->at, calls[1].at);           // the ack did not wait for it
+}
+
+TEST(SlackCommands, PostsArePacedPerChannel) {
+  SlackHarness h;
+  h.options.web.post_interval = 300ms;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  ASSERT_TRUE(h.deliver(slash_envelope("close fixed")));  // a confirmation, then the draft
+  ASSERT_TRUE(h.wait_posted(2));
+  const auto calls = h.fake.calls("chat.postMessage");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_GE(calls[1].at - calls[0].at, 290ms);
+}
+
+TEST(SlackCommands, ARestartWithTheSameDatabaseContinuesWhereItWas) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  auto log = slash_envelope("log first fact");
+  ASSERT_TRUE(h.deliver(log));
+
+  h.restart();
+  ASSERT_TRUE(h.run_until([&] { return h.adapter->ready(); }));
+  EXPECT_TRUE(h.fake.sockets()[0].client_close_frame);
+  // The envelope acked before the restart, delivered again: already recorded.
+  log["envelope_id"] = next_envelope_id();
+  ASSERT_TRUE(h.deliver(log));
+  EXPECT_EQ(h.adapter->duplicates(), 1);
+  auto ack = h.deliver(slash_envelope("log second fact"));
+  EXPECT_TRUE(has(text_of(ack), "INC-1"));
+  const auto inc = current(h);
+  EXPECT_EQ(inc.timeline.size(), 3u);  // declared, first, second
+}
+
+TEST(SlackCommands, MentioningTheBotShowsHelpToTheMentioner) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  auto mention = fixture("envelope_events_api_app_mention.json");
+  mention["envelope_id"] = next_envelope_id();
+  ASSERT_TRUE(h.deliver(mention));
+  ASSERT_TRUE(h.wait_posted(1));
+  const auto posted = h.fake.posted("C111");
+  ASSERT_EQ(posted.size(), 1u);
+  EXPECT_TRUE(posted[0].ephemeral);
+  EXPECT_EQ(posted[0].ephemeral_user, "U222");
+  EXPECT_TRUE(has(posted[0].text, "/incident"));
+}
+
+TEST(SlackCommands, ParticipantsNamesAreLookedUpOnce) {
+  SlackHarness h;
+  h.fake.set_user_name("U1", "Dana Scully");
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  ASSERT_TRUE(h.deliver(slash_envelope("log one")));
+  ASSERT_TRUE(h.deliver(slash_envelope("log two")));
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.calls("users.info").empty(); }));
+  h.run_for(100ms);
+  ASSERT_EQ(h.fake.calls("users.info").size(), 1u);
+  EXPECT_EQ(h.fake.calls("users.info")[0].fields["user"], "U1");
+}
+
+TEST(SlackCommands, ALongDraftIsSplitIntoSeveralMessagesInTheThread) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  for (int i = 0; i < 60; ++i) {
+    h.now += 1min;
+    ASSERT_TRUE(h.deliver(slash_envelope("log fact " + std::to_string(i) + ": " +
+                                         std::string(80, 'x'))));
+  }
+  ASSERT_TRUE(h.deliver(slash_envelope("close")));
+  ASSERT_TRUE(h.run_until([&] { return h.fake.posted("C1").size() >= 3; }));
+  h.run_for(200ms);
+  const auto posted = h.fake.posted("C1");
+  const std::string root = posted[0].ts;
+  for (std::size_t i = 1; i < posted.size(); ++i) {
+    EXPECT_EQ(posted[i].thread_ts, root);
+    EXPECT_LE(posted[i].text.size(), 4400u);
+  }
+}
+
+TEST(SlackCommands, AReportReachesTheSecurityChannelAndItsThreadReachesTheAsker) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  auto dm = [&](const std::string& text, const std::string& event_id) {
+    h.now += 1s;
+    return h.deliver(
+        event_envelope(message_event("D1", "U2", text, slack_ts(h.now), {}, "im"), event_id));
+  };
+  ASSERT_TRUE(dm("I clicked a link in an email, is this safe?", "EvQ1"));
+  ASSERT_TRUE(dm("report", "EvQ2"));
+  // The case goes to the security channel, top level, without the asker's id.
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.posted("CSECURITY").empty(); }));
+  const StoredMessage post = h.fake.posted("CSECURITY")[0];
+  EXPECT_TRUE(post.thread_ts.empty());
+  EXPECT_FALSE(has(post.text, "U2"));
+  // Its ts is reported back (Anchor::security_case), so a reply in its thread is relayed.
+  ASSERT_TRUE(h.run_until([&] { return h.fake.posted("D1").size() >= 2; }));
+  const std::size_t before = h.fake.posted("D1").size();
+  h.now += 1min;
+  ASSERT_TRUE(h.deliver(event_envelope(
+      message_event("CSECURITY", "U9", "Thanks, we blocked that sender.", slack_ts(h.now),
+                    post.ts),
+      "EvS1")));
+  ASSERT_TRUE(h.run_until([&] { return h.fake.posted("D1").size() > before; }));
+  EXPECT_TRUE(has(h.fake.posted("D1").back().text, "blocked that sender"));
+  EXPECT_FALSE(h.fake.posted("D1").back().ephemeral);
+}
+
+}  // namespace
+}  // namespace incident::testing

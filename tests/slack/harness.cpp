@@ -1,0 +1,160 @@
+#include "slack/harness.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <exception>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "prompts/embedded.h"
+
+namespace incident::testing {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One CA and server certificate per test process: key generation is the slow part.
+const TestPki& pki() {
+  static const TestPki generated = TestPki::generate();
+  return generated;
+}
+
+fs::path fresh_dir() {
+  static int n = 0;
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "t";
+  auto dir = fs::temp_directory_path() /
+             ("incident-bot-slack-" + std::to_string(::getpid()) + "-" + std::to_string(++n) +
+              "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+SlackHarness::SlackHarness(fs::path db)
+    : now(from_unix_ms(1795960800000)),  // 2026-11-29 14:00 UTC
+      fake(io, pki()),
+      dir_(fresh_dir()) {
+  db_path = db.empty() ? dir_ / "bot.db" : db;
+  options = fast_options();
+  options.api_url = fake.api_url();
+  options.clock = [this] { return now; };
+  prompts = Prompts::load(embedded_prompts());
+  const fs::path ca = dir_ / "ca.pem";
+  std::ofstream(ca) << pki().ca_pem;
+  tls = std::make_unique<net::TlsContext>(ca.string());
+}
+
+SlackHarness::~SlackHarness() {
+  if (adapter && !finished) stop();
+  run_for(20ms);  // lets the connections' own coroutines see their end
+  adapter.reset();
+  engine.reset();
+  store.reset();
+  std::error_code ignored;
+  fs::remove_all(dir_, ignored);
+}
+
+slack::SlackOptions SlackHarness::fast_options() {
+  slack::SlackOptions o;
+  o.app_token = kAppToken;
+  o.bot_token = kBotToken;
+  o.slash_command = "/incident";
+  o.lessons_channel = "CLESSONS";
+  o.security_channel = "CSECURITY";
+  o.socket_mode.hello_timeout = 1000ms;
+  o.socket_mode.reconnect = {20ms, 200ms, 2.0};
+  o.socket_mode.too_many_websockets_delay = 300ms;
+  o.socket_mode.socket.connect_timeout = 2000ms;
+  o.socket_mode.socket.handshake_timeout = 2000ms;
+  o.socket_mode.socket.close_timeout = 300ms;
+  o.socket_mode.socket.ping_interval = 100ms;
+  o.socket_mode.socket.pong_timeout = 300ms;
+  o.socket_mode.socket.idle_timeout = 1000ms;
+  o.http.request_timeout = 2000ms;
+  o.web.retry = {10ms, 100ms, 2.0};
+  o.web.post_interval = 10ms;
+  o.pin_lookup_timeout = 1000ms;
+  o.drain_timeout = 1000ms;
+  return o;
+}
+
+void SlackHarness::start() {
+  store = std::make_unique<SqliteStore>(db_path.string(), Durability::process);
+  Settings settings;
+  settings.command_prefix = "/incident";
+  settings.lessons_channel = true;
+  settings.dm.security_channel = true;
+  std::uint64_t counter = 0x5eed;
+  engine = std::make_unique<Engine>(*store, prompts, settings,
+                                    [counter]() mutable { return counter += 0x9e3779b97f4a7c15; });
+  adapter = std::make_unique<slack::SlackAdapter>(io.get_executor(), *engine, *tls, options);
+  finished = false;
+  failure.reset();
+  boost::asio::co_spawn(io, adapter->run(),
+                        [this](std::exception_ptr e, std::optional<std::string> result) {
+                          finished = true;
+                          failure = std::move(result);
+                          if (e) std::rethrow_exception(e);
+                        });
+}
+
+bool SlackHarness::run_until(const std::function<bool()>& done,
+                             std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (io.stopped()) io.restart();
+    io.run_one_for(5ms);
+  }
+  return true;
+}
+
+void SlackHarness::run_for(std::chrono::milliseconds duration) {
+  run_until([] { return false; }, duration);
+}
+
+bool SlackHarness::stop() {
+  adapter->stop();
+  return run_until([this] { return finished; });
+}
+
+void SlackHarness::restart() {
+  stop();
+  run_for(20ms);
+  adapter.reset();
+  engine.reset();
+  store.reset();
+  start();
+}
+
+bool SlackHarness::start_ready() {
+  start();
+  return run_until([this] { return adapter->ready(); });
+}
+
+std::optional<ReceivedAck> SlackHarness::deliver(const nlohmann::json& envelope,
+                                                 std::chrono::milliseconds timeout) {
+  const std::string id = envelope.at("envelope_id");
+  fake.send(envelope);
+  std::optional<ReceivedAck> found;
+  run_until(
+      [&] {
+        for (const auto& ack : fake.acks()) {
+          if (ack.envelope_id == id) found = ack;
+        }
+        return found.has_value();
+      },
+      timeout);
+  return found;
+}
+
+bool SlackHarness::wait_posted(std::size_t count, std::chrono::milliseconds timeout) {
+  return run_until([&] { return fake.posted().size() >= count; }, timeout);
+}
+
+}  // namespace incident::testing

@@ -1,0 +1,68 @@
+// One Slack integration test's world on one io_context: the fake Slack, a SQLite store in a
+// temporary file, the engine with the real prompts, and the adapter under test, with timeouts
+// short enough that a reconnect or a watchdog takes milliseconds.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/net/tls.h"
+#include "adapters/slack/slack_adapter.h"
+#include "bot/engine.h"
+#include "bot/prompts.h"
+#include "slack/fake_slack.h"
+#include "storage/sqlite_store.h"
+
+namespace incident::testing {
+
+class SlackHarness {
+ public:
+  // `db` empty: a fresh file in the test's temporary directory.
+  explicit SlackHarness(std::filesystem::path db = {});
+  ~SlackHarness();
+
+  // Short timeouts and backoffs; tests tweak them before start().
+  static slack::SlackOptions fast_options();
+
+  // Builds the engine and adapter and starts the adapter's run().
+  void start();
+  // Runs the io_context until `done` or `timeout`; whether `done` became true.
+  bool run_until(const std::function<bool()>& done,
+                 std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  void run_for(std::chrono::milliseconds duration);
+  // stop(), then runs until run() returned. Whether it did within the timeout.
+  bool stop();
+  // A restart: the adapter and engine go, the store is reopened from its file.
+  void restart();
+
+  // Starts, waits for the adapter to be ready; whether it got there.
+  bool start_ready();
+  // Sends an envelope and waits for its ack; the ack, or nullopt.
+  std::optional<ReceivedAck> deliver(const nlohmann::json& envelope,
+                             std::chrono::milliseconds timeout = std::chrono::seconds{3});
+  // Waits until the bot has posted at least `count` messages (all channels).
+  bool wait_posted(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds{5});
+
+  TimePoint now;  // the adapter's wall clock (slash commands)
+  boost::asio::io_context io;
+  FakeSlack fake;
+  slack::SlackOptions options;
+  std::filesystem::path db_path;
+  std::unique_ptr<SqliteStore> store;
+  Prompts prompts;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<net::TlsContext> tls;
+  std::unique_ptr<slack::SlackAdapter> adapter;
+  bool finished = false;
+  std::optional<std::string> failure;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace incident::testing
