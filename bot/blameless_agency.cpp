@@ -51,7 +51,8 @@ bool is_diligence_verb(std::string_view w) {
       "reviews",      "reads",       "looks",     "follows",     "asks",         "confirms",
       "validates",    "listens",     "waits",     "escalates",   "tells",        "bothers",
       "cares",        "thinks",      "do",        "respond",     "answer",       "acknowledge",
-      "ack",          "reply",       "responded", "answered",    "acknowledged", "replied"};
+      "ack",          "reply",       "responded", "answered",    "acknowledged", "replied",
+      "understand"};
   for (std::string_view v : verbs) {
     if (w == v) return true;
   }
@@ -186,9 +187,14 @@ void omission(const View& v, std::size_t i, Hits& hits) {
     n = 2;
     habit = v.is(i, "does");
   } else if (v.any(i, {"wasn't", "wasnt", "weren't", "werent"}) ||
-             (v.any(i, {"was", "were"}) && v.is(i + 1, "not"))) {
-    // "Oscar wasn't watching the dashboards", "Mark clearly wasn't thinking"
-    std::size_t k = i + (v.is(i + 1, "not") ? 2 : 1);
+             (v.any(i, {"was", "were"}) && v.is(v.skip(i + 1, {"clearly", "obviously", "simply",
+                                                               "just", "apparently", "really"}),
+                                                "not"))) {
+    // "Oscar wasn't watching the dashboards", "the SREs were clearly not watching"
+    std::size_t k =
+        v.any(i, {"was", "were"})
+            ? v.skip(i + 1, {"clearly", "obviously", "simply", "just", "apparently", "really"}) + 1
+            : i + 1;
     for (int n = 0; n < 4 && is_skippable(v.word(k)) && !is_negation(v.word(k)); ++n) ++k;
     if (v.any(k, {"watching", "thinking", "paying", "looking", "checking", "monitoring",
                   "listening", "following", "reading", "testing"}) &&
@@ -214,7 +220,12 @@ void omission(const View& v, std::size_t i, Hits& hits) {
              (v.at(i - 2).person || is_person_noun(v.word(i - 2)))) {
     add(hits, i - 2, i, "blame_omission");  // "the same people who skip the checklist"
     return;
-  } else if (v.is(i, "bothered") && v.is(i + 1, "to") && third_person(v.subject_of(i))) {
+  } else if (v.is(i, "bothered") &&
+             (v.is(i + 1, "to") || (v.word(i + 1).size() > 4 &&
+                                    v.word(i + 1).substr(v.word(i + 1).size() - 3) == "ing")) &&
+             (third_person(v.subject_of(i)) || third_person(v.clause_subject(i)) ||
+              v.before(i, 3, {"nobody", "noone", "no-one"}) ||
+              (v.is(i - 1, "one") && v.is(i - 2, "no")))) {
     add(hits, i, i + 1, "blame_omission");  // "if someone had bothered to read the docs"
     return;
   } else {
@@ -241,7 +252,32 @@ void omission(const View& v, std::size_t i, Hits& hits) {
     add(hits, first, k, "blame_omission");
     return;
   }
-  if (!third_person(s)) return;
+  // "why didn't you roll back?": a question that asks a person to account for not acting.
+  if (question && !v.punct(k) && !v.any(k, {"we", "i"})) {
+    add(hits, first, k, "blame_omission");
+    return;
+  }
+  // "the dev who wrote the retry logic clearly didn't understand backoff": the relative clause's
+  // object is not the subject.
+  Subject subject = s;
+  if (subject.who != Who::person && v.near(i, 8, {"who", "whoever"})) subject = v.clause_subject(i);
+  // "as always the mobile guys didn't bump the API version": a habit held against people.
+  if (third_person(subject) && !is_negation(verb) && !v.punct(k) &&
+      (v.phrase(v.begin(), "as always") || v.phrase(v.begin(), "as usual") ||
+       v.near(i, 10, {"typical", "again", "usual"}))) {
+    add(hits, first, k, "blame_omission");
+    return;
+  }
+  // "Viktor doesn't read his emails": an unknown capitalised name doing a diligence verb.
+  if (subject.who == Who::unknown && (is_diligence_verb(verb) || verb == "understand") &&
+      i > v.begin() && v.at(i - 1).capitalised && !v.at(i - 1).all_caps) {
+    subject = Subject{Who::person, false};
+  }
+  if (!third_person(subject)) return;
+  if (verb == "understand" && !v.is(i, "never")) {
+    add(hits, first, k, "blame_omission");  // "clearly didn't understand backoff"
+    return;
+  }
   if (verb == "even") {
     add(hits, first, k + 1, "blame_omission");
     return;
@@ -252,6 +288,19 @@ void omission(const View& v, std::size_t i, Hits& hits) {
     add(hits, first, v.is(k + 2, "due") ? k + 3 : k + 2, "blame_omission");
     return;
   }
+  // "did not perform the required pre-flight checks", "didn't run the tests"
+  if (v.any(k, {"perform", "run", "complete", "execute", "carry", "take", "make", "wait", "use"}) &&
+      !v.is(i, "never")) {
+    for (std::size_t m = k + 1; m < k + 6 && v.inside(m) && !v.punct(m); ++m) {
+      if (v.any(m, {"check",     "checks",   "test",      "tests",      "review",      "backup",
+                    "backups",   "canary",   "checklist", "validation", "procedure",   "pre-flight",
+                    "preflight", "runbook",  "steps",     "dry-run",    "precautions", "approval",
+                    "sign-off",  "decision", "call",      "action",     "ownership"})) {
+        add(hits, first, m, "blame_omission");
+        return;
+      }
+    }
+  }
   const bool never = v.is(i, "never");
   if ((!is_diligence_verb(verb) &&
        !v.any(k, {"watch", "monitor", "plan", "document", "coordinate", "update", "inform", "warn",
@@ -261,7 +310,9 @@ void omission(const View& v, std::size_t i, Hits& hits) {
   }
   const bool past = is_past_verb(verb) && verb != "read";
   const bool third_s = verb.back() == 's' && verb != "does";
-  if (never ? (past || third_s) : (!past && !third_s && (!habit || !question))) {
+  // "they never read the notice", "devs never test": with never, any form is a lapse or a habit.
+  if (never ? (past || third_s || verb == "read" || v.any(i - 1, {"they", "you", "u"}))
+            : (!past && !third_s && (!habit || !question))) {
     add(hits, first, k, "blame_omission");
   }
 }
@@ -288,12 +339,14 @@ void not_doing(const View& v, std::size_t i, Hits& hits) {
 // "if John had followed the runbook", "if only emma had looked": hindsight on a person.
 void counterfactual(const View& v, std::size_t i, Hits& hits) {
   // Inverted: "avoidable had Yusuf done his job".
-  if (v.is(i, "had") && i > v.begin() && !v.at(i - 1).person &&
-      pronoun_kind(v.word(i - 1)) == Pronoun::none && !is_person_noun(v.word(i - 1))) {
+  if (v.is(i, "had") &&
+      (i == v.begin() || (!v.at(i - 1).person && pronoun_kind(v.word(i - 1)) == Pronoun::none &&
+                          !is_person_noun(v.word(i - 1))))) {
     const std::size_t np = v.person_np(i + 1);
-    if (np > 0 && v.at(i + 1).type != Token::Type::punct && is_past_verb(v.word(i + 1 + np)) &&
-        !v.any(i + 1 + np, {"been", "had"})) {
-      add(hits, i, i + 1 + np, "blame_should_have");
+    const std::size_t k = v.skip(i + 1 + np, {"simply", "just", "only", "actually", "even"});
+    if (np > 0 && v.at(i + 1).type != Token::Type::punct && is_past_verb(v.word(k)) &&
+        !v.any(k, {"been", "had"}) && !v.any(i + 1, {"we", "i", "me", "us"})) {
+      add(hits, i, k, "blame_should_have");
     }
     return;
   }
@@ -308,8 +361,25 @@ void counterfactual(const View& v, std::size_t i, Hits& hits) {
       !is_system_noun(v.word(j)) && !is_function_word(v.word(j))) {
     np = 1;
   }
+  // "if you'd checked the logs", "if he'd read the runbook"
+  if (v.any(j, {"you'd", "he'd", "she'd", "they'd", "someone'd"}) && is_past_verb(v.word(j + 1)) &&
+      !v.any(j + 1, {"been", "had", "known", "gone"})) {
+    add(hits, i, j + 1, "blame_should_have");
+    return;
+  }
   if (np == 0) return;
   std::size_t k = j + np;
+  // "if Marco just follows the checklist", "if they would only read the runbook"
+  {
+    std::size_t m = v.any(k, {"would", "could", "had"}) ? k + 1 : k;
+    if (v.any(m, {"just", "only", "simply", "actually", "bothered"})) {
+      m = v.skip(m + 1, {"to", "bothered", "just"});
+      if (is_diligence_verb(v.word(m)) && !v.any(m, {"do", "thought", "think", "thinks"})) {
+        add(hits, i, m, "blame_should_have");
+        return;
+      }
+    }
+  }
   const bool negated = v.any(k, {"hadn't", "hadnt"}) || (v.is(k, "had") && v.is(k + 1, "not"));
   if (!v.any(k, {"had", "hadn't", "hadnt"})) return;
   k += v.is(k + 1, "not") ? 2 : 1;
@@ -343,19 +413,47 @@ void incredulity(const View& v, std::size_t i, Hits& hits) {
 }
 
 void without(const View& v, std::size_t i, Hits& hits) {
+  // "was gaming instead of watching the pager"
+  if (v.phrase(i, "instead of") &&
+      v.any(i + 2, {"watching", "checking", "monitoring", "following", "testing", "reading",
+                    "reviewing", "listening", "answering", "responding", "escalating", "paying",
+                    "working", "helping", "fixing"})) {
+    const Subject s = v.clause_subject(i);
+    if (s.who == Who::person) add(hits, i, i + 2, "blame_omission");
+    return;
+  }
   if (!v.is(i, "without")) return;
   std::size_t last = i + 1;
   if (v.is(i + 1, "even")) ++last;  // "without even looking"
   if (v.any(last, {"a", "any"})) {
-    if (!v.any(last + 1, {"review", "second", "test", "tests", "reviewer", "check"})) return;
+    if (!v.any(last + 1, {"review", "second", "test", "tests", "reviewer", "check", "backup",
+                          "canary", "approval", "plan", "rollback", "lock", "ticket", "dry-run",
+                          "heads-up", "warning", "runbook"})) {
+      return;
+    }
     ++last;
-  } else if (!v.any(last, {"checking", "testing", "reviewing", "asking", "reading", "looking",
-                           "telling", "review", "approval", "double-checking", "verifying",
-                           "thinking", "bothering", "waiting", "warning"})) {
+    // Safeguards other than a review or a test are named as missing in neutral prose too
+    // ("without a canary, the bad build went everywhere"): only a person doing it counts.
+    if (!v.any(last, {"review", "second", "test", "tests", "reviewer", "check"})) {
+      const Subject s = v.clause_subject(i);
+      if (s.personal() || (s.who == Who::unknown && v.at(v.begin()).capitalised)) {
+        add(hits, i, last, "blame_omission");
+      }
+      return;
+    }
+  } else if (!v.any(last,
+                    {"checking",   "testing",    "reviewing",  "asking",        "reading",
+                     "looking",    "telling",    "review",     "approval",      "double-checking",
+                     "verifying",  "thinking",   "bothering",  "waiting",       "warning",
+                     "looping",    "informing",  "consulting", "notifying",     "coordinating",
+                     "announcing", "validating", "confirming", "understanding", "knowing"})) {
     return;
   }
   const Subject s = v.clause_subject(i);
-  if (s.personal() || s.who == Who::none) add(hits, i, last, "blame_omission");
+  // "Gabe yanked the flag without checking": a capitalised unknown word opening the clause.
+  const bool named = s.who == Who::unknown && v.at(v.begin()).capitalised &&
+                     !v.at(v.begin()).all_caps && !is_system_noun(v.word(v.begin()));
+  if (s.personal() || s.who == Who::none || named) add(hits, i, last, "blame_omission");
 }
 
 }  // namespace

@@ -84,11 +84,29 @@ void fault(const View& v, std::size_t i, Hits& hits) {
 // "that's on him", "this one's on you": an outcome hung on a person.
 void on_person(const View& v, std::size_t i, Hits& hits) {
   if (!v.is(i, "on") || i == v.begin()) return;
-  const std::size_t np = v.person_np(i + 1);
+  std::size_t np = v.person_np(i + 1);
+  // Departments as the ones at fault: "this is squarely on product", "it's on management".
+  if (np == 0 &&
+      v.any(i + 1, {"product", "management", "leadership", "marketing", "sales", "engineering",
+                    "security", "support", "legal", "finance"}) &&
+      (v.punct(i + 2) || v.any(i + 2, {"for", "again", "tbh", "honestly"}))) {
+    np = 1;
+  }
   if (np == 0) return;
+  // "I'd put this one on the QA folks", "pin it on ops"
+  if (v.skip_back(i, {"this", "that", "it", "one", "the", "outage", "incident", "failure", "mess",
+                      "blame"}) < i &&
+      v.any(v.skip_back(i, {"this", "that", "it", "one", "the", "outage", "incident", "failure",
+                            "mess", "blame"}) -
+                1,
+            {"put", "pin", "pinned", "putting", "lay", "laid", "place", "placed"})) {
+    add(hits, i, i + np, "blame_on_person");
+    return;
+  }
   const bool opener =
-      v.any(i - 1, {"that's", "it's", "one's", "thats", "its", "all", "entirely", "totally",
-                    "squarely", "fully", "100%", "falls", "fell", "rests"}) ||
+      v.any(i - 1,
+            {"that's", "it's", "one's", "thats", "its", "all", "entirely", "totally", "squarely",
+             "fully", "100%", "falls", "fell", "rests", "solely", "firmly", "mostly", "clearly"}) ||
       (v.any(i - 1, {"is", "was"}) &&
        v.any(i - 2, {"that", "this", "it", "one", "outage", "incident", "failure", "mess",
                      "breakage", "downtime", "issue", "problem", "blame", "fault", "one's"}));
@@ -113,17 +131,103 @@ bool is_strong_trait(std::string_view w) {
       "screwups",      "fuckup",        "fuck-up",        "f-up",          "cockup",
       "cock-up",       "messup",        "mess-up",        "blunder",       "blunders",
       "asshat",        "lazily",        "ashamed",        "shameful",      "inexperience",
-      "inexperienced"};
+      "inexperienced", "amateur",       "amateurs",       "amateur-hour",  "slacker",
+      "slackers",      "slacking",      "sloppier",       "sloppiest",     "lazier",
+      "shoddy",        "shoddily",      "slapdash",       "half-baked",    "lackadaisical",
+      "cavalier"};
   for (std::string_view t : words) {
     if (w == t) return true;
   }
   return false;
 }
 
+// Things people make, which carry their author with them: "a careless change", "sloppy
+// rollout", "the migration was sloppy" judge whoever did the work.
+bool is_work_product(std::string_view w) {
+  static constexpr std::string_view words[] = {
+      "change",     "changes",     "config",  "configs",  "configuration", "deploy",   "deploys",
+      "deployment", "deployments", "release", "releases", "rollout",       "rollouts", "rollback",
+      "migration",  "migrations",  "script",  "scripts",  "code",          "commit",   "commits",
+      "pr",         "patch",       "fix",     "hotfix",   "update",        "upgrade",  "query",
+      "queries",    "test",        "tests",   "runbook",  "playbook",      "build",    "review",
+      "handling",   "work",        "job",     "merge",    "push",          "cutover",  "failover"};
+  for (std::string_view t : words) {
+    if (w == t) return true;
+  }
+  return false;
+}
+
+// A trait word said of a mechanism: "the reckless default of unlimited retries", "the retry
+// logic is sloppy", "the service was careless about releasing file handles".
+bool trait_of_system(const View& v, std::size_t i) {
+  // "the sloppy handling of timeouts in the client library": the work belongs to a component.
+  for (std::size_t k = i + 2; k < i + 8 && v.inside(k) && !v.punct(k); ++k) {
+    if (v.any(k, {"in", "inside", "within"})) {
+      const std::size_t h = v.skip(k + 1, {"the", "a", "an", "our", "this", "its"});
+      if (is_system_noun(v.word(h)) && !is_work_product(v.word(h)) &&
+          (is_system_noun(v.word(h + 1)) || v.punct(h + 1) || is_clause_word(v.word(h + 1)) ||
+           is_function_word(v.word(h + 1)) || is_past_verb(v.word(h + 1)))) {
+        return true;
+      }
+      break;
+    }
+  }
+  const std::string_view next = v.word(i + 1);
+  if (!v.punct(i + 1) && !is_work_product(next) &&
+      (is_system_noun(next) ||
+       v.any(i + 1, {"default", "defaults", "logic", "algorithm", "heuristic", "heuristics",
+                     "parsing", "matching", "eviction", "caching", "validation", "regex",
+                     "behaviour", "behavior", "implementation"}))) {
+    return true;
+  }
+  const std::size_t j = v.skip_back(i, {"so", "very", "really", "pretty", "too", "quite", "just",
+                                        "totally", "completely", "extremely", "rather"});
+  if (j <= v.begin() || !v.any(j - 1, {"is", "was", "are", "were", "been", "be", "seems", "looks",
+                                       "seemed", "looked", "remains"})) {
+    return false;
+  }
+  // The noun before the copula, past adverbs: "the old client is", "the service was".
+  std::size_t h = j - 1;
+  for (int n = 0; n < 4 && h > v.begin() &&
+                  (is_skippable(v.word(h - 1)) || v.any(h - 1, {"has", "have", "had", "still"}));
+       ++n) {
+    --h;
+  }
+  if (h <= v.begin()) return false;
+  // The head of the subject noun phrase: its last word before a preposition ("the process for
+  // emergency changes" is a process) or before the copula.
+  std::size_t head_at = h - 1;
+  for (std::size_t k = h - 1; k > v.begin() && h - k < 6;) {
+    --k;
+    if (v.punct(k) || is_clause_word(v.word(k))) break;
+    if (v.any(k, {"for", "of", "in", "on", "behind", "around"}) && k > v.begin()) head_at = k - 1;
+  }
+  const std::string_view head = v.word(head_at);
+  if (pronoun_kind(head) != Pronoun::none || is_work_product(head) || v.at(head_at).person ||
+      is_person_noun(head)) {
+    return false;
+  }
+  const Subject s = v.subject_of(j - 1);
+  const Subject c = v.clause_subject(j - 1);
+  // "the architect's design" is someone's work; "our dashboards" are ours, a thing to fix.
+  bool owned_by_other = false;
+  for (std::size_t k = head_at; k > v.begin() && head_at - k < 4;) {
+    --k;
+    if (v.person_owner(k) && !v.any(k, {"our", "my"})) owned_by_other = true;
+  }
+  return s.who == Who::system && c.who == Who::system && !owned_by_other;
+}
+
 void traits(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
   if (is_strong_trait(w)) {
-    if (!v.negated(i, 3)) add(hits, i, i, "blame_trait");
+    if (!v.negated(i, 3) && !trait_of_system(v, i)) add(hits, i, i, "blame_trait");
+    return;
+  }
+  // "she has no idea what she's doing", "not a clue what they're doing"
+  if (v.any(i, {"idea", "clue"}) && v.before(i, 2, {"no", "zero", "not"}) && v.is(i + 1, "what") &&
+      v.near(i + 2, 3, {"doing"})) {
+    add(hits, i, i + 1, "blame_trait");
     return;
   }
   if (v.any(i, {"know", "knows", "knew"}) && v.negated(i, 2) && v.is(i + 1, "what") &&
@@ -151,8 +255,10 @@ void traits(const View& v, std::size_t i, Hits& hits) {
     if (s.who == Who::person) add(hits, i, i + 2, "blame_trait");
     return;
   }
-  if (!v.any(i, {"lazy", "stupid", "dumb", "useless", "clumsy", "careful", "attention", "shame",
-                 "trusted", "liability"})) {
+  if (!v.any(i, {"lazy",     "stupid",    "dumb",   "useless",    "clumsy",
+                 "careful",  "attention", "shame",  "trusted",    "liability",
+                 "hopeless", "incapable", "menace", "clown",      "clowns",
+                 "joke",     "rookie",    "dense",  "unreliable", "untrustworthy"})) {
     return;
   }
   if (w == "lazy" &&
@@ -238,8 +344,68 @@ void idioms(const View& v, std::size_t i, Hits& hits) {
                                                 "no business being",
                                                 "no business running",
                                                 "why we can't have nice things",
-                                                "why we cant have nice things"};
+                                                "why we cant have nice things",
+                                                "cut corners",
+                                                "cutting corners",
+                                                "cuts corners",
+                                                "screwed the pooch",
+                                                "screw the pooch",
+                                                "screws the pooch",
+                                                "phoned it in",
+                                                "phoning it in",
+                                                "jumped the gun",
+                                                "went rogue",
+                                                "going rogue",
+                                                "asleep on the job",
+                                                "asleep at the switch",
+                                                "out of his depth",
+                                                "out of her depth",
+                                                "out of their depth",
+                                                "in over his head",
+                                                "in over her head",
+                                                "in over their heads",
+                                                "took his eye off the ball",
+                                                "took her eye off the ball",
+                                                "took their eye off the ball",
+                                                "took your eye off the ball",
+                                                "fell down on the job",
+                                                "not up to the job",
+                                                "not up to the task",
+                                                "cowboy deploy",
+                                                "cowboy coding",
+                                                "shot from the hip",
+                                                "half-assed it",
+                                                "took shortcuts",
+                                                "took a shortcut",
+                                                "cut a corner",
+                                                "taking shortcuts",
+                                                "amateur hour",
+                                                "skill issue",
+                                                "layer 8",
+                                                "layer-8",
+                                                "between the chair and the keyboard",
+                                                "wasn't paying attention",
+                                                "weren't paying attention",
+                                                "should have known better",
+                                                "should be embarrassed",
+                                                "should be ashamed",
+                                                "explain themselves",
+                                                "explain himself",
+                                                "explain herself",
+                                                "explain yourself",
+                                                "explain yourselves",
+                                                "answer for this",
+                                                "answer for that",
+                                                "self-inflicted",
+                                                "a certain someone",
+                                                "certain people",
+                                                "certain individuals",
+                                                "own goal",
+                                                "should've known better"};
+  const std::string_view w0 = v.word(i);
+  if (w0.empty()) return;
   for (std::string_view p : always) {
+    if (p[0] != w0[0]) continue;  // most tokens start no phrase: skip without a call
     if (const std::size_t n = v.phrase(i, p); n > 0) {
       // "don't drop the ball" is a reminder, not an accusation.
       if (!v.negated(i, 2) || v.is(i - 1, "not")) add(hits, i, i + n - 1, "blame_idiom");
@@ -287,7 +453,7 @@ void blame_word(const View& v, std::size_t i, Hits& hits) {
   }
   if (v.before(i, 1, {"git", "svn", "hg", "annotate"})) return;  // `git blame` is a tool
   if (v.any(i + 1, {"view", "output", "annotation", "annotations", "shows", "says", "log"})) return;
-  if (v.negated(i, 3) ||
+  if (v.negated(i, 5) ||
       v.before(i, 2, {"avoid", "avoiding", "without", "not", "no", "stop", "quit", "instead"})) {
     // "not to point fingers, but it was Erin's change": the disclaimer announces blame.
     for (std::size_t k = i + n; k < i + n + 5 && v.inside(k); ++k) {
@@ -343,6 +509,32 @@ void who(const View& v, std::size_t i, Hits& hits) {
   const std::size_t k =
       v.skip(i + 1, {"the", "hell", "tf", "fuck", "f", "frick", "bloody", "exactly", "actually",
                      "just", "even", "on", "earth", "heck", "here"});
+  // "who keeps turning off the disk alerts?", "who keeps breaking staging"
+  if (v.any(k, {"keeps", "kept"}) && v.word(k + 1).size() > 4 &&
+      v.word(k + 1).substr(v.word(k + 1).size() - 3) == "ing" &&
+      !v.any(k + 1, {"asking", "helping", "fixing", "checking", "watching", "looking"})) {
+    add(hits, i, k + 1, "blame_who");
+    return;
+  }
+  // "who the hell merged to main", "who on earth approved this": the outrage is the blame.
+  const bool outraged =
+      v.is(i, "who") &&
+      (v.phrase(i + 1, "the hell") || v.is(i + 1, "tf") || v.phrase(i + 1, "on earth") ||
+       v.phrase(i + 1, "the heck") || v.phrase(i + 1, "the fuck") || v.is(i + 1, "tf"));
+  if (outraged && v.inside(k) && !v.punct(k) &&
+      !v.any(k, {"is", "are", "knows", "owns", "can", "has", "was", "wrote", "do", "does"})) {
+    add(hits, i, k, "blame_who");
+    return;
+  }
+  // "who pushed this without testing?", "who merged straight to main on a friday"
+  if (v.any(k, {"pushed", "merged", "deployed", "shipped", "approved", "applied", "ran", "changed",
+                "touched", "disabled", "deleted", "removed", "turned", "released", "committed"}) &&
+      v.near(k, 8,
+             {"without", "friday", "straight", "untested", "unreviewed", "blindly", "yolo",
+              "anyway", "again"})) {
+    add(hits, i, k, "blame_who");
+    return;
+  }
   if (v.any(k, {"broke", "breaks", "caused", "messed", "screwed", "fucked", "botched", "nuked",
                 "forgot", "borked", "dropped", "killed"})) {
     add(hits, i, k, "blame_who");
@@ -446,8 +638,14 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
       break;
     }
   }
-  if (v.is(i + 1, "by") && v.person_ref(i + 2)) {
-    add(hits, i, i + 2, "blame_mistake");
+  for (std::size_t k = i + 1; k < i + 6 && v.inside(k); ++k) {
+    if (v.is(k, "by") && v.person_np(k + 1) > 0 && !v.any(k + 1, {"me", "us"})) {
+      add(hits, i, k + v.person_np(k + 1), "blame_mistake");
+      return;
+    }
+    if (is_clause_word(v.word(k)) && !v.is(k, "so")) break;
+  }
+  if (false) {
   } else if (v.is(i + 1, "on") && v.person_owner(i + 2) && v.is(i + 3, "part")) {
     add(hits, i, i + 3, "blame_mistake");
   }

@@ -97,7 +97,11 @@ constexpr std::string_view kPersonNouns =
     "teammates team reviewer reviewers approver approvers responder responders commander "
     "manager managers lead newbie newbies junior juniors hire someone somebody anyone anybody "
     "everyone everybody nobody whoever human humans staff employee employees author owner "
-    "boss lady man woman kid kids ppl peeps folk ops";
+    "boss lady man woman kid kids ppl peeps folk ops qa crew squad rookie rookies newcomer "
+    "hires netops secops administrator administrators analyst analysts captain architect "
+    "architects tester testers member members individual individuals contributor contributors "
+    "ic ics assignee assignees requester submitter committer committers deployer deployers "
+    "maintainer maintainers";
 
 constexpr std::string_view kSystemNouns =
     "check checks healthcheck health-check job jobs cronjob cron service services svc deploy "

@@ -24,7 +24,9 @@ void add_unless_tool(const View& v, Hits& hits, std::size_t first, std::size_t l
                   "module",  "table",  "column",   "field",    "form",        "template",
                   "screen",  "page",   "api",      "database", "db",          "service",
                   "banner",  "dialog", "popup",    "prompt",   "label",       "text",
-                  "feature", "flag",   "endpoint", "schema",   "ui"})) {
+                  "feature", "flag",   "endpoint", "schema",   "ui"}) ||
+        (k == last + 1 && is_system_noun(v.word(k)) &&
+         !v.any(k, {"process", "processes", "policy", "rules", "rule", "job", "jobs", "change"}))) {
       return;
     }
   }
@@ -68,7 +70,12 @@ void hr(const View& v, std::size_t i, Hits& hits) {
   if (i > v.begin() && (v.at(i - 1).type == Token::Type::number ||
                         v.any(i - 1, {"an", "per", "half", "few", "couple", "every", "each", "one",
                                       "two", "three", "several", "many"}))) {
-    return;
+    // "an HR case", "an HR complaint" are the department, in capitals.
+    if (!(v.at(i).all_caps && v.is(i - 1, "an") &&
+          v.any(i + 1, {"case", "complaint", "ticket", "matter", "issue", "report", "investigation",
+                        "rep", "partner"}))) {
+      return;
+    }
   }
   std::size_t next = last + 1;
   if (is_tool_noun(v, next)) return;  // "the HR portal was down"
@@ -96,7 +103,10 @@ void hr(const View& v, std::size_t i, Hits& hits) {
                    "partner",       "bp",        "business", "aware",  "want",
                    "wants",         "know",      "knows",    "hear",   "'ll",
                    "might"}) ||
-      v.near(i, 3, {"legal"});
+      v.near(i, 3, {"legal"}) ||
+      // "…with his manager and HR.": HR as one more place the matter is taken.
+      (v.punct(next) && v.any(i - 1, {"and", "or"}) &&
+       v.near(i, 8, {"manager", "boss", "lead", "flagged", "escalated", "raised", "reported"}));
   if (context) add(hits, i, last);
 }
 
@@ -135,8 +145,54 @@ void performance(const View& v, std::size_t i, Hits& hits) {
                                                  "final straw",
                                                  "performance rating",
                                                  "performance issues",
-                                                 "performance problems"};
+                                                 "performance problems",
+                                                 "strike one",
+                                                 "strike two",
+                                                 "strike three",
+                                                 "second strike",
+                                                 "third strike",
+                                                 "final strike",
+                                                 "last strike",
+                                                 "two strikes",
+                                                 "three strikes",
+                                                 "people ops",
+                                                 "people operations",
+                                                 "people partner",
+                                                 "employee relations",
+                                                 "hrbp",
+                                                 "shown the door",
+                                                 "show him the door",
+                                                 "show her the door",
+                                                 "show them the door",
+                                                 "days are numbered",
+                                                 "lose their job",
+                                                 "lose his job",
+                                                 "lose her job",
+                                                 "lose your job",
+                                                 "punishment",
+                                                 "punitive",
+                                                 "punish",
+                                                 "punished",
+                                                 "punishing",
+                                                 "retrained",
+                                                 "retraining",
+                                                 "calibration",
+                                                 "promotion",
+                                                 "promo",
+                                                 "last chance",
+                                                 "last straw",
+                                                 "managing him out",
+                                                 "managing her out",
+                                                 "managing them out",
+                                                 "manage him out",
+                                                 "manage her out",
+                                                 "manage them out",
+                                                 "managed out",
+                                                 "final chance",
+                                                 "second chance"};
+  const std::string_view w0 = v.word(i);
   for (std::string_view p : phrases) {
+    if (w0.empty() || p[0] != w0[0]) continue;
     if (const std::size_t n = v.phrase(i, p); n > 0) {
       // "the performance review of the caching layer", "the performance review board approved
       // the new SLOs" review systems.
@@ -147,6 +203,18 @@ void performance(const View& v, std::size_t i, Hits& hits) {
                   "service", "services", "cache", "query", "queries", "endpoint"});
       const bool about_people = v.near(i, 8, {"his", "her", "their", "him", "he", "she", "your"});
       if (about_systems && !about_people) return;
+      // Words that are personnel matters only when said of a person: "until she's retrained",
+      // "in her calibration"; not "the model was retrained", "the sensor calibration".
+      if ((p == "retrained" || p == "retraining" || p == "calibration" || p == "punish" ||
+           p == "punished" || p == "punishing" || p == "promotion" || p == "promo" ||
+           p == "last chance" || p == "final chance" || p == "second chance") &&
+          !v.near(i, 6,
+                  {"his", "her", "their", "him", "he", "she", "they", "them", "your", "you", "he's",
+                   "she's", "they're", "you're", "someone", "whoever"}) &&
+          v.person_np(i + 1) == 0 && v.person_np(i + 2) == 0 && v.person_np(i + 3) == 0 &&
+          !(i > v.begin() && v.person_owner(i - 1) && !v.any(i - 1, {"my", "our"}))) {
+        return;
+      }
       if (p == "grounds for" && !v.any(i + 2, {"termination", "dismissal", "firing", "discipline",
                                                "disciplinary", "a", "an"})) {
         return;
@@ -156,18 +224,38 @@ void performance(const View& v, std::size_t i, Hits& hits) {
     }
   }
   // "his performance", "her bonus", "Dana's promotion": a person's standing at work.
+  // "her year-end review", "his next review": a time word may sit between owner and noun.
+  if (i > v.begin() + 1 && v.any(i, {"review", "appraisal", "evaluation", "rating"}) &&
+      v.any(i - 1, {"annual", "yearly", "year-end", "end-of-year", "mid-year", "quarterly", "next",
+                    "upcoming", "probation", "probationary"}) &&
+      v.person_owner(i - 2) && !v.any(i - 2, {"my", "our"})) {
+    add(hits, i - 2, i);
+    return;
+  }
   if (i > v.begin() && v.person_owner(i - 1) && !v.any(i - 1, {"my", "our"}) &&
-      v.any(i, {"performance", "promotion",    "promo",  "bonus",    "raise",     "salary",
-                "pay",         "compensation", "comp",   "rating",   "appraisal", "career",
-                "1:1",         "one-on-one",   "review", "record",   "conduct",   "behavior",
-                "behaviour",   "attitude",     "future", "contract", "employment"})) {
-    if (v.is(i, "contract") && !v.near(i, 5,
-                                       {"renewed", "renew", "terminate", "terminated", "end",
-                                        "ended", "extended", "cancel", "cancelled", "canceled"})) {
+      v.any(i, {"performance", "promotion", "promo",        "bonus",  "raise",    "salary",
+                "engagement",  "pay",       "compensation", "comp",   "rating",   "appraisal",
+                "career",      "1:1",       "one-on-one",   "review", "record",   "conduct",
+                "behavior",    "behaviour", "attitude",     "future", "contract", "employment"})) {
+    if (v.any(i, {"contract", "engagement"}) &&
+        !v.near(
+            i, 5,
+            {"renewed", "renew", "terminate", "terminated", "end", "revisit", "revisited", "review",
+             "reconsider", "over", "ended", "extended", "cancel", "cancelled", "canceled"})) {
       return;  // "her contract" alone may be a vendor's
     }
+    // "revisit the contractor's engagement" is a decision about a person; "the engagement ended
+    // in May" is a fact.
+    if (v.is(i, "engagement") &&
+        !v.near(i, 5, {"revisit", "revisited", "reconsider", "terminate", "end", "review"})) {
+      return;
+    }
     // "her review caught it" is a code review; "in his review", "annual review" is not.
-    if (v.is(i, "review") && !v.before(i, 2, {"annual", "yearly", "mid-year", "perf"}) &&
+    if (v.is(i, "review") &&
+        !v.before(
+            i, 2,
+            {"annual", "yearly", "mid-year", "perf", "year-end", "end-of-year", "quarterly", "next",
+             "upcoming", "probation", "probationary", "six-month", "6-month", "performance"}) &&
         !(v.any(i - 2, {"in", "at", "during", "into", "for"}) &&
           !v.before(i - 2, 2, {"wait", "waiting", "awaiting", "need", "needs", "ready"}))) {
       return;
@@ -185,13 +273,31 @@ void performance(const View& v, std::size_t i, Hits& hits) {
   if (v.any(i, {"lose", "lost", "losing"}) && v.person_owner(i + 1) &&
       v.any(i + 2, {"job", "jobs"})) {
     add(hits, i, i + 2);
-  } else if (v.is(i, "file") && v.any(i - 2, {"in", "into", "on"}) && v.person_owner(i - 1)) {
+  } else if (v.is(i, "file") && v.any(i - 2, {"in", "into", "on", "for", "to"}) &&
+             v.person_owner(i - 1) && !v.any(i - 1, {"my", "our"})) {
     add(hits, i - 1, i);  // "put a note in his file"
   }
 }
 
 void discipline(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
+  // "the engineer's production access be suspended", "her admin rights were revoked"
+  if (v.any(i, {"suspended", "revoked", "removed", "pulled", "withdrawn"}) &&
+      v.before(i, 3, {"be", "been", "was", "were", "is", "are", "get", "got"})) {
+    for (std::size_t k = i; k > v.begin() && i - k < 7;) {
+      --k;
+      if (v.any(k, {"access", "privileges", "rights", "permissions", "credentials", "badge"})) {
+        for (std::size_t m = k; m > v.begin() && k - m < 4;) {
+          --m;
+          if (v.person_owner(m) && !v.any(m, {"my", "our"})) {
+            add(hits, m, i);
+            return;
+          }
+        }
+        break;
+      }
+    }
+  }
   if (v.any(i,
             {"disciplinary", "reprimand", "reprimanded", "reprimanding", "probation", "misconduct",
              "insubordination", "personnel", "demotion", "layoff", "layoffs", "dismissal",
@@ -210,7 +316,9 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
                 "terminate", "terminated", "dismiss", "dismissed", "warned", "terminating",
                 "disciplining", "demoting", "suspending", "dismissing"})) {
     if (w == "warned") {
-      // "she's been warned twice": a record of warnings; "we were warned by the vendor" is not.
+      // "she's been warned twice": a record of warnings; "we were warned by the vendor" is not,
+      // nor "he was warned about the quota" (a notice about a thing).
+      if (v.any(i + 1, {"about", "of"}) && v.any(i + 2, {"the", "a", "an", "its", "our"})) return;
       if (passive_aux_before(v, i) && v.subject_of(i).who == Who::person) add(hits, i, i);
       return;
     }
@@ -229,14 +337,34 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
     while (k > v.begin() && !v.any(k, {"hold", "held", "holding", "holds"})) --k;
     add(hits, k, i);
   }
-  if (v.is(i, "consequences") &&
-      ((v.is(i + 1, "for") && v.person_ref(i + 2)) || v.before(i, 2, {"face", "facing"}))) {
-    add(hits, i, v.is(i + 1, "for") && v.person_ref(i + 2) ? i + 2 : i);
+  if (v.any(i, {"consequences", "consequence", "repercussions"}) &&
+      ((v.is(i + 1, "for") && v.person_np(i + 2) > 0 && !v.any(i + 2, {"me", "us"})) ||
+       v.before(i, 2, {"face", "facing"}))) {
+    add(hits, i, v.is(i + 1, "for") && v.person_np(i + 2) > 0 ? i + 1 + v.person_np(i + 2) : i);
+  }
+  // "a strike against Hugo", "a mark against her"
+  if (v.any(i, {"strike", "strikes", "mark", "marks", "black"}) && v.is(i + 1, "against") &&
+      v.person_np(i + 2) > 0 && !v.any(i + 2, {"me", "us"})) {
+    add(hits, i, i + 1 + v.person_np(i + 2));
+  }
+  // "if this happens again, he's out", "one more and she's gone"
+  if (v.any(i, {"he's", "she's", "they're", "you're"}) &&
+      v.any(i + 1, {"out", "gone", "done", "finished", "toast", "history"}) && v.punct(i + 2) &&
+      v.near(i, 12, {"again", "if", "strike", "more", "next", "another"})) {
+    add(hits, i, i + 1);
   }
 }
 
 void warning(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(i, {"warning", "warnings"}) || i == v.begin()) return;
+  // "a warning from the linter", "warnings in the build log" come from tools.
+  if (v.any(i + 1, {"from", "in", "during"})) {
+    const std::size_t k = v.skip(i + 2, {"the", "a", "an", "our", "this", "its"});
+    if (is_system_noun(v.word(k)) ||
+        v.any(k, {"linter", "compiler", "ide", "console", "terminal", "browser", "scanner"})) {
+      return;
+    }
+  }
   // "Diego has had multiple warnings": a person's record of warnings.
   for (std::size_t k = i; k > v.begin() && i - k < 4;) {
     --k;
@@ -306,7 +434,8 @@ void have_done(const View& v, std::size_t i, Hits& hits) {
   if (np == 0 || v.any(i + 1, {"me", "us", "everyone", "everybody"})) return;
   const std::size_t k = i + 1 + np;
   if (v.any(k, {"fired", "suspended", "demoted", "terminated", "disciplined", "sacked", "canned",
-                "reprimanded", "dismissed"}) ||
+                "reprimanded", "dismissed", "reassigned", "transferred", "retrained", "benched",
+                "replaced", "removed", "moved"}) ||
       (v.is(k, "written") && v.is(k + 1, "up"))) {
     add(hits, i, v.is(k, "written") ? k + 1 : k);
   }
@@ -316,6 +445,11 @@ void write_up(const View& v, std::size_t i, Hits& hits) {
   if (v.any(i, {"write", "writing", "wrote"}) && v.person_ref(i + 1) && v.is(i + 2, "up") &&
       !v.is(i + 1, "me")) {
     add(hits, i, i + 2);  // "write her up"; "the write-up" is the post-mortem itself
+  } else if (v.any(i, {"write", "writing"}) && v.is(i + 1, "up") && v.inside(i + 2) &&
+             (v.at(i + 2).person || v.any(i + 2, {"him", "her", "them"}) ||
+              (v.person_np(i + 2) > 0 && !v.any(i + 2, {"me", "us", "everyone"}) &&
+               !v.any(i + 2, {"the", "a", "an", "our", "this"})))) {
+    add(hits, i, i + 2);  // "write up Jake"; "write up the timeline" is the review itself
   } else if (v.is(i, "written") && v.is(i + 1, "up") && passive_aux_before(v, i) &&
              v.subject_of(i).who == Who::person) {
     add(hits, i, i + 1);
@@ -325,15 +459,21 @@ void write_up(const View& v, std::size_t i, Hits& hits) {
 void manager(const View& v, std::size_t i, Hits& hits) {
   // "talk to his manager", "Dana's boss should hear about this". My / our manager is the
   // writer's own chain, usually about approvals.
-  if (v.any(i, {"manager", "boss", "supervisor", "skip-level", "mgr"}) && i > v.begin() &&
-      v.person_owner(i - 1) && !v.any(i - 1, {"my", "our"}) &&
+  // "his line manager", "her direct manager": one modifier may sit between.
+  const std::size_t o =
+      i > v.begin() + 1 && v.any(i - 1, {"line", "direct", "new", "team", "reporting"}) ? i - 1 : i;
+  if (v.any(i, {"manager", "boss", "supervisor", "skip-level", "mgr"}) && o > v.begin() &&
+      v.person_owner(o - 1) && !v.any(o - 1, {"my", "our"}) &&
       v.near(
-          i, 5,
+          i, 7,
           {"talk",         "talking",  "tell",    "telling",  "escalate", "escalating", "escalated",
            "inform",       "informed", "loop",    "looping",  "cc",       "report",     "reporting",
            "hear",         "know",     "involve", "involved", "flag",     "raise",      "raising",
-           "conversation", "word",     "chat",    "speak",    "aware",    "mention",    "1"})) {
-    add(hits, i - 1, i);
+           "conversation", "word",     "chat",    "speak",    "aware",    "mention",    "1",
+           "flagged",      "raised",   "going",   "go",       "went",     "emailed",    "pinged",
+           "contacted",    "contact",  "message", "messaged", "bring",    "brought",    "bringing",
+           "notify",       "notified", "email",   "ping",     "told",     "discuss",    "sit"})) {
+    add(hits, o - 1, i);
     return;
   }
   if (v.is(i, "report") && v.person_ref(i + 1) && !v.any(i + 1, {"me", "us"}) &&
@@ -352,7 +492,8 @@ void manager(const View& v, std::size_t i, Hits& hits) {
 
 // "get him off the on-call rotation", "take Bob off the project", "revoke her access".
 void removal(const View& v, std::size_t i, Hits& hits) {
-  if (v.any(i, {"get", "take", "kick", "pull", "boot", "remove", "ban", "bar"}) &&
+  if (v.any(i, {"get", "take", "kick", "pull", "boot", "remove", "ban", "bar", "move", "transfer",
+                "rotate", "drop"}) &&
       v.person_np(i + 1) > 0 && !v.any(i + 1, {"me", "us", "everyone"})) {
     const std::size_t k = i + 1 + v.person_np(i + 1);
     if (v.any(k, {"off", "from", "out"}) && v.near(k, 4,
@@ -360,10 +501,49 @@ void removal(const View& v, std::size_t i, Hits& hits) {
                                                     "team", "project", "prod", "production"})) {
       add(hits, i, k);
     }
-  } else if (v.any(i, {"revoke", "revoking", "pull", "remove"}) && v.person_owner(i + 1) &&
-             v.any(i + 2, {"access", "permissions", "rights", "privileges"})) {
-    add(hits, i, i + 2);
+  } else if (v.any(i, {"revoke", "revoking", "revoked", "pull", "pulling", "remove", "removing",
+                       "suspend", "strip", "yank", "take", "taking"}) &&
+             v.person_owner(i + 1) && !v.any(i + 1, {"my", "our"})) {
+    // "revoke her on-call privileges", "pull his prod access"
+    for (std::size_t k = i + 2; k < i + 5 && v.inside(k); ++k) {
+      if (v.any(k, {"access", "permissions", "rights", "privileges", "privilege", "keys", "badge",
+                    "credentials", "sudo", "pager"})) {
+        add(hits, i, k);
+        return;
+      }
+      if (v.punct(k)) return;
+    }
   }
+}
+
+// "whether Sunil stays on the on-call rotation", "should she remain on the team"
+void stays_on(const View& v, std::size_t i, Hits& hits) {
+  // "whether Tara is ready for on-call", "he isn't fit for the role"
+  if (v.any(i, {"ready", "fit", "suited", "qualified"}) && v.is(i + 1, "for") &&
+      v.near(i + 1, 3,
+             {"on-call", "oncall", "role", "promotion", "job", "position", "rotation",
+              "responsibility", "team"}) &&
+      v.near(i, 6, {"whether", "if", "not", "isn't", "isnt", "aren't", "wasn't", "never"})) {
+    const Subject s = v.subject_of(i);
+    const bool named = i > v.begin() + 1 && v.at(i - 2).capitalised && !v.at(i - 2).all_caps &&
+                       !v.at(i - 2).sentence_start && !is_system_noun(v.word(i - 2)) &&
+                       !is_determiner(v.word(i - 3));
+    if (s.who == Who::person || named) {
+      add(hits, i, i + 1);
+      return;
+    }
+  }
+  if (!(v.any(i, {"stays", "stay", "remains", "remain", "belongs", "belong"}) ||
+        (v.is(i, "be") && v.before(i, 2, {"shouldn't", "shouldnt", "not", "never"}))) ||
+      !v.any(i + 1, {"on", "in"})) {
+    return;
+  }
+  if (!v.near(i + 1, 4, {"rotation", "on-call", "oncall", "team", "pager", "project"})) return;
+  if (v.subject_of(i).who != Who::person ||
+      !v.near(i, 6, {"whether", "should", "shouldn't", "shouldnt", "if", "can", "deserves"})) {
+    return;
+  }
+  add(hits, i, i + 1);
 }
 
 // "replace him", "get rid of that contractor", "she should resign", "put him on notice".
@@ -449,6 +629,7 @@ void personnel_rules(const View& v, std::vector<Hit>& hits) {
     pattern(v, i, hits);
     removal(v, i, hits);
     removal_phrases(v, i, hits);
+    stays_on(v, i, hits);
     pip(v, i, hits);
   }
 }

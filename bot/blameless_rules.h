@@ -43,10 +43,23 @@ class View {
   bool inside(std::size_t i) const { return i >= s_.begin && i < s_.end; }
   const Token& at(std::size_t i) const { return tokens_[i]; }
 
-  // The normalized word at i ("" outside the sentence, for URLs and for mentions).
-  std::string_view word(std::size_t i) const;
-  bool is(std::size_t i, std::string_view w) const { return inside(i) && word(i) == w; }
-  bool any(std::size_t i, std::initializer_list<std::string_view> words) const;
+  // The normalized word at i ("" outside the sentence, for URLs and for mentions). Inline: every
+  // rule asks it of every token.
+  std::string_view word(std::size_t i) const {
+    if (!inside(i)) return {};
+    const Token& t = tokens_[i];
+    if (t.type == Token::Type::url || t.type == Token::Type::mention) return {};
+    return t.norm;
+  }
+  bool is(std::size_t i, std::string_view w) const { return word(i) == w; }
+  bool any(std::size_t i, std::initializer_list<std::string_view> words) const {
+    const std::string_view w = word(i);
+    if (w.empty()) return false;
+    for (std::string_view x : words) {
+      if (x.size() == w.size() && x[0] == w[0] && x == w) return true;
+    }
+    return false;
+  }
   // Matches space-separated words from i ("dropped the ball"); returns how many tokens, or 0.
   std::size_t phrase(std::size_t i, std::string_view words) const;
   bool punct(std::size_t i) const;  // a punctuation token, or outside the sentence

@@ -185,6 +185,17 @@ class Tokenizer {
     return punct_at(i, cp);
   }
 
+  // A straight or curly double quote right before i / at i.
+  bool quote_before(std::size_t i) const {
+    if (i >= 1 && text_[i - 1] == '"') return true;
+    return i >= 3 && (starts_with_ci(text_, i - 3, "\xE2\x80\x9C") ||
+                      starts_with_ci(text_, i - 3, "\xE2\x80\x9D"));
+  }
+  bool quote_at(std::size_t j) const {
+    if (j < text_.size() && text_[j] == '"') return true;
+    return starts_with_ci(text_, j, "\xE2\x80\x9D") || starts_with_ci(text_, j, "\xE2\x80\x9C");
+  }
+
   Class class_before(std::size_t i) const {
     std::size_t j = i;
     do {
@@ -290,6 +301,7 @@ class Tokenizer {
     }
     const bool digit_first = text_[i] >= '0' && text_[i] <= '9';
     Token t = make(digit_first ? Token::Type::number : Token::Type::word, i, j - i);
+    t.quoted = quote_before(i) && quote_at(j);
     if (t.norm.size() > 2 && t.norm.compare(t.norm.size() - 2, 2, "'s") == 0 &&
         !is_contraction_stem(std::string_view(t.norm).substr(0, t.norm.size() - 2))) {
       t.possessive = true;

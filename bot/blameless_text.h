@@ -23,6 +23,7 @@ struct Token {
   bool sentence_start = false;  // the first word-like token of its sentence
   bool possessive = false;      // "Dana's", "@dana's", "engineers'"
   bool broadcast = false;       // @here / @channel / <!channel>: addresses no one in particular
+  bool quoted = false;          // a single word in scare quotes: ops "tested" it
   std::size_t person_span =
       0;                // > 0: a person's name or mention starts here, over this many tokens
   bool person = false;  // part of a person's name or mention

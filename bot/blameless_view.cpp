@@ -26,7 +26,9 @@ bool is_verb_link(std::string_view w) {
       "is", "was", "were", "are", "be", "been", "being", "am", "get", "got", "gets", "getting",
       "should", "shall", "can", "to", "keeps", "kept", "keep", "tends", "tend", "seems", "seem",
       "seemed", "appears", "appeared", "started", "stopped", "tried", "tries", "managed", "decided",
-      "going", "gonna", "gotta", "needs", "need", "wanted", "wants", "supposedly",
+      "going", "gonna", "gotta", "needs", "need", "wanted", "wants", "supposedly", "deserves",
+      "deserve", "deserved", "ought", "shouldn't", "shouldnt", "mustn't", "wouldn't", "won't",
+      "can't", "cannot", "couldn't",
       // floating quantifiers: "Sam and Priya both forgot"
       "both", "all", "each"};
   return std::find(std::begin(words), std::end(words), w) != std::end(words);
@@ -73,19 +75,6 @@ bool is_response_verb(std::string_view w) {
     if (w == v) return true;
   }
   return false;
-}
-
-std::string_view View::word(std::size_t i) const {
-  if (!inside(i)) return {};
-  const Token& t = tokens_[i];
-  if (t.type == Token::Type::url || t.type == Token::Type::mention) return {};
-  return t.norm;
-}
-
-bool View::any(std::size_t i, std::initializer_list<std::string_view> words) const {
-  if (!inside(i)) return false;
-  const std::string_view w = word(i);
-  return std::find(words.begin(), words.end(), w) != words.end();
 }
 
 std::size_t View::phrase(std::size_t i, std::string_view words) const {
@@ -218,11 +207,23 @@ Subject View::nominal_at(std::size_t j) const {
       break;
   }
   if (is_person_noun(w)) return {Who::person, false};
+  // "the developer responsible", "the engineer involved": a person with a post-modifier.
+  if ((w == "responsible" || w == "involved" || w == "concerned" || w == "assigned" ||
+       w == "in-question") &&
+      j > s_.begin && (is_person_noun(word(j - 1)) || tokens_[j - 1].person)) {
+    return {Who::person, false};
+  }
   // "the engineer on call": the head noun is before "on call".
   if (w == "call" && j >= s_.begin + 2 && word(j - 1) == "on" && word(j - 2) != "call") {
     return nominal_at(j - 2);
   }
   if (is_function_word(w) || is_past_verb(w)) return {};
+  // "the root cause is that Viktor doesn't…": a capitalised word after the conjunction "that"
+  // is a name more often than a thing.
+  if (t.capitalised && !t.all_caps && !t.sentence_start && !is_system_noun(w) && j > s_.begin &&
+      word(j - 1) == "that") {
+    return {Who::unknown, false};
+  }
   // A noun: whose is it? "Bob's change", "her script" are things a person owns.
   bool owned = false;
   bool determined = false;

@@ -208,6 +208,121 @@ TEST(Blameless, Personnel) {
   }
 }
 
+// Phrasings beyond the word lists: roles, teams, unknown names, questions, sarcasm,
+// counterfactuals, verdicts tacked on at the end.
+TEST(Blameless, BlameInManyShapes) {
+  for (const char* text : {
+           "Ivan let the cert expire",
+           "QA failed to test the edge case",
+           "the developer responsible neglected to update the lockfile",
+           "In short, the deployment owner did not perform the required pre-flight checks.",
+           "had ops simply paid attention to the disk alerts, none of this would have happened",
+           "none of this happens if Marco just follows the checklist",
+           "if you'd checked the logs you'd have seen it",
+           "it was on Kevin to renew the cert and he didn't",
+           "it was Maria's commit that took the site down",
+           "the outage traces back to Sunil skipping the staging soak",
+           "Kyle bypassed the review and merged anyway",
+           "the intern deleted the production database",
+           "she clearly has no idea what she's doing",
+           "only an amateur would hardcode the password",
+           "the team cut corners and this is the result",
+           "no one bothered reading the alert",
+           "the SREs were clearly not watching the dashboards",
+           "Amir keeps skipping code review",
+           "mistakes were made, mostly by Tom",
+           "poor judgment on the part of the engineer who approved the rollout",
+           "who the hell merged to main on a friday",
+           "did anyone even look at the diff before it went out?",
+           "seriously, who keeps turning off the disk alerts?",
+           "how do you not notice a 500 error rate for an hour, Mike?",
+           "great job breaking prod, again",
+           "love how ops \"tested\" this",
+           "love that nobody checked the disk before the migration",
+           "another masterpiece from the platform team",
+           "typical of the payments team, ship first and ask questions later",
+           "Seriously Pete?? again??",
+           "fantastic, ops managed to nuke the wrong cluster",
+           "someone rotated the keys on a Friday at 6pm, genius",
+           "the junior dev deployed to prod instead of staging, typical",
+           "thanks, Omar, for the 3am wake-up call",
+           "this failure is squarely on product for pushing the deadline",
+           "I'd put this one on the QA folks",
+           "can ppl PLEASE stop force pushing to main",
+           "our so-called senior engineer deleted the backups",
+       }) {
+    EXPECT_TRUE(has_kind(text, FindingKind::blame)) << text;
+  }
+}
+
+// The same words and shapes about systems, processes, praise and plain facts.
+TEST(Blameless, SameShapesAboutSystemsPass) {
+  for (const char* text : {
+           "the retry logic is sloppy: it has no backoff and no jitter",
+           "the reckless default of unlimited retries amplified the load",
+           "the service was careless about releasing file handles",
+           "the sloppy handling of timeouts in the client library caused cascading retries",
+           "The process for emergency changes is careless about approvals.",
+           "we let the cache expire after 5 minutes by design",
+           "the TTL let the entries expire too early",
+           "Dana deleted the stale pods in production to free memory",
+           "she bypassed the cache to restore service, per the runbook",
+           "the consumer keeps dropping messages under load",
+           "the pipeline deleted the artifacts by mistake because of a glob bug",
+           "we need to stop deploying during peak hours",
+           "I love how fast the new dashboard loads",
+           "it's always the same shard that fills up first",
+           "without a canary, the bad build went to all hosts",
+           "great job everyone, another clean failover drill",
+           "another fix from Dana landed, thanks",
+           "does anyone know if the backup finished?",
+           "Sam, can you check the replica lag?",
+           "the root cause is that the certificate expired",
+           "We are not looking for someone to blame, we are looking for what made this possible.",
+           "the engineers rebuilt the index overnight, great work",
+       }) {
+    EXPECT_TRUE(of_kind(check(text), FindingKind::blame).empty()) << text;
+  }
+}
+
+TEST(Blameless, PersonnelInManyShapes) {
+  for (const char* text : {
+           "I'm going to write up Jake after the incident",
+           "Sam deserves to be fired for this",
+           "that's strike three for Kevin",
+           "should we pull his prod access as a punishment?",
+           "revoke her on-call privileges until she's retrained",
+           "we need to document this for his file",
+           "can we get him reassigned off the payments team?",
+           "I'm flagging this to people ops",
+           "I've flagged this with Amir's manager and HR.",
+           "Recommend that the engineer's production access be suspended pending a review.",
+           "If this happens again, he's out.",
+           "we need to discuss consequences for the release captain",
+           "does this count as a strike against Hugo?",
+           "this should be reflected in her year-end review",
+           "I'm going to raise this with his line manager",
+           "I've opened an HR case about the way Ken spoke on the bridge",
+           "time to start managing her out",
+           "let's revisit whether Sunil stays on the on-call rotation after this",
+           "we need to talk about whether Tara is ready for on-call",
+       }) {
+    EXPECT_TRUE(has_kind(text, FindingKind::personnel)) << text;
+  }
+  for (const char* text : {
+           "the performance review dashboard timed out for everyone",
+           "the model was retrained on fresh data",
+           "the sensor calibration drifted",
+           "he got a warning from the linter",
+           "he was warned about the maintenance window by email",
+           "the contractor's engagement ended in May, so the runbook had no owner",
+           "the people team announced the new on-call policy",
+           "she is ready for on-call next month after shadowing",
+       }) {
+    EXPECT_FALSE(has_kind(text, FindingKind::personnel)) << text;
+  }
+}
+
 TEST(Blameless, EveryMentionFormIsAPerson) {
   const std::string text =
       "ping @dana, <@U024BE7LH>, <@U024BE7LH|erin>, @kenji:example.org and "
