@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "bot/blameless_rules.h"
+#include "bot/blameless_model.h"
 
 namespace incident {
 
@@ -17,17 +17,84 @@ struct Span {
   std::string_view rule;
 };
 
-std::vector<Span> find_spans(std::string_view text, const People& people) {
-  Tokens tokens = tokenize(text);
-  mark_people(tokens, people);
-  std::vector<Hit> hits;
-  for (std::size_t n = 0; n < tokens.sentences.size(); ++n) {
-    const Sentence& s = tokens.sentences[n];
-    const std::size_t context_end =
-        n + 1 < tokens.sentences.size() ? tokens.sentences[n + 1].end : s.end;
-    const View view(tokens.tokens, s, context_end);
-    blame_rules(view, hits);
-    personnel_rules(view, hits);
+// The span a model-only finding points at: the window's token or bigram that weighs most
+// towards the verdict, else the window's first word.
+Hit model_hit(const ModelData& model, const std::vector<Feature>& features, const Tokens& tokens,
+              std::size_t first_sentence, FindingKind kind, std::string_view rule) {
+  double best = 0;
+  Hit hit{kind, tokens.sentences[first_sentence].begin, tokens.sentences[first_sentence].begin,
+          rule};
+  for (const Feature& f : features) {
+    if (f.first >= tokens.tokens.size() || f.last >= tokens.tokens.size()) continue;
+    const double w = model_weight(model, f.hash);
+    if (w > best) {
+      best = w;
+      hit.first = f.first;
+      hit.last = f.last;
+    }
+  }
+  return hit;
+}
+
+constexpr std::size_t kModelMinWords = 4;
+
+std::size_t words_in(const Tokens& tokens, std::size_t first_sentence, std::size_t last_sentence) {
+  std::size_t words = 0;
+  for (std::size_t t = tokens.sentences[first_sentence].begin;
+       t < tokens.sentences[last_sentence].end; ++t) {
+    if (tokens.tokens[t].type == Token::Type::word) ++words;
+  }
+  return words;
+}
+
+// The learned classifier (blameless_model.h) on each sentence and each pair of adjacent
+// sentences: a window the rules left unflagged for a kind, that the model scores above its
+// threshold, gets one finding of that kind.
+void model_hits(std::string_view text, Analysis& a) {
+  const std::size_t count = a.tokens.sentences.size();
+  struct Classifier {
+    const ModelData& model;
+    FindingKind kind;
+    std::string_view rule;
+    std::vector<bool> flagged;  // per sentence: a rule or an earlier window flagged it
+  };
+  Classifier classifiers[] = {
+      {kBlameModel, FindingKind::blame, "blame_general", std::vector<bool>(count)},
+      {kPersonnelModel, FindingKind::personnel, "personnel_matter", std::vector<bool>(count)}};
+  for (Classifier& c : classifiers) {
+    for (std::size_t n = 0; n < count; ++n) {
+      for (std::size_t h = a.sentence_hits[n]; h < a.sentence_hits[n + 1]; ++h) {
+        if (a.hits[h].kind == c.kind) c.flagged[n] = true;
+      }
+    }
+  }
+  std::vector<Hit> added;
+  for (std::size_t n = 0; n < count; ++n) {
+    for (std::size_t last = n; last < std::min(n + 2, count); ++last) {
+      if (a.tokens.sentences[n].begin == a.tokens.sentences[last].end) continue;
+      // A window of a few words ("all good here") gives the model too little to go on: its
+      // verdict there is mostly the bias. The rules still judge it.
+      if (words_in(a.tokens, n, last) < kModelMinWords) continue;
+      std::vector<Feature> features;
+      for (Classifier& c : classifiers) {
+        if (c.model.size == 0 || c.flagged[n] || c.flagged[last]) continue;
+        if (features.empty()) features = window_features(text, a, n, last);
+        if (model_logit(c.model, features) <= c.model.threshold) continue;
+        added.push_back(model_hit(c.model, features, a.tokens, n, c.kind, c.rule));
+        c.flagged[n] = true;
+        c.flagged[last] = true;
+      }
+    }
+  }
+  a.hits.insert(a.hits.end(), added.begin(), added.end());
+}
+
+std::vector<Span> find_spans(std::string_view text, const People& people, bool use_model) {
+  Analysis a = analyse(text, people);
+  if (use_model) model_hits(text, a);
+  const Tokens& tokens = a.tokens;
+  std::vector<Hit>& hits = a.hits;
+  for (const Sentence& s : tokens.sentences) {
     for (std::size_t i = s.begin; i < s.end; ++i) {
       if (const std::size_t n = tokens.tokens[i].person_span; n > 0) {
         hits.push_back({FindingKind::person, i, i + n - 1, "person_role"});
@@ -83,8 +150,13 @@ std::string to_string(FindingKind k) {
 
 std::vector<Finding> check_blameless(std::string_view text, const People& people,
                                      const Prompts& prompts) {
+  return blameless_detail::check_blameless(text, people, prompts, true);
+}
+
+std::vector<Finding> blameless_detail::check_blameless(std::string_view text, const People& people,
+                                                       const Prompts& prompts, bool use_model) {
   std::vector<Finding> findings;
-  for (const Span& s : find_spans(text, people)) {
+  for (const Span& s : find_spans(text, people, use_model)) {
     Finding f{
         s.kind, s.begin, s.end - s.begin, std::string(text.substr(s.begin, s.end - s.begin)), {}};
     const std::string key(s.rule);
@@ -99,7 +171,7 @@ std::vector<Finding> check_blameless(std::string_view text, const People& people
 }
 
 bool is_personnel_matter(std::string_view text) {
-  const auto spans = find_spans(text, People{});
+  const auto spans = find_spans(text, People{}, true);
   return std::any_of(spans.begin(), spans.end(),
                      [](const Span& s) { return s.kind == FindingKind::personnel; });
 }

@@ -13,6 +13,11 @@
 // "we should have caught this", "I broke the build"): they still frame a gap as a lapse, and the
 // suggestion points at the missing step instead. Plain description in the first person ("we
 // didn't have an alert for expiry", "I missed the page, my phone was silent") is not flagged.
+//
+// Beside the rules, a small learned classifier (blameless_model.h) scores each sentence and each
+// pair of adjacent sentences; a window the rules leave unflagged that it scores above its
+// threshold gets one blame or personnel finding at its most telling word or bigram, with the
+// general suggestion (`blame_general`, `personnel_matter`).
 #pragma once
 
 #include <cstddef>

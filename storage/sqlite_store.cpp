@@ -440,6 +440,7 @@ bool SqliteStore::commit_locked(const std::string& key, const std::vector<Change
                                 const std::vector<Reply>& replies, const Cursors& cursors) {
   // IMMEDIATE: take the write lock up front, so the duplicate check and the insert cannot be
   // split by another writer. Any exception rolls everything back (Transaction's destructor).
+  const auto began = std::chrono::steady_clock::now();
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   bool fresh = false;
   {
@@ -460,7 +461,24 @@ bool SqliteStore::commit_locked(const std::string& key, const std::vector<Change
   for (const auto& [name, value] : cursors) store_cursor(*db_, name, value);
   if (!fresh && cursors.empty()) return false;  // nothing written: let the transaction roll back
   tx.commit();
+  committed(began);
   return fresh;
+}
+
+void SqliteStore::committed(std::chrono::steady_clock::time_point began) {
+  if (commit_observer_) commit_observer_(std::chrono::steady_clock::now() - began);
+}
+
+std::optional<std::string> SqliteStore::write_check() {
+  Lock lock(mutex_);
+  try {
+    // IMMEDIATE takes the write lock, which fails on a read-only file or directory and on a
+    // database another writer holds past busy_timeout; the destructor rolls back.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
 }
 
 std::optional<std::string> SqliteStore::cursor(const std::string& name) {
@@ -478,9 +496,11 @@ void SqliteStore::set_cursor(const std::string& name, const std::string& value) 
 
 void SqliteStore::transact(const std::function<void(SQLite::Database&)>& work) {
   Lock lock(mutex_);
+  const auto began = std::chrono::steady_clock::now();
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   work(*db_);
   tx.commit();
+  committed(began);
 }
 
 std::vector<IncidentSummary> SqliteStore::list_incidents() {

@@ -2,6 +2,7 @@
 // SQLiteCpp and JSON stay behind this header so the rest of the program does not depend on them.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -101,12 +102,23 @@ class SqliteStore final : public Store {
   int synchronous();           // 1 = NORMAL (Durability::process), 2 = FULL (Durability::power)
   std::string integrity_check();  // "ok", else SQLite's list of problems
 
+  // For /healthz: whether a write transaction can start now (BEGIN IMMEDIATE, rolled back at
+  // once, so nothing is written). nullopt when it can, else SQLite's reason.
+  std::optional<std::string> write_check();
+  // For /metrics: told how long each committed write transaction took, begin to commit. Storage
+  // stays independent of who listens.
+  using CommitObserver = std::function<void(std::chrono::steady_clock::duration)>;
+  void set_commit_observer(CommitObserver observer) { commit_observer_ = std::move(observer); }
+
  private:
   bool commit_locked(const std::string& key, const std::vector<Change>& changes,
                      const std::vector<Reply>& replies, const Cursors& cursors);
 
+  void committed(std::chrono::steady_clock::time_point began);
+
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  CommitObserver commit_observer_;
 };
 
 }  // namespace incident

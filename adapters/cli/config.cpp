@@ -50,6 +50,15 @@ DurabilityMode parse_durability(const std::string& key, const std::string& v) {
   throw ConfigError(key, "must be \"process\" or \"power\", not \"" + v + "\"");
 }
 
+// The levels spdlog knows by these names (README, "Logs").
+void check_log_level(const std::string& key, const std::string& v) {
+  static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+  if (!levels.count(v)) {
+    throw ConfigError(key,
+                      "must be one of trace, debug, info, warn, error, off, not \"" + v + "\"");
+  }
+}
+
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::string item;
@@ -147,6 +156,10 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
   top.text("lessons_channel", c.lessons_channel);
   top.text("http", c.http);
   top.text("log_level", c.log_level);
+  if (!c.log_level.empty()) check_log_level("log_level", c.log_level);
+  std::string log_format;
+  top.text("log_format", log_format);
+  if (!log_format.empty()) c.log_format = parse_log_format("log_format", log_format);
   if (const auto* t = top.table("storage")) {
     TableReader r(*t, "storage");
     std::string durability;
@@ -210,7 +223,19 @@ void apply_environment(Config& c, const EnvLookup& env) {
   }
   set("INCIDENT_BOT_LESSONS_CHANNEL", c.lessons_channel);
   set("INCIDENT_BOT_HTTP", c.http);
-  set("INCIDENT_BOT_LOG_LEVEL", c.log_level);
+  if (auto v = get("INCIDENT_BOT_LOG_LEVEL")) {
+    check_log_level("INCIDENT_BOT_LOG_LEVEL", *v);
+    c.log_level = *v;
+  }
+  if (auto v = get("INCIDENT_BOT_LOG_FORMAT")) {
+    c.log_format = parse_log_format("INCIDENT_BOT_LOG_FORMAT", *v);
+  }
+}
+
+LogFormat parse_log_format(const std::string& key, const std::string& v) {
+  if (v == "text") return LogFormat::text;
+  if (v == "json") return LogFormat::json;
+  throw ConfigError(key, "must be \"text\" or \"json\", not \"" + v + "\"");
 }
 
 void validate(const Config& c) {
@@ -253,7 +278,9 @@ void validate(const Config& c) {
     const std::string port = colon == std::string::npos ? "" : c.http.substr(colon + 1);
     char* end = nullptr;
     const long n = port.empty() ? 0 : std::strtol(port.c_str(), &end, 10);
-    if (port.empty() || *end != '\0' || n < 1 || n > 65535) {
+    // A host is required: listening on every interface must be asked for (0.0.0.0:9464).
+    if (colon == 0 || colon == std::string::npos || port.empty() || *end != '\0' || n < 1 ||
+        n > 65535) {
       throw ConfigError("INCIDENT_BOT_HTTP", "must be host:port, like 127.0.0.1:9464");
     }
   }
@@ -287,7 +314,8 @@ std::string redacted(const Config& c) {
       << "escalation_retention_days = " << c.escalation_retention_days << "\n"
       << "lessons_channel = " << quoted(c.lessons_channel) << "\n"
       << "http = " << quoted(c.http) << "\n"
-      << "log_level = " << quoted(c.log_level) << "\n\n"
+      << "log_level = " << quoted(c.log_level) << "\n"
+      << "log_format = " << quoted(c.log_format == LogFormat::json ? "json" : "text") << "\n\n"
       << "[storage]\npath = " << quoted(c.storage.path) << "\ndurability = "
       << quoted(c.storage.durability == DurabilityMode::power ? "power" : "process") << "\n\n"
       << "[slack]\napp_token = " << quoted(secret_state(c.slack.app_token))

@@ -11,6 +11,8 @@
 namespace incident {
 
 enum class DurabilityMode { process, power };
+// How log lines look on stderr: human-readable text, or one JSON object per line.
+enum class LogFormat { text, json };
 
 struct Config {
   struct Slack {
@@ -44,6 +46,7 @@ struct Config {
   std::string lessons_channel;
   std::string http;  // host:port for /healthz and /metrics
   std::string log_level;  // empty: info for services, warn for the console
+  LogFormat log_format = LogFormat::text;
 };
 
 // An unknown key or an invalid value; `key` names it as the user wrote it.
@@ -63,6 +66,8 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env 
 Config parse_config(const std::string& toml_text, const std::string& origin);
 void apply_environment(Config& config, const EnvLookup& env);
 void validate(const Config& config);
+// "text" or "json"; throws ConfigError naming `key` otherwise.
+LogFormat parse_log_format(const std::string& key, const std::string& value);
 
 // The effective configuration as TOML with every secret replaced by "<set>" / "<unset>".
 std::string redacted(const Config& config);

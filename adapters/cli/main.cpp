@@ -6,23 +6,28 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
 #include <sstream>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "adapters/cli/config.h"
+#include "adapters/cli/doctor.h"
 #include "adapters/cli/export.h"
 #include "adapters/cli/lint.h"
+#include "adapters/cli/logging.h"
 #include "adapters/console/console.h"
 #include "adapters/matrix/matrix_adapter.h"
 #include "adapters/net/tls.h"
+#include "adapters/ops/http_server.h"
+#include "adapters/ops/series.h"
 #include "adapters/slack/slack_adapter.h"
 #include "bot/draft.h"
 #include "bot/engine.h"
@@ -37,12 +42,20 @@ namespace {
 
 constexpr int kUsageError = 2;
 
-void setup_logging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_mt("incident-bot");
-  spdlog::set_default_logger(logger);
-  // Timestamps in UTC whatever the host's zone, like the timelines.
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-  spdlog::set_level(spdlog::level::from_str(level));
+// Shutdown (README, "Signals"): the first SIGINT/SIGTERM stops the adapters, which finish and
+// acknowledge what is in flight, close their WebSockets with a close frame and post queued
+// replies for at most kDrainBudget; past kShutdownBudget the process exits 0 anyway (every
+// acknowledged fact is committed already). A second signal exits at once with 128 + signal.
+constexpr std::chrono::milliseconds kDrainBudget{2500};
+constexpr std::chrono::milliseconds kShutdownBudget{4500};
+
+// After the first signal: the next one ends the process here and now, even while the event loop
+// is busy (async-signal-safe: nothing but _exit).
+void exit_at_once(int signal) { ::_exit(128 + signal); }
+
+// The configured credentials, which the log scrubs wherever they appear.
+std::vector<std::string> secrets_of(const Config& config) {
+  return {config.slack.app_token, config.slack.bot_token, config.matrix.access_token};
 }
 
 std::vector<PromptFile> read_prompt_dir(const std::string& dir) {
@@ -141,6 +154,14 @@ int run_platforms(const Config& config) {
 
   net::TlsContext tls(config.ca_file);
   boost::asio::io_context io;
+  // /metrics (README, "Health and metrics"): counted on this thread, read by the HTTP server.
+  ops::Metrics metrics;
+  ops::declare_series(metrics);
+  metrics.declare_gauge_probe(ops::series::kOpenIncidents, "Incidents open now.",
+                              [&store] { return static_cast<double>(store.open_incidents().size()); });
+  store.set_commit_observer([&metrics](std::chrono::steady_clock::duration took) {
+    metrics.histogram(ops::series::kDbCommit).observe(std::chrono::duration<double>(took).count());
+  });
   std::unique_ptr<Engine> slack_engine;
   std::unique_ptr<slack::SlackAdapter> slack_adapter;
   if (config.slack.configured()) {
@@ -151,6 +172,8 @@ int run_platforms(const Config& config) {
     options.slash_command = config.slack.slash_command;
     options.lessons_channel = config.lessons_channel;
     options.security_channel = config.security_channel;
+    options.drain_timeout = kDrainBudget;
+    options.metrics = &metrics;
     slack_engine = engine_for(config.slack.slash_command);
     slack_adapter =
         std::make_unique<slack::SlackAdapter>(io.get_executor(), *slack_engine, tls, options);
@@ -166,26 +189,64 @@ int run_platforms(const Config& config) {
     options.command_prefix = config.command_prefix;
     options.lessons_room = config.lessons_channel;
     options.security_room = config.security_channel;
+    options.drain_timeout = kDrainBudget;
+    options.metrics = &metrics;
     matrix_engine = engine_for(config.command_prefix);
     matrix_adapter = std::make_unique<matrix::MatrixAdapter>(io.get_executor(), *matrix_engine,
                                                              store, prompts, tls, options);
   }
 
+  // /healthz: asked at request time. 200 only when every platform is connected and a write
+  // transaction can start.
+  ops::Health health;
+  if (slack_adapter) {
+    health.add("slack", [&] {
+      return ops::platform_health(slack_adapter->ready(), slack_adapter->last_error());
+    });
+  }
+  if (matrix_adapter) {
+    health.add("matrix", [&] {
+      return ops::platform_health(matrix_adapter->connected(), matrix_adapter->last_error());
+    });
+  }
+  health.add("database", [&store] { return ops::database_health(store.write_check()); });
+  std::unique_ptr<ops::HttpServer> http;
+  if (!config.http.empty()) http = ops::serve_ops(io.get_executor(), config.http, metrics, health);
+
   auto stop_all = [&] {
     if (slack_adapter) slack_adapter->stop();
     if (matrix_adapter) matrix_adapter->stop();
+    if (http) http->stop();  // at once: a scraper must not hold up the exit
   };
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&stop_all](const boost::system::error_code& ec, int signal) {
+  boost::asio::steady_timer shutdown_deadline(io);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    spdlog::info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    spdlog::info("{}: stopping (a second signal exits at once)",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM");
+    boost::system::error_code ignored;
+    signals.clear(ignored);  // gives the signals back, so that the handler below gets them
+    std::signal(SIGINT, exit_at_once);
+    std::signal(SIGTERM, exit_at_once);
     stop_all();
+    shutdown_deadline.expires_after(kShutdownBudget);
+    shutdown_deadline.async_wait([](const boost::system::error_code& error) {
+      if (error) return;
+      spdlog::warn("the shutdown is taking too long: exiting now (acknowledged facts are "
+                   "stored; replies not yet posted are lost)");
+      spdlog::default_logger()->flush();
+      std::_Exit(0);
+    });
   });
   int running = 0;
   int status = 0;
   auto finished = [&](const char* platform, std::exception_ptr e,
                       std::optional<std::string> failure) {
-    if (--running == 0) signals.cancel();
+    if (--running == 0) {
+      signals.cancel();
+      if (http) http->stop();
+      shutdown_deadline.cancel();
+    }
     if (e) std::rethrow_exception(e);
     if (!failure) return;
     spdlog::error("{}: {}", platform, *failure);
@@ -264,6 +325,10 @@ int main(int argc, char** argv) {
   std::string config_file;
   app.add_option("--config", config_file, "TOML configuration file (the environment wins)")
       ->check(CLI::ExistingFile);
+  std::string log_format_flag;
+  app.add_option("--log-format", log_format_flag,
+                 "text (default) or json: one object per line with ts, level, msg")
+      ->check(CLI::IsMember({"text", "json"}));
   app.fallthrough();
   app.require_subcommand(0, 1);
 
@@ -279,6 +344,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"md", "json"}));
   auto* show_config =
       app.add_subcommand("config", "Print the effective configuration with secrets redacted");
+  auto* doctor = app.add_subcommand(
+      "doctor", "Check the configuration, the database and each platform's credentials "
+                "(exit 0 only when all is well)");
   auto* lint = app.add_subcommand(
       "lint", "Check a text for blame, named people and personnel matters (exit 1 on findings)");
   LintOptions lint_options;
@@ -304,6 +372,21 @@ int main(int argc, char** argv) {
                     std::cerr);
   }
 
+  std::optional<LogFormat> log_format;
+  if (!log_format_flag.empty()) log_format = parse_log_format("--log-format", log_format_flag);
+  if (doctor->parsed()) {
+    DoctorOptions doctor_options;
+    if (!config_file.empty()) doctor_options.config_file = config_file;
+    doctor_options.log_format = log_format;
+    doctor_options.load_prompts = load_prompts;
+    try {
+      return run_doctor(doctor_options, std::cout);
+    } catch (const std::exception& e) {
+      std::cerr << "doctor: " << e.what() << "\n";
+      return 1;
+    }
+  }
+
   Config config;
   try {
     config = load_config(config_file.empty() ? std::nullopt : std::optional(config_file));
@@ -311,11 +394,13 @@ int main(int argc, char** argv) {
     std::cerr << "configuration error: " << e.what() << "\n";
     return kUsageError;
   }
+  if (log_format) config.log_format = *log_format;
   // The console keeps stderr quiet unless asked: its stdout is the conversation.
   const bool console_mode = console->parsed() ||
                             (!list->parsed() && !exp->parsed() && !show_config->parsed() &&
                              !config.slack.configured() && !config.matrix.configured());
-  setup_logging(config.log_level.empty() ? (console_mode ? "warn" : "info") : config.log_level);
+  setup_logging(config.log_level.empty() ? (console_mode ? "warn" : "info") : config.log_level,
+                config.log_format, secrets_of(config));
 
   try {
     if (show_config->parsed()) {

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <stdexcept>
+#include <vector>
 
 #include "adapters/net/url.h"
+#include "adapters/ops/series.h"
 
 namespace incident::matrix {
 
@@ -21,6 +23,24 @@ void throw_exception_from_error(const MatrixError& e, const boost::source_locati
 }
 
 std::string segment(std::string_view id) { return net::percent_encode(id); }
+
+std::string endpoint_family(std::string_view path) {
+  path = path.substr(0, path.find('?'));
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    if (slash != 0) parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  if (!parts.empty() && parts[0] == "v3") parts.erase(parts.begin());
+  std::string_view family = parts.empty() ? std::string_view{} : parts[0];
+  // /rooms/{roomId}/<what>/…, /user/{userId}/<what>/…, /account/<what>: the id is skipped.
+  if ((family == "rooms" || family == "user") && parts.size() > 2) family = parts[2];
+  if (family == "account" && parts.size() > 1) family = parts[1];
+  return ops::closed(family, {"versions", "whoami", "filter", "sync", "messages", "event", "send",
+                              "join", "leave", "createRoom", "account_data"});
+}
 
 namespace {
 
@@ -76,6 +96,8 @@ awaitable<Result<std::string>> Client::call(Call c, Patience patience) {
                                 .message(),
                             std::nullopt, false};
     }
+    const ops::LabelValues labels{"matrix", endpoint_family(c.path)};
+    ops::count(options_.metrics, ops::series::kApiCalls, labels);
     auto answer = co_await http_.request(request);
     MatrixError error;
     if (!answer) {
@@ -85,6 +107,11 @@ awaitable<Result<std::string>> Client::call(Call c, Patience patience) {
       error = std::move(*e);
     } else {
       co_return std::move(answer->body);
+    }
+    if (!stopped_) {
+      const bool limited = error.status == 429 || error.errcode == "M_LIMIT_EXCEEDED";
+      ops::count(options_.metrics, limited ? ops::series::kApiRateLimited : ops::series::kApiErrors,
+                 labels);
     }
     if (stopped_ || !error.transient()) co_return error;
     // A 429 waits as long as the server asks (Retry-After, else retry_after_ms); everything
@@ -185,6 +212,7 @@ awaitable<Result<std::string>> Client::send(std::string room, std::string type,
   if (!body) co_return body.error();
   auto id = string_field(*body, "event_id");
   if (!id || id->empty()) co_return unreadable("send without event_id");
+  ops::count(options_.metrics, ops::series::kMessagesSent, {"matrix"});
   co_return *id;
 }
 

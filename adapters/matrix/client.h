@@ -20,6 +20,10 @@
 #include "adapters/net/backoff.h"
 #include "adapters/net/https_client.h"
 
+namespace incident::ops {
+class Metrics;
+}
+
 namespace incident::matrix {
 
 template <class T>
@@ -33,6 +37,7 @@ struct ClientOptions {
   std::string base_path;  // the homeserver URL's path, usually empty
   net::Backoff::Policy retry{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}};
   std::chrono::milliseconds request_timeout{30000};
+  ops::Metrics* metrics = nullptr;  // calls, errors, 429s per endpoint family; null: not counted
 };
 
 struct SyncRequest {
@@ -108,5 +113,9 @@ class Client {
 
 // A path segment: a room, event or user id, or an event type (spec "API Standards").
 std::string segment(std::string_view id);
+
+// The endpoint family of a request path after /_matrix/client ("/v3/rooms/!a:b/send/…" →
+// "send"), for metric labels: ids never leave through it. "other" for a path not listed.
+std::string endpoint_family(std::string_view path);
 
 }  // namespace incident::matrix

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "adapters/ops/series.h"
 #include "bot/overloaded.h"
 
 namespace incident::matrix {
@@ -35,6 +36,7 @@ ClientOptions client_options(const MatrixOptions& o) {
   if (c.base_path == "/") c.base_path.clear();
   c.retry = o.retry;
   c.request_timeout = o.http.request_timeout;
+  c.metrics = o.metrics;
   return c;
 }
 
@@ -49,6 +51,14 @@ std::string token_failure(const MatrixError& e) {
     out += "; the session was soft-logged-out: log in again with the same device_id";
   }
   return out + " — get a new access token (deploy/matrix/README.md) and restart";
+}
+
+// The `type` label of a step: the domain kind of a handled event, or what else the step is.
+std::string step_type(const Step& s) {
+  if (const auto* handle = std::get_if<step::Handle>(&s)) return ops::event_type(handle->event);
+  if (std::holds_alternative<step::Invite>(s)) return "invite";
+  if (std::holds_alternative<step::EncryptedNotice>(s)) return "encrypted_notice";
+  return "other";
 }
 
 TimePoint system_now() {
@@ -98,6 +108,7 @@ awaitable<void> MatrixAdapter::pause(std::chrono::milliseconds delay) {
 
 awaitable<std::optional<std::string>> MatrixAdapter::run() {
   std::optional<std::string> failure = co_await start_up();
+  if (failure) last_error_ = *failure;
   if (!failure && !stopping_) {
     sender_finished_ = false;
     asio::co_spawn(executor_, sender_.run(),
@@ -199,11 +210,17 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
     if (stopping_) break;
     if (!sync) {
       const MatrixError& e = sync.error();
-      if (e.unknown_token()) co_return token_failure(e);
+      sync_failing_ = true;
+      last_error_ = "/sync: " + e.describe();
+      if (e.unknown_token()) {
+        last_error_ = token_failure(e);
+        co_return token_failure(e);
+      }
       if (!since.empty() && e.kind == MatrixError::Kind::http && !e.transient() &&
           (e.status == 400 || e.status == 404)) {
         // The server forgot our token (or the filter). The filter is uploaded again; a second
         // refusal drops the token: an initial sync, history skipped (our notes §2.4).
+        ops::count(options_.metrics, ops::series::kReconnects, {"matrix", "sync_rejected"});
         if (++rejected >= 2) {
           spdlog::error("matrix: the homeserver refuses the stored sync token ({}): starting "
                         "afresh; events since the last sync may be missed", e.describe());
@@ -215,6 +232,8 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
         if (filter) filter_id_ = *filter;
         continue;
       }
+      ops::count(options_.metrics, ops::series::kReconnects,
+                 {"matrix", e.retry_after ? "rate_limited" : "sync_failed"});
       const auto delay = e.retry_after ? *e.retry_after : backoff.next();
       spdlog::warn("matrix: /sync failed with {}; trying again in {} ms", e.describe(),
                    delay.count());
@@ -222,6 +241,8 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
       continue;
     }
     rejected = 0;
+    sync_failing_ = false;
+    batch_received_ = std::chrono::steady_clock::now();
     bool committed = since.empty() || co_await backfill(*sync, since);
     if (committed) {
       auto steps = translate(*sync, rooms_, translate_options_, since.empty());
@@ -302,8 +323,13 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
         engine_.set_display_name(name->user, name->name);
         continue;
       }
+      const std::string type = step_type(steps[i]);
+      ops::count(options_.metrics, ops::series::kEventsReceived, {"matrix", type});
       auto items = co_await items_of(std::move(steps[i]), since);
-      if (!items) co_return false;
+      if (!items) {
+        ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", type});
+        co_return false;
+      }
       if (i == last) {
         outbox_.enqueue(*items, cursor);
         durable("cursor");
@@ -312,8 +338,13 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
         durable("outbox");
       }
       if (!items->empty()) sender_.wake();
+      ops::count(options_.metrics, ops::series::kEventsAcked, {"matrix", type});
+      ops::observe(options_.metrics, ops::series::kAckLatency, {"matrix"},
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                 batch_received_).count());
     }
   } catch (const std::exception& e) {
+    ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", "batch"});
     spdlog::error("matrix: could not record a sync batch (it will be read again): {}", e.what());
     co_return false;
   }
@@ -351,8 +382,11 @@ awaitable<std::optional<std::vector<OutboxItem>>> MatrixAdapter::items_of(Step s
   Outcome outcome = engine_.handle(handle.event);  // commits before it returns
   durable("event");
   if (outcome.duplicate) {
+    ops::count(options_.metrics, ops::series::kEventsDeduplicated,
+               {"matrix", ops::event_type(handle.event)});
     spdlog::info("matrix: {} was handled before; its replies are not repeated", handle.event.key);
   }
+  ops::count_outcome(options_.metrics, "matrix", handle.event, outcome);
   co_return reply_items(handle.event.key, outcome.replies, handle.origin, reply_options_,
                         txn_ids);
 }

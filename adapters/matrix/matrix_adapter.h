@@ -66,6 +66,8 @@ struct MatrixOptions {
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
   std::function<TimePoint()> clock;  // for the purge; default: the system clock
   DurableHook on_durable;
+  // Counts (adapters/ops/series.h) for /metrics; null: not counted. Handed on to the clients.
+  ops::Metrics* metrics = nullptr;
 };
 
 class MatrixAdapter {
@@ -84,6 +86,10 @@ class MatrixAdapter {
 
   // A sync batch has been committed since the start.
   bool ready() const { return ready_; }
+  // Ready, and the latest /sync succeeded: what /healthz calls connected.
+  bool connected() const { return ready_ && !sync_failing_ && !stopping_; }
+  // The latest failure of the start or of /sync, for /healthz; empty before any.
+  const std::string& last_error() const { return last_error_; }
   const std::string& user_id() const { return user_id_; }
 
  private:
@@ -126,6 +132,9 @@ class MatrixAdapter {
   ReplyOptions reply_options_;
   bool stopping_ = false;
   bool ready_ = false;
+  bool sync_failing_ = false;
+  std::string last_error_;
+  std::chrono::steady_clock::time_point batch_received_{};  // for the ack latency
 };
 
 }  // namespace incident::matrix

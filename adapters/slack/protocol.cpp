@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/slack/json_fields.h"
+
 namespace incident::slack {
 namespace {
 
@@ -33,27 +35,7 @@ bool too_deep(std::string_view text) {
   return false;
 }
 
-// Tolerant accessors: a missing, null or differently typed key reads as empty.
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-const json& obj(const json& j, const char* key) {
-  static const json empty = json::object();
-  if (!j.is_object()) return empty;
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() ? *it : empty;
-}
-
-long number(const json& j, const char* key) {
-  if (!j.is_object()) return 0;
-  auto it = j.find(key);
-  if (it == j.end()) return 0;
-  if (it->is_number_integer()) return it->get<long>();
-  return 0;
-}
+using namespace fields;
 
 // Slack sends some booleans as strings (slash command payloads are form fields turned JSON).
 bool flag(const json& j, const char* key) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "adapters/ops/series.h"
 #include "bot/markup.h"
 
 namespace incident::slack {
@@ -29,8 +30,15 @@ WebApiOptions web_options(const SlackOptions& o) {
   web.bot_token = o.bot_token;
   web.app_token = o.app_token;
   web.api_target = api_origin(o.api_url).target;
+  web.metrics = o.metrics;
   if (web.api_target.back() != '/') web.api_target += '/';
   return web;
+}
+
+SocketModeOptions socket_options(const SlackOptions& o) {
+  SocketModeOptions socket = o.socket_mode;
+  socket.metrics = o.metrics;
+  return socket;
 }
 
 TimePoint system_now() {
@@ -48,7 +56,7 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::
                                                         api_origin(options_.api_url),
                                                         options_.http)),
       api_(*http_, web_options(options_)),
-      socket_(executor, tls, api_, *this, options_.socket_mode),
+      socket_(executor, tls, api_, *this, socket_options(options_)),
       poster_(executor, api_, engine,
               PosterOptions{options_.lessons_channel, options_.security_channel}),
       retry_timer_(executor) {
@@ -80,6 +88,7 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
                    identity_.team);
       break;
     }
+    auth_error_ = "auth.test: " + who.error().error;
     if (!who.error().transient()) {
       failure = "auth.test refused the bot token (" + who.error().error +
                 "): check SLACK_BOT_TOKEN (OAuth & Permissions → Bot User OAuth Token)";
@@ -171,12 +180,16 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
   }
   if (outcome.duplicate) {
     ++duplicates_;
+    ops::count(options_.metrics, ops::series::kEventsDeduplicated,
+               {"slack", ops::closed(envelope.type, {"events_api", "slash_commands",
+                                                     "interactive"})});
     spdlog::info("slack: {} delivered again (retry {}{}{}): already recorded, not repeated",
                  event.key, envelope.retry_attempt, envelope.retry_reason.empty() ? "" : ", ",
                  envelope.retry_reason);
     co_return Ack{};
   }
 
+  ops::count_outcome(options_.metrics, "slack", event, outcome);
   // Private messages (DMs, relays in a security case's thread) are logged by size and topic,
   // never by their words (README, "What is stored and logged").
   if (!outcome.topic.empty()) {

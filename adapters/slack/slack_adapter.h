@@ -46,6 +46,9 @@ struct SlackOptions {
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
   // The wall clock, for slash commands (they carry no timestamp). Default: the system clock.
   std::function<TimePoint()> clock;
+  // Counts (adapters/ops/series.h) for /metrics; null: not counted. Handed on to the Web API
+  // and Socket Mode options.
+  ops::Metrics* metrics = nullptr;
 };
 
 class SlackAdapter final : private EnvelopeHandler {
@@ -65,6 +68,10 @@ class SlackAdapter final : private EnvelopeHandler {
   bool ready() const { return socket_.ready(); }
   const SocketModeStats& stats() const { return socket_.stats(); }
   int duplicates() const { return duplicates_; }
+  // The latest trouble for /healthz: a refused auth.test, a failed or ended connection.
+  const std::string& last_error() const {
+    return socket_.last_error().empty() ? auth_error_ : socket_.last_error();
+  }
 
  private:
   DecodeContext decode_context() override;
@@ -82,6 +89,7 @@ class SlackAdapter final : private EnvelopeHandler {
   Identity identity_;
   std::set<std::string> named_users_;  // users whose display name the engine was told
   int duplicates_ = 0;
+  std::string auth_error_;
   bool stopping_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/net/url.h"
+#include "adapters/ops/series.h"
 
 namespace incident::slack {
 
@@ -32,6 +33,18 @@ std::string why_ended(const boost::system::error_code& ec) {
   return ec.message();
 }
 
+// The reconnect reason for /metrics: a closed vocabulary.
+const char* end_reason(const boost::system::error_code& ec) {
+  if (ec == boost::beast::error::timeout) return "watchdog";
+  if (ec == boost::beast::websocket::error::message_too_big) return "too_big";
+  if (ec == boost::beast::websocket::error::closed) return "closed";
+  return "drop";
+}
+
+std::string envelope_type(const std::string& type) {
+  return ops::closed(type, {"events_api", "slash_commands", "interactive"});
+}
+
 }  // namespace
 
 struct SocketModeClient::Connection {
@@ -42,6 +55,7 @@ struct SocketModeClient::Connection {
   net::WebSocket ws;
   bool ready = false;
   Clock::time_point ready_at{};
+  const char* end_reason = "drop";  // why its reader stopped, for the reconnect count
 };
 
 SocketModeClient::SocketModeClient(asio::any_io_executor executor, net::TlsContext& tls,
@@ -108,6 +122,9 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
   while (!stopping_ && !end_) {
     auto opened = co_await api_.open_connection();
     if (!opened) {
+      if (stopping_) break;  // a call cut short by stop() is no failure
+      last_error_ = "apps.connections.open: " + opened.error().error;
+      ops::count(options_.metrics, ops::series::kReconnects, {"slack", "open_failed"});
       if (opened.error().unrecoverable()) {
         spdlog::error("slack: apps.connections.open refused the app token ({}): check "
                       "SLACK_APP_TOKEN (an app-level token with connections:write)",
@@ -132,6 +149,9 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
     const auto ec = co_await connection->ws.connect(*url);
     if (ec) {
       connecting_.reset();
+      if (stopping_) break;
+      last_error_ = "could not connect to " + url->origin() + ": " + ec.message();
+      ops::count(options_.metrics, ops::series::kReconnects, {"slack", "connect_failed"});
       spdlog::warn("slack: connection {}: could not connect to {}: {}", connection->id,
                    url->origin(), ec.message());
       co_await pause(backoff_.next());
@@ -148,6 +168,8 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
     hello_deadline.cancel();
     connecting_.reset();
     if (!first) {
+      last_error_ = "no hello: " + why_ended(first.error());
+      ops::count(options_.metrics, ops::series::kReconnects, {"slack", "no_hello"});
       spdlog::warn("slack: connection {}: no hello ({})", connection->id,
                    why_ended(first.error()));
       co_await pause(backoff_.next());
@@ -159,6 +181,7 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
       connection->ready = true;
       connection->ready_at = Clock::now();
       ++stats_.connections;
+      ops::count(options_.metrics, ops::series::kConnections, {"slack"});
       spdlog::info("slack: connected (connection {}; {} open for this app; refresh expected in "
                    "about {} s)",
                    connection->id, hello->num_connections, hello->approximate_connection_time);
@@ -167,6 +190,7 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
     const auto* disconnect = std::get_if<Disconnect>(&frame);
     co_await connection->ws.close();
     if (disconnect && disconnect->reason == "link_disabled") {
+      last_error_ = "link_disabled: Socket Mode is off in the app's settings";
       spdlog::error("slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
                     "the app's settings (Socket Mode), then restart the bot");
       end_ = SocketModeEnd::link_disabled;
@@ -174,12 +198,16 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
     }
     if (disconnect && disconnect->reason == "too_many_websockets") {
       ++stats_.too_many_websockets;
+      last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
+      ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
       spdlog::warn("slack: too many Socket Mode connections for this app (Slack allows 10); is "
                    "another copy of the bot running with this app token? Waiting before "
                    "connecting again");
       co_await pause(std::max(options_.too_many_websockets_delay, backoff_.next()));
       continue;
     }
+    last_error_ = "the first frame was not hello";
+    ops::count(options_.metrics, ops::series::kReconnects, {"slack", "no_hello"});
     spdlog::warn("slack: connection {}: the first frame was not hello", connection->id);
     co_await pause(backoff_.next());
   }
@@ -202,6 +230,7 @@ awaitable<void> SocketModeClient::read_loop(std::shared_ptr<Connection> connecti
       if (ec == boost::beast::error::timeout) ++stats_.watchdog_timeouts;
       if (ec == boost::beast::websocket::error::message_too_big) ++stats_.too_big;
       ended = why_ended(ec);
+      connection->end_reason = end_reason(ec);
       break;
     }
     co_await on_frame(connection, std::move(*message));
@@ -214,14 +243,20 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
                                            net::WsMessage message) {
   // Bad frames are counted and logged, never fatal: Slack only sends text JSON, so anything
   // else is noise on one frame, not a reason to drop the connection.
+  const auto received = Clock::now();
+  auto skipped = [this](const char* reason) {
+    ops::count(options_.metrics, ops::series::kFramesSkipped, {"slack", reason});
+  };
   if (message.oversized) {
     ++stats_.too_big;
+    skipped("too_big");
     spdlog::warn("slack: connection {}: skipped a frame of {} bytes (over the {} byte limit)",
                  connection->id, message.size, options_.socket.read_message_max);
     co_return;
   }
   if (message.binary) {
     ++stats_.binary;
+    skipped("binary");
     spdlog::warn("slack: connection {}: ignored a binary frame ({} bytes)", connection->id,
                  message.data.size());
     co_return;
@@ -230,15 +265,21 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
   if (auto* envelope = std::get_if<Envelope>(&frame)) {
     ++stats_.envelopes;
     const std::string id = envelope->id;
+    const ops::LabelValues labels{"slack", envelope_type(envelope->type)};
+    ops::count(options_.metrics, ops::series::kEventsReceived, labels);
     auto ack = co_await handler_.on_envelope(std::move(*envelope));
     if (!ack) {
       ++stats_.unacked;
+      ops::count(options_.metrics, ops::series::kEventsRejected, labels);
       co_return;
     }
     // On the connection it came on; if that one is gone, Slack redelivers and the engine's
     // idempotency key makes the second delivery a no-op.
     connection->ws.send(ack_json(id, ack->message));
     ++stats_.acks;
+    ops::count(options_.metrics, ops::series::kEventsAcked, labels);
+    ops::observe(options_.metrics, ops::series::kAckLatency, {"slack"},
+                 std::chrono::duration<double>(Clock::now() - received).count());
   } else if (auto* disconnect = std::get_if<Disconnect>(&frame)) {
     const std::string& reason = disconnect->reason;
     if (reason == "link_disabled") {
@@ -252,12 +293,14 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
     }
   } else if (auto* unknown = std::get_if<UnknownFrame>(&frame)) {
     ++stats_.unknown;
+    skipped("unknown");
     spdlog::warn("slack: connection {}: ignored a frame of unknown type \"{}\"", connection->id,
                  unknown->type);
     // We will never process it; acknowledging stops Slack from redelivering it.
     if (!unknown->envelope_id.empty()) connection->ws.send(ack_json(unknown->envelope_id, {}));
   } else if (auto* malformed = std::get_if<MalformedFrame>(&frame)) {
     ++stats_.malformed;
+    skipped("malformed");
     spdlog::warn("slack: connection {}: ignored a malformed frame ({} bytes): {}",
                  connection->id, message.data.size(), malformed->error);
   } else {
@@ -273,6 +316,8 @@ awaitable<void> SocketModeClient::process(Notice notice) {
       if (connection != active_) co_return;  // one we replaced or closed
       active_.reset();
       ++stats_.drops;
+      last_error_ = "connection ended: " + notice.detail;
+      ops::count(options_.metrics, ops::series::kReconnects, {"slack", connection->end_reason});
       // A connection that lived long clears the record of failures; flapping ones add up.
       if (Clock::now() - connection->ready_at > options_.reconnect.max) backoff_.reset();
       const auto delay = backoff_.next();
@@ -284,6 +329,8 @@ awaitable<void> SocketModeClient::process(Notice notice) {
     case Kind::refresh: {
       if (connection != active_) co_return;
       ++stats_.refreshes;
+      ops::count(options_.metrics, ops::series::kReconnects,
+                 {"slack", ops::closed(notice.detail, {"warning", "refresh_requested"})});
       // Make before break: the old connection keeps serving until the new one said hello, so
       // no event waits for a connection (the python SDK's connect_to_new_endpoint). Two
       // connections at most, well within Slack's cap of 10.
@@ -297,6 +344,8 @@ awaitable<void> SocketModeClient::process(Notice notice) {
     }
     case Kind::too_many: {
       ++stats_.too_many_websockets;
+      last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
+      ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
       spdlog::warn("slack: too many Socket Mode connections for this app (Slack allows 10); "
                    "is another copy of the bot running with this app token? Closing connection "
                    "{} and waiting before connecting again",
@@ -308,6 +357,7 @@ awaitable<void> SocketModeClient::process(Notice notice) {
       co_return;
     }
     case Kind::link_disabled:
+      last_error_ = "link_disabled: Socket Mode is off in the app's settings";
       spdlog::error("slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
                     "the app's settings (Socket Mode), then restart the bot");
       end_ = SocketModeEnd::link_disabled;

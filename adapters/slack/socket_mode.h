@@ -22,6 +22,10 @@
 #include "adapters/slack/protocol.h"
 #include "adapters/slack/web_api.h"
 
+namespace incident::ops {
+class Metrics;
+}
+
 namespace incident::slack {
 
 struct Ack {
@@ -47,6 +51,7 @@ struct SocketModeOptions {
   // of the bot hold the app's 10 connections; reconnecting at once only feeds the storm,
   // slackapi/bolt-js#2225).
   std::chrono::milliseconds too_many_websockets_delay{30000};
+  ops::Metrics* metrics = nullptr;  // adapters/ops/series.h; null: not counted
 };
 
 // Counters for logs, metrics and tests.
@@ -87,6 +92,9 @@ class SocketModeClient {
   // A connection has said hello and is serving.
   bool ready() const;
   const SocketModeStats& stats() const { return stats_; }
+  // Why the last connection attempt failed or the last connection ended (for /healthz); empty
+  // before any trouble. Never the connection URL, which carries a one-time ticket.
+  const std::string& last_error() const { return last_error_; }
 
  private:
   struct Connection;
@@ -122,6 +130,7 @@ class SocketModeClient {
   bool stopping_ = false;
   std::optional<SocketModeEnd> end_;
   SocketModeStats stats_;
+  std::string last_error_;
 };
 
 }  // namespace incident::slack

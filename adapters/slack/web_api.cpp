@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "adapters/slack/json_fields.h"
+#include "adapters/ops/series.h"
 #include "adapters/slack/protocol.h"
 
 namespace incident::slack {
@@ -45,18 +47,7 @@ void throw_exception_from_error(const ApiError& e, const boost::source_location&
 
 namespace {
 
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-const json& obj(const json& j, const char* key) {
-  static const json empty = json::object();
-  if (!j.is_object()) return empty;
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() ? *it : empty;
-}
+using namespace fields;
 
 // What an operator can do about an error (docs.slack.dev/reference/methods, "Errors").
 std::string hint(const ApiError& e) {
@@ -144,9 +135,17 @@ boost::asio::awaitable<ApiResult<json>> WebApi::call(Call c) {
     }
 
     ApiError error;
+    // The method names are this file's literals: a closed vocabulary for the label.
+    const ops::LabelValues labels{"slack", c.method};
+    ops::count(options_.metrics, ops::series::kApiCalls, labels);
     auto response = co_await http_.request(request);
     if (!response && response.error() == boost::asio::error::operation_aborted) {
       co_return ApiError{ApiError::Kind::transport, "shutting down", {}, 0};  // no retry
+    }
+    if (response && response->status == 429) {
+      ops::count(options_.metrics, ops::series::kApiRateLimited, labels);
+    } else if (!response || response->status != 200) {
+      ops::count(options_.metrics, ops::series::kApiErrors, labels);
     }
     if (!response) {
       error = {ApiError::Kind::transport, response.error().message(), {}, 0};
@@ -167,11 +166,16 @@ boost::asio::awaitable<ApiResult<json>> WebApi::call(Call c) {
       json body = json::parse(response->body, nullptr, false);
       auto ok = body.is_object() ? body.find("ok") : body.end();
       if (!body.is_object()) {
+        ops::count(options_.metrics, ops::series::kApiErrors, labels);
         error = {ApiError::Kind::http, "a response that is not JSON", {}, 200};
       } else if (ok == body.end() || !ok->is_boolean() || !ok->get<bool>()) {
+        ops::count(options_.metrics, ops::series::kApiErrors, labels);
         error = {ApiError::Kind::slack, str(body, "error"), str(body, "needed"), 200};
         if (error.error.empty()) error.error = "ok:false without an error";
       } else {
+        if (c.method == "chat.postMessage" || c.method == "chat.postEphemeral") {
+          ops::count(options_.metrics, ops::series::kMessagesSent, {"slack"});
+        }
         // in_place: nlohmann::json converts implicitly to almost anything, ApiError included.
         co_return ApiResult<json>(boost::system::in_place_value, std::move(body));
       }

@@ -20,6 +20,10 @@
 #include "adapters/net/rate_limiter.h"
 #include "adapters/net/url.h"
 
+namespace incident::ops {
+class Metrics;
+}
+
 namespace incident::slack {
 
 struct ApiError {
@@ -56,6 +60,7 @@ struct WebApiOptions {
   std::chrono::milliseconds post_interval{1000};
   // A 429 without Retry-After (never seen from Slack): wait this long.
   std::chrono::milliseconds default_retry_after{30000};
+  ops::Metrics* metrics = nullptr;  // calls, errors and 429s per method; null: not counted
 };
 
 struct Identity {

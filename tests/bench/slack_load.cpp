@@ -2,7 +2,11 @@
 // over TLS on loopback, and prints events/s, ack latency (frame queued at the fake → ack back at
 // the fake) and the bot's peak RSS. Not a test: run it by hand.
 //
-//   build/tests/slack_load [--events N] [--window W] [--kind thread|log] [--binary PATH]
+//   build/tests/slack_load [--events N] [--window W] [--rate R] [--kind thread|log] [--binary PATH]
+//
+// --window W: at most W envelopes unacknowledged at once (the throughput figure).
+// --rate R:   send R envelopes per second, evenly spaced (the latency figure at a steady load);
+//             the window still caps what is outstanding.
 //
 // thread: replies in a thread nobody follows (decode, dedupe key committed, ack; no reply).
 // log:    `/incident log …` in one open incident (commit, ack with the confirmation payload).
@@ -70,12 +74,14 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 int main(int argc, char** argv) {
   int events = 2000;
   int window = 100;
+  double rate = 0;  // envelopes per second; 0: as fast as the window allows
   std::string kind = "thread";
   std::string binary = INCIDENT_BOT_BINARY;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--events") events = std::stoi(argv[i + 1]);
     else if (flag == "--window") window = std::stoi(argv[i + 1]);
+    else if (flag == "--rate") rate = std::stod(argv[i + 1]);
     else if (flag == "--kind") kind = argv[i + 1];
     else if (flag == "--binary") binary = argv[i + 1];
     else {
@@ -142,7 +148,11 @@ int main(int argc, char** argv) {
   int next = 0;
   const auto started = Clock::now();
   while (static_cast<int>(latency.size()) < events) {
-    while (next < events && next - static_cast<int>(latency.size()) < window) {
+    auto due = [&] {
+      return rate <= 0 || Clock::now() >= started + std::chrono::duration_cast<Clock::duration>(
+                                                        std::chrono::duration<double>(next / rate));
+    };
+    while (next < events && next - static_cast<int>(latency.size()) < window && due()) {
       const std::string id = "load-" + std::to_string(next);
       json frame;
       if (kind == "log") {
@@ -164,7 +174,7 @@ int main(int argc, char** argv) {
       ++next;
     }
     if (Clock::now() - started > std::chrono::seconds(120)) break;
-    io.run_one_for(std::chrono::milliseconds(5));
+    io.run_one_for(std::chrono::milliseconds(rate > 0 ? 1 : 5));
   }
   const auto elapsed = Clock::now() - started;
   const long peak_rss = status_kb(pid, "VmHWM:");
@@ -182,8 +192,10 @@ int main(int argc, char** argv) {
                            : latency[std::min(latency.size() - 1,
                                               static_cast<std::size_t>(p * latency.size()))];
   };
-  std::printf("kind %s, %zu/%d events acked (window %d), %zu acks before the load\n",
-              kind.c_str(), latency.size(), events, window, acks_before);
+  std::printf("kind %s, %zu/%d events acked (window %d, %s), %zu acks before the load\n",
+              kind.c_str(), latency.size(), events, window,
+              rate > 0 ? (std::to_string(static_cast<int>(rate)) + "/s").c_str() : "no rate limit",
+              acks_before);
   std::printf("throughput   %.0f events/s\n", latency.size() / (ms(elapsed) / 1000.0));
   std::printf("ack latency  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", pct(0.50), pct(0.99),
               latency.empty() ? 0.0 : latency.back());

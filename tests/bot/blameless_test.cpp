@@ -429,3 +429,20 @@ TEST(Blameless, LargeTextsAreCheckedInLinearTime) {
 
 }  // namespace
 }  // namespace incident
+
+namespace incident {
+namespace {
+
+// The learned model (blameless_model.h) flags what no rule covers; its finding points at a word
+// of the sentence and carries the general suggestion.
+TEST(Blameless, ModelOnlyFindingsHaveAPhraseAndASuggestion) {
+  const std::string text = "the ops guy rebooted the primary in the middle of the day, brilliant";
+  const auto blame = of_kind(check(text), FindingKind::blame);
+  ASSERT_EQ(blame.size(), 1u);
+  EXPECT_FALSE(blame[0].phrase.empty());
+  EXPECT_EQ(text.substr(blame[0].offset, blame[0].length), blame[0].phrase);
+  EXPECT_FALSE(blame[0].suggestion.empty());
+}
+
+}  // namespace
+}  // namespace incident

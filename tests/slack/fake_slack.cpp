@@ -114,6 +114,7 @@ struct FakeSlack::Impl {
   int http_connections = 0;
   std::set<beast::ssl_stream<beast::tcp_stream>*> http_streams;
   std::map<std::string, std::deque<Failure>> failures;
+  std::map<std::string, std::deque<std::chrono::milliseconds>> delays;
   std::vector<StoredMessage> messages;
   std::map<std::string, int> ts_counter;
   std::map<std::string, std::string> names;
@@ -293,6 +294,11 @@ struct FakeSlack::Impl {
         co_return;
       }
       auto response = self->answer(request);
+      if (auto& queue = self->delays[self->calls.back().method]; !queue.empty()) {
+        asio::steady_timer slow(self->io, queue.front());
+        queue.pop_front();
+        co_await slow.async_wait(use_tuple);
+      }
       auto [write_ec, written] = co_await http::async_write(stream, response, use_tuple);
       if (write_ec || !response.keep_alive()) co_return;
     }
@@ -443,6 +449,9 @@ void FakeSlack::fail_next(const std::string& method, int status, int retry_after
 }
 void FakeSlack::error_next(const std::string& method, const std::string& error, int count) {
   for (int i = 0; i < count; ++i) impl_->failures[method].push_back({0, 0, error});
+}
+void FakeSlack::delay_next(const std::string& method, std::chrono::milliseconds delay, int count) {
+  for (int i = 0; i < count; ++i) impl_->delays[method].push_back(delay);
 }
 void FakeSlack::set_user_name(const std::string& user, const std::string& real_name) {
   impl_->names[user] = real_name;

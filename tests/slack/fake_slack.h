@@ -86,6 +86,9 @@ class FakeSlack {
   void fail_next(const std::string& method, int status, int retry_after_s = 0, int count = 1);
   // The next `count` calls of `method` answer {"ok":false,"error":error}.
   void error_next(const std::string& method, const std::string& error, int count = 1);
+  // The next `count` calls of `method` are recorded at once but answered only after `delay`
+  // (a slow Slack: replies still in flight when the bot is told to stop).
+  void delay_next(const std::string& method, std::chrono::milliseconds delay, int count = 1);
   void set_user_name(const std::string& user, const std::string& real_name);
   std::vector<ApiCall> calls(const std::string& method = {}) const;
   // TLS connections that carried Web API requests, and closing the idle ones (as a server's
