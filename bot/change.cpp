@@ -17,7 +17,10 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             incident.status = Status::open;
             incident.opened_at = c.at;
           },
-          [&](const change::EntryAdded& c) { incident.timeline.push_back(c.entry); },
+          [&](const change::EntryAdded& c) {
+            incident.timeline.push_back(c.entry);
+            incident.entries = std::max(incident.entries, c.entry.seq);
+          },
           [&](const change::SeveritySet& c) { incident.severity = c.severity; },
           [&](const change::RoleSet& c) { incident.roles[c.role] = c.user; },
           [&](const change::ActionAdded& c) { incident.actions.push_back(c.item); },

@@ -1,6 +1,7 @@
 // The domain's decisions: one inbound event and the channel's current incident in, changes and
 // replies out. Every text comes from prompts/; nothing here does I/O or reads a clock.
 #include <algorithm>
+#include <stdexcept>
 
 #include "bot/command.h"
 #include "bot/draft.h"
@@ -29,9 +30,10 @@ constexpr std::size_t kStatusEntries = 5;
 
 class Decider {
  public:
-  Decider(const Context& context, const InboundEvent& event, const Prompts& prompts,
+  Decider(Context& context, const InboundEvent& event, const Prompts& prompts,
           const Settings& settings)
-      : event_(event), prompts_(prompts), settings_(settings), incident_(context.current),
+      : event_(event), prompts_(prompts), settings_(settings),
+        incident_(std::move(context.current)),
         next_number_(context.next_number), dm_(context.dm),
         display_names_(context.display_names) {}
 
@@ -82,7 +84,7 @@ class Decider {
 
   void add_entry(Source source, std::string text, TimePoint at) {
     TimelineEntry e;
-    e.seq = static_cast<std::int64_t>(incident_->timeline.size()) + 1;
+    e.seq = incident_->entries + 1;
     e.at = at;
     e.source = source;
     e.author = event_.user;
@@ -107,6 +109,11 @@ class Decider {
     if (incident_) return true;
     say(Audience::caller, "no_incident", base());
     return false;
+  }
+  // The whole record, for what reads every entry (view_for below must have asked for it).
+  const Incident& whole() const {
+    if (!incident_->complete) throw std::logic_error("decision needs the whole incident record");
+    return *incident_;
   }
 
   // --- commands ----------------------------------------------------------------------------
@@ -233,7 +240,7 @@ class Decider {
 
   void status() {
     if (!need_any()) return;
-    const Incident& inc = *incident_;
+    const Incident& inc = whole();
     TemplateData d = base();
     d.set("severity", to_string(inc.severity))
         .set("status", to_string(inc.status))
@@ -277,7 +284,7 @@ class Decider {
   // (whoever ran `postmortem`, else the incident commander) to handle them separately.
   void post_draft(Audience audience) {
     const Document draft =
-        write_draft(*incident_, event_.at, prompts_, settings_.escape, display_names_);
+        write_draft(whole(), event_.at, prompts_, settings_.escape, display_names_);
     Reply reply;
     reply.audience = audience;
     reply.text = draft.text;
@@ -332,7 +339,7 @@ class Decider {
     Reply lessons;
     lessons.audience = Audience::lessons;
     lessons.text =
-        write_lessons(*incident_, event_.at, prompts_, settings_.escape, display_names_).text;
+        write_lessons(whole(), event_.at, prompts_, settings_.escape, display_names_).text;
     out_.replies.push_back(std::move(lessons));
     say(Audience::caller, "share_posted", base());
   }
@@ -346,7 +353,7 @@ class Decider {
       if (e.message_ref == p.target_ref) return;  // once, however often it is pinned
     }
     TimelineEntry e;
-    e.seq = static_cast<std::int64_t>(incident_->timeline.size()) + 1;
+    e.seq = incident_->entries + 1;
     e.at = p.target_at;
     e.source = Source::pin;
     e.author = p.target_author;
@@ -411,9 +418,31 @@ class Decider {
 
 }  // namespace
 
-Decision decide(const Context& context, const InboundEvent& event, const Prompts& prompts,
+Decision decide(Context context, const InboundEvent& event, const Prompts& prompts,
                 const Settings& settings) {
   return Decider(context, event, prompts, settings).run();
+}
+
+IncidentView view_for(const InboundEvent& event) {
+  return std::visit(
+      overloaded{
+          [&](const in::CommandText& c) {
+            const auto parsed = parse_command(c.text, event.at);
+            const auto* command = std::get_if<Command>(&parsed);
+            const bool reads_all =
+                command && (std::holds_alternative<cmd::ShowStatus>(*command) ||
+                            std::holds_alternative<cmd::Close>(*command) ||
+                            std::holds_alternative<cmd::Draft>(*command) ||
+                            std::holds_alternative<cmd::Share>(*command));
+            return reads_all ? IncidentView::all() : IncidentView::summary();
+          },
+          [](const in::Pin& p) { return IncidentView::summary(p.target_ref); },
+          [](const in::Edited& e) { return IncidentView::summary(e.target_ref); },
+          [](const in::Deleted& d) { return IncidentView::summary(d.target_ref); },
+          [](const in::ThreadReply&) { return IncidentView::summary(); },
+          [](const in::DirectMessage&) { return IncidentView::summary(); },
+      },
+      event.body);
 }
 
 }  // namespace incident

@@ -7,9 +7,9 @@ Outcome Engine::handle(const InboundEvent& event) {
   // first delivery and changes nothing.
   if (auto stored = store_.find_processed(event.key)) return Outcome{std::move(*stored), true};
 
-  Context context{store_.current_incident(event.platform, event.channel),
+  Context context{store_.current_incident(event.platform, event.channel, view_for(event)),
                   store_.next_incident_number(), display_names_, dm_context(event)};
-  Decision decision = decide(context, event, prompts_, settings_);
+  Decision decision = decide(std::move(context), event, prompts_, settings_);
   if (!store_.commit(event.key, decision.changes, decision.replies)) {
     // Another writer recorded the key between our look-up and our commit: theirs stands.
     auto stored = store_.find_processed(event.key);
@@ -39,7 +39,7 @@ void Engine::anchor_posted(const std::string& platform, const Reply& reply,
 }
 
 std::string Engine::postmortem_ref(const std::string& platform, const std::string& channel) {
-  auto current = store_.current_incident(platform, channel);
+  auto current = store_.current_incident(platform, channel, IncidentView::summary());
   return current ? current->postmortem_ref : std::string{};
 }
 

@@ -49,8 +49,13 @@ struct Decision {
 };
 
 // Pure: the same context and event always give the same decision.
-Decision decide(const Context& context, const InboundEvent& event, const Prompts& prompts,
+Decision decide(Context context, const InboundEvent& event, const Prompts& prompts,
                 const Settings& settings);
+
+// How much of the current incident decide() needs for `event`: the whole record for `status`,
+// `close`, `draft` and `share`; otherwise the summary plus the entries a 📌, edit or delete
+// refers to.
+IncidentView view_for(const InboundEvent& event);
 
 class Engine {
  public:

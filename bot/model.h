@@ -75,6 +75,11 @@ struct Incident {
   std::vector<TimelineEntry> timeline;  // insertion order
   std::vector<ActionItem> actions;      // by number
   std::vector<ReviewReply> review;
+  // Timeline entries ever added, deleted ones included: the last `seq` given out.
+  std::int64_t entries = 0;
+  // False when loaded for an event that needs less than the whole record (Store::current_incident):
+  // `timeline` and `review` then hold only the entries it asked for; the rest is complete.
+  bool complete = true;
 
   std::string id() const { return incident_id(number); }
   bool is_open() const { return status == Status::open; }

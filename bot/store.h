@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "change.h"
@@ -13,6 +14,20 @@
 
 namespace incident {
 
+// How much of an incident a caller needs. Header, roles and actions come always; the timeline
+// and review replies either whole or only those carrying `message_ref` (none when it is empty),
+// so the common event (a `log`, a thread reply) costs the same on the thousandth entry as on
+// the first.
+struct IncidentView {
+  bool whole = true;
+  std::string message_ref;
+
+  static IncidentView all() { return {}; }
+  static IncidentView summary(std::string message_ref = {}) {
+    return {false, std::move(message_ref)};
+  }
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -20,10 +35,11 @@ class Store {
   // The replies recorded for an idempotency key, when it was processed before.
   virtual std::optional<std::vector<Reply>> find_processed(const std::string& key) = 0;
 
-  // The channel's open incident, else its most recently closed one, with timeline, actions
-  // and review replies.
+  // The channel's open incident, else its most recently closed one, as much as `view` asks for
+  // (Incident::complete says which).
   virtual std::optional<Incident> current_incident(const std::string& platform,
-                                                   const std::string& channel) = 0;
+                                                   const std::string& channel,
+                                                   const IncidentView& view) = 0;
 
   // The number the next incident will get (INC-<n>): one more than the largest so far.
   virtual std::int64_t next_incident_number() = 0;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "bot/overloaded.h"
@@ -129,6 +130,47 @@ std::int64_t now_ms() {
       .count();
 }
 
+}  // namespace
+
+// Prepared statements kept for the connection's life. The common event (a `log`, a thread reply)
+// runs the same dozen statements every time, and preparing one costs more than running it.
+class StatementCache {
+ public:
+  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+
+  // A statement in use: reset when it goes out of scope, so no cached SELECT keeps a read
+  // transaction open between calls.
+  class Use {
+   public:
+    explicit Use(SQLite::Statement& st) : st_(st) {}
+    ~Use() { st_.tryReset(); }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+    SQLite::Statement* operator->() const { return &st_; }
+    SQLite::Statement& operator*() const { return st_; }
+
+   private:
+    SQLite::Statement& st_;
+  };
+
+  // The statement for `sql`, prepared on first use, reset and with no bindings.
+  Use operator()(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
+    slot->reset();
+    slot->clearBindings();
+    return Use(*slot);
+  }
+
+  SQLite::Database& db() const { return db_; }
+
+ private:
+  SQLite::Database& db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+namespace {
+
 std::optional<TimePoint> optional_time(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
   return from_unix_ms(c.getInt64());
@@ -144,135 +186,130 @@ void expect_incident_row(int rows, std::int64_t number, std::string_view change)
 }
 
 // `key` is the event's idempotency key: private events are recorded under it.
-void apply_change(SQLite::Database& db, const std::string& key, const Change& c) {
+void apply_change(StatementCache& sql, const std::string& key, const Change& c) {
+  SQLite::Database& db = sql.db();
   const std::int64_t n = c.incident;
   std::visit(
       overloaded{
           [&](const change::Opened& o) {
-            SQLite::Statement st(db,
-                                 "INSERT INTO incidents (number, platform, channel, title, "
-                                 "severity, status, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
-            st.bind(1, n);
-            st.bind(2, o.platform);
-            st.bind(3, o.channel);
-            st.bind(4, o.title);
-            st.bind(5, to_string(o.severity));
-            st.bind(6, to_unix_ms(o.at));
-            st.exec();
+            auto st = sql("INSERT INTO incidents (number, platform, channel, title, "
+                          "severity, status, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
+            st->bind(1, n);
+            st->bind(2, o.platform);
+            st->bind(3, o.channel);
+            st->bind(4, o.title);
+            st->bind(5, to_string(o.severity));
+            st->bind(6, to_unix_ms(o.at));
+            st->exec();
           },
           [&](const change::EntryAdded& a) {
             const TimelineEntry& e = a.entry;
-            SQLite::Statement st(db,
-                                 "INSERT INTO timeline (incident, seq, at, source, author, text, "
-                                 "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-            st.bind(1, n);
-            st.bind(2, e.seq);
-            st.bind(3, to_unix_ms(e.at));
-            st.bind(4, to_string(e.source));
-            st.bind(5, e.author);
-            st.bind(6, e.text);
-            st.bind(7, e.message_ref);
-            st.bind(8, e.deleted ? 1 : 0);
-            st.exec();
+            auto st = sql("INSERT INTO timeline (incident, seq, at, source, author, text, "
+                          "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            st->bind(1, n);
+            st->bind(2, e.seq);
+            st->bind(3, to_unix_ms(e.at));
+            st->bind(4, to_string(e.source));
+            st->bind(5, e.author);
+            st->bind(6, e.text);
+            st->bind(7, e.message_ref);
+            st->bind(8, e.deleted ? 1 : 0);
+            st->exec();
           },
           [&](const change::SeveritySet& s) {
-            SQLite::Statement st(db, "UPDATE incidents SET severity = ? WHERE number = ?");
-            st.bind(1, to_string(s.severity));
-            st.bind(2, n);
-            expect_incident_row(st.exec(), n, "SeveritySet");
+            auto st = sql("UPDATE incidents SET severity = ? WHERE number = ?");
+            st->bind(1, to_string(s.severity));
+            st->bind(2, n);
+            expect_incident_row(st->exec(), n, "SeveritySet");
           },
           [&](const change::RoleSet& r) {
-            SQLite::Statement st(db,
-                                 "INSERT INTO roles (incident, role, user) VALUES (?, ?, ?) "
-                                 "ON CONFLICT (incident, role) DO UPDATE SET user = excluded.user");
-            st.bind(1, n);
-            st.bind(2, to_string(r.role));
-            st.bind(3, r.user);
-            st.exec();
+            auto st = sql("INSERT INTO roles (incident, role, user) VALUES (?, ?, ?) "
+                          "ON CONFLICT (incident, role) DO UPDATE SET user = excluded.user");
+            st->bind(1, n);
+            st->bind(2, to_string(r.role));
+            st->bind(3, r.user);
+            st->exec();
           },
           [&](const change::ActionAdded& a) {
             const ActionItem& item = a.item;
-            SQLite::Statement st(db,
-                                 "INSERT INTO actions (incident, number, text, owner, due, done, "
-                                 "created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-            st.bind(1, n);
-            st.bind(2, item.number);
-            st.bind(3, item.text);
-            st.bind(4, item.owner);
+            auto st = sql("INSERT INTO actions (incident, number, text, owner, due, done, "
+                          "created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            st->bind(1, n);
+            st->bind(2, item.number);
+            st->bind(3, item.text);
+            st->bind(4, item.owner);
             if (item.due) {
-              st.bind(5, date_text(*item.due));
+              st->bind(5, date_text(*item.due));
             } else {
-              st.bind(5);
+              st->bind(5);
             }
-            st.bind(6, item.done ? 1 : 0);
-            st.bind(7, to_unix_ms(item.created_at));
-            st.bind(8, item.author);
-            st.exec();
+            st->bind(6, item.done ? 1 : 0);
+            st->bind(7, to_unix_ms(item.created_at));
+            st->bind(8, item.author);
+            st->exec();
           },
           [&](const change::ActionDone& d) {
             // Like the domain's apply: an unknown number changes nothing.
-            SQLite::Statement st(db, "UPDATE actions SET done = 1 WHERE incident = ? AND number = ?");
-            st.bind(1, n);
-            st.bind(2, d.number);
-            st.exec();
+            auto st = sql("UPDATE actions SET done = 1 WHERE incident = ? AND number = ?");
+            st->bind(1, n);
+            st->bind(2, d.number);
+            st->exec();
           },
           [&](const change::Closed& cl) {
-            SQLite::Statement st(db,
-                                 "UPDATE incidents SET status = 'closed', closed_at = ?, "
-                                 "resolution = ? WHERE number = ?");
-            st.bind(1, to_unix_ms(cl.at));
-            st.bind(2, cl.resolution);
-            st.bind(3, n);
-            expect_incident_row(st.exec(), n, "Closed");
+            auto st = sql("UPDATE incidents SET status = 'closed', closed_at = ?, "
+                          "resolution = ? WHERE number = ?");
+            st->bind(1, to_unix_ms(cl.at));
+            st->bind(2, cl.resolution);
+            st->bind(3, n);
+            expect_incident_row(st->exec(), n, "Closed");
           },
           [&](const change::FacilitatorSet& f) {
-            SQLite::Statement st(db, "UPDATE incidents SET facilitator = ? WHERE number = ?");
-            st.bind(1, f.user);
-            st.bind(2, n);
-            expect_incident_row(st.exec(), n, "FacilitatorSet");
+            auto st = sql("UPDATE incidents SET facilitator = ? WHERE number = ?");
+            st->bind(1, f.user);
+            st->bind(2, n);
+            expect_incident_row(st->exec(), n, "FacilitatorSet");
           },
           [&](const change::PostmortemPosted& p) {
-            SQLite::Statement st(db, "UPDATE incidents SET postmortem_ref = ? WHERE number = ?");
-            st.bind(1, p.message_ref);
-            st.bind(2, n);
-            expect_incident_row(st.exec(), n, "PostmortemPosted");
+            auto st = sql("UPDATE incidents SET postmortem_ref = ? WHERE number = ?");
+            st->bind(1, p.message_ref);
+            st->bind(2, n);
+            expect_incident_row(st->exec(), n, "PostmortemPosted");
           },
           [&](const change::EntryEdited& e) {
             // An empty ref would match every entry that never had one (system entries).
             if (e.message_ref.empty()) return;
-            for (const char* sql :
+            for (const char* text :
                  {"UPDATE timeline SET text = ? WHERE incident = ? AND message_ref = ?",
                   "UPDATE review_replies SET text = ? WHERE incident = ? AND message_ref = ?"}) {
-              SQLite::Statement st(db, sql);
-              st.bind(1, e.text);
-              st.bind(2, n);
-              st.bind(3, e.message_ref);
-              st.exec();
+              auto st = sql(text);
+              st->bind(1, e.text);
+              st->bind(2, n);
+              st->bind(3, e.message_ref);
+              st->exec();
             }
           },
           [&](const change::EntryDeleted& e) {
             if (e.message_ref.empty()) return;
-            for (const char* sql :
+            for (const char* text :
                  {"UPDATE timeline SET deleted = 1 WHERE incident = ? AND message_ref = ?",
                   "UPDATE review_replies SET deleted = 1 WHERE incident = ? AND message_ref = ?"}) {
-              SQLite::Statement st(db, sql);
-              st.bind(1, n);
-              st.bind(2, e.message_ref);
-              st.exec();
+              auto st = sql(text);
+              st->bind(1, n);
+              st->bind(2, e.message_ref);
+              st->exec();
             }
           },
           [&](const change::ReviewAdded& r) {
             const ReviewReply& reply = r.reply;
-            SQLite::Statement st(db,
-                                 "INSERT INTO review_replies (incident, at, author, text, "
-                                 "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?)");
-            st.bind(1, n);
-            st.bind(2, to_unix_ms(reply.at));
-            st.bind(3, reply.author);
-            st.bind(4, reply.text);
-            st.bind(5, reply.message_ref);
-            st.bind(6, reply.deleted ? 1 : 0);
-            st.exec();
+            auto st = sql("INSERT INTO review_replies (incident, at, author, text, "
+                          "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?)");
+            st->bind(1, n);
+            st->bind(2, to_unix_ms(reply.at));
+            st->bind(3, reply.author);
+            st->bind(4, reply.text);
+            st->bind(5, reply.message_ref);
+            st->bind(6, reply.deleted ? 1 : 0);
+            st->exec();
           },
           [&](const change::CaseOpened& o) { escalations::insert_case(db, o.escalation); },
           [&](const change::CaseAnchored& a) { escalations::anchor_case(db, a); },
@@ -282,93 +319,113 @@ void apply_change(SQLite::Database& db, const std::string& key, const Change& c)
       c.body);
 }
 
-void store_cursor(SQLite::Database& db, const std::string& name, const std::string& value) {
-  SQLite::Statement st(db,
-                       "INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) "
-                       "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
-                       "updated_at = excluded.updated_at");
-  st.bind(1, name);
-  st.bind(2, value);
-  st.bind(3, now_ms());
-  st.exec();
+void store_cursor(StatementCache& sql, const std::string& name, const std::string& value) {
+  auto st =
+      sql("INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) "
+          "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+          "updated_at = excluded.updated_at");
+  st->bind(1, name);
+  st->bind(2, value);
+  st->bind(3, now_ms());
+  st->exec();
 }
 
-std::optional<Incident> load_incident(SQLite::Database& db, std::int64_t number) {
+TimelineEntry timeline_entry(const SQLite::Statement& st) {
+  TimelineEntry e;
+  e.seq = st.getColumn(0).getInt64();
+  e.at = from_unix_ms(st.getColumn(1).getInt64());
+  e.source = source_of(st.getColumn(2).getString());
+  e.author = st.getColumn(3).getString();
+  e.text = st.getColumn(4).getString();
+  e.message_ref = st.getColumn(5).getString();
+  e.deleted = st.getColumn(6).getInt() != 0;
+  return e;
+}
+
+ReviewReply review_reply(const SQLite::Statement& st) {
+  ReviewReply r;
+  r.at = from_unix_ms(st.getColumn(0).getInt64());
+  r.author = st.getColumn(1).getString();
+  r.text = st.getColumn(2).getString();
+  r.message_ref = st.getColumn(3).getString();
+  r.deleted = st.getColumn(4).getInt() != 0;
+  return r;
+}
+
+// Call inside one read transaction, so the row and its children come from the same snapshot.
+std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
+                                      const IncidentView& view) {
   Incident inc;
   {
-    SQLite::Statement st(db,
-                         "SELECT number, platform, channel, title, severity, status, opened_at, "
-                         "closed_at, resolution, facilitator, postmortem_ref "
-                         "FROM incidents WHERE number = ?");
-    st.bind(1, number);
-    if (!st.executeStep()) return std::nullopt;
-    inc.number = st.getColumn(0).getInt64();
-    inc.platform = st.getColumn(1).getString();
-    inc.channel = st.getColumn(2).getString();
-    inc.title = st.getColumn(3).getString();
-    inc.severity = severity_of(st.getColumn(4).getString());
-    inc.status = status_of(st.getColumn(5).getString());
-    inc.opened_at = from_unix_ms(st.getColumn(6).getInt64());
-    inc.closed_at = optional_time(st.getColumn(7));
-    inc.resolution = st.getColumn(8).getString();
-    inc.facilitator = st.getColumn(9).getString();
-    inc.postmortem_ref = st.getColumn(10).getString();
+    auto st =
+        sql("SELECT number, platform, channel, title, severity, status, opened_at, "
+            "closed_at, resolution, facilitator, postmortem_ref "
+            "FROM incidents WHERE number = ?");
+    st->bind(1, number);
+    if (!st->executeStep()) return std::nullopt;
+    inc.number = st->getColumn(0).getInt64();
+    inc.platform = st->getColumn(1).getString();
+    inc.channel = st->getColumn(2).getString();
+    inc.title = st->getColumn(3).getString();
+    inc.severity = severity_of(st->getColumn(4).getString());
+    inc.status = status_of(st->getColumn(5).getString());
+    inc.opened_at = from_unix_ms(st->getColumn(6).getInt64());
+    inc.closed_at = optional_time(st->getColumn(7));
+    inc.resolution = st->getColumn(8).getString();
+    inc.facilitator = st->getColumn(9).getString();
+    inc.postmortem_ref = st->getColumn(10).getString();
   }
   {
-    SQLite::Statement st(db, "SELECT role, user FROM roles WHERE incident = ?");
-    st.bind(1, number);
-    while (st.executeStep()) {
-      inc.roles[role_of(st.getColumn(0).getString())] = st.getColumn(1).getString();
+    auto st = sql("SELECT role, user FROM roles WHERE incident = ?");
+    st->bind(1, number);
+    while (st->executeStep()) {
+      inc.roles[role_of(st->getColumn(0).getString())] = st->getColumn(1).getString();
     }
   }
   {
-    SQLite::Statement st(db,
-                         "SELECT seq, at, source, author, text, message_ref, deleted "
-                         "FROM timeline WHERE incident = ? ORDER BY seq");
-    st.bind(1, number);
-    while (st.executeStep()) {
-      TimelineEntry e;
-      e.seq = st.getColumn(0).getInt64();
-      e.at = from_unix_ms(st.getColumn(1).getInt64());
-      e.source = source_of(st.getColumn(2).getString());
-      e.author = st.getColumn(3).getString();
-      e.text = st.getColumn(4).getString();
-      e.message_ref = st.getColumn(5).getString();
-      e.deleted = st.getColumn(6).getInt() != 0;
-      inc.timeline.push_back(std::move(e));
-    }
-  }
-  {
-    SQLite::Statement st(db,
-                         "SELECT number, text, owner, due, done, created_at, author "
-                         "FROM actions WHERE incident = ? ORDER BY number");
-    st.bind(1, number);
-    while (st.executeStep()) {
+    auto st =
+        sql("SELECT number, text, owner, due, done, created_at, author "
+            "FROM actions WHERE incident = ? ORDER BY number");
+    st->bind(1, number);
+    while (st->executeStep()) {
       ActionItem a;
-      a.number = st.getColumn(0).getInt();
-      a.text = st.getColumn(1).getString();
-      a.owner = st.getColumn(2).getString();
-      if (!st.getColumn(3).isNull()) a.due = date_of(st.getColumn(3).getString());
-      a.done = st.getColumn(4).getInt() != 0;
-      a.created_at = from_unix_ms(st.getColumn(5).getInt64());
-      a.author = st.getColumn(6).getString();
+      a.number = st->getColumn(0).getInt();
+      a.text = st->getColumn(1).getString();
+      a.owner = st->getColumn(2).getString();
+      if (!st->getColumn(3).isNull()) a.due = date_of(st->getColumn(3).getString());
+      a.done = st->getColumn(4).getInt() != 0;
+      a.created_at = from_unix_ms(st->getColumn(5).getInt64());
+      a.author = st->getColumn(6).getString();
       inc.actions.push_back(std::move(a));
     }
   }
   {
-    SQLite::Statement st(db,
-                         "SELECT at, author, text, message_ref, deleted "
-                         "FROM review_replies WHERE incident = ? ORDER BY id");
-    st.bind(1, number);
-    while (st.executeStep()) {
-      ReviewReply r;
-      r.at = from_unix_ms(st.getColumn(0).getInt64());
-      r.author = st.getColumn(1).getString();
-      r.text = st.getColumn(2).getString();
-      r.message_ref = st.getColumn(3).getString();
-      r.deleted = st.getColumn(4).getInt() != 0;
-      inc.review.push_back(std::move(r));
-    }
+    // The primary key (incident, seq) answers this without reading the entries.
+    auto st = sql("SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE incident = ?");
+    st->bind(1, number);
+    st->executeStep();
+    inc.entries = st->getColumn(0).getInt64();
+  }
+  inc.complete = view.whole;
+  if (!view.whole && view.message_ref.empty()) return inc;
+  {
+    auto st = view.whole ? sql("SELECT seq, at, source, author, text, message_ref, deleted "
+                               "FROM timeline WHERE incident = ? ORDER BY seq")
+                         : sql("SELECT seq, at, source, author, text, message_ref, deleted "
+                               "FROM timeline WHERE incident = ? AND message_ref = ? ORDER BY seq");
+    st->bind(1, number);
+    if (!view.whole) st->bind(2, view.message_ref);
+    while (st->executeStep()) inc.timeline.push_back(timeline_entry(*st));
+  }
+  {
+    auto st = view.whole ? sql("SELECT at, author, text, message_ref, deleted "
+                               "FROM review_replies WHERE incident = ? ORDER BY id")
+                         : sql("SELECT at, author, text, message_ref, deleted "
+                               "FROM review_replies WHERE incident = ? AND message_ref = ? "
+                               "ORDER BY id");
+    st->bind(1, number);
+    if (!view.whole) st->bind(2, view.message_ref);
+    while (st->executeStep()) inc.review.push_back(review_reply(*st));
   }
   return inc;
 }
@@ -392,36 +449,44 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability)
   db_->exec(durability == Durability::power ? "PRAGMA synchronous = FULL"
                                             : "PRAGMA synchronous = NORMAL");
   apply_migrations(*db_);
+  sql_ = std::make_unique<StatementCache>(*db_);
 }
 
 SqliteStore::~SqliteStore() = default;
 
 std::optional<std::vector<Reply>> SqliteStore::find_processed(const std::string& key) {
   Lock lock(mutex_);
-  SQLite::Statement st(*db_, "SELECT replies FROM processed_events WHERE key = ?");
-  st.bind(1, key);
-  if (!st.executeStep()) return std::nullopt;
-  return replies_of(st.getColumn(0).getString());
+  auto st = (*sql_)("SELECT replies FROM processed_events WHERE key = ?");
+  st->bind(1, key);
+  if (!st->executeStep()) return std::nullopt;
+  return replies_of(st->getColumn(0).getString());
 }
 
 std::optional<Incident> SqliteStore::current_incident(const std::string& platform,
-                                                      const std::string& channel) {
+                                                      const std::string& channel,
+                                                      const IncidentView& view) {
   Lock lock(mutex_);
   // One read transaction, so the incident and its children come from the same snapshot even
   // when another process writes meanwhile.
   SQLite::Transaction tx(*db_);
-  SQLite::Statement st(*db_,
-                       "SELECT number FROM incidents WHERE platform = ? AND channel = ? "
-                       "ORDER BY status = 'open' DESC, number DESC LIMIT 1");
-  st.bind(1, platform);
-  st.bind(2, channel);
-  if (!st.executeStep()) return std::nullopt;
-  return load_incident(*db_, st.getColumn(0).getInt64());
+  std::int64_t number = 0;
+  {
+    auto st = (*sql_)(
+        "SELECT number FROM incidents WHERE platform = ? AND channel = ? "
+        "ORDER BY status = 'open' DESC, number DESC LIMIT 1");
+    st->bind(1, platform);
+    st->bind(2, channel);
+    if (!st->executeStep()) return std::nullopt;
+    number = st->getColumn(0).getInt64();
+  }
+  return load_incident(*sql_, number, view);
 }
 
 std::int64_t SqliteStore::next_incident_number() {
   Lock lock(mutex_);
-  return db_->execAndGet("SELECT COALESCE(MAX(number), 0) + 1 FROM incidents").getInt64();
+  auto st = (*sql_)("SELECT COALESCE(MAX(number), 0) + 1 FROM incidents");
+  st->executeStep();
+  return st->getColumn(0).getInt64();
 }
 
 bool SqliteStore::commit(const std::string& key, const std::vector<Change>& changes,
@@ -444,21 +509,19 @@ bool SqliteStore::commit_locked(const std::string& key, const std::vector<Change
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   bool fresh = false;
   {
-    SQLite::Statement seen(*db_, "SELECT 1 FROM processed_events WHERE key = ?");
-    seen.bind(1, key);
-    fresh = !seen.executeStep();
+    auto seen = (*sql_)("SELECT 1 FROM processed_events WHERE key = ?");
+    seen->bind(1, key);
+    fresh = !seen->executeStep();
   }
   if (fresh) {
-    for (const auto& change : changes) apply_change(*db_, key, change);
-    SQLite::Statement st(*db_,
-                         "INSERT INTO processed_events (key, processed_at, replies) "
-                         "VALUES (?, ?, ?)");
-    st.bind(1, key);
-    st.bind(2, now_ms());
-    st.bind(3, replies_json(replies));
-    st.exec();
+    for (const auto& change : changes) apply_change(*sql_, key, change);
+    auto st = (*sql_)("INSERT INTO processed_events (key, processed_at, replies) VALUES (?, ?, ?)");
+    st->bind(1, key);
+    st->bind(2, now_ms());
+    st->bind(3, replies_json(replies));
+    st->exec();
   }
-  for (const auto& [name, value] : cursors) store_cursor(*db_, name, value);
+  for (const auto& [name, value] : cursors) store_cursor(*sql_, name, value);
   if (!fresh && cursors.empty()) return false;  // nothing written: let the transaction roll back
   tx.commit();
   committed(began);
@@ -491,7 +554,7 @@ std::optional<std::string> SqliteStore::cursor(const std::string& name) {
 
 void SqliteStore::set_cursor(const std::string& name, const std::string& value) {
   Lock lock(mutex_);
-  store_cursor(*db_, name, value);  // a single statement is its own transaction
+  store_cursor(*sql_, name, value);  // a single statement is its own transaction
 }
 
 void SqliteStore::transact(const std::function<void(SQLite::Database&)>& work) {
@@ -535,7 +598,7 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
 std::optional<Incident> SqliteStore::incident(std::int64_t number) {
   Lock lock(mutex_);
   SQLite::Transaction tx(*db_);  // one snapshot for the row and its children
-  return load_incident(*db_, number);
+  return load_incident(*sql_, number, IncidentView::all());
 }
 
 int SqliteStore::schema_version() {

@@ -20,6 +20,8 @@ class Database;
 
 namespace incident {
 
+class StatementCache;
+
 // How much a returned commit survives. Both survive a killed process (the WAL is written before
 // commit returns); only `power` also fsyncs on every commit, so it survives power loss / a kernel
 // crash, at the cost of one fsync per event.
@@ -64,7 +66,8 @@ class SqliteStore final : public Store {
   // Store
   std::optional<std::vector<Reply>> find_processed(const std::string& key) override;
   std::optional<Incident> current_incident(const std::string& platform,
-                                           const std::string& channel) override;
+                                           const std::string& channel,
+                                           const IncidentView& view) override;
   std::int64_t next_incident_number() override;
   bool commit(const std::string& key, const std::vector<Change>& changes,
               const std::vector<Reply>& replies) override;
@@ -118,6 +121,7 @@ class SqliteStore final : public Store {
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<StatementCache> sql_;  // declared after db_: finalized before it closes
   CommitObserver commit_observer_;
 };
 

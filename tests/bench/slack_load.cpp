@@ -2,11 +2,13 @@
 // over TLS on loopback, and prints events/s, ack latency (frame queued at the fake → ack back at
 // the fake) and the bot's peak RSS. Not a test: run it by hand.
 //
-//   build/tests/slack_load [--events N] [--window W] [--rate R] [--kind thread|log] [--binary PATH]
+//   build/tests/slack_load [--events N] [--window W] [--rate R] [--kind thread|log]
+//                          [--durability process|power] [--binary PATH]
 //
 // --window W: at most W envelopes unacknowledged at once (the throughput figure).
 // --rate R:   send R envelopes per second, evenly spaced (the latency figure at a steady load);
 //             the window still caps what is outstanding.
+// --durability: the bot's INCIDENT_BOT_DURABILITY (power: an fsync per commit).
 //
 // thread: replies in a thread nobody follows (decode, dedupe key committed, ack; no reply).
 // log:    `/incident log …` in one open incident (commit, ack with the confirmation payload).
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   int window = 100;
   double rate = 0;  // envelopes per second; 0: as fast as the window allows
   std::string kind = "thread";
+  std::string durability = "process";
   std::string binary = INCIDENT_BOT_BINARY;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -83,6 +86,7 @@ int main(int argc, char** argv) {
     else if (flag == "--window") window = std::stoi(argv[i + 1]);
     else if (flag == "--rate") rate = std::stod(argv[i + 1]);
     else if (flag == "--kind") kind = argv[i + 1];
+    else if (flag == "--durability") durability = argv[i + 1];
     else if (flag == "--binary") binary = argv[i + 1];
     else {
       std::cerr << "unknown option " << flag << "\n";
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
       "SLACK_API_URL=" + fake.api_url(),
       "INCIDENT_BOT_CA_FILE=" + (dir / "ca.pem").string(),
       "INCIDENT_BOT_DB=" + (dir / "bench.db").string(),
+      "INCIDENT_BOT_DURABILITY=" + durability,
       "INCIDENT_BOT_LOG_LEVEL=warn"};
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
@@ -192,10 +197,11 @@ int main(int argc, char** argv) {
                            : latency[std::min(latency.size() - 1,
                                               static_cast<std::size_t>(p * latency.size()))];
   };
-  std::printf("kind %s, %zu/%d events acked (window %d, %s), %zu acks before the load\n",
+  std::printf("kind %s, %zu/%d events acked (window %d, %s, %s durability), %zu acks before the "
+              "load\n",
               kind.c_str(), latency.size(), events, window,
               rate > 0 ? (std::to_string(static_cast<int>(rate)) + "/s").c_str() : "no rate limit",
-              acks_before);
+              durability.c_str(), acks_before);
   std::printf("throughput   %.0f events/s\n", latency.size() / (ms(elapsed) / 1000.0));
   std::printf("ack latency  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", pct(0.50), pct(0.99),
               latency.empty() ? 0.0 : latency.back());

@@ -140,7 +140,7 @@ bool MatrixHarness::wait_bodies(const std::string& room, std::size_t count,
 }
 
 std::optional<Incident> MatrixHarness::incident(const std::string& room) {
-  return store->current_incident("matrix", room);
+  return store->current_incident("matrix", room, IncidentView::all());
 }
 
 bool MatrixHarness::caught_up(std::chrono::milliseconds timeout) {

@@ -24,7 +24,7 @@ std::string type_of(const std::optional<ReceivedAck>& ack) {
 }
 
 Incident current(SlackHarness& h, const std::string& channel = "C1") {
-  auto inc = h.store->current_incident("slack", channel);
+  auto inc = h.store->current_incident("slack", channel, IncidentView::all());
   EXPECT_TRUE(inc);
   return inc.value_or(Incident{});
 }
@@ -207,7 +207,7 @@ TEST(SlackCommands, ADirectMessageIsAnsweredPrivatelyInTheDm) {
   EXPECT_EQ(posted[0].channel, "D1");
   EXPECT_FALSE(posted[0].ephemeral);
   EXPECT_TRUE(h.fake.calls("users.info").empty());  // an asker's name is never looked up
-  EXPECT_FALSE(h.store->current_incident("slack", "D1"));
+  EXPECT_FALSE(h.store->current_incident("slack", "D1", IncidentView::all()));
 }
 
 TEST(SlackCommands, EditsAndDeletionsFollowTheCapturedMessage) {

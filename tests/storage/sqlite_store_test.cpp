@@ -91,6 +91,8 @@ void expect_same(const Incident& a, const Incident& b) {
   EXPECT_EQ(a.roles, b.roles);
   EXPECT_EQ(a.facilitator, b.facilitator);
   EXPECT_EQ(a.postmortem_ref, b.postmortem_ref);
+  EXPECT_EQ(a.entries, b.entries);
+  EXPECT_EQ(a.complete, b.complete);
   ASSERT_EQ(a.timeline.size(), b.timeline.size());
   for (std::size_t i = 0; i < a.timeline.size(); ++i) expect_same(a.timeline[i], b.timeline[i]);
   ASSERT_EQ(a.actions.size(), b.actions.size());
@@ -106,7 +108,7 @@ TEST_F(SqliteStoreTest, FreshDatabaseIsAtLatestSchemaInWalMode) {
   EXPECT_EQ(store.journal_mode(), "wal");
   EXPECT_EQ(store.integrity_check(), "ok");
   EXPECT_EQ(store.next_incident_number(), 1);
-  EXPECT_FALSE(store.current_incident("console", "#ops"));
+  EXPECT_FALSE(store.current_incident("console", "#ops", IncidentView::all()));
   EXPECT_TRUE(store.list_incidents().empty());
   EXPECT_FALSE(store.incident(1));
 }
@@ -169,16 +171,17 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
                       {2, "write runbook", "", std::nullopt, false, t0 + minutes(1), "U3"}};
   expected.review = {{t0 + days(2), "U4", "the alert was too noisy", "r-1", false},
                      {t0 + days(2), "U5", "runbook was stale", "r-2", true}};
+  expected.entries = 5;
 
   {
     SqliteStore store(path_, Durability::power);
     ASSERT_TRUE(store.commit("console:1", changes, {}));
-    auto loaded = store.current_incident("console", "#ops");
+    auto loaded = store.current_incident("console", "#ops", IncidentView::all());
     ASSERT_TRUE(loaded);
     expect_same(*loaded, expected);
   }
   SqliteStore store(path_, Durability::process);
-  auto loaded = store.current_incident("console", "#ops");
+  auto loaded = store.current_incident("console", "#ops", IncidentView::all());
   ASSERT_TRUE(loaded);
   expect_same(*loaded, expected);
   auto by_number = store.incident(1);
@@ -204,6 +207,44 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
   EXPECT_EQ(raw.execAndGet("SELECT source FROM timeline WHERE seq = 4").getString(), "pin");
   EXPECT_EQ(raw.execAndGet("SELECT role FROM roles WHERE user = 'U2'").getString(), "scribe");
   EXPECT_EQ(raw.execAndGet("SELECT due FROM actions WHERE number = 1").getString(), "2025-12-15");
+}
+
+TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
+  SqliteStore store(path_, Durability::process);
+  ASSERT_TRUE(store.commit(
+      "k1",
+      {opened(1, "#ops"), {1, change::RoleSet{Role::commander, "U1"}},
+       entry(1, 1, "started", Source::system, t0), entry(1, 2, "fact", Source::command, t0, "m-2"),
+       entry(1, 3, "pinned", Source::pin, t0, "m-3"), {1, change::EntryDeleted{"m-3"}},
+       {1, change::ActionAdded{ActionItem{1, "fix it", "", std::nullopt, false, t0, "U1"}}},
+       {1, change::ReviewAdded{ReviewReply{t0, "U4", "a reply", "r-1", false}}}},
+      {}));
+
+  auto summary = store.current_incident("console", "#ops", IncidentView::summary());
+  ASSERT_TRUE(summary);
+  EXPECT_FALSE(summary->complete);
+  EXPECT_EQ(summary->entries, 3);  // the deleted entry still holds its seq
+  EXPECT_TRUE(summary->timeline.empty());
+  EXPECT_TRUE(summary->review.empty());
+  EXPECT_EQ(summary->roles.at(Role::commander), "U1");
+  ASSERT_EQ(summary->actions.size(), 1u);
+  EXPECT_EQ(summary->actions[0].text, "fix it");
+
+  auto pinned = store.current_incident("console", "#ops", IncidentView::summary("m-3"));
+  ASSERT_EQ(pinned->timeline.size(), 1u);
+  EXPECT_EQ(pinned->timeline[0].seq, 3);
+  EXPECT_TRUE(pinned->timeline[0].deleted);
+  EXPECT_TRUE(pinned->review.empty());
+
+  auto reply = store.current_incident("console", "#ops", IncidentView::summary("r-1"));
+  EXPECT_TRUE(reply->timeline.empty());
+  ASSERT_EQ(reply->review.size(), 1u);
+  EXPECT_EQ(reply->review[0].text, "a reply");
+
+  auto whole = store.current_incident("console", "#ops", IncidentView::all());
+  EXPECT_TRUE(whole->complete);
+  EXPECT_EQ(whole->timeline.size(), 3u);
+  EXPECT_EQ(whole->review.size(), 1u);
 }
 
 TEST_F(SqliteStoreTest, EditsAndDeletesStayWithinTheirIncident) {
@@ -300,7 +341,7 @@ TEST_F(SqliteStoreTest, CurrentIncidentPrefersOpenOverLatestClosed) {
   ASSERT_TRUE(store.commit("k1", {opened(1, "#ops"), closed(1, t0 + hours(1))}, {}));
   ASSERT_TRUE(store.commit("k2", {opened(2, "#ops"), closed(2, t0 + hours(3))}, {}));
   ASSERT_TRUE(store.commit("k3", {opened(3, "#elsewhere")}, {}));
-  auto latest = store.current_incident("console", "#ops");
+  auto latest = store.current_incident("console", "#ops", IncidentView::all());
   ASSERT_TRUE(latest);
   EXPECT_EQ(latest->number, 2);  // most recently closed
   EXPECT_FALSE(latest->is_open());
@@ -308,13 +349,13 @@ TEST_F(SqliteStoreTest, CurrentIncidentPrefersOpenOverLatestClosed) {
   // An open one wins even over a closed one with a higher number (numbers come from the domain).
   ASSERT_TRUE(store.commit("k4", {opened(10, "#b"), closed(10, t0)}, {}));
   ASSERT_TRUE(store.commit("k5", {opened(9, "#b")}, {}));
-  auto open = store.current_incident("console", "#b");
+  auto open = store.current_incident("console", "#b", IncidentView::all());
   ASSERT_TRUE(open);
   EXPECT_EQ(open->number, 9);
   EXPECT_TRUE(open->is_open());
 
-  EXPECT_FALSE(store.current_incident("slack", "#ops"));
-  EXPECT_EQ(store.current_incident("console", "#elsewhere")->number, 3);
+  EXPECT_FALSE(store.current_incident("slack", "#ops", IncidentView::all()));
+  EXPECT_EQ(store.current_incident("console", "#elsewhere", IncidentView::all())->number, 3);
   EXPECT_EQ(store.next_incident_number(), 11);
 }
 
@@ -373,7 +414,7 @@ TEST_F(SqliteStoreTest, UpgradesAVersion1Database) {
   }
   SqliteStore store(path_, Durability::process);
   EXPECT_EQ(store.schema_version(), latest_schema_version());
-  auto inc = store.current_incident("slack", "C1");
+  auto inc = store.current_incident("slack", "C1", IncidentView::all());
   ASSERT_TRUE(inc);
   EXPECT_EQ(inc->number, 4);
   EXPECT_EQ(inc->title, "old one");

@@ -18,14 +18,26 @@ class MemoryStore final : public Store {
     return it->second;
   }
   std::optional<Incident> current_incident(const std::string& platform,
-                                           const std::string& channel) override {
-    const Incident* latest = nullptr;
+                                           const std::string& channel,
+                                           const IncidentView& view) override {
+    const Incident* current = nullptr;
     for (const auto& [number, inc] : incidents_) {
       if (inc.platform != platform || inc.channel != channel) continue;
-      if (inc.is_open()) return inc;
-      latest = &inc;
+      current = &inc;
+      if (inc.is_open()) break;
     }
-    return latest ? std::optional<Incident>(*latest) : std::nullopt;
+    if (!current) return std::nullopt;
+    Incident out = *current;
+    if (!view.whole) {  // as SqliteStore: only what the view names, so tests see the same
+      out.complete = false;
+      std::erase_if(out.timeline, [&](const TimelineEntry& e) {
+        return view.message_ref.empty() || e.message_ref != view.message_ref;
+      });
+      std::erase_if(out.review, [&](const ReviewReply& r) {
+        return view.message_ref.empty() || r.message_ref != view.message_ref;
+      });
+    }
+    return out;
   }
   std::int64_t next_incident_number() override {
     return incidents_.empty() ? 1 : incidents_.rbegin()->first + 1;
