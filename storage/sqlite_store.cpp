@@ -1,6 +1,7 @@
 #include "storage/sqlite_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdio>
@@ -434,7 +435,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
 
 SqliteStore::SqliteStore(const std::string& path, Durability durability)
     : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)) {
-  db_->exec("PRAGMA busy_timeout = 5000");
+  db_->setBusyTimeout(kBusyTimeoutMs);
   // Refuse a newer file before changing anything about it (even its journal mode).
   check_schema_supported(*db_);
   db_->exec("PRAGMA foreign_keys = ON");
@@ -503,6 +504,24 @@ bool SqliteStore::commit_with_cursors(const std::string& key, const std::vector<
 
 bool SqliteStore::commit_locked(const std::string& key, const std::vector<Change>& changes,
                                 const std::vector<Reply>& replies, const Cursors& cursors) {
+  bool fresh = false;
+  write([&] { fresh = write_event(key, changes, replies, cursors); });
+  return fresh;
+}
+
+void SqliteStore::write(const std::function<void()>& work) {
+  try {
+    work();
+    last_write_error_.reset();
+  } catch (const SQLite::Exception& e) {
+    // A constraint refused is about the data, not the database.
+    if (e.getErrorCode() != SQLITE_CONSTRAINT) last_write_error_ = e.what();
+    throw;
+  }
+}
+
+bool SqliteStore::write_event(const std::string& key, const std::vector<Change>& changes,
+                              const std::vector<Reply>& replies, const Cursors& cursors) {
   // IMMEDIATE: take the write lock up front, so the duplicate check and the insert cannot be
   // split by another writer. Any exception rolls everything back (Transaction's destructor).
   const auto began = std::chrono::steady_clock::now();
@@ -534,12 +553,25 @@ void SqliteStore::committed(std::chrono::steady_clock::time_point began) {
 
 std::optional<std::string> SqliteStore::write_check() {
   Lock lock(mutex_);
+  // /healthz asks on the event loop, so never wait for the lock here. Another writer holding it
+  // is no fault: the last commit's outcome speaks for the database then.
+  db_->setBusyTimeout(0);
+  struct RestoreTimeout {
+    SQLite::Database& db;
+    ~RestoreTimeout() {
+      try {
+        db.setBusyTimeout(kBusyTimeoutMs);
+      } catch (...) {  // sqlite3_busy_timeout cannot fail on an open connection
+      }
+    }
+  } restore{*db_};
   try {
-    // IMMEDIATE takes the write lock, which fails on a read-only file or directory and on a
-    // database another writer holds past busy_timeout; the destructor rolls back.
+    // IMMEDIATE takes the write lock, which fails on a read-only file or directory; the
+    // destructor rolls back, so nothing is written.
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     return std::nullopt;
-  } catch (const std::exception& e) {
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_BUSY) return last_write_error_;
     return std::string(e.what());
   }
 }
@@ -559,11 +591,13 @@ void SqliteStore::set_cursor(const std::string& name, const std::string& value) 
 
 void SqliteStore::transact(const std::function<void(SQLite::Database&)>& work) {
   Lock lock(mutex_);
-  const auto began = std::chrono::steady_clock::now();
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  work(*db_);
-  tx.commit();
-  committed(began);
+  write([&] {
+    const auto began = std::chrono::steady_clock::now();
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    work(*db_);
+    tx.commit();
+    committed(began);
+  });
 }
 
 std::vector<IncidentSummary> SqliteStore::list_incidents() {

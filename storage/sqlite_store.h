@@ -105,8 +105,9 @@ class SqliteStore final : public Store {
   int synchronous();           // 1 = NORMAL (Durability::process), 2 = FULL (Durability::power)
   std::string integrity_check();  // "ok", else SQLite's list of problems
 
-  // For /healthz: whether a write transaction can start now (BEGIN IMMEDIATE, rolled back at
-  // once, so nothing is written). nullopt when it can, else SQLite's reason.
+  // For /healthz, without waiting: whether a write transaction can start now (BEGIN IMMEDIATE,
+  // rolled back at once, so nothing is written). nullopt when it can, else SQLite's reason. When
+  // another connection holds the write lock, the last write's outcome instead.
   std::optional<std::string> write_check();
   // For /metrics: told how long each committed write transaction took, begin to commit. Storage
   // stays independent of who listens.
@@ -114,8 +115,14 @@ class SqliteStore final : public Store {
   void set_commit_observer(CommitObserver observer) { commit_observer_ = std::move(observer); }
 
  private:
+  static constexpr int kBusyTimeoutMs = 5000;  // how long a write waits for another writer
+
   bool commit_locked(const std::string& key, const std::vector<Change>& changes,
                      const std::vector<Reply>& replies, const Cursors& cursors);
+  bool write_event(const std::string& key, const std::vector<Change>& changes,
+                   const std::vector<Reply>& replies, const Cursors& cursors);
+  // Runs a write, remembering whether SQLite refused it (write_check).
+  void write(const std::function<void()>& work);
 
   void committed(std::chrono::steady_clock::time_point began);
 
@@ -123,6 +130,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<StatementCache> sql_;  // declared after db_: finalized before it closes
   CommitObserver commit_observer_;
+  std::optional<std::string> last_write_error_;
 };
 
 }  // namespace incident

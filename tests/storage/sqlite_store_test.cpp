@@ -113,6 +113,27 @@ TEST_F(SqliteStoreTest, FreshDatabaseIsAtLatestSchemaInWalMode) {
   EXPECT_FALSE(store.incident(1));
 }
 
+TEST_F(SqliteStoreTest, WriteCheckDoesNotWaitForAnotherWriter) {
+  SqliteStore store(path_, Durability::process);
+  EXPECT_EQ(store.write_check(), std::nullopt);
+  // Another process holds the write lock: the check neither waits busy_timeout (5 s) for it nor
+  // calls a database that merely has a writer unhealthy.
+  SQLite::Database other(path_, SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+  const auto began = std::chrono::steady_clock::now();
+  EXPECT_EQ(store.write_check(), std::nullopt);
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(2));
+  // A commit still waits for the lock (busy_timeout) and fails when it is never released; the
+  // check then says so.
+  EXPECT_THROW(store.commit("k", {opened(1, "#ops")}, {}), SQLite::Exception);
+  auto error = store.write_check();
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("locked"), std::string::npos) << *error;
+  other.exec("ROLLBACK");
+  EXPECT_TRUE(store.commit("k", {opened(1, "#ops")}, {}));
+  EXPECT_EQ(store.write_check(), std::nullopt);
+}
+
 TEST_F(SqliteStoreTest, DurabilitySetsSynchronous) {
   {
     SqliteStore store(path_, Durability::power);
