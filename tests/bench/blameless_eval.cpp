@@ -4,97 +4,29 @@
 //
 //   blameless_eval FILE... [--verbose]
 //
-// FILE is tab-separated, one sentence a line: `label<TAB>text[<TAB>name,name…]` with label
-// blame, neutral or personnel and optional known participant names; blank lines and lines
-// starting with `#` are skipped, except `#include NAME`, which adds NAME (relative to FILE's
-// directory) as a set of its own. That is how the held-out batches (written after the rules,
-// measured before any tuning on them) stay separate files yet run with the tuning set under
-// ctest. Each set is reported on its own, then all sets together. A sentence is predicted blame
+// FILE is a labelled set (tests/bench/labelled_set.h); each file it includes is a set of its own.
+// That is how the held-out batches (written after the rules, measured before any tuning on
+// them) stay separate files yet run with the tuning set under ctest. Each set is reported on its
+// own, then all sets together. A sentence is predicted blame
 // when it has any blame finding and personnel when it has any personnel finding; person
 // findings alone predict nothing.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "bench/labelled_set.h"
 #include "bot/blameless.h"
 #include "prompts/embedded.h"
 
 namespace {
 
 using incident::FindingKind;
+using incident::labelled::Set;
 
 constexpr double kBlameRecall = 0.90;
 constexpr double kPersonnelRecall = 0.95;
 constexpr double kNeutralFalsePositives = 0.05;
-
-struct Example {
-  std::string label;
-  std::string text;
-  incident::People people;
-  std::size_t line = 0;
-};
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t at = s.find(sep, pos);
-    parts.push_back(s.substr(pos, at == std::string::npos ? std::string::npos : at - pos));
-    if (at == std::string::npos) return parts;
-    pos = at + 1;
-  }
-}
-
-struct Set {
-  std::string path;
-  std::vector<Example> examples;
-};
-
-// Reads `path` into sets (itself first, then what it includes); false on an unreadable file, a
-// malformed line or an include cycle.
-bool read_set(const std::string& path, std::vector<Set>& sets, int depth = 0) {
-  if (depth > 8) {
-    std::cerr << "blameless_eval: includes nested too deeply at " << path << "\n";
-    return false;
-  }
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "blameless_eval: cannot read " << path << "\n";
-    return false;
-  }
-  const std::size_t index = sets.size();
-  sets.push_back({path, {}});
-  std::vector<std::string> includes;
-  std::string line;
-  std::size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.rfind("#include ", 0) == 0) {
-      const std::size_t slash = path.find_last_of('/');
-      const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-      includes.push_back(dir + line.substr(9));
-      continue;
-    }
-    if (line.empty() || line[0] == '#') continue;
-    const auto cols = split(line, '\t');
-    const std::string& label = cols[0];
-    if (cols.size() < 2 || (label != "blame" && label != "neutral" && label != "personnel")) {
-      std::cerr << path << ":" << line_no << ": expected blame|neutral|personnel<TAB>text\n";
-      return false;
-    }
-    Example e{label, cols[1], {}, line_no};
-    if (cols.size() > 2 && !cols[2].empty()) e.people.names = split(cols[2], ',');
-    sets[index].examples.push_back(std::move(e));
-  }
-  for (const std::string& include : includes) {
-    if (!read_set(include, sets, depth + 1)) return false;
-  }
-  return true;
-}
 
 struct Counts {
   std::size_t labelled = 0;   // sentences with this label
@@ -129,11 +61,13 @@ struct Result {
 
 Result evaluate(const Set& set, const incident::Prompts& prompts, bool verbose) {
   Result r;
-  r.sentences = set.examples.size();
-  for (const Example& e : set.examples) {
+  r.sentences = set.sentences.size();
+  for (const auto& e : set.sentences) {
     bool any_blame = false;
     bool any_personnel = false;
-    const auto findings = incident::check_blameless(e.text, e.people, prompts);
+    incident::People people;
+    people.names = e.names;
+    const auto findings = incident::check_blameless(e.text, people, prompts);
     for (const auto& f : findings) {
       any_blame = any_blame || f.kind == FindingKind::blame;
       any_personnel = any_personnel || f.kind == FindingKind::personnel;
@@ -194,16 +128,16 @@ int main(int argc, char** argv) {
   }
   std::vector<Set> sets;
   for (const std::string& file : files) {
-    if (!read_set(file, sets)) return 2;
+    if (!incident::labelled::read_sets(file, sets)) return 2;
   }
   const auto prompts = incident::Prompts::load(incident::embedded_prompts());
 
   Result total;
   bool ok = true;
   for (const Set& set : sets) {
-    if (set.examples.empty()) continue;
+    if (set.sentences.empty()) continue;
     const Result r = evaluate(set, prompts, verbose);
-    report(set.path.substr(set.path.find_last_of('/') + 1), r);
+    report(incident::labelled::base_name(set.path), r);
     ok = ok && r.ok();
     total.add(r);
   }

@@ -5,7 +5,7 @@
 //                   [--verbose] [--top N] [--no-rule-features] [--lambda X] [--eta X]
 //                   [--epochs N] [--prune X] [--fp X] [--min-count N]
 //
-// The files are blameless_eval's (label<TAB>text[<TAB>names], `#include` adds a set). Two
+// The files are labelled sets (tests/bench/labelled_set.h), as blameless_eval reads them. Two
 // logistic regressions (blame vs neutral; personnel vs everything else), L2-regularised and
 // trained by AdaGrad over a fixed-seed shuffle, so the output is the same on every run. The
 // thresholds are chosen by 5-fold cross-validation on the training sentences: the lowest pair
@@ -35,12 +35,15 @@
 #include <utility>
 #include <vector>
 
+#include "bench/labelled_set.h"
 #include "bot/blameless_model.h"
 
 namespace {
 
 using namespace incident::blameless_detail;
 using incident::FindingKind;
+using incident::labelled::split;
+std::string base(const std::string& path) { return incident::labelled::base_name(path); }
 
 enum Label { kNeutral = 0, kBlame = 1, kPersonnel = 2 };
 
@@ -70,22 +73,7 @@ struct Options {
   bool verbose = false;
 };
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t at = s.find(sep, pos);
-    parts.push_back(s.substr(pos, at == std::string::npos ? std::string::npos : at - pos));
-    if (at == std::string::npos) return parts;
-    pos = at + 1;
-  }
-}
-
 std::unordered_map<std::uint32_t, std::string> g_names;  // feature hash -> name
-
-std::string base(const std::string& path) {
-  return path.substr(path.find_last_of('/') + 1);
-}
 
 // Rule verdicts read with --rules-from, by "base-name:line".
 std::map<std::string, std::pair<bool, bool>> g_rules_from;
@@ -134,59 +122,33 @@ void prepare(Example& e, const incident::People& people, const Options& opt) {
   }
 }
 
-bool read_set(const std::string& path, std::vector<Set>& sets, const Options& opt, int depth = 0) {
-  std::ifstream in(path);
-  if (!in || depth > 8) {
-    std::cerr << "blameless_train: cannot read " << path << "\n";
-    return false;
-  }
-  const std::size_t index = sets.size();
-  sets.push_back({path, {}});
-  std::vector<std::string> includes;
-  std::string line;
-  std::size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.rfind("#include ", 0) == 0) {
-      const std::size_t slash = path.find_last_of('/');
-      includes.push_back((slash == std::string::npos ? "" : path.substr(0, slash + 1)) +
-                         line.substr(9));
-      continue;
-    }
-    if (line.empty() || line[0] == '#') continue;
-    const auto cols = split(line, '\t');
-    Example e;
-    if (cols.size() < 2) {
-      std::cerr << path << ":" << line_no << ": expected label<TAB>text\n";
-      return false;
-    }
-    if (cols[0] == "blame") {
-      e.label = kBlame;
-    } else if (cols[0] == "personnel") {
-      e.label = kPersonnel;
-    } else if (cols[0] != "neutral") {
-      std::cerr << path << ":" << line_no << ": unknown label " << cols[0] << "\n";
-      return false;
-    }
-    e.text = cols[1];
-    e.line = line_no;
-    incident::People people;
-    if (cols.size() > 2 && !cols[2].empty()) people.names = split(cols[2], ',');
-    prepare(e, people, opt);
-    if (!g_rules_from.empty()) {
-      const auto it = g_rules_from.find(base(path) + ":" + std::to_string(line_no));
-      if (it == g_rules_from.end()) {
-        std::cerr << path << ":" << line_no << ": not in --rules-from\n";
-        return false;
+// Reads `path` and what it includes, each file a set, with the rules' verdicts and the features.
+bool read_set(const std::string& path, std::vector<Set>& sets, const Options& opt) {
+  std::vector<incident::labelled::Set> files;
+  if (!incident::labelled::read_sets(path, files)) return false;
+  for (const auto& file : files) {
+    Set& set = sets.emplace_back(Set{file.path, {}});
+    for (const auto& sentence : file.sentences) {
+      Example e;
+      e.label = sentence.label == "blame"       ? kBlame
+                : sentence.label == "personnel" ? kPersonnel
+                                                : kNeutral;
+      e.text = sentence.text;
+      e.line = sentence.line;
+      incident::People people;
+      people.names = sentence.names;
+      prepare(e, people, opt);
+      if (!g_rules_from.empty()) {
+        const auto it = g_rules_from.find(base(file.path) + ":" + std::to_string(e.line));
+        if (it == g_rules_from.end()) {
+          std::cerr << file.path << ":" << e.line << ": not in --rules-from\n";
+          return false;
+        }
+        e.rule_blame = it->second.first;
+        e.rule_personnel = it->second.second;
       }
-      e.rule_blame = it->second.first;
-      e.rule_personnel = it->second.second;
+      set.examples.push_back(std::move(e));
     }
-    sets[index].examples.push_back(std::move(e));
-  }
-  for (const std::string& include : includes) {
-    if (!read_set(include, sets, opt, depth + 1)) return false;
   }
   return true;
 }
