@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "slack/fake_slack.h"
+#include "support/run_io.h"
 
 extern char** environ;
 
@@ -56,17 +57,6 @@ long status_kb(pid_t pid, const char* field) {
     if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
   }
   return -1;
-}
-
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::seconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    if (io.stopped()) io.restart();
-    io.run_one_for(std::chrono::milliseconds(5));
-  }
-  return true;
 }
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "slack/test_pki.h"
+#include "support/run_io.h"
 
 namespace incident::testing {
 
@@ -116,18 +117,6 @@ class BotProcess {
   std::filesystem::path out_;
   std::filesystem::path err_;
 };
-
-// Runs `io` (the fakes) until `done` or `timeout`; whether `done` became true.
-inline bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
-                      std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    if (io.stopped()) io.restart();
-    io.run_one_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
 
 inline bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;

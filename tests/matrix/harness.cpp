@@ -1,10 +1,6 @@
 #include "matrix/harness.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <exception>
 #include <fstream>
-#include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "prompts/embedded.h"
 
@@ -18,23 +14,8 @@ const TestPki& matrix_pki() {
   return generated;
 }
 
-namespace {
 
-fs::path fresh_dir() {
-  static int n = 0;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "t";
-  auto dir = fs::temp_directory_path() /
-             ("incident-bot-matrix-" + std::to_string(::getpid()) + "-" + std::to_string(++n) +
-              "-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-}  // namespace
-
-MatrixHarness::MatrixHarness() : fake(io, matrix_pki()), dir(fresh_dir()) {
+MatrixHarness::MatrixHarness() : fake(io, matrix_pki()), dir(fresh_test_dir("incident-bot-matrix-")) {
   db_path = dir / "bot.db";
   options = fast_options();
   options.homeserver = fake.url();
@@ -45,11 +26,7 @@ MatrixHarness::MatrixHarness() : fake(io, matrix_pki()), dir(fresh_dir()) {
 }
 
 MatrixHarness::~MatrixHarness() {
-  if (adapter && !finished) stop();
-  run_for(20ms);  // lets the connections' own coroutines see their end
-  adapter.reset();
-  engine.reset();
-  store.reset();
+  shut_down();
   std::error_code ignored;
   fs::remove_all(dir, ignored);
 }
@@ -81,48 +58,7 @@ void MatrixHarness::start() {
                                     [counter]() mutable { return counter += 0x9e3779b97f4a7c15; });
   adapter = std::make_unique<matrix::MatrixAdapter>(io.get_executor(), *engine, *store, prompts,
                                                     *tls, options);
-  finished = false;
-  failure.reset();
-  boost::asio::co_spawn(io, adapter->run(),
-                        [this](std::exception_ptr e, std::optional<std::string> result) {
-                          finished = true;
-                          failure = std::move(result);
-                          if (e) std::rethrow_exception(e);
-                        });
-}
-
-bool MatrixHarness::run_until(const std::function<bool()>& done,
-                              std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (io.stopped()) io.restart();
-    io.run_one_for(5ms);
-  }
-  return true;
-}
-
-void MatrixHarness::run_for(std::chrono::milliseconds duration) {
-  run_until([] { return false; }, duration);
-}
-
-bool MatrixHarness::stop() {
-  adapter->stop();
-  return run_until([this] { return finished; });
-}
-
-void MatrixHarness::restart() {
-  stop();
-  run_for(20ms);
-  adapter.reset();
-  engine.reset();
-  store.reset();
-  start();
-}
-
-bool MatrixHarness::start_ready() {
-  start();
-  return run_until([this] { return adapter->ready(); });
+  spawn_run();
 }
 
 std::string MatrixHarness::ready_room(const std::string& name) {

@@ -17,6 +17,7 @@
 #include "bot/prompts.h"
 #include "matrix/fake_homeserver.h"
 #include "storage/sqlite_store.h"
+#include "support/harness_loop.h"
 
 namespace incident::testing {
 
@@ -29,7 +30,7 @@ inline constexpr const char* kSecurityRoom = "!security:localhost";
 // One CA and server certificate per test process: key generation is the slow part.
 const TestPki& matrix_pki();
 
-class MatrixHarness {
+class MatrixHarness : public HarnessLoop<MatrixHarness> {
  public:
   MatrixHarness();
   ~MatrixHarness();
@@ -37,18 +38,9 @@ class MatrixHarness {
   // Short timeouts and backoffs; tests tweak them before start().
   static matrix::MatrixOptions fast_options();
 
-  // Opens the store, builds the engine and adapter, starts the adapter's run().
+  // Opens the store, builds the engine and adapter, starts the adapter's run(). start_ready()
+  // waits for the first committed sync.
   void start();
-  // Runs the io_context until `done` or `timeout`; whether `done` became true.
-  bool run_until(const std::function<bool()>& done,
-                 std::chrono::milliseconds timeout = std::chrono::seconds{5});
-  void run_for(std::chrono::milliseconds duration);
-  // stop(), then runs until run() returned; whether it did within the timeout.
-  bool stop();
-  // The adapter, engine and store go; the store is reopened from its file.
-  void restart();
-  // Starts and waits for the first committed sync.
-  bool start_ready();
   // A joined incident room with alice, bob and the bot, seen by a ready adapter.
   std::string ready_room(const std::string& name = "Incident room");
   // Waits until the bot has posted at least `count` messages in `room`.

@@ -31,6 +31,7 @@
 #include "ops/raw_http.h"
 #include "slack/envelopes.h"
 #include "slack/fake_slack.h"
+#include "support/run_io.h"
 
 extern char** environ;
 
@@ -59,18 +60,6 @@ std::string read_file(const fs::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Runs the io_context (the fake Slack) until `done` or `timeout`.
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
-               Clock::duration timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    if (io.stopped()) io.restart();
-    io.run_one_for(5ms);
-  }
-  return true;
 }
 
 // The bot as a child process, with its stderr in a file for when a test fails.

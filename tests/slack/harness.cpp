@@ -1,10 +1,6 @@
 #include "slack/harness.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <exception>
 #include <fstream>
-#include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "prompts/embedded.h"
 
@@ -21,24 +17,12 @@ const TestPki& pki() {
   return generated;
 }
 
-fs::path fresh_dir() {
-  static int n = 0;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "t";
-  auto dir = fs::temp_directory_path() /
-             ("incident-bot-slack-" + std::to_string(::getpid()) + "-" + std::to_string(++n) +
-              "-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 }  // namespace
 
 SlackHarness::SlackHarness(fs::path db)
     : now(from_unix_ms(1795960800000)),  // 2026-11-29 14:00 UTC
       fake(io, pki()),
-      dir_(fresh_dir()) {
+      dir_(fresh_test_dir("incident-bot-slack-")) {
   db_path = db.empty() ? dir_ / "bot.db" : db;
   options = fast_options();
   options.api_url = fake.api_url();
@@ -50,11 +34,7 @@ SlackHarness::SlackHarness(fs::path db)
 }
 
 SlackHarness::~SlackHarness() {
-  if (adapter && !finished) stop();
-  run_for(20ms);  // lets the connections' own coroutines see their end
-  adapter.reset();
-  engine.reset();
-  store.reset();
+  shut_down();
   std::error_code ignored;
   fs::remove_all(dir_, ignored);
 }
@@ -93,48 +73,7 @@ void SlackHarness::start() {
   engine = std::make_unique<Engine>(*store, prompts, settings,
                                     [counter]() mutable { return counter += 0x9e3779b97f4a7c15; });
   adapter = std::make_unique<slack::SlackAdapter>(io.get_executor(), *engine, *tls, options);
-  finished = false;
-  failure.reset();
-  boost::asio::co_spawn(io, adapter->run(),
-                        [this](std::exception_ptr e, std::optional<std::string> result) {
-                          finished = true;
-                          failure = std::move(result);
-                          if (e) std::rethrow_exception(e);
-                        });
-}
-
-bool SlackHarness::run_until(const std::function<bool()>& done,
-                             std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (io.stopped()) io.restart();
-    io.run_one_for(5ms);
-  }
-  return true;
-}
-
-void SlackHarness::run_for(std::chrono::milliseconds duration) {
-  run_until([] { return false; }, duration);
-}
-
-bool SlackHarness::stop() {
-  adapter->stop();
-  return run_until([this] { return finished; });
-}
-
-void SlackHarness::restart() {
-  stop();
-  run_for(20ms);
-  adapter.reset();
-  engine.reset();
-  store.reset();
-  start();
-}
-
-bool SlackHarness::start_ready() {
-  start();
-  return run_until([this] { return adapter->ready(); });
+  spawn_run();
 }
 
 std::optional<ReceivedAck> SlackHarness::deliver(const nlohmann::json& envelope,

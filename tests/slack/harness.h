@@ -17,10 +17,11 @@
 #include "bot/prompts.h"
 #include "slack/fake_slack.h"
 #include "storage/sqlite_store.h"
+#include "support/harness_loop.h"
 
 namespace incident::testing {
 
-class SlackHarness {
+class SlackHarness : public HarnessLoop<SlackHarness> {
  public:
   // `db` empty: a fresh file in the test's temporary directory.
   explicit SlackHarness(std::filesystem::path db = {});
@@ -29,19 +30,8 @@ class SlackHarness {
   // Short timeouts and backoffs; tests tweak them before start().
   static slack::SlackOptions fast_options();
 
-  // Builds the engine and adapter and starts the adapter's run().
+  // Opens the store, builds the engine and adapter, and starts the adapter's run().
   void start();
-  // Runs the io_context until `done` or `timeout`; whether `done` became true.
-  bool run_until(const std::function<bool()>& done,
-                 std::chrono::milliseconds timeout = std::chrono::seconds{5});
-  void run_for(std::chrono::milliseconds duration);
-  // stop(), then runs until run() returned. Whether it did within the timeout.
-  bool stop();
-  // A restart: the adapter and engine go, the store is reopened from its file.
-  void restart();
-
-  // Starts, waits for the adapter to be ready; whether it got there.
-  bool start_ready();
   // Sends an envelope and waits for its ack; the ack, or nullopt.
   std::optional<ReceivedAck> deliver(const nlohmann::json& envelope,
                              std::chrono::milliseconds timeout = std::chrono::seconds{3});
