@@ -12,6 +12,7 @@
 
 #include "adapters/net/timer.h"
 #include "matrix/fake_homeserver_impl.h"
+#include "support/form.h"
 
 namespace incident::testing {
 
@@ -29,40 +30,14 @@ namespace {
 constexpr std::int64_t kEpochMs = 1795960800000;  // 2026-11-29 14:00 UTC
 constexpr std::size_t kMaxEventBytes = 65536;     // spec "Size limits"
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> out;
   while (!path.empty()) {
     if (path.front() == '/') path.remove_prefix(1);
     const auto end = path.find('/');
     // Segments are decoded one by one: an encoded '/' stays inside its segment.
-    out.push_back(percent_decode(path.substr(0, end)));
+    out.push_back(percent_decode(path.substr(0, end), false));
     path = end == std::string_view::npos ? std::string_view{} : path.substr(end);
-  }
-  return out;
-}
-
-std::map<std::string, std::string> parse_query(std::string_view query) {
-  std::map<std::string, std::string> out;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    out[percent_decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
   }
   return out;
 }
@@ -377,7 +352,7 @@ awaitable<void> FakeHomeserver::Impl::serve(std::shared_ptr<Impl> self, tcp::soc
     r.method = std::string(request.method_string());
     r.path = path.rfind("/_matrix/client", 0) == 0 ? path.substr(15) : path;
     r.query = q == std::string::npos ? std::map<std::string, std::string>{}
-                                     : parse_query(std::string_view(target).substr(q + 1));
+                                     : parse_form(std::string_view(target).substr(q + 1));
     r.body = request.body().empty() ? json() : json::parse(request.body(), nullptr, false);
     r.authorization = std::string(request[http::field::authorization]);
     FakeAnswer a = co_await self->answer(std::move(r));

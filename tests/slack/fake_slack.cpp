@@ -19,6 +19,7 @@
 #include <set>
 
 #include "adapters/net/signal.h"
+#include "support/form.h"
 
 namespace incident::testing {
 
@@ -33,34 +34,6 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> parse_form(std::string_view body) {
-  std::map<std::string, std::string> fields;
-  while (!body.empty()) {
-    const auto amp = body.find('&');
-    const std::string_view pair = body.substr(0, amp);
-    const auto eq = pair.find('=');
-    fields[percent_decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-  }
-  return fields;
-}
 
 // Strictly increasing "seconds.micros" per channel, like Slack's.
 std::string make_ts(int n) {
