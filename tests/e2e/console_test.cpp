@@ -1,6 +1,5 @@
 // End to end: the real binary, a real database file, a whole incident piped through the console.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,53 +9,18 @@
 #include <sstream>
 #include <string>
 
+#include "e2e/binary_test.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using incident::testing::Result;
 
-struct Result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-class ConsoleE2E : public ::testing::Test {
+class ConsoleE2E : public incident::testing::BinaryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("incident-bot-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs the binary with `args`, `input` on stdin and a clean environment plus `env`.
   Result run(const std::string& args, const std::string& input = "", const std::string& env = "") {
-    const auto in = dir_ / "stdin.txt";
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    std::ofstream(in) << input;
-    const std::string cmd = "env -i PATH=/usr/bin:/bin USER=dana INCIDENT_BOT_DB='" +
-                            (dir_ / "bot.db").string() + "' " + env + " '" + INCIDENT_BOT_BINARY +
-                            "' " + args + " <'" + in.string() + "' >'" + out.string() + "' 2>'" +
-                            err.string() + "'";
-    const int rc = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    r.out = read(out);
-    r.err = read(err);
-    return r;
+    return run_console(args, input, env);
   }
-
-  static std::string read(const fs::path& p) {
-    std::ifstream f(p);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-  }
-
-  fs::path dir_;
 };
 
 std::string iso_minutes_ago(int minutes) {

@@ -5,11 +5,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -17,6 +13,7 @@
 #include <string>
 
 #include "adapters/console/console.h"
+#include "e2e/binary_test.h"
 #include "prompts/embedded.h"
 #include "storage/sqlite_store.h"
 
@@ -24,16 +21,11 @@ namespace incident {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BinaryTest;
+using testing::Result;
 
 bool has(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
 }
 
 // Every line of `text` that the console marked as a post in the security channel.
@@ -49,21 +41,9 @@ std::string security_posts(const std::string& text) {
   return posts;
 }
 
-class TempDir : public ::testing::Test {
+class TempDir : public BinaryTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "incident-dm-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string db_path() const { return (dir_ / "bot.db").string(); }
   std::string disk() const { return read(db_path()) + read(db_path() + "-wal"); }
-
-  fs::path dir_;
 };
 
 // --- in process: the console adapter, a real file, every log line -------------------------
@@ -188,24 +168,10 @@ TEST_F(DmPrivacy, TheSecurityTeamSeesNoIdentityUnlessTheAskerGivesIt) {
 
 // --- the real binary: a piped conversation ------------------------------------------------
 
-struct Result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
 class DmConsoleE2E : public TempDir {
  protected:
   Result run(const std::string& args, const std::string& input, const std::string& env = "") {
-    const auto in = dir_ / "stdin.txt";
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    std::ofstream(in) << input;
-    const std::string cmd = "env -i PATH=/usr/bin:/bin USER=dana INCIDENT_BOT_DB='" + db_path() +
-                            "' " + env + " '" + INCIDENT_BOT_BINARY + "' " + args + " <'" +
-                            in.string() + "' >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int rc = std::system(cmd.c_str());
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read(out), read(err)};
+    return run_console(args, input, env);
   }
 };
 

@@ -1,9 +1,6 @@
 // End to end: `incident-bot lint` as a docs CI would run it — no configuration, no database.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,55 +8,24 @@
 #include <string>
 #include <vector>
 
+#include "e2e/binary_test.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using incident::testing::Result;
 
-struct Result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-class LintE2E : public ::testing::Test {
+class LintE2E : public incident::testing::BinaryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("incident-bot-lint-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs the binary in an empty directory with an empty environment (plus `env`).
+  // No configuration, no database: only PATH and `env`.
   Result run(const std::string& args, const std::string& input = "", const std::string& env = "") {
-    const auto in = dir_ / "stdin.txt";
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    std::ofstream(in) << input;
-    const std::string cmd = "cd '" + dir_.string() + "' && env -i PATH=/usr/bin:/bin " + env +
-                            " '" + INCIDENT_BOT_BINARY + "' " + args + " <'" + in.string() +
-                            "' >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int rc = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    r.out = read(out);
-    r.err = read(err);
-    return r;
+    return run_binary(args, input, env);
   }
 
   fs::path write(const std::string& name, const std::string& content) {
     const auto path = dir_ / name;
     std::ofstream(path, std::ios::binary) << content;
     return path;
-  }
-
-  static std::string read(const fs::path& p) {
-    std::ifstream f(p);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
   }
 
   static std::vector<std::string> lines(const std::string& text) {
@@ -75,8 +41,6 @@ class LintE2E : public ::testing::Test {
     }
     return false;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(LintE2E, CleanTextExitsZeroWithNoOutput) {

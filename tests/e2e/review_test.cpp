@@ -1,13 +1,10 @@
 // End to end: a whole incident with blame and a personnel remark piped through the console,
 // the post-mortem answered with `thread` lines, and the blameless draft that comes out.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "e2e/binary_test.h"
 
 namespace {
 
@@ -17,34 +14,14 @@ bool has(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
 
-class ReviewE2E : public ::testing::Test {
+class ReviewE2E : public incident::testing::BinaryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("incident-bot-review-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // Runs the binary as the console user "dana" with `input` on stdin; returns stdout.
   std::string run(const std::string& args, const std::string& input, int* status = nullptr) {
-    const auto in = dir_ / "stdin.txt";
-    const auto out = dir_ / "stdout.txt";
-    std::ofstream(in) << input;
-    const std::string cmd = "env -i PATH=/usr/bin:/bin USER=dana INCIDENT_BOT_DB='" +
-                            (dir_ / "bot.db").string() + "' '" + INCIDENT_BOT_BINARY + "' " + args +
-                            " <'" + in.string() + "' >'" + out.string() + "' 2>/dev/null";
-    const int rc = std::system(cmd.c_str());
-    if (status != nullptr) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    std::ifstream f(out);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
+    const auto r = run_console(args, input);
+    if (status != nullptr) *status = r.status;
+    return r.out;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(ReviewE2E, TheDraftIsBlamelessAndThePersonnelRemarkGoesOnlyToTheFacilitator) {
