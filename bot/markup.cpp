@@ -112,6 +112,19 @@ std::string mention_text(const std::string& m) {
   return is_slack_id(m) ? "<@" + m + ">" : m;
 }
 
+void append_escaped(std::string& out, std::string_view text, bool quotes) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += quotes ? "&quot;" : "\""; break;
+      case '\'': out += quotes ? "&#39;" : "'"; break;
+      default: out += c;
+    }
+  }
+}
+
 }  // namespace detail
 
 namespace {
@@ -150,23 +163,9 @@ std::string sanitize(std::string_view text) {
 
 // --- Slack -----------------------------------------------------------------------------------
 
-// Slack "Formatting text: escaping": exactly these three characters.
+// Slack "Formatting text: escaping": exactly & < >.
 void append_slack_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  append_escaped(out, text, false);
 }
 
 }  // namespace

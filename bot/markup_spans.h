@@ -49,4 +49,8 @@ bool is_matrix_id(std::string_view s);
 // Slack id, else as given.
 std::string mention_text(const std::string& mention);
 
+// Appends `text` with & < > as entities — all Slack's mrkdwn asks ("Formatting text:
+// escaping") — and, with `quotes`, " and ' too, for HTML attribute values (Matrix).
+void append_escaped(std::string& out, std::string_view text, bool quotes);
+
 }  // namespace incident::markup::detail
