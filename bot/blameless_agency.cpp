@@ -16,16 +16,6 @@ namespace incident::blameless_detail {
 
 namespace {
 
-using Hits = std::vector<Hit>;
-
-void add(Hits& hits, std::size_t first, std::size_t last, std::string_view rule) {
-  hits.push_back({FindingKind::blame, first, last, rule});
-}
-
-bool third_person(const Subject& s) {
-  return s.who == Who::person;
-}
-
 // Things a person "should have" done that a system cannot be said to know or notice.
 bool is_mental_verb(std::string_view w) {
   static constexpr std::string_view verbs[] = {
@@ -80,7 +70,7 @@ void should_have(const View& v, std::size_t i, Hits& hits) {
   if (verb.empty() || v.punct(k)) return;
   const Subject s = v.subject_of(i);
   if (verb == "known" && v.is(k + 1, "better")) {
-    add(hits, i, k + 1, "blame_should_have");
+    add_blame(hits, i, k + 1, "blame_should_have");
     return;
   }
   if (verb == "been") {
@@ -89,7 +79,7 @@ void should_have(const View& v, std::size_t i, Hits& hits) {
     if (v.any(k + 1, {"more", "careful", "paying", "aware", "watching", "vigilant", "thorough",
                       "obvious", "checking", "testing", "monitoring", "looking"}) &&
         (s.personal() || s.who == Who::none)) {
-      add(hits, i, k + 1, "blame_should_have");
+      add_blame(hits, i, k + 1, "blame_should_have");
     }
     return;
   }
@@ -97,7 +87,7 @@ void should_have(const View& v, std::size_t i, Hits& hits) {
   if (v.any(k, {"had", "have", "got", "gotten", "been"}) || !is_past_verb(verb)) return;
   if (s.who == Who::system) return;
   if (s.who == Who::unknown && !is_mental_verb(verb)) return;
-  add(hits, i, k, "blame_should_have");
+  add_blame(hits, i, k, "blame_should_have");
 }
 
 void forgot(const View& v, std::size_t i, Hits& hits) {
@@ -134,7 +124,7 @@ void forgot(const View& v, std::size_t i, Hits& hits) {
   }
   const Subject s = v.subject_of(i);
   if (s.who == Who::system) return;  // "the cache forgot entries after eviction"
-  add(hits, i, v.any(i + 1, {"to", "about"}) ? i + 1 : i, "blame_forgot");
+  add_blame(hits, i, v.any(i + 1, {"to", "about"}) ? i + 1 : i, "blame_forgot");
 }
 
 void failed_to(const View& v, std::size_t i, Hits& hits) {
@@ -153,25 +143,25 @@ void failed_to(const View& v, std::size_t i, Hits& hits) {
     // "we failed to reach the vendor" describes; "we failed to renew the cert" is a lapse.
     if (s.who == Who::person ||
         ((s.who == Who::first_person || s.who == Who::unknown || human_role) && person_verb)) {
-      add(hits, i, i + 1, "blame_failed_to");
+      add_blame(hits, i, i + 1, "blame_failed_to");
     }
     return;
   }
   if (v.is(i, "failure") && v.is(i + 1, "to") && i > v.begin() && v.person_owner(i - 1)) {
-    add(hits, i - 1, i + 1, "blame_failed_to");
+    add_blame(hits, i - 1, i + 1, "blame_failed_to");
     return;
   }
   if (v.any(i, {"neglected", "neglects", "neglecting"})) {
     const Subject s = v.subject_of(i);
     if (s.who != Who::system && s.who != Who::unknown) {
-      add(hits, i, v.is(i + 1, "to") ? i + 1 : i, "blame_failed_to");
+      add_blame(hits, i, v.is(i + 1, "to") ? i + 1 : i, "blame_failed_to");
     }
     return;
   }
   // "Bob was supposed to renew it": a missed duty hung on a person.
   if (v.is(i, "supposed") && v.is(i + 1, "to") && v.any(i - 1, {"was", "were"}) &&
-      third_person(v.subject_of(i))) {
-    add(hits, i - 1, i + 1, "blame_failed_to");
+      v.subject_of(i).third_person()) {
+    add_blame(hits, i - 1, i + 1, "blame_failed_to");
   }
 }
 
@@ -199,34 +189,34 @@ void omission(const View& v, std::size_t i, Hits& hits) {
     if (v.any(k, {"watching", "thinking", "paying", "looking", "checking", "monitoring",
                   "listening", "following", "reading", "testing"}) &&
         v.subject_of(i).who == Who::person) {
-      add(hits, i, k, "blame_omission");
+      add_blame(hits, i, k, "blame_omission");
     }
     return;
   } else if (v.any(i, {"can't", "cant", "cannot", "couldn't", "couldnt"}) &&
              v.any(i + 1, {"follow", "read", "test", "check", "listen", "think"}) &&
              v.subject_of(i).who == Who::person) {
-    add(hits, i, i + 1, "blame_omission");  // "Alice can't follow simple instructions"
+    add_blame(hits, i, i + 1, "blame_omission");  // "Alice can't follow simple instructions"
     return;
   } else if (v.any(i, {"couldn't", "couldnt", "can't", "cant"}) && v.phrase(i + 1, "be bothered")) {
-    add(hits, i, i + 2, "blame_omission");
+    add_blame(hits, i, i + 2, "blame_omission");
     return;
   } else if (v.any(i, {"ignored", "overlooked", "missed", "disregarded", "skipped"}) &&
-             third_person(v.subject_of(i))) {
-    add(hits, i, i, "blame_omission");
+             v.subject_of(i).third_person()) {
+    add_blame(hits, i, i, "blame_omission");
     return;
   } else if (v.any(i, {"skip", "skips", "ignore", "ignores", "forget", "forgets", "break", "breaks",
                        "skipped", "ignored", "forgot", "broke"}) &&
              v.is(i - 1, "who") && i >= v.begin() + 2 &&
              (v.at(i - 2).person || is_person_noun(v.word(i - 2)))) {
-    add(hits, i - 2, i, "blame_omission");  // "the same people who skip the checklist"
+    add_blame(hits, i - 2, i, "blame_omission");  // "the same people who skip the checklist"
     return;
   } else if (v.is(i, "bothered") &&
              (v.is(i + 1, "to") || (v.word(i + 1).size() > 4 &&
                                     v.word(i + 1).substr(v.word(i + 1).size() - 3) == "ing")) &&
-             (third_person(v.subject_of(i)) || third_person(v.clause_subject(i)) ||
+             (v.subject_of(i).third_person() || v.clause_subject(i).third_person() ||
               v.before(i, 3, {"nobody", "noone", "no-one"}) ||
               (v.is(i - 1, "one") && v.is(i - 2, "no")))) {
-    add(hits, i, i + 1, "blame_omission");  // "if someone had bothered to read the docs"
+    add_blame(hits, i, i + 1, "blame_omission");  // "if someone had bothered to read the docs"
     return;
   } else {
     return;
@@ -249,12 +239,12 @@ void omission(const View& v, std::size_t i, Hits& hits) {
   const std::size_t first = question ? i - 1 : i;
   // "didn't bother to check" is a verdict whoever it is about (chat often drops the subject).
   if ((verb == "bother" || verb == "bothered") && s.who != Who::system) {
-    add(hits, first, k, "blame_omission");
+    add_blame(hits, first, k, "blame_omission");
     return;
   }
   // "why didn't you roll back?": a question that asks a person to account for not acting.
   if (question && !v.punct(k) && !v.any(k, {"we", "i"})) {
-    add(hits, first, k, "blame_omission");
+    add_blame(hits, first, k, "blame_omission");
     return;
   }
   // "the dev who wrote the retry logic clearly didn't understand backoff": the relative clause's
@@ -262,10 +252,10 @@ void omission(const View& v, std::size_t i, Hits& hits) {
   Subject subject = s;
   if (subject.who != Who::person && v.near(i, 8, {"who", "whoever"})) subject = v.clause_subject(i);
   // "as always the mobile guys didn't bump the API version": a habit held against people.
-  if (third_person(subject) && !is_negation(verb) && !v.punct(k) &&
+  if (subject.third_person() && !is_negation(verb) && !v.punct(k) &&
       (v.phrase(v.begin(), "as always") || v.phrase(v.begin(), "as usual") ||
        v.near(i, 10, {"typical", "again", "usual"}))) {
-    add(hits, first, k, "blame_omission");
+    add_blame(hits, first, k, "blame_omission");
     return;
   }
   // "Viktor doesn't read his emails": an unknown capitalised name doing a diligence verb.
@@ -273,19 +263,19 @@ void omission(const View& v, std::size_t i, Hits& hits) {
       i > v.begin() && v.at(i - 1).capitalised && !v.at(i - 1).all_caps) {
     subject = Subject{Who::person, false};
   }
-  if (!third_person(subject)) return;
+  if (!subject.third_person()) return;
   if (verb == "understand" && !v.is(i, "never")) {
-    add(hits, first, k, "blame_omission");  // "clearly didn't understand backoff"
+    add_blame(hits, first, k, "blame_omission");  // "clearly didn't understand backoff"
     return;
   }
   if (verb == "even") {
-    add(hits, first, k + 1, "blame_omission");
+    add_blame(hits, first, k + 1, "blame_omission");
     return;
   }
   // "didn't do their job", "didn't do her due diligence"
   if (verb == "do" && v.person_owner(k + 1) &&
       (v.any(k + 2, {"job", "jobs", "homework", "part"}) || v.phrase(k + 2, "due diligence"))) {
-    add(hits, first, v.is(k + 2, "due") ? k + 3 : k + 2, "blame_omission");
+    add_blame(hits, first, v.is(k + 2, "due") ? k + 3 : k + 2, "blame_omission");
     return;
   }
   // "did not perform the required pre-flight checks", "didn't run the tests"
@@ -296,7 +286,7 @@ void omission(const View& v, std::size_t i, Hits& hits) {
                     "backups",   "canary",   "checklist", "validation", "procedure",   "pre-flight",
                     "preflight", "runbook",  "steps",     "dry-run",    "precautions", "approval",
                     "sign-off",  "decision", "call",      "action",     "ownership"})) {
-        add(hits, first, m, "blame_omission");
+        add_blame(hits, first, m, "blame_omission");
         return;
       }
     }
@@ -313,7 +303,7 @@ void omission(const View& v, std::size_t i, Hits& hits) {
   // "they never read the notice", "devs never test": with never, any form is a lapse or a habit.
   if (never ? (past || third_s || verb == "read" || v.any(i - 1, {"they", "you", "u"}))
             : (!past && !third_s && (!habit || !question))) {
-    add(hits, first, k, "blame_omission");
+    add_blame(hits, first, k, "blame_omission");
   }
 }
 
@@ -325,14 +315,14 @@ void not_doing(const View& v, std::size_t i, Hits& hits) {
       v.any(i + 1, {"following", "checking", "testing", "reading", "reviewing", "looking", "asking",
                     "waiting", "listening", "paying", "escalating", "bothering", "communicating",
                     "verifying", "telling"})) {
-    add(hits, i - 1, i + 1, "blame_omission");
+    add_blame(hits, i - 1, i + 1, "blame_omission");
     return;
   }
   if (v.is(i, "actually") && v.any(i + 1, {"read", "check", "test", "look", "follow", "listen",
                                            "review", "verify", "ask", "pay"})) {
     const std::size_t k = v.skip_back(i, {"will", "would", "might", "could", "should", "can"});
     const Subject s = v.subject_of(k);
-    if (s.who == Who::person || s.who == Who::unknown) add(hits, i, i + 1, "blame_omission");
+    if (s.who == Who::person || s.who == Who::unknown) add_blame(hits, i, i + 1, "blame_omission");
   }
 }
 
@@ -346,7 +336,7 @@ void counterfactual(const View& v, std::size_t i, Hits& hits) {
     const std::size_t k = v.skip(i + 1 + np, {"simply", "just", "only", "actually", "even"});
     if (np > 0 && v.at(i + 1).type != Token::Type::punct && is_past_verb(v.word(k)) &&
         !v.any(k, {"been", "had"}) && !v.any(i + 1, {"we", "i", "me", "us"})) {
-      add(hits, i, k, "blame_should_have");
+      add_blame(hits, i, k, "blame_should_have");
     }
     return;
   }
@@ -364,7 +354,7 @@ void counterfactual(const View& v, std::size_t i, Hits& hits) {
   // "if you'd checked the logs", "if he'd read the runbook"
   if (v.any(j, {"you'd", "he'd", "she'd", "they'd", "someone'd"}) && is_past_verb(v.word(j + 1)) &&
       !v.any(j + 1, {"been", "had", "known", "gone"})) {
-    add(hits, i, j + 1, "blame_should_have");
+    add_blame(hits, i, j + 1, "blame_should_have");
     return;
   }
   if (np == 0) return;
@@ -375,7 +365,7 @@ void counterfactual(const View& v, std::size_t i, Hits& hits) {
     if (v.any(m, {"just", "only", "simply", "actually", "bothered"})) {
       m = v.skip(m + 1, {"to", "bothered", "just"});
       if (is_diligence_verb(v.word(m)) && !v.any(m, {"do", "thought", "think", "thinks"})) {
-        add(hits, i, m, "blame_should_have");
+        add_blame(hits, i, m, "blame_should_have");
         return;
       }
     }
@@ -389,25 +379,25 @@ void counterfactual(const View& v, std::size_t i, Hits& hits) {
   if (verb == "been" && !negated &&
       v.any(k + 1, {"paying", "careful", "more", "watching", "awake", "checking", "looking",
                     "around", "thorough"})) {
-    add(hits, i, k + 1, "blame_should_have");
+    add_blame(hits, i, k + 1, "blame_should_have");
     return;
   }
   if (!is_past_verb(verb) || verb == "been") return;
   // "if Dana hadn't caught it" is gratitude, not blame.
   if (negated && is_response_verb(verb)) return;
-  add(hits, i, k, "blame_should_have");
+  add_blame(hits, i, k, "blame_should_have");
 }
 
 // "why would anyone push on a Friday", "I can't believe he deleted it".
 void incredulity(const View& v, std::size_t i, Hits& hits) {
   if (v.is(i, "why") && v.is(i + 1, "would") && v.person_np(i + 2) > 0 && !v.is(i + 2, "me")) {
-    add(hits, i, i + 1 + v.person_np(i + 2), "blame_who");
+    add_blame(hits, i, i + 1 + v.person_np(i + 2), "blame_who");
   } else if (const std::size_t n = v.phrase(i, "can't believe") + v.phrase(i, "cant believe") +
                                    v.phrase(i, "cannot believe") + v.phrase(i, "hard to believe");
              n > 0) {
     const std::size_t j = v.is(i + n, "that") ? i + n + 1 : i + n;
     if (v.person_np(j) > 0 || pronoun_kind(v.word(j)) == Pronoun::person || v.phrase(j, "no one")) {
-      add(hits, i, j, "blame_sarcasm");
+      add_blame(hits, i, j, "blame_sarcasm");
     }
   }
 }
@@ -419,7 +409,7 @@ void without(const View& v, std::size_t i, Hits& hits) {
                     "reviewing", "listening", "answering", "responding", "escalating", "paying",
                     "working", "helping", "fixing"})) {
     const Subject s = v.clause_subject(i);
-    if (s.who == Who::person) add(hits, i, i + 2, "blame_omission");
+    if (s.who == Who::person) add_blame(hits, i, i + 2, "blame_omission");
     return;
   }
   if (!v.is(i, "without")) return;
@@ -437,7 +427,7 @@ void without(const View& v, std::size_t i, Hits& hits) {
     if (!v.any(last, {"review", "second", "test", "tests", "reviewer", "check"})) {
       const Subject s = v.clause_subject(i);
       if (s.personal() || (s.who == Who::unknown && v.at(v.begin()).capitalised)) {
-        add(hits, i, last, "blame_omission");
+        add_blame(hits, i, last, "blame_omission");
       }
       return;
     }
@@ -453,7 +443,7 @@ void without(const View& v, std::size_t i, Hits& hits) {
   // "Gabe yanked the flag without checking": a capitalised unknown word opening the clause.
   const bool named = s.who == Who::unknown && v.at(v.begin()).capitalised &&
                      !v.at(v.begin()).all_caps && !is_system_noun(v.word(v.begin()));
-  if (s.personal() || s.who == Who::none || named) add(hits, i, last, "blame_omission");
+  if (s.personal() || s.who == Who::none || named) add_blame(hits, i, last, "blame_omission");
 }
 
 }  // namespace

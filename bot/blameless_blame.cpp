@@ -9,12 +9,6 @@ namespace incident::blameless_detail {
 
 namespace {
 
-using Hits = std::vector<Hit>;
-
-void add(Hits& hits, std::size_t first, std::size_t last, std::string_view rule) {
-  hits.push_back({FindingKind::blame, first, last, rule});
-}
-
 // "error rate", "mistake log": the noun is part of a system compound, not a person's error.
 bool is_error_compound(const View& v, std::size_t i) {
   return v.any(
@@ -30,11 +24,11 @@ bool is_error_compound(const View& v, std::size_t i) {
 void human_error(const View& v, std::size_t i, Hits& hits) {
   if (v.any(i, {"pebkac", "pebcak", "id10t", "fat-fingered", "fat-finger", "fatfingered",
                 "fat-fingering", "fatfinger"})) {
-    add(hits, i, i, "blame_human_error");
+    add_blame(hits, i, i, "blame_human_error");
     return;
   }
   if (v.is(i, "fat") && v.any(i + 1, {"fingered", "finger", "fingering", "fingers"})) {
-    add(hits, i, i + 1, "blame_human_error");
+    add_blame(hits, i, i + 1, "blame_human_error");
     return;
   }
   const bool person_noun = is_person_noun(v.word(i)) && !v.at(i).possessive;
@@ -49,13 +43,13 @@ void human_error(const View& v, std::size_t i, Hits& hits) {
     if (i > v.begin() && (is_determiner(v.word(i - 1)) || is_system_noun(v.word(i - 1)))) return;
   }
   if (person_noun && is_error_compound(v, i + 2)) return;
-  add(hits, i, i + 1, "blame_human_error");
+  add_blame(hits, i, i + 1, "blame_human_error");
 }
 
 void fault(const View& v, std::size_t i, Hits& hits) {
   if (v.phrase(i, "my bad") && (v.punct(i + 2) || pronoun_kind(v.word(i + 2)) != Pronoun::none ||
                                 v.any(i + 2, {"sorry", "lol", "folks", "all", "everyone"}))) {
-    add(hits, i, i + 1, "blame_fault");
+    add_blame(hits, i, i + 1, "blame_fault");
     return;
   }
   if (!v.any(i, {"fault", "faults"}) || i == v.begin()) return;
@@ -68,16 +62,16 @@ void fault(const View& v, std::size_t i, Hits& hits) {
                             (o.possessive && !is_system_noun(o.norm) && !o.all_caps &&
                              pronoun_kind(o.norm) != Pronoun::thing);
   if (owner_person && !nobody && !v.negated(owner, 3)) {
-    add(hits, owner, i, "blame_fault");
+    add_blame(hits, owner, i, "blame_fault");
     return;
   }
   if (v.is(i - 1, "at") && !v.negated(i - 1, 4)) {
     const Subject s = v.subject_of(i - 1);  // "who is at fault", "Bob was at fault"
-    if (s.personal()) add(hits, i - 1, i, "blame_fault");
+    if (s.personal()) add_blame(hits, i - 1, i, "blame_fault");
     return;
   }
   if (v.is(i + 1, "of") && (v.person_ref(i + 2) || v.person_ref(i + 3))) {
-    add(hits, i, v.person_ref(i + 2) ? i + 2 : i + 3, "blame_fault");
+    add_blame(hits, i, v.person_ref(i + 2) ? i + 2 : i + 3, "blame_fault");
   }
 }
 
@@ -100,7 +94,7 @@ void on_person(const View& v, std::size_t i, Hits& hits) {
                             "mess", "blame"}) -
                 1,
             {"put", "pin", "pinned", "putting", "lay", "laid", "place", "placed"})) {
-    add(hits, i, i + np, "blame_on_person");
+    add_blame(hits, i, i + np, "blame_on_person");
     return;
   }
   const bool opener =
@@ -113,7 +107,7 @@ void on_person(const View& v, std::size_t i, Hits& hits) {
   const std::size_t after = i + 1 + np;
   const bool ends = v.punct(after) || v.any(after, {"for", "lol", "tbh", "though", "honestly",
                                                     "again", "not", "entirely", "sorry", "then"});
-  if (opener && ends) add(hits, i - 1, after - 1, "blame_on_person");
+  if (opener && ends) add_blame(hits, i - 1, after - 1, "blame_on_person");
 }
 
 // Words that judge a person whatever the sentence says around them.
@@ -221,18 +215,18 @@ bool trait_of_system(const View& v, std::size_t i) {
 void traits(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
   if (is_strong_trait(w)) {
-    if (!v.negated(i, 3) && !trait_of_system(v, i)) add(hits, i, i, "blame_trait");
+    if (!v.negated(i, 3) && !trait_of_system(v, i)) add_blame(hits, i, i, "blame_trait");
     return;
   }
   // "she has no idea what she's doing", "not a clue what they're doing"
   if (v.any(i, {"idea", "clue"}) && v.before(i, 2, {"no", "zero", "not"}) && v.is(i + 1, "what") &&
       v.near(i + 2, 3, {"doing"})) {
-    add(hits, i, i + 1, "blame_trait");
+    add_blame(hits, i, i + 1, "blame_trait");
     return;
   }
   if (v.any(i, {"know", "knows", "knew"}) && v.negated(i, 2) && v.is(i + 1, "what") &&
       v.near(i + 2, 2, {"doing"})) {
-    add(hits, i, i + 3, "blame_trait");  // "doesn't know what he's doing"
+    add_blame(hits, i, i + 3, "blame_trait");  // "doesn't know what he's doing"
     return;
   }
   if (v.phrase(i, "lack of") &&
@@ -243,7 +237,7 @@ void traits(const View& v, std::size_t i, Hits& hits) {
                       "planning", "communication", "preparation", "follow-through"}) &&
         ((i > v.begin() && v.person_owner(i - 1) && !v.any(i - 1, {"our"})) ||
          (v.any(i + 3, {"from", "by", "on"}) && v.person_np(i + 4) > 0))))) {
-    add(hits, i > v.begin() && v.person_owner(i - 1) ? i - 1 : i, i + 2, "blame_trait");
+    add_blame(hits, i > v.begin() && v.person_owner(i - 1) ? i - 1 : i, i + 2, "blame_trait");
     return;
   }
   // "needs to learn to read the logs", "too busy to look at the alerts".
@@ -252,7 +246,7 @@ void traits(const View& v, std::size_t i, Hits& hits) {
       (w == "too" && v.any(i + 1, {"busy", "lazy", "distracted", "tired", "careless", "sloppy"}) &&
        v.is(i + 2, "to"))) {
     const Subject s = v.subject_of(i);
-    if (s.who == Who::person) add(hits, i, i + 2, "blame_trait");
+    if (s.who == Who::person) add_blame(hits, i, i + 2, "blame_trait");
     return;
   }
   if (!v.any(i, {"lazy",     "stupid",    "dumb",   "useless",    "clumsy",
@@ -274,30 +268,30 @@ void traits(const View& v, std::size_t i, Hits& hits) {
     const bool judged = v.negated(i, 2) || v.is(i - 1, "more");
     const Subject s = v.clause_subject(i);
     if (judged && s.who != Who::system && s.who != Who::unknown) {
-      add(hits, v.is(i - 1, "more") ? i - 1 : i, i, "blame_trait");
+      add_blame(hits, v.is(i - 1, "more") ? i - 1 : i, i, "blame_trait");
     }
     return;
   }
   if (w == "trusted" && v.is(i - 1, "be") && v.negated(i - 1, 2)) {
     const Subject s = v.subject_of(i);
-    if (s.who == Who::person || s.who == Who::unknown) add(hits, i - 1, i, "blame_trait");
+    if (s.who == Who::person || s.who == Who::unknown) add_blame(hits, i - 1, i, "blame_trait");
     return;
   }
   if (w == "shame" && v.is(i + 1, "on") && v.person_ref(i + 2)) {
-    add(hits, i, i + 2, "blame_trait");
+    add_blame(hits, i, i + 2, "blame_trait");
     return;
   }
   if (w == "attention") {
     // "not paying attention", "didn't pay attention"
     if (v.any(i - 1, {"paying", "pay", "paid"}) && v.negated(i - 1, 2)) {
-      add(hits, i - 1, i, "blame_trait");
+      add_blame(hits, i - 1, i, "blame_trait");
     }
     return;
   }
   if (w != "liability" && (v.any(i + 1, {"mistake", "mistakes", "move", "error", "errors",
                                          "decision", "thing", "call", "idea"}) ||
                            v.person_ref(i + 1) || is_person_noun(v.word(i + 1)))) {
-    add(hits, i, i, "blame_trait");
+    add_blame(hits, i, i, "blame_trait");
     return;
   }
   // "he is so stupid", "you're useless": a copula with a person subject.
@@ -307,7 +301,7 @@ void traits(const View& v, std::size_t i, Hits& hits) {
                                      "she's", "they're", "'re", "ur", "im", "i'm"})) {
     const Subject s = v.subject_of(j);
     const bool contracted = v.any(j - 1, {"you're", "he's", "she's", "they're", "ur", "im", "i'm"});
-    if (contracted || s.personal()) add(hits, i, i, "blame_trait");
+    if (contracted || s.personal()) add_blame(hits, i, i, "blame_trait");
   }
 }
 
@@ -408,7 +402,7 @@ void idioms(const View& v, std::size_t i, Hits& hits) {
     if (p[0] != w0[0]) continue;  // most tokens start no phrase: skip without a call
     if (const std::size_t n = v.phrase(i, p); n > 0) {
       // "don't drop the ball" is a reminder, not an accusation.
-      if (!v.negated(i, 2) || v.is(i - 1, "not")) add(hits, i, i + n - 1, "blame_idiom");
+      if (!v.negated(i, 2) || v.is(i - 1, "not")) add_blame(hits, i, i + n - 1, "blame_idiom");
       return;
     }
   }
@@ -439,7 +433,7 @@ void idioms(const View& v, std::size_t i, Hits& hits) {
     return;  // adjective or passive: "the state got messed up"
   }
   const Subject s = v.subject_of(i);
-  if (s.personal() || s.owned || s.who == Who::none) add(hits, i, last, "blame_idiom");
+  if (s.personal() || s.owned || s.who == Who::none) add_blame(hits, i, last, "blame_idiom");
 }
 
 void blame_word(const View& v, std::size_t i, Hits& hits) {
@@ -457,7 +451,7 @@ void blame_word(const View& v, std::size_t i, Hits& hits) {
       v.before(i, 2, {"avoid", "avoiding", "without", "not", "no", "stop", "quit", "instead"})) {
     // "not to point fingers, but it was Erin's change": the disclaimer announces blame.
     for (std::size_t k = i + n; k < i + n + 5 && v.inside(k); ++k) {
-      if (v.is(k, "but")) add(hits, i, i + n - 1, "blame_word");
+      if (v.is(k, "but")) add_blame(hits, i, i + n - 1, "blame_word");
     }
     return;
   }
@@ -466,12 +460,12 @@ void blame_word(const View& v, std::size_t i, Hits& hits) {
     if (v.is(o, "on")) ++o;  // "blame it on the network"
     if (v.inside(o) && !v.punct(o) && !v.is(o, "for")) {
       if (v.person_ref(o) || v.person_owner(o)) {
-        add(hits, i, o, "blame_word");
+        add_blame(hits, i, o, "blame_word");
       } else if (is_determiner(v.word(o))) {
         if (is_person_noun(v.word(o + 1)) || is_person_noun(v.word(o + 2)))
-          add(hits, i, i, "blame_word");
+          add_blame(hits, i, i, "blame_word");
       } else if (!is_system_noun(v.word(o)) && !v.at(o).all_caps && !v.at(o).capitalised) {
-        add(hits, i, i, "blame_word");
+        add_blame(hits, i, i, "blame_word");
       }
       return;  // "blame the cache", "always blame DNS" point at a thing
     }
@@ -479,17 +473,17 @@ void blame_word(const View& v, std::size_t i, Hits& hits) {
     const Subject s = v.subject_of(v.is(i - 1, "to") ? i - 1 : i);
     if (s.who == Who::system || s.who == Who::unknown) return;
   }
-  add(hits, i, i + n - 1, "blame_word");
+  add_blame(hits, i, i + n - 1, "blame_word");
 }
 
 // "who broke prod?", "whose fault is it", "whoever pushed this": hunting for a culprit.
 void who(const View& v, std::size_t i, Hits& hits) {
   if (v.is(i, "whose")) {
     if (v.any(i + 1, {"fault", "mistake", "idea", "screwup", "screw-up", "typo", "bright"})) {
-      add(hits, i, i + 1, "blame_who");
+      add_blame(hits, i, i + 1, "blame_who");
     } else if (v.any(i + 1, {"change", "commit", "pr", "deploy", "push", "code"}) &&
                v.near(i, 6, {"broke", "caused", "broken", "down", "outage"})) {
-      add(hits, i, i + 1, "blame_who");
+      add_blame(hits, i, i + 1, "blame_who");
     }
     return;
   }
@@ -498,10 +492,10 @@ void who(const View& v, std::size_t i, Hits& hits) {
     const std::size_t k =
         v.skip(i + 1, {"is", "was", "'s", "here", "clearly", "obviously", "probably"});
     if (v.person_ref(k) || v.person_owner(k))
-      add(hits, i, k, "blame_who");
+      add_blame(hits, i, k, "blame_who");
     else if (i >= v.begin() + 3 && v.is(i - 1, "the") && v.any(i - 2, {"is", "was", "'s"}) &&
              v.person_ref(i - 3)) {
-      add(hits, i - 3, i, "blame_who");
+      add_blame(hits, i - 3, i, "blame_who");
     }
     return;
   }
@@ -513,7 +507,7 @@ void who(const View& v, std::size_t i, Hits& hits) {
   if (v.any(k, {"keeps", "kept"}) && v.word(k + 1).size() > 4 &&
       v.word(k + 1).substr(v.word(k + 1).size() - 3) == "ing" &&
       !v.any(k + 1, {"asking", "helping", "fixing", "checking", "watching", "looking"})) {
-    add(hits, i, k + 1, "blame_who");
+    add_blame(hits, i, k + 1, "blame_who");
     return;
   }
   // "who the hell merged to main", "who on earth approved this": the outrage is the blame.
@@ -523,7 +517,7 @@ void who(const View& v, std::size_t i, Hits& hits) {
        v.phrase(i + 1, "the heck") || v.phrase(i + 1, "the fuck") || v.is(i + 1, "tf"));
   if (outraged && v.inside(k) && !v.punct(k) &&
       !v.any(k, {"is", "are", "knows", "owns", "can", "has", "was", "wrote", "do", "does"})) {
-    add(hits, i, k, "blame_who");
+    add_blame(hits, i, k, "blame_who");
     return;
   }
   // "who pushed this without testing?", "who merged straight to main on a friday"
@@ -532,12 +526,12 @@ void who(const View& v, std::size_t i, Hits& hits) {
       v.near(k, 8,
              {"without", "friday", "straight", "untested", "unreviewed", "blindly", "yolo",
               "anyway", "again"})) {
-    add(hits, i, k, "blame_who");
+    add_blame(hits, i, k, "blame_who");
     return;
   }
   if (v.any(k, {"broke", "breaks", "caused", "messed", "screwed", "fucked", "botched", "nuked",
                 "forgot", "borked", "dropped", "killed"})) {
-    add(hits, i, k, "blame_who");
+    add_blame(hits, i, k, "blame_who");
     return;
   }
   if (v.any(k, {"did", "pushed", "merged", "deployed", "ran", "touched", "changed", "wrote",
@@ -545,14 +539,14 @@ void who(const View& v, std::size_t i, Hits& hits) {
     // "who pushed this", "who pushed the bad config"; "who deployed the fix" is a question.
     for (std::size_t m = k + 1; m < k + 4 && v.inside(m) && !v.punct(m); ++m) {
       if (v.any(m, {"this", "that", "it", "bad", "broken", "wrong", "buggy"})) {
-        add(hits, i, m, "blame_who");
+        add_blame(hits, i, m, "blame_who");
         return;
       }
     }
   }
   if (v.is(k, "thought") && v.near(k, 6, {"good", "great", "smart", "wise", "brilliant"}) &&
       v.near(k, 7, {"idea"})) {
-    add(hits, i, k, "blame_who");  // "who thought it was a good idea to run this on prod"
+    add_blame(hits, i, k, "blame_who");  // "who thought it was a good idea to run this on prod"
     return;
   }
   if (v.any(k, {"is", "was", "'s"}) || v.any(i, {"who's", "whos"})) {
@@ -560,9 +554,9 @@ void who(const View& v, std::size_t i, Hits& hits) {
     if (v.is(r, "responsible") &&
         v.near(r, 4,
                {"this", "that", "outage", "incident", "mess", "breaking", "it", "downtime"})) {
-      add(hits, i, r, "blame_who");
+      add_blame(hits, i, r, "blame_who");
     } else if (v.phrase(r, "to blame") || v.phrase(r, "at fault")) {
-      add(hits, i, r + 1, "blame_who");
+      add_blame(hits, i, r + 1, "blame_who");
     }
   }
 }
@@ -574,7 +568,7 @@ void bad_work(const View& v, std::size_t i, Hits& hits) {
                     "half-baked", "untested", "rushed", "hasty", "shoddy", "dodgy", "poor", "janky",
                     "hacky", "lousy"}) &&
       !v.punct(i + 2) && !is_function_word(v.word(i + 2))) {
-    add(hits, i, i + 2, "blame_mistake");
+    add_blame(hits, i, i + 2, "blame_mistake");
   }
 }
 
@@ -589,7 +583,7 @@ void bad_call(const View& v, std::size_t i, Hits& hits) {
   const bool made = k > v.begin() && v.any(k - 1, {"made", "make", "showed", "used"});
   const Subject s = made ? v.subject_of(k - 1) : Subject{};
   if (owner || (made && (s.personal() || s.who == Who::none))) {
-    add(hits, owner ? k - 1 : (made ? k - 1 : i), i + 1, "blame_mistake");
+    add_blame(hits, owner ? k - 1 : (made ? k - 1 : i), i + 1, "blame_mistake");
   }
 }
 
@@ -610,13 +604,13 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
     --j;
   }
   if (j > v.begin() && v.person_owner(j - 1)) {
-    if (!v.negated(j - 1, 2)) add(hits, j - 1, i, "blame_mistake");
+    if (!v.negated(j - 1, 2)) add_blame(hits, j - 1, i, "blame_mistake");
     return;
   }
   if (v.any(i - 1, {"rookie", "honest", "silly", "stupid", "dumb", "newbie", "beginner", "amateur",
                     "noob", "careless", "beginner's", "n00b"}) ||
       (v.is(i - 1, "classic") && v.any(i, {"mistake", "mistakes"}))) {
-    add(hits, i - 1, i, "blame_mistake");
+    add_blame(hits, i - 1, i, "blame_mistake");
     return;
   }
   // "made a mistake", "made an honest mistake": who made it?
@@ -624,7 +618,7 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
     if (v.any(i - k, {"made", "make", "makes", "making"})) {
       if (!v.is(i - k, "made")) break;  // "everyone makes mistakes" is a platitude, not blame
       const Subject s = v.subject_of(i - k);
-      if (s.who != Who::system) add(hits, i - k, i, "blame_mistake");
+      if (s.who != Who::system) add_blame(hits, i - k, i, "blame_mistake");
       return;
     }
     if (v.punct(i - k)) break;
@@ -634,20 +628,20 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
     if (v.at(k).person || pronoun_kind(v.word(k)) == Pronoun::person) {
       const std::size_t m =
           v.skip(k + 1, {"always", "keeps", "constantly", "usually", "often", "just"});
-      if (v.any(m, {"makes", "made", "make", "making"})) add(hits, i, m, "blame_mistake");
+      if (v.any(m, {"makes", "made", "make", "making"})) add_blame(hits, i, m, "blame_mistake");
       break;
     }
   }
   for (std::size_t k = i + 1; k < i + 6 && v.inside(k); ++k) {
     if (v.is(k, "by") && v.person_np(k + 1) > 0 && !v.any(k + 1, {"me", "us"})) {
-      add(hits, i, k + v.person_np(k + 1), "blame_mistake");
+      add_blame(hits, i, k + v.person_np(k + 1), "blame_mistake");
       return;
     }
     if (is_clause_word(v.word(k)) && !v.is(k, "so")) break;
   }
   if (false) {
   } else if (v.is(i + 1, "on") && v.person_owner(i + 2) && v.is(i + 3, "part")) {
-    add(hits, i, i + 3, "blame_mistake");
+    add_blame(hits, i, i + 3, "blame_mistake");
   }
 }
 

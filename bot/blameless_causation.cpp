@@ -10,16 +10,6 @@ namespace incident::blameless_detail {
 
 namespace {
 
-using Hits = std::vector<Hit>;
-
-void add(Hits& hits, std::size_t first, std::size_t last, std::string_view rule) {
-  hits.push_back({FindingKind::blame, first, last, rule});
-}
-
-bool third_person(const Subject& s) {
-  return s.who == Who::person;
-}
-
 void causation(const View& v, std::size_t i, Hits& hits) {
   std::size_t j = 0;  // first token after the connector
   bool needs_verb = false;
@@ -50,7 +40,7 @@ void causation(const View& v, std::size_t i, Hits& hits) {
                           "writeup", "write-up", "summary", "idea", "question", "one"}))) &&
              v.any(i + 1, {"from", "by"}) && v.person_np(i + 2) > 0 &&
              !v.any(i + 2, {"me", "us"})) {
-    add(hits, i, i + 1 + v.person_np(i + 2), "blame_causation");  // "another mess from ops"
+    add_blame(hits, i, i + 1 + v.person_np(i + 2), "blame_causation");  // "another mess from ops"
     return;
   } else if (v.phrase(i, "thanks to") && !v.before(i, 1, {"no"})) {
     // Gratitude ("thanks to Dana, we recovered fast") unless the sentence is about damage.
@@ -70,7 +60,7 @@ void causation(const View& v, std::size_t i, Hits& hits) {
                       "thorough", "heads-up", "fix", "rollback", "work", "effort"})) {
       return;
     }
-    add(hits, i, j + 1, "blame_causation");
+    add_blame(hits, i, j + 1, "blame_causation");
     return;
   }
   std::size_t np = v.person_np(j);
@@ -85,14 +75,14 @@ void causation(const View& v, std::size_t i, Hits& hits) {
   if (np == 0 || v.any(j, {"me", "us", "i", "we"})) return;
   const std::size_t after = j + np;
   if (!needs_verb) {
-    add(hits, i, after - 1, "blame_causation");
+    add_blame(hits, i, after - 1, "blame_causation");
     return;
   }
   const std::size_t k =
       v.skip(after, {"just", "accidentally", "apparently", "probably", "already", "then"});
   const std::string_view verb = v.word(k);
   if (is_negation(verb) || verb == "forgot" || (is_past_verb(verb) && !is_response_verb(verb))) {
-    add(hits, i, k, "blame_causation");
+    add_blame(hits, i, k, "blame_causation");
   }
 }
 
@@ -135,11 +125,12 @@ void person_broke(const View& v, std::size_t i, Hits& hits) {
       --k;
       if (v.any(k, {"pushed", "deployed", "merged", "ran", "shipped", "applied", "wrote", "made",
                     "committed", "released", "introduced"})) {
-        if (v.subject_of(k).personal()) add(hits, k, last, "blame_causation");
+        if (v.subject_of(k).personal()) add_blame(hits, k, last, "blame_causation");
         return;
       }
       if (v.person_owner(k) && !v.any(k, {"my", "our"})) {
-        add(hits, k, last, "blame_causation");  // "it was Maria's commit that took the site down"
+        // "it was Maria's commit that took the site down"
+        add_blame(hits, k, last, "blame_causation");
         return;
       }
     }
@@ -147,7 +138,7 @@ void person_broke(const View& v, std::size_t i, Hits& hits) {
   }
   const Subject s = v.subject_of(i);
   const bool chat_start = s.who == Who::none && (i == v.begin() || v.at(i).sentence_start);
-  if (s.personal() || s.owned || chat_start) add(hits, i, last, "blame_causation");
+  if (s.personal() || s.owned || chat_start) add_blame(hits, i, last, "blame_causation");
 }
 
 // "the guy on call just sat on the page for 30 min"
@@ -158,7 +149,7 @@ void sat_on(const View& v, std::size_t i, Hits& hits) {
       v.any(i + 3, {"page", "alert", "alerts", "ticket", "pr", "issue", "escalation", "review",
                     "pages", "alarm", "alarms", "incident"}) &&
       v.subject_of(i).who == Who::person) {
-    add(hits, i, i + 3, "blame_omission");  // "the on-call guy slept through the pages"
+    add_blame(hits, i, i + 3, "blame_omission");  // "the on-call guy slept through the pages"
   }
 }
 
@@ -166,7 +157,7 @@ void again(const View& v, std::size_t i, Hits& hits) {
   const std::size_t n = v.phrase(i, "did it again") + v.phrase(i, "strikes again") +
                         v.phrase(i, "at it again") + v.phrase(i, "struck again");
   if (n > 0 && v.subject_of(i).who == Who::person) {
-    add(hits, i, i + n - 1, "blame_causation");
+    add_blame(hits, i, i + n - 1, "blame_causation");
     return;
   }
   // "of course it was Greg (again)": a name as the explanation.
@@ -176,7 +167,7 @@ void again(const View& v, std::size_t i, Hits& hits) {
   if (k == 0 || !v.inside(k) || !v.at(k).person) return;
   const std::size_t last = k + v.at(k).person_span - 1;
   if (v.is(last + 1, "again") || v.before(i, 2, {"course", "obviously", "naturally", "typical"})) {
-    add(hits, i, v.is(last + 1, "again") ? last + 1 : last, "blame_causation");
+    add_blame(hits, i, v.is(last + 1, "again") ? last + 1 : last, "blame_causation");
   }
 }
 
@@ -188,12 +179,14 @@ void person_as_cause(const View& v, std::size_t i, Hits& hits) {
   }
   std::size_t k = v.is(i - 1, "root") ? i - 2 : i - 1;  // at "the"
   if (v.any(k - 1, {"is", "was", "'s"}) && k >= v.begin() + 2 && v.at(k - 2).person) {
-    add(hits, k - 2, i, "blame_causation");
+    add_blame(hits, k - 2, i, "blame_causation");
     return;
   }
   std::size_t j = i + 1;
   if (v.any(j, {"is", "was", ":"})) ++j;
-  if (v.inside(j) && v.at(j).person && !v.at(j).possessive) add(hits, i, j, "blame_causation");
+  if (v.inside(j) && v.at(j).person && !v.at(j).possessive) {
+    add_blame(hits, i, j, "blame_causation");
+  }
 }
 
 void wrong_action(const View& v, std::size_t i, Hits& hits) {
@@ -224,7 +217,7 @@ void wrong_action(const View& v, std::size_t i, Hits& hits) {
   // "you need to stop pushing untested code": a habit someone is told to stop.
   const bool habit = ongoing && (v.before(i, 2, {"stop", "keep", "keeps", "kept", "quit"}) ||
                                  v.clause_subject(i).personal());
-  if (s.personal() || chat_start || habit) add(hits, i, j, "blame_wrong_action");
+  if (s.personal() || chat_start || habit) add_blame(hits, i, j, "blame_wrong_action");
 }
 
 void responsible(const View& v, std::size_t i, Hits& hits) {
@@ -232,7 +225,8 @@ void responsible(const View& v, std::size_t i, Hits& hits) {
       v.near(i, 5, {"this", "mess", "outage", "incident", "breakage"}) &&
       v.any(i - 1, {"take", "takes", "took", "own", "accept"}) &&
       v.subject_of(i - 1).who == Who::person) {
-    add(hits, i, i + 1, "blame_causation");  // "Heidi should take responsibility for this mess"
+    // "Heidi should take responsibility for this mess"
+    add_blame(hits, i, i + 1, "blame_causation");
     return;
   }
   if (!v.is(i, "responsible") || !v.is(i + 1, "for")) return;
@@ -240,8 +234,8 @@ void responsible(const View& v, std::size_t i, Hits& hits) {
   if (!v.before(i, 3, {"is", "was", "are", "were", "'s", "he's", "she's", "you're", "they're"})) {
     return;
   }
-  if (third_person(v.subject_of(i)) || v.before(i, 3, {"he's", "she's", "you're", "they're"})) {
-    add(hits, i, i + 1, "blame_causation");
+  if (v.subject_of(i).third_person() || v.before(i, 3, {"he's", "she's", "you're", "they're"})) {
+    add_blame(hits, i, i + 1, "blame_causation");
   }
 }
 
@@ -251,20 +245,20 @@ void how_could(const View& v, std::size_t i, Hits& hits) {
     std::size_t np = v.person_np(i + 2);
     if (np == 0 && v.any(i + 2, {"he", "she", "they", "you"})) np = 1;
     if (np > 0 && v.is(i + 2 + np, "thinking")) {
-      add(hits, i, i + 2 + np, "blame_who");
+      add_blame(hits, i, i + 2 + np, "blame_who");
       return;
     }
   }
   if (v.is(i, "letting") && v.before(i, 2, {"stop", "quit", "stopped"}) && v.person_np(i + 1) > 0 &&
       !v.any(i + 1, {"me", "us", "everyone", "everybody"})) {
-    add(hits, i, i + v.person_np(i + 1), "blame_on_person");
+    add_blame(hits, i, i + v.person_np(i + 1), "blame_on_person");
     return;
   }
   // "how did the reviewer not see this?"
   if (v.any(i, {"how", "why"}) && v.any(i + 1, {"did", "could", "does", "do", "can", "would"})) {
     const std::size_t np = v.person_np(i + 2);
     if (np > 0 && !v.any(i + 2, {"we", "i"}) && v.any(i + 2 + np, {"not", "never"})) {
-      add(hits, i, i + 2 + np, "blame_who");
+      add_blame(hits, i, i + 2 + np, "blame_who");
       return;
     }
   }
@@ -279,24 +273,24 @@ void how_could(const View& v, std::size_t i, Hits& hits) {
         v.any(k, {"even", "bother", "ever", "actually"}) &&
         (v.is(k, "even") || v.is(k, "bother") || v.is(k + 1, "bother") ||
          (v.is(k, "actually") && v.any(k + 1, {"test", "read", "check", "review", "look"})))) {
-      add(hits, i, k, "blame_who");
+      add_blame(hits, i, k, "blame_who");
       return;
     }
   }
   if (v.is(i, "why") && v.any(i + 1, {"did", "does", "has"}) &&
       (v.any(i + 2, {"nobody", "noone"}) || v.phrase(i + 2, "no one"))) {
-    add(hits, i, v.is(i + 2, "no") ? i + 3 : i + 2, "blame_who");
+    add_blame(hits, i, v.is(i + 2, "no") ? i + 3 : i + 2, "blame_who");
     return;
   }
   if (!v.is(i, "how")) return;
   if (v.any(i + 1, {"could", "can"}) &&
       (v.person_ref(i + 2) || v.any(i + 2, {"he", "she", "they", "anyone"}))) {
-    add(hits, i, i + 2, "blame_who");
+    add_blame(hits, i, i + 2, "blame_who");
   } else if (v.any(i + 1, {"did", "does", "could", "has"}) &&
              (v.any(i + 2, {"nobody", "noone"}) || v.phrase(i + 2, "no one"))) {
-    add(hits, i, v.is(i + 2, "no") ? i + 3 : i + 2, "blame_who");
+    add_blame(hits, i, v.is(i + 2, "no") ? i + 3 : i + 2, "blame_who");
   } else if (v.phrase(i + 1, "hard is it")) {
-    add(hits, i, i + 3, "blame_sarcasm");
+    add_blame(hits, i, i + 3, "blame_sarcasm");
   }
 }
 
@@ -305,23 +299,23 @@ void typical(const View& v, std::size_t i, Hits& hits) {
   const std::size_t of = v.any(i, {"typical", "classic"}) && v.is(i + 1, "of") ? 1 : 0;
   if (v.any(i, {"typical", "classic"}) && v.person_np(i + 1 + of) > 0 &&
       !v.any(i + 1 + of, {"me", "us"})) {
-    add(hits, i, i + of + v.person_np(i + 1 + of), "blame_sarcasm");
+    add_blame(hits, i, i + of + v.person_np(i + 1 + of), "blame_sarcasm");
   } else if (v.phrase(i, "proud of") &&
              v.any(i + 2, {"himself", "herself", "themselves", "yourself", "yourselves"})) {
-    add(hits, i, i + 2, "blame_sarcasm");  // "hope Greg is proud of himself"
+    add_blame(hits, i, i + 2, "blame_sarcasm");  // "hope Greg is proud of himself"
   } else if (v.phrase(i, "way to") &&
              v.any(i + 2, {"break", "crash", "nuke", "ruin", "wreck", "kill", "take", "tank",
                            "destroy", "screw", "mess", "brick"})) {
-    add(hits, i, i + 2, "blame_sarcasm");  // "way to break everything, Carlos"
+    add_blame(hits, i, i + 2, "blame_sarcasm");  // "way to break everything, Carlos"
   } else if (v.phrase(i, "how many times") &&
              v.near(i, 8, {"tell", "remind", "ask", "say", "explain"})) {
-    add(hits, i, i + 2, "blame_sarcasm");
+    add_blame(hits, i, i + 2, "blame_sarcasm");
   } else if (v.person_owner(i) && v.is(i + 1, "doing") && v.punct(i + 2)) {
-    add(hits, i, i + 1, "blame_causation");  // "this is Eve's doing"
+    add_blame(hits, i, i + 1, "blame_causation");  // "this is Eve's doing"
   } else if (v.any(i, {"genius", "geniuses", "einstein", "rocket"}) &&
              v.any(i - 1, {"some", "real", "absolute", "our", "resident", "a"}) &&
              !v.any(i + 1, {"move", "idea"})) {
-    add(hits, i - 1, i, "blame_sarcasm");  // "some genius deployed on a Friday night"
+    add_blame(hits, i - 1, i, "blame_sarcasm");  // "some genius deployed on a Friday night"
   }
 }
 
@@ -334,7 +328,7 @@ void what_happens(const View& v, std::size_t i, Hits& hits) {
   // "…when interns get prod access", "…for letting Judy near prod"
   for (std::size_t j = i + 3; j < i + 6 && v.inside(j); ++j) {
     if (v.person_np(j) > 0 && !v.any(j, {"me", "us"})) {
-      add(hits, i, j, "blame_sarcasm");
+      add_blame(hits, i, j, "blame_sarcasm");
       return;
     }
   }
@@ -397,7 +391,7 @@ void sarcasm(const View& v, std::size_t i, Hits& hits) {
   }
   if (n == 0) return;
   if (v.phrase(i + n, "for nothing")) {
-    add(hits, i, i + n + 1, "blame_sarcasm");
+    add_blame(hits, i, i + n + 1, "blame_sarcasm");
     return;
   }
   // "thanks (Bob) for breaking prod"
@@ -405,7 +399,7 @@ void sarcasm(const View& v, std::size_t i, Hits& hits) {
     if (v.is(k, "for")) {
       if (v.any(k + 1, {"breaking", "nuking", "taking", "killing", "deleting", "dropping", "wiping",
                         "crashing", "ruining", "waking", "bricking", "borking"})) {
-        add(hits, i, k + 1, "blame_sarcasm");
+        add_blame(hits, i, k + 1, "blame_sarcasm");
         return;
       }
       // "thanks, Omar, for the 3am wake-up call", "thanks for the outage"
@@ -413,7 +407,7 @@ void sarcasm(const View& v, std::size_t i, Hits& hits) {
         if (v.any(m, {"3am", "wake-up", "wakeup", "outage", "outages", "downtime", "mess",
                       "headache", "headaches", "pages", "weekend", "fire", "incident",
                       "all-nighter", "2am", "4am", "migraine"})) {
-          add(hits, i, m, "blame_sarcasm");
+          add_blame(hits, i, m, "blame_sarcasm");
           return;
         }
       }
@@ -425,7 +419,7 @@ void sarcasm(const View& v, std::size_t i, Hits& hits) {
     if (v.any(k, {"breaking", "nuking", "taking", "killing", "deleting", "dropping", "wiping",
                   "crashing", "ruining", "bricking", "borking", "tanking", "wrecking", "trashing",
                   "hosing", "corrupting", "knocking"})) {
-      add(hits, i, k, "blame_sarcasm");
+      add_blame(hits, i, k, "blame_sarcasm");
       return;
     }
   }
@@ -449,7 +443,7 @@ void sarcasm(const View& v, std::size_t i, Hits& hits) {
             i, 10,
             {"fixed", "fix", "resolved", "restored", "recovered", "mitigated", "quick", "fast",
              "catch", "caught", "rollback", "reverted", "saved", "found"})) {
-      add(hits, i, i + n - 1, "blame_sarcasm");
+      add_blame(hits, i, i + n - 1, "blame_sarcasm");
     }
     return;
   }
@@ -471,7 +465,7 @@ void sarcasm(const View& v, std::size_t i, Hits& hits) {
   const bool routine = v.near_next_sentence(
       i, 15, {"clean", "smooth", "successful", "flawless", "seamless", "textbook", "drill"});
   const bool damage = (strong && !routine) || (weak && !praise);
-  if (damage) add(hits, i, person, "blame_sarcasm");
+  if (damage) add_blame(hits, i, person, "blame_sarcasm");
 }
 // "Ivan let the cert expire", "ops let the disk fill up": a lapse hung on whoever let it.
 void let_lapse(const View& v, std::size_t i, Hits& hits) {
@@ -494,7 +488,7 @@ void let_lapse(const View& v, std::size_t i, Hits& hits) {
     const Subject s = v.subject_of(i);
     const bool named_start = s.who == Who::unknown && i > v.begin() && v.at(i - 1).capitalised;
     if (s.personal() || named_start || (s.who == Who::none && v.at(i).sentence_start)) {
-      add(hits, i, k, "blame_failed_to");
+      add_blame(hits, i, k, "blame_failed_to");
     }
     return;
   }
@@ -579,7 +573,7 @@ void person_bad_action(const View& v, std::size_t i, Hits& hits) {
   const Subject s = v.subject_of(i);
   if (s.who == Who::person || (destroyed && s.personal()) ||
       (s.who == Who::unknown && i > v.begin() && v.at(i - 1).capitalised)) {
-    add(hits, i, last, "blame_causation");
+    add_blame(hits, i, last, "blame_causation");
   }
 }
 
@@ -592,7 +586,7 @@ void by_mistake(const View& v, std::size_t i, Hits& hits) {
     --k;
     if (v.punct(k)) return;
     if (is_past_verb(v.word(k))) {
-      if (v.subject_of(k).who == Who::person) add(hits, k, i + n - 1, "blame_mistake");
+      if (v.subject_of(k).who == Who::person) add_blame(hits, k, i + n - 1, "blame_mistake");
       return;
     }
   }
@@ -615,7 +609,7 @@ void tacked_verdict(const View& v, std::size_t i, Hits& hits) {
         pronoun_kind(v.word(k)) == Pronoun::person) {
       const Subject s = v.subject_of(k + v.person_np(k) + 1);
       (void)s;
-      add(hits, i, last, "blame_sarcasm");
+      add_blame(hits, i, last, "blame_sarcasm");
       return;
     }
   }
@@ -627,7 +621,7 @@ void optional_for(const View& v, std::size_t i, Hits& hits) {
   const std::size_t k = v.is(i + 1, "for") ? i + 2 : i + 1;
   const std::size_t np = v.person_np(v.is(k, "some") ? k + 1 : k);
   if (np > 0 || v.phrase(k, "some people") || v.phrase(k, "certain people")) {
-    add(hits, i, k + (np > 0 ? np : 1), "blame_sarcasm");
+    add_blame(hits, i, k + (np > 0 ? np : 1), "blame_sarcasm");
   }
 }
 
@@ -645,7 +639,7 @@ void elliptical_omission(const View& v, std::size_t i, Hits& hits) {
   if ((t.person && !t.possessive) || pronoun_kind(v.word(i - 1)) == Pronoun::person ||
       is_person_noun(v.word(i - 1))) {
     if (v.any(i - 1, {"nobody", "everyone", "everybody", "anyone", "anybody"})) return;
-    add(hits, i - 1, last, "blame_omission");
+    add_blame(hits, i - 1, last, "blame_omission");
   }
 }
 
@@ -659,7 +653,7 @@ void passive_by_person(const View& v, std::size_t i, Hits& hits) {
     return;
   }
   if (!v.is(k, "by") || v.person_np(k + 1) == 0 || v.any(k + 1, {"me", "us"})) return;
-  add(hits, i, k + v.person_np(k + 1), "blame_causation");
+  add_blame(hits, i, k + v.person_np(k + 1), "blame_causation");
 }
 
 // Words in scare quotes, said of what someone did: ops "tested" this, the "senior" engineer.
@@ -683,7 +677,7 @@ void scare_quotes(const View& v, std::size_t i, Hits& hits) {
         is_person_noun(v.word(k)) ||
         v.any(i, {"senior", "expert", "experts", "engineer", "engineers", "professional",
                   "professionals"})) {
-      add(hits, i, i, "blame_sarcasm");
+      add_blame(hits, i, i, "blame_sarcasm");
       return;
     }
   }
@@ -708,7 +702,7 @@ void sarcastic_cheer(const View& v, std::size_t i, Hits& hits) {
                       "wiped",     "broke", "nuked", "lost",    "killed",  "corrupted",
                       "overwrote", "down",  "nuke",  "break",   "delete",  "drop",
                       "wipe",      "kill",  "lose",  "corrupt", "wrong",   "outage"})) {
-      add(hits, i, m, "blame_sarcasm");
+      add_blame(hits, i, m, "blame_sarcasm");
     }
     return;
   }
@@ -734,7 +728,7 @@ void mock_title(const View& v, std::size_t i, Hits& hits) {
   if (first == v.begin() || !v.is(first - 1, ",") || !v.punct(i + 1)) return;
   for (std::size_t k = i > v.begin() + 24 ? i - 24 : v.begin(); k < i; ++k) {
     if (v.person_np(k) > 0 || pronoun_kind(v.word(k)) == Pronoun::person) {
-      add(hits, first, i, "blame_sarcasm");
+      add_blame(hits, first, i, "blame_sarcasm");
       return;
     }
   }
@@ -748,7 +742,7 @@ void always_them(const View& v, std::size_t i, Hits& hits) {
   const std::size_t np = v.person_np(k);
   if ((np > 0 && !v.any(k, {"me", "us", "we"})) ||
       (v.person_owner(k) && !v.any(k, {"my", "our"}))) {
-    add(hits, i - 1, np > 0 ? k + np - 1 : k + 1, "blame_causation");
+    add_blame(hits, i - 1, np > 0 ? k + np - 1 : k + 1, "blame_causation");
   }
 }
 
@@ -765,7 +759,7 @@ void love_that(const View& v, std::size_t i, Hits& hits) {
     if (person && (is_negation(v.word(k)) ||
                    v.any(k, {"broke", "breaks", "forgot", "forgets", "ignored", "ignores",
                              "skipped", "skips", "again", "always", "nuked", "deleted"}))) {
-      add(hits, i, k, "blame_sarcasm");
+      add_blame(hits, i, k, "blame_sarcasm");
       return;
     }
   }
@@ -797,7 +791,7 @@ void stop_doing(const View& v, std::size_t i, Hits& hits) {
     }
     if (v.any(m, {"we", "i", "let's", "lets", "us"})) return;
   }
-  if (person) add(hits, i, k, "blame_wrong_action");
+  if (person) add_blame(hits, i, k, "blame_wrong_action");
 }
 
 // "is anyone on the infra team capable of reading a graph?"
@@ -810,7 +804,7 @@ void capable(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(start, {"is", "are", "does", "do", "can", "was", "were"})) return;
   for (std::size_t k = start + 1; k < i; ++k) {
     if (v.person_np(k) > 0 || v.any(k, {"anyone", "anybody"})) {
-      add(hits, start, i + 1, "blame_who");
+      add_blame(hits, start, i + 1, "blame_who");
       return;
     }
   }
@@ -833,7 +827,7 @@ void absent_state(const View& v, std::size_t i, Hits& hits) {
   }
   if (v.subject_of(j).who == Who::person || v.clause_subject(j).who == Who::person ||
       v.any(j - 1, {"he's", "she's", "they're", "you're"})) {
-    add(hits, i, last, "blame_trait");
+    add_blame(hits, i, last, "blame_trait");
   }
 }
 
@@ -844,7 +838,7 @@ void so_called(const View& v, std::size_t i, Hits& hits) {
     if (is_person_noun(v.word(k)) ||
         v.any(k, {"expert", "experts", "senior", "seniors", "professional", "professionals", "guru",
                   "gurus", "rockstar", "ninja"})) {
-      add(hits, i, k, "blame_sarcasm");
+      add_blame(hits, i, k, "blame_sarcasm");
       return;
     }
   }
@@ -862,7 +856,7 @@ void keeps_lapsing(const View& v, std::size_t i, Hits& hits) {
   }
   const Subject s = v.subject_of(i);
   if (s.who == Who::person || (s.who == Who::unknown && i > v.begin() && v.at(i - 1).capitalised)) {
-    add(hits, i, k, "blame_omission");
+    add_blame(hits, i, k, "blame_omission");
   }
 }
 
@@ -875,7 +869,7 @@ void on_the_part_of(const View& v, std::size_t i, Hits& hits) {
              {"judgment", "judgement", "negligence", "error", "errors", "mistake", "lapse",
               "oversight", "carelessness", "failure", "poor", "bad", "lack", "sloppiness",
               "incompetence", "inattention", "misjudgment", "fault"})) {
-    add(hits, i, i + 3 + np, "blame_mistake");
+    add_blame(hits, i, i + 3 + np, "blame_mistake");
   }
 }
 
@@ -892,7 +886,7 @@ void mock_surprise(const View& v, std::size_t i, Hits& hits) {
     if (v.person_np(k) > 0 && !v.any(k, {"me", "us", "we", "i"})) {
       for (std::size_t m = k + 1; m < k + 5 && v.inside(m); ++m) {
         if (is_past_verb(v.word(m)) || v.any(m, {"is", "are", "broke", "again"})) {
-          add(hits, i, m, "blame_sarcasm");
+          add_blame(hits, i, m, "blame_sarcasm");
           return;
         }
       }
@@ -931,7 +925,7 @@ void exasperation(const View& v, std::size_t i, Hits& hits) {
     exasperated = v.near_next_sentence(
         v.end() - 1, 3, {"again", "seriously", "really", "smh", "wtf", "ugh", "unbelievable"});
   }
-  if (exasperated) add(hits, v.begin(), v.end() - 1, "blame_sarcasm");
+  if (exasperated) add_blame(hits, v.begin(), v.end() - 1, "blame_sarcasm");
 }
 
 }  // namespace

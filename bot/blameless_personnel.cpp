@@ -10,8 +10,6 @@ namespace incident::blameless_detail {
 
 namespace {
 
-using Hits = std::vector<Hit>;
-
 void add(Hits& hits, std::size_t first, std::size_t last) {
   hits.push_back({FindingKind::personnel, first, last, "personnel_matter"});
 }

@@ -29,7 +29,14 @@ struct Subject {
   Who who = Who::none;
   bool owned = false;  // a person's thing: "Bob's change", "her script"
   bool personal() const { return who == Who::person || who == Who::first_person; }
+  bool third_person() const { return who == Who::person; }
 };
+
+using Hits = std::vector<Hit>;
+
+inline void add_blame(Hits& hits, std::size_t first, std::size_t last, std::string_view rule) {
+  hits.push_back({FindingKind::blame, first, last, rule});
+}
 
 class View {
  public:
