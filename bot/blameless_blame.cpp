@@ -487,6 +487,11 @@ void who(const View& v, std::size_t i, Hits& hits) {
     }
     return;
   }
+  // "make sure the guilty party understands": a culprit by another name.
+  if (v.is(i, "guilty") && v.any(i + 1, {"party", "parties", "one", "ones", "person"})) {
+    add_blame(hits, i, i + 1, "blame_who");
+    return;
+  }
   if (v.any(i, {"culprit", "culprits"})) {
     // "the culprit is @jamie" names a person; "the culprit was a bad config" names a thing.
     const std::size_t k =
@@ -572,15 +577,16 @@ void bad_work(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
-// "a bad call", "poor judgment": a verdict on a decision someone made.
+// "a bad call", "poor judgment", "did a poor job": a verdict on a decision or work someone did.
 void bad_call(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(i, {"bad", "poor", "wrong", "terrible", "questionable", "dumb", "stupid", "awful"}) ||
-      !v.any(i + 1, {"call", "decision", "judgment", "judgement", "choice"})) {
+      !v.any(i + 1, {"call", "decision", "judgment", "judgement", "choice", "job"})) {
     return;
   }
   const std::size_t k = v.skip_back(i, {"a", "an", "the", "really", "very", "pretty"});
   const bool owner = k > v.begin() && v.person_owner(k - 1);
-  const bool made = k > v.begin() && v.any(k - 1, {"made", "make", "showed", "used"});
+  const bool made =
+      k > v.begin() && v.any(k - 1, {"made", "make", "showed", "used", "did", "does", "do"});
   const Subject s = made ? v.subject_of(k - 1) : Subject{};
   if (owner || (made && (s.personal() || s.who == Who::none))) {
     add_blame(hits, owner ? k - 1 : (made ? k - 1 : i), i + 1, "blame_mistake");
