@@ -19,6 +19,45 @@ class EngineTest : public ::testing::Test {
   Engine engine_{store_, prompts_};
 };
 
+TEST(ViewFor, OnlyWhatReadsEveryEntryAsksForTheWholeRecord) {
+  using testing::event;
+  for (const char* text : {"status", "close fixed", "draft", "share"}) {
+    EXPECT_TRUE(view_for(command("k", text, at(10, 0))).whole) << text;
+  }
+  for (const char* text : {"log it happened", "start x", "action fix it", "done 1", "severity sev2",
+                           "role scribe @U2", "postmortem", "help", "nonsense"}) {
+    const IncidentView v = view_for(command("k", text, at(10, 0)));
+    EXPECT_FALSE(v.whole) << text;
+    EXPECT_EQ(v.message_ref, "") << text;
+  }
+  const IncidentView pin = view_for(event("k", in::Pin{"m-7", "U2", "text", at(9, 0)}, at(10, 0)));
+  EXPECT_FALSE(pin.whole);
+  EXPECT_EQ(pin.message_ref, "m-7");
+  EXPECT_EQ(view_for(event("k", in::Edited{"m-8", "new"}, at(10, 0))).message_ref, "m-8");
+  EXPECT_EQ(view_for(event("k", in::Deleted{"m-9"}, at(10, 0))).message_ref, "m-9");
+}
+
+// The engine asks for a summary where it can; a long timeline still numbers, dedupes and edits
+// right, because the summary carries the last seq and the entries an event names.
+TEST_F(EngineTest, SummaryViewsKeepSequenceDedupeAndEditsRight) {
+  using testing::event;
+  engine_.handle(command("s", "start outage", at(10, 0)));
+  for (int i = 0; i < 30; ++i) {
+    auto e = command("l" + std::to_string(i), "log fact " + std::to_string(i), at(10, 1));
+    engine_.handle(e);
+  }
+  engine_.handle(event("p1", in::Pin{"m-x", "U2", "pinned text", at(9, 0)}, at(10, 2)));
+  engine_.handle(event("p2", in::Pin{"m-x", "U2", "pinned text", at(9, 0)}, at(10, 3)));
+  engine_.handle(event("e1", in::Edited{"ref-l3", "log fact three"}, at(10, 4)));
+  const auto inc = store_.current_incident("slack", "C1", IncidentView::all());
+  ASSERT_TRUE(inc);
+  ASSERT_EQ(inc->timeline.size(), 32u);  // started, 30 facts, one pin however often pinned
+  for (std::size_t i = 0; i < inc->timeline.size(); ++i) {
+    EXPECT_EQ(inc->timeline[i].seq, static_cast<std::int64_t>(i) + 1);
+  }
+  EXPECT_EQ(inc->timeline[4].text, "fact three");
+}
+
 TEST_F(EngineTest, TheSameKeyTwiceChangesNothingAndRepliesTheSame) {
   const auto first = engine_.handle(command("1", "start Outage sev2", at(10, 0)));
   EXPECT_FALSE(first.duplicate);
