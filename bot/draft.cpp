@@ -157,16 +157,25 @@ class Builder {
       ++left_out_;
       return std::nullopt;
     }
+    // People named in passing whom no participant list knows ("Bob forgot to renew the cert")
+    // are people all the same: never named as causes.
+    std::vector<std::string> strangers;
+    for (const auto& f : findings) {
+      if (f.kind == FindingKind::person && participants_.depersonalise(f.phrase) == f.phrase) {
+        strangers.push_back(f.phrase);
+      }
+    }
     if (!where.empty()) {
       for (const auto& f : findings) {
         if (f.kind != FindingKind::blame) continue;
-        findings_.push_back(TemplateData{}
-                                .set("phrase", one_line(participants_.depersonalise(f.phrase)))
-                                .set("where", where)
-                                .set("suggestion", participants_.depersonalise(f.suggestion)));
+        findings_.push_back(
+            TemplateData{}
+                .set("phrase", one_line(participants_.depersonalise(f.phrase, strangers)))
+                .set("where", where)
+                .set("suggestion", participants_.depersonalise(f.suggestion, strangers)));
       }
     }
-    return one_line(participants_.depersonalise(text));
+    return one_line(participants_.depersonalise(text, strangers));
   }
 
   // Where a finding was, in the words of the `draft.where_*` prompts (already escaped).
@@ -234,7 +243,7 @@ class Builder {
       if (a.question == ReviewQuestion::factor) {
         const int n = static_cast<int>(factors_.size()) + 1;
         row.set("number", std::to_string(n));
-        factors_.push_back(a.text);
+        factors_.push_back({a.text, *text});
       }
       d.add(std::string(tag_of(a.question)), row);
     }
@@ -254,13 +263,13 @@ class Builder {
     }
     for (std::size_t i = 0; i < factors_.size(); ++i) {
       const int n = static_cast<int>(i) + 1;
-      const auto words = key_words(factors_[i]);
+      const auto words = key_words(factors_[i].written);
       const bool covered = std::any_of(inc_.actions.begin(), inc_.actions.end(),
                                        [&](const ActionItem& a) { return addresses(a, n, words); });
       if (covered) continue;
       d.add("uncovered", TemplateData{}
                              .set("number", std::to_string(n))
-                             .set("text", one_line(participants_.depersonalise(factors_[i]))));
+                             .set("text", factors_[i].shown));
       homework = true;
     }
     return homework;
@@ -297,7 +306,11 @@ class Builder {
   Participants participants_;
   People people_;
   std::vector<ReviewAnswer> answers_;
-  std::vector<std::string> factors_;  // as written, in F1, F2… order
+  struct Factor {
+    std::string written;  // as written: its key words match actions to it
+    std::string shown;    // as the draft shows it (admit)
+  };
+  std::vector<Factor> factors_;  // in F1, F2… order
   std::vector<TemplateData> findings_;
   std::size_t left_out_ = 0;
 };

@@ -197,7 +197,8 @@ std::string Participants::label_for_mention(std::string_view id) const {
   return responder_;
 }
 
-std::string Participants::depersonalise(std::string_view text) const {
+std::string Participants::depersonalise(std::string_view text,
+                                       const std::vector<std::string>& strangers) const {
   std::string out;
   out.reserve(text.size());
   // Role wording that opens a sentence reads "The incident commander …".
@@ -292,6 +293,13 @@ std::string Participants::depersonalise(std::string_view text) const {
         i += name.size();
         replaced = true;
         break;
+      }
+      for (const auto& name : strangers) {
+        if (replaced || name.empty() || rest.substr(0, name.size()) != name) continue;
+        if (rest.size() > name.size() && is_word_byte(rest[name.size()])) continue;
+        emit_label(responder_);
+        i += name.size();
+        replaced = true;
       }
       if (replaced) continue;
     }

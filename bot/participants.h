@@ -39,7 +39,10 @@ class Participants {
   // links (bare, Markdown or HTML) — and every known participant name (display name, first name,
   // login, Matrix localpart; whole words, any case) replaced by that person's role. Unknown
   // mentions become "a responder"; `@channel`, `@here`, `@everyone` and `@room` stay.
-  std::string depersonalise(std::string_view text) const;
+  // `strangers` are names nobody introduced that the blameless checker recognised as people
+  // ("Bob forgot to renew the cert"): matched as written, whole words, they become "a responder".
+  std::string depersonalise(std::string_view text,
+                            const std::vector<std::string>& strangers = {}) const;
 
   // The known names, for the blameless checker.
   People people() const;

@@ -11,6 +11,7 @@
 #include "bot/review.h"
 #include "prompts/embedded.h"
 #include "scenarios.h"
+#include "support/events.h"
 
 namespace incident {
 namespace {
@@ -216,6 +217,30 @@ TEST_F(DraftTest, BlamePhrasesAreQuotedWithRolesAndARewording) {
                   "\"the previous incident commander's fault\""))
       << check;
   EXPECT_TRUE(has(check, "“careless” (review, question 4) → "));
+}
+
+// Nobody introduced "Bob" or "Carol" (no mention, not a participant): the checker knows a first
+// name when it sees one, so the draft speaks of them as responders too, quotes included.
+TEST_F(DraftTest, NamesMentionedInPassingBecomeResponders) {
+  using testing::at;
+  using testing::command;
+  int key = 0;
+  auto run = [&](const std::string& text) {
+    ++key;
+    return engine_.handle(command(std::to_string(key), text, at(9, key)));
+  };
+  run("start cert outage");
+  run("log Bob forgot to renew the cert, so Bob's cron never ran");
+  run("log If Carol had checked the dashboard we'd have seen it");
+  run("action Bob to add a cert expiry alert owner:@sre");
+  const std::string draft = markup::to_markdown(run("close renewed").replies.at(1).text);
+  EXPECT_FALSE(has(draft, "Bob")) << draft;
+  EXPECT_FALSE(has(draft, "Carol")) << draft;
+  EXPECT_TRUE(has(draft, "A responder forgot to renew the cert, so a responder's cron never ran"))
+      << draft;
+  EXPECT_TRUE(has(section(draft, "Blameless language check"), "“If a responder had checked”"))
+      << draft;
+  EXPECT_TRUE(has(section(draft, "Action items"), "A responder to add a cert expiry alert"));
 }
 
 TEST_F(DraftTest, PersonnelMattersStayOutAndOnlyTheFacilitatorHears) {
