@@ -492,18 +492,12 @@ std::int64_t SqliteStore::next_incident_number() {
 
 bool SqliteStore::commit(const std::string& key, const std::vector<Change>& changes,
                          const std::vector<Reply>& replies) {
-  Lock lock(mutex_);
-  return commit_locked(key, changes, replies, {});
+  return commit_with_cursors(key, changes, replies, {});
 }
 
 bool SqliteStore::commit_with_cursors(const std::string& key, const std::vector<Change>& changes,
                                       const std::vector<Reply>& replies, const Cursors& cursors) {
   Lock lock(mutex_);
-  return commit_locked(key, changes, replies, cursors);
-}
-
-bool SqliteStore::commit_locked(const std::string& key, const std::vector<Change>& changes,
-                                const std::vector<Reply>& replies, const Cursors& cursors) {
   bool fresh = false;
   write([&] { fresh = write_event(key, changes, replies, cursors); });
   return fresh;

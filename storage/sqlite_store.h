@@ -117,8 +117,7 @@ class SqliteStore final : public Store {
  private:
   static constexpr int kBusyTimeoutMs = 5000;  // how long a write waits for another writer
 
-  bool commit_locked(const std::string& key, const std::vector<Change>& changes,
-                     const std::vector<Reply>& replies, const Cursors& cursors);
+  // One event's effects, key and cursors in one write transaction (call under the lock).
   bool write_event(const std::string& key, const std::vector<Change>& changes,
                    const std::vector<Reply>& replies, const Cursors& cursors);
   // Runs a write, remembering whether SQLite refused it (write_check).

@@ -42,8 +42,8 @@ namespace {
 
 using namespace incident::blameless_detail;
 using incident::FindingKind;
+using incident::labelled::base_name;
 using incident::labelled::split;
-std::string base(const std::string& path) { return incident::labelled::base_name(path); }
 
 enum Label { kNeutral = 0, kBlame = 1, kPersonnel = 2 };
 
@@ -88,7 +88,7 @@ bool read_rules_from(const std::string& path) {
   while (std::getline(in, line)) {
     const auto cols = split(line, '\t');
     if (cols.size() < 3) continue;
-    g_rules_from[base(cols[0])] = {cols[1] == "1", cols[2] == "1"};
+    g_rules_from[base_name(cols[0])] = {cols[1] == "1", cols[2] == "1"};
   }
   return true;
 }
@@ -139,7 +139,7 @@ bool read_set(const std::string& path, std::vector<Set>& sets, const Options& op
       people.names = sentence.names;
       prepare(e, people, opt);
       if (!g_rules_from.empty()) {
-        const auto it = g_rules_from.find(base(file.path) + ":" + std::to_string(e.line));
+        const auto it = g_rules_from.find(base_name(file.path) + ":" + std::to_string(e.line));
         if (it == g_rules_from.end()) {
           std::cerr << file.path << ":" << e.line << ": not in --rules-from\n";
           return false;
@@ -527,7 +527,7 @@ int main(int argc, char** argv) {
     print_header();
     Measure total;
     for (std::size_t k = 0; k < sets.size(); ++k) {
-      if (base(sets[k].path).rfind("heldout", 0) != 0) continue;
+      if (base_name(sets[k].path).rfind("heldout", 0) != 0) continue;
       std::vector<const Example*> rest;
       for (std::size_t j = 0; j < sets.size(); ++j) {
         if (j == k) continue;
@@ -535,7 +535,7 @@ int main(int argc, char** argv) {
       }
       const Pair pair = fit(rest, opt);
       const Measure m = measure(sets[k], pair, opt.verbose);
-      print_row(base(sets[k].path), m);
+      print_row(base_name(sets[k].path), m);
       add_rates(total.rules, m.rules);
       add_rates(total.model, m.model);
       add_rates(total.hybrid, m.hybrid);
@@ -557,11 +557,11 @@ int main(int argc, char** argv) {
       std::printf("trained on %zu sentences; thresholds %.3f / %.3f\n", all.size(),
                   pair.blame.threshold, pair.personnel.threshold);
       print_header();
-      for (const Set& s : tests) print_row(base(s.path), measure(s, pair, opt.verbose));
+      for (const Set& s : tests) print_row(base_name(s.path), measure(s, pair, opt.verbose));
     }
     if (!out_path.empty()) {
       std::vector<std::string> args = model_args;
-      for (const std::string& f : train_files) args.push_back(base(f));
+      for (const std::string& f : train_files) args.push_back(base_name(f));
       if (!write_data(out_path, pair, args, all.size())) return 2;
       std::printf("wrote %s: %zu + %zu weights, thresholds %.3f / %.3f\n", out_path.c_str(),
                   pair.blame.weights.size(), pair.personnel.weights.size(), pair.blame.threshold,

@@ -4,13 +4,14 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "support/test_dir.h"
 
 namespace incident::testing {
 
@@ -22,14 +23,7 @@ struct Result {
 
 class BinaryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("incident-bot-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fresh_test_dir("incident-bot-e2e-"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs the binary with `args` in dir_, `input` on stdin, and `env` ("NAME='value' …") added

@@ -4,32 +4,17 @@
 // start() that opens the store, builds the engine and adapter, and calls spawn_run().
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <chrono>
 #include <exception>
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 
 #include "support/run_io.h"
+#include "support/test_dir.h"
 
 namespace incident::testing {
-
-// An empty directory named after the running test, under the system's temporary directory.
-inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
-  static int n = 0;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "t";
-  auto dir = std::filesystem::temp_directory_path() /
-             (prefix + std::to_string(::getpid()) + "-" + std::to_string(++n) + "-" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 template <class Harness>
 class HarnessLoop {
