@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "bot/prompts.h"
+#include "bot/text/prompts.h"
 
 namespace incident {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/change.h"
+#include "bot/model/change.h"
 
 namespace SQLite {
 class Database;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/time.h"
+#include "bot/model/time.h"
 #include "storage/sqlite_store.h"
 
 namespace incident {

@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <variant>
 
-#include "bot/overloaded.h"
+#include "bot/model/overloaded.h"
 #include "storage/escalations.h"
 #include "storage/migrations.h"
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "bot/store.h"
+#include "bot/model/store.h"
 
 namespace SQLite {
 class Database;

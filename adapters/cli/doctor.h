@@ -12,7 +12,7 @@
 #include <string>
 
 #include "adapters/cli/config.h"
-#include "bot/prompts.h"
+#include "bot/text/prompts.h"
 
 namespace incident {
 

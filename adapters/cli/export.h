@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "bot/model.h"
+#include "bot/model/incident.h"
 
 namespace incident {
 

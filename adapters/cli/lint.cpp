@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "bot/blameless.h"
+#include "bot/blameless/blameless.h"
 
 namespace incident {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/prompts.h"
+#include "bot/text/prompts.h"
 
 namespace incident {
 

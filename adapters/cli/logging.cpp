@@ -6,7 +6,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "bot/secrets.h"
+#include "bot/dm/secrets.h"
 
 namespace incident {
 namespace {

@@ -29,9 +29,9 @@
 #include "adapters/ops/http_server.h"
 #include "adapters/ops/series.h"
 #include "adapters/slack/slack_adapter.h"
-#include "bot/draft.h"
-#include "bot/engine.h"
-#include "bot/markup.h"
+#include "bot/draft/draft.h"
+#include "bot/engine/engine.h"
+#include "bot/text/markup.h"
 #include "prompts/embedded.h"
 #include "storage/sqlite_store.h"
 

@@ -4,9 +4,9 @@
 #include <ostream>
 #include <spdlog/spdlog.h>
 
-#include "bot/command.h"
-#include "bot/escalation.h"
-#include "bot/markup.h"
+#include "bot/model/command.h"
+#include "bot/model/escalation.h"
+#include "bot/text/markup.h"
 
 namespace incident {
 namespace {

@@ -11,8 +11,8 @@
 #include <map>
 #include <string>
 
-#include "bot/engine.h"
-#include "bot/time.h"
+#include "bot/engine/engine.h"
+#include "bot/model/time.h"
 
 namespace incident {
 

@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "adapters/ops/series.h"
-#include "bot/overloaded.h"
+#include "bot/model/overloaded.h"
 
 namespace incident::matrix {
 

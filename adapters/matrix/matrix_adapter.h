@@ -35,8 +35,8 @@
 #include "adapters/net/https_client.h"
 #include "adapters/net/signal.h"
 #include "adapters/net/tls.h"
-#include "bot/engine.h"
-#include "bot/prompts.h"
+#include "bot/engine/engine.h"
+#include "bot/text/prompts.h"
 #include "storage/outbox.h"
 #include "storage/sqlite_store.h"
 

@@ -5,7 +5,7 @@
 #include <random>
 #include <spdlog/spdlog.h>
 
-#include "bot/markup.h"
+#include "bot/text/markup.h"
 
 namespace incident::matrix {
 

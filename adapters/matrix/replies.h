@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "adapters/matrix/translate.h"
-#include "bot/event.h"
+#include "bot/model/event.h"
 #include "storage/outbox.h"
 
 namespace incident::matrix {

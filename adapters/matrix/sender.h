@@ -17,7 +17,7 @@
 #include "adapters/matrix/client.h"
 #include "adapters/matrix/translate.h"
 #include "adapters/net/signal.h"
-#include "bot/engine.h"
+#include "bot/engine/engine.h"
 #include "storage/outbox.h"
 
 namespace incident::matrix {

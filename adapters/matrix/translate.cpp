@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "bot/command.h"
+#include "bot/model/command.h"
 
 namespace incident::matrix {
 

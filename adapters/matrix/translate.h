@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "adapters/matrix/protocol.h"
-#include "bot/event.h"
+#include "bot/model/event.h"
 
 namespace incident::matrix {
 

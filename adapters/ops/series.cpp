@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <variant>
 
-#include "bot/overloaded.h"
+#include "bot/model/overloaded.h"
 
 namespace incident::ops {
 

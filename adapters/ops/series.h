@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "adapters/ops/metrics.h"
-#include "bot/event.h"
+#include "bot/model/event.h"
 
 namespace incident::ops {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <variant>
 
-#include "bot/event.h"
-#include "bot/time.h"
+#include "bot/model/event.h"
+#include "bot/model/time.h"
 
 namespace incident::slack {
 

@@ -5,7 +5,7 @@
 #include <exception>
 #include <spdlog/spdlog.h>
 
-#include "bot/markup.h"
+#include "bot/text/markup.h"
 
 namespace incident::slack {
 

@@ -19,8 +19,8 @@
 
 #include "adapters/net/signal.h"
 #include "adapters/slack/web_api.h"
-#include "bot/engine.h"
-#include "bot/event.h"
+#include "bot/engine/engine.h"
+#include "bot/model/event.h"
 
 namespace incident::slack {
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "adapters/ops/series.h"
-#include "bot/markup.h"
+#include "bot/text/markup.h"
 
 namespace incident::slack {
 

@@ -21,8 +21,8 @@
 #include "adapters/slack/replies.h"
 #include "adapters/slack/socket_mode.h"
 #include "adapters/slack/web_api.h"
-#include "bot/engine.h"
-#include "bot/time.h"
+#include "bot/engine/engine.h"
+#include "bot/model/time.h"
 
 namespace incident::slack {
 

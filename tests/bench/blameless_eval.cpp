@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "bench/labelled_set.h"
-#include "bot/blameless.h"
+#include "bot/blameless/blameless.h"
 #include "prompts/embedded.h"
 
 namespace {

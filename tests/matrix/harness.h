@@ -13,8 +13,8 @@
 
 #include "adapters/matrix/matrix_adapter.h"
 #include "adapters/net/tls.h"
-#include "bot/engine.h"
-#include "bot/prompts.h"
+#include "bot/engine/engine.h"
+#include "bot/text/prompts.h"
 #include "matrix/fake_homeserver.h"
 #include "storage/sqlite_store.h"
 #include "support/harness_loop.h"

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "adapters/matrix/replies.h"
-#include "bot/markup.h"
+#include "bot/text/markup.h"
 
 namespace incident::matrix {
 namespace {

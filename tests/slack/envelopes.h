@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "bot/time.h"
+#include "bot/model/time.h"
 
 namespace incident::testing {
 

@@ -13,8 +13,8 @@
 
 #include "adapters/net/tls.h"
 #include "adapters/slack/slack_adapter.h"
-#include "bot/engine.h"
-#include "bot/prompts.h"
+#include "bot/engine/engine.h"
+#include "bot/text/prompts.h"
 #include "slack/fake_slack.h"
 #include "storage/sqlite_store.h"
 #include "support/harness_loop.h"

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "bot/event.h"
-#include "bot/time.h"
+#include "bot/model/event.h"
+#include "bot/model/time.h"
 
 namespace incident::testing {
 

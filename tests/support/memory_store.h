@@ -6,7 +6,7 @@
 #include <set>
 #include <utility>
 
-#include "bot/store.h"
+#include "bot/model/store.h"
 
 namespace incident::testing {
 

@@ -1,0 +1,354 @@
+#include "bot/draft/draft.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+#include <set>
+
+#include "bot/blameless/blameless.h"
+#include "bot/draft/review.h"
+
+namespace incident {
+namespace {
+
+bool starts_with_icase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::string source_label(Source s) {
+  switch (s) {
+    case Source::pin:
+      return "📌";
+    case Source::system:
+      return "⚙";
+    case Source::thread:
+      return "💬";
+    case Source::command:
+      return "";
+  }
+  return "";
+}
+
+// Draft entries are list items: a multi-line message reads as one line there.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\r') continue;
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string without_impact_tag(std::string_view text) {
+  text.remove_prefix(std::min(text.size(), std::string_view("impact:").size()));
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  return std::string(text);
+}
+
+// --- does an action address a contributing factor? ---------------------------------------
+
+std::set<std::string> key_words(std::string_view text) {
+  static const std::set<std::string, std::less<>> kStop{
+      "that",  "this",  "with",    "from",  "were",   "have",    "been",  "when",   "what", "which",
+      "there", "their", "they",    "into",  "than",   "then",    "them",  "more",   "less", "does",
+      "made",  "make",  "about",   "after", "before", "could",   "would", "should", "only", "also",
+      "very",  "some",  "because", "while", "during", "without", "every", "other",  "again"};
+  std::set<std::string> words;
+  std::string word;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      continue;
+    }
+    if (word.size() >= 4 && kStop.count(word) == 0) words.insert(word);
+    word.clear();
+  }
+  return words;
+}
+
+// Same word, or the same stem of five letters or more ("alert"/"alerting",
+// "threshold"/"thresholds").
+bool related(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  std::size_t common = 0;
+  while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
+  return common >= 5 && (common == a.size() || common == b.size() || common >= 6);
+}
+
+// An action addresses factor F<n> when it says so ("F2", "factor 2") or shares a key word.
+bool addresses(const ActionItem& action, int factor, const std::set<std::string>& factor_words) {
+  std::string lower = action.text;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  const std::string tag = "f" + std::to_string(factor);
+  for (std::size_t at = lower.find(tag); at != std::string::npos; at = lower.find(tag, at + 1)) {
+    const bool left = at == 0 || !std::isalnum(static_cast<unsigned char>(lower[at - 1]));
+    const std::size_t end = at + tag.size();
+    const bool right = end == lower.size() || !std::isalnum(static_cast<unsigned char>(lower[end]));
+    if (left && right) return true;
+  }
+  if (lower.find("factor " + std::to_string(factor)) != std::string::npos) return true;
+  const std::set<std::string> words = key_words(action.text);
+  return std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+    return std::any_of(factor_words.begin(), factor_words.end(),
+                       [&](const std::string& f) { return related(w, f); });
+  });
+}
+
+// --- the builder ---------------------------------------------------------------------------
+
+class Builder {
+ public:
+  Builder(const Incident& incident, TimePoint now, const Prompts& prompts, const Escaper& escape,
+          const DisplayNames& names)
+      : inc_(incident),
+        now_(now),
+        prompts_(prompts),
+        escape_(escape),
+        participants_(incident, names, prompts),
+        people_(participants_.people()),
+        answers_(map_review(incident.review)) {}
+
+  std::size_t left_out() const { return left_out_; }
+
+  TemplateData lessons() {
+    TemplateData d = header();
+    for (const auto& a : answers_) {
+      if (a.note || (a.question != ReviewQuestion::learn && a.question != ReviewQuestion::factor))
+        continue;
+      if (auto text = admit(a.text, {})) {
+        d.add(a.question == ReviewQuestion::learn ? "learn" : "factors",
+              TemplateData{}.set("text", *text));
+      }
+    }
+    for (const auto& a : inc_.actions) {
+      if (auto text = admit(a.text, {})) {
+        d.add("actions", TemplateData{}.set("text", *text).set("status", status(a)));
+      }
+    }
+    return d;
+  }
+
+  TemplateData draft() {
+    TemplateData d = header();
+    bool homework = timeline(d);
+    homework = review(d) || homework;
+    homework = actions(d) || homework;
+    d.set("homework", homework).set("findings", std::move(findings_));
+    return d;
+  }
+
+ private:
+  // The text as the draft may show it: nullopt for a personnel matter (left out, and counted
+  // for the facilitator's note); otherwise with people replaced by roles. Its blame phrases are
+  // reported under `where`, quoted with names replaced too; an empty `where` reports nothing
+  // (bot-written entries that repeat a text already checked, and the lessons).
+  std::optional<std::string> admit(std::string_view text, const std::string& where) {
+    const auto findings = check_blameless(text, people_, prompts_);
+    if (std::any_of(findings.begin(), findings.end(),
+                    [](const Finding& f) { return f.kind == FindingKind::personnel; })) {
+      ++left_out_;
+      return std::nullopt;
+    }
+    // People named in passing whom no participant list knows ("Bob forgot to renew the cert")
+    // are people all the same: never named as causes.
+    std::vector<std::string> strangers;
+    for (const auto& f : findings) {
+      if (f.kind == FindingKind::person && participants_.depersonalise(f.phrase) == f.phrase) {
+        strangers.push_back(f.phrase);
+      }
+    }
+    if (!where.empty()) {
+      for (const auto& f : findings) {
+        if (f.kind != FindingKind::blame) continue;
+        findings_.push_back(
+            TemplateData{}
+                .set("phrase", one_line(participants_.depersonalise(f.phrase, strangers)))
+                .set("where", where)
+                .set("suggestion", participants_.depersonalise(f.suggestion, strangers)));
+      }
+    }
+    return one_line(participants_.depersonalise(text, strangers));
+  }
+
+  // Where a finding was, in the words of the `draft.where_*` prompts (already escaped).
+  std::string where(const std::string& what, TemplateData data = {}) const {
+    return prompts_.render("draft.where_" + what, data, escape_);
+  }
+
+  static std::string status(const ActionItem& a) { return a.done ? "done" : "open"; }
+
+  TemplateData header() {
+    const TimePoint end = inc_.closed_at.value_or(now_);
+    TemplateData d;
+    d.set("id", inc_.id())
+        .set("title", admit(inc_.title, where("title")).value_or(std::string{}))
+        .set("severity", to_string(inc_.severity))
+        .set("started", format_utc(inc_.opened_at))
+        .set("ended", inc_.closed_at ? format_utc(*inc_.closed_at) : std::string{})
+        .set("open", inc_.is_open())
+        .set("duration", format_duration(end - inc_.opened_at))
+        .set("resolution", admit(inc_.resolution, where("summary")).value_or(std::string{}));
+    return d;
+  }
+
+  bool timeline(TemplateData& d) {
+    for (const auto& e : inc_.ordered_timeline()) {
+      const std::string time = format_utc(e.at);
+      // System entries are the bot's words around a title or resolution already checked above.
+      const auto text = admit(e.text, e.source == Source::system
+                                          ? std::string{}
+                                          : where("timeline", TemplateData{}.set("time", time)));
+      if (!text) continue;
+      d.add("timeline", TemplateData{}
+                            .set("time", time)
+                            .set("text", *text)
+                            .set("source", source_label(e.source)));
+      if (is_impact(e)) {
+        d.add("impact", TemplateData{}.set("text", without_impact_tag(*text)).set("time", time));
+      }
+    }
+    bool homework = false;
+    for (const auto& g : timeline_gaps(inc_)) {
+      d.add("gaps", TemplateData{}
+                        .set("from", format_utc(g.from))
+                        .set("to", format_utc(g.to))
+                        .set("length", format_duration(g.to - g.from)));
+      homework = true;
+    }
+    return homework;
+  }
+
+  bool review(TemplateData& d) {
+    std::array<int, kQuestions.size()> answered{};
+    for (const auto& a : answers_) {
+      const std::string number = std::to_string(number_of(a.question));
+      const auto text = admit(
+          a.text, a.note ? where("note") : where("review", TemplateData{}.set("number", number)));
+      if (!a.note) ++answered[static_cast<std::size_t>(number_of(a.question) - 1)];
+      if (!text) continue;
+      if (a.note) {
+        d.add("notes", TemplateData{}.set("text", *text));
+        continue;
+      }
+      TemplateData row;
+      row.set("text", *text);
+      if (a.question == ReviewQuestion::factor) {
+        const int n = static_cast<int>(factors_.size()) + 1;
+        row.set("number", std::to_string(n));
+        factors_.push_back({a.text, *text});
+      }
+      d.add(std::string(tag_of(a.question)), row);
+    }
+    d.set("has_notes", d.truthy("notes")).set("has_ideas", d.truthy("prevent"));
+
+    bool homework = false;
+    // The review has started once someone ran `postmortem`; before, one reminder says so.
+    const bool started = !inc_.facilitator.empty() || !inc_.postmortem_ref.empty();
+    d.set("review_not_started", !started);
+    homework = !started;
+    for (const ReviewQuestion q : kQuestions) {
+      if (!started || answered[static_cast<std::size_t>(number_of(q) - 1)] > 0) continue;
+      d.add("unanswered", TemplateData{}
+                              .set("number", std::to_string(number_of(q)))
+                              .set("question", prompts_.raw("review." + std::string(tag_of(q)))));
+      homework = true;
+    }
+    for (std::size_t i = 0; i < factors_.size(); ++i) {
+      const int n = static_cast<int>(i) + 1;
+      const auto words = key_words(factors_[i].written);
+      const bool covered = std::any_of(inc_.actions.begin(), inc_.actions.end(),
+                                       [&](const ActionItem& a) { return addresses(a, n, words); });
+      if (covered) continue;
+      d.add("uncovered", TemplateData{}
+                             .set("number", std::to_string(n))
+                             .set("text", factors_[i].shown));
+      homework = true;
+    }
+    return homework;
+  }
+
+  bool actions(TemplateData& d) {
+    bool homework = false;
+    for (const auto& a : inc_.actions) {
+      const std::string number = std::to_string(a.number);
+      const auto text = admit(a.text, where("action", TemplateData{}.set("number", number)));
+      if (!text) continue;
+      d.add("actions", TemplateData{}
+                           .set("number", number)
+                           .set("text", *text)
+                           .set("owner", action_owner(a.owner, escape_))
+                           .set("due", a.due ? format_date(*a.due) : std::string{})
+                           .set("status", status(a)));
+      if (a.owner.empty() || !a.due) {
+        d.add("actions_missing", TemplateData{}
+                                     .set("number", number)
+                                     .set("text", *text)
+                                     .set("no_owner", a.owner.empty())
+                                     .set("no_due", !a.due));
+        homework = true;
+      }
+    }
+    return homework;
+  }
+
+  const Incident& inc_;
+  TimePoint now_;
+  const Prompts& prompts_;
+  const Escaper& escape_;
+  Participants participants_;
+  People people_;
+  std::vector<ReviewAnswer> answers_;
+  struct Factor {
+    std::string written;  // as written: its key words match actions to it
+    std::string shown;    // as the draft shows it (admit)
+  };
+  std::vector<Factor> factors_;  // in F1, F2… order
+  std::vector<TemplateData> findings_;
+  std::size_t left_out_ = 0;
+};
+
+}  // namespace
+
+bool is_impact(const TimelineEntry& entry) {
+  return entry.source != Source::system && starts_with_icase(entry.text, "impact:");
+}
+
+std::vector<TimelineGap> timeline_gaps(const Incident& incident) {
+  std::vector<TimelineGap> gaps;
+  auto entries = incident.ordered_timeline();
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    if (entries[i].at - entries[i - 1].at > kTimelineGap) {
+      gaps.push_back({entries[i - 1].at, entries[i].at});
+    }
+  }
+  return gaps;
+}
+
+std::string action_owner(const std::string& owner, const Escaper& escape) {
+  if (owner.empty()) return owner;
+  return owner.front() == '<' || owner.front() == '@' ? markup::mention(owner) : escape(owner);
+}
+
+Document write_draft(const Incident& incident, TimePoint now, const Prompts& prompts,
+                     const Escaper& escape, const DisplayNames& names) {
+  Builder builder(incident, now, prompts, escape, names);
+  const TemplateData data = builder.draft();
+  return {prompts.render("draft", data, escape), builder.left_out()};
+}
+
+Document write_lessons(const Incident& incident, TimePoint now, const Prompts& prompts,
+                       const Escaper& escape, const DisplayNames& names) {
+  Builder builder(incident, now, prompts, escape, names);
+  const TemplateData data = builder.lessons();
+  return {prompts.render("lessons", data, escape), builder.left_out()};
+}
+
+}  // namespace incident

@@ -1,0 +1,450 @@
+// The domain's decisions: one inbound event and the channel's current incident in, changes and
+// replies out. Every text comes from prompts/; nothing here does I/O or reads a clock.
+#include <algorithm>
+#include <stdexcept>
+
+#include "bot/model/command.h"
+#include "bot/draft/draft.h"
+#include "bot/engine/decide.h"
+#include "bot/text/markup.h"
+#include "bot/model/overloaded.h"
+#include "bot/draft/review.h"
+
+namespace incident {
+namespace {
+
+// How a user is mentioned in a reply: a mention span (bot/text/markup.h) that each platform renders
+// its own way. Platform ids ("U123"), platform-formatted mentions (`<@U123|dana>`,
+// `@dana:example.org`) and "@name" keep their form; a bare console login "dana" reads "@dana".
+std::string mention(const std::string& user) {
+  if (user.empty()) return "nobody";
+  if (user.front() == '<' || user.front() == '@') return markup::mention(user);
+  if (std::all_of(user.begin(), user.end(),
+                  [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); })) {
+    return markup::mention(user);
+  }
+  return markup::mention("@" + user);
+}
+
+constexpr std::size_t kStatusEntries = 5;
+
+class Decider {
+ public:
+  Decider(Context& context, const InboundEvent& event, const Prompts& prompts,
+          const Settings& settings)
+      : event_(event), prompts_(prompts), settings_(settings),
+        incident_(std::move(context.current)),
+        next_number_(context.next_number), dm_(context.dm),
+        display_names_(context.display_names) {}
+
+  Decision run() {
+    std::visit(overloaded{
+                   [&](const in::CommandText& c) { on_command(c); },
+                   [&](const in::Pin& p) { on_pin(p); },
+                   [&](const in::Edited& e) { on_edited(e); },
+                   [&](const in::Deleted& d) { on_deleted(d); },
+                   [&](const in::ThreadReply& r) {
+                     // A reply under a security case's post is for the asker (bot/dm/dm.h).
+                     if (dm_.thread_case) {
+                       out_ = decide_case_reply(dm_, event_, r, prompts_, settings_.dm,
+                                                settings_.command_prefix, settings_.escape);
+                     } else {
+                       on_thread_reply(r);
+                     }
+                   },
+                   [&](const in::DirectMessage& m) {
+                     out_ = decide_dm(dm_, event_, m, prompts_, settings_.dm, settings_.command_prefix,
+                            settings_.escape);
+                   },
+               },
+               event_.body);
+    return std::move(out_);
+  }
+
+ private:
+  // --- helpers -----------------------------------------------------------------------------
+
+  TemplateData base() const {
+    TemplateData d;
+    d.set("prefix", settings_.command_prefix).set("caller", mention(event_.user));
+    if (incident_) {
+      d.set("id", incident_->id()).set("title", incident_->title);
+    }
+    return d;
+  }
+
+  void say(Audience audience, const std::string& key, const TemplateData& data) {
+    Reply r{audience, prompts_.render(key, data, settings_.escape), {}};
+    if (audience == Audience::direct) r.user = event_.user;
+    out_.replies.push_back(std::move(r));
+  }
+
+  void change(ChangeBody body) {
+    apply_change(*incident_, body);
+    out_.changes.push_back(Change{incident_->number, std::move(body)});
+  }
+
+  void add_entry(Source source, std::string text, TimePoint at) {
+    TimelineEntry e;
+    e.seq = incident_->entries + 1;
+    e.at = at;
+    e.source = source;
+    e.author = event_.user;
+    e.text = std::move(text);
+    if (source != Source::system) e.message_ref = event_.message_ref;
+    change(change::EntryAdded{std::move(e)});
+  }
+
+  // Stored entries are plain text (spans unwrapped), like every fact on the timeline.
+  void add_system_entry(const std::string& key, const TemplateData& data) {
+    add_entry(Source::system, markup::to_markdown(prompts_.render(key, data)), event_.at);
+  }
+
+  // Commands that change a live incident need an open one.
+  bool need_open() {
+    if (incident_ && incident_->is_open()) return true;
+    say(Audience::caller, "no_open_incident", base());
+    return false;
+  }
+  // Post-mortem work (actions, draft, review) also applies to the latest closed incident.
+  bool need_any() {
+    if (incident_) return true;
+    say(Audience::caller, "no_incident", base());
+    return false;
+  }
+  // The whole record, for what reads every entry (view_for below must have asked for it).
+  const Incident& whole() const {
+    if (!incident_->complete) throw std::logic_error("decision needs the whole incident record");
+    return *incident_;
+  }
+
+  // --- commands ----------------------------------------------------------------------------
+
+  void on_command(const in::CommandText& c) {
+    auto parsed = parse_command(c.text, event_.at);
+    if (auto* err = std::get_if<ParseError>(&parsed)) {
+      TemplateData d = base();
+      d.set("message", err->message).set("usage", err->usage);
+      say(Audience::caller, err->usage.empty() ? "unknown_command" : "parse_error", d);
+      return;
+    }
+    std::visit(overloaded{
+                   [&](const cmd::Start& s) { start(s); },
+                   [&](const cmd::Log& l) { log(l); },
+                   [&](const cmd::Action& a) { action(a); },
+                   [&](const cmd::Done& d) { done(d); },
+                   [&](const cmd::SetSeverity& s) { severity(s); },
+                   [&](const cmd::AssignRole& r) { role(r); },
+                   [&](const cmd::ShowStatus&) { status(); },
+                   [&](const cmd::Close& c) { close(c); },
+                   [&](const cmd::Postmortem&) { postmortem(); },
+                   [&](const cmd::Draft&) { draft(); },
+                   [&](const cmd::Share&) { share(); },
+                   [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
+               },
+               std::get<Command>(parsed));
+  }
+
+  void start(const cmd::Start& s) {
+    if (incident_ && incident_->is_open()) {
+      say(Audience::caller, "already_open", base());
+      return;
+    }
+    incident_ = Incident{};
+    incident_->number = next_number_;
+    change(change::Opened{event_.platform, event_.channel, s.title, s.severity, event_.at});
+    change(change::RoleSet{Role::commander, event_.user});
+    TemplateData d = base();
+    d.set("severity", to_string(s.severity))
+        .set("has_severity", s.severity != Severity::unset)
+        .set("commander", mention(event_.user));
+    add_system_entry("entry_started", d);
+    say(Audience::channel, "started", d);
+  }
+
+  void log(const cmd::Log& l) {
+    if (!need_open()) return;
+    const TimePoint at = l.at.value_or(event_.at);
+    add_entry(Source::command, l.text, at);
+    TemplateData d = base();
+    d.set("time", format_utc(at)).set("text", l.text).set("backdated", l.at.has_value());
+    say(Audience::channel, "logged", d);
+  }
+
+  void action(const cmd::Action& a) {
+    if (!need_any()) return;
+    ActionItem item;
+    item.number = static_cast<int>(incident_->actions.size()) + 1;
+    item.text = a.text;
+    item.owner = a.owner;
+    item.due = a.due;
+    item.created_at = event_.at;
+    item.author = event_.user;
+    change(change::ActionAdded{item});
+    TemplateData d = base();
+    d.set("number", std::to_string(item.number))
+        .set("text", item.text)
+        .set("owner", action_owner(item.owner, settings_.escape))
+        .set("due", item.due ? format_date(*item.due) : std::string{});
+    say(Audience::channel, "action_added", d);
+  }
+
+  void done(const cmd::Done& cmd) {
+    if (!need_any()) return;
+    TemplateData d = base();
+    d.set("number", std::to_string(cmd.number))
+        .set("count", std::to_string(incident_->actions.size()));
+    auto it = std::find_if(incident_->actions.begin(), incident_->actions.end(),
+                           [&](const ActionItem& a) { return a.number == cmd.number; });
+    if (it == incident_->actions.end()) {
+      say(Audience::caller, "action_not_found", d);
+      return;
+    }
+    d.set("text", it->text);
+    if (it->done) {
+      say(Audience::caller, "action_already_done", d);
+      return;
+    }
+    change(change::ActionDone{cmd.number});
+    say(Audience::channel, "action_done", d);
+  }
+
+  void severity(const cmd::SetSeverity& s) {
+    if (!need_open()) return;
+    TemplateData d = base();
+    d.set("from", to_string(incident_->severity)).set("to", to_string(s.severity));
+    if (incident_->severity == s.severity) {
+      say(Audience::caller, "severity_unchanged", d);
+      return;
+    }
+    change(change::SeveritySet{s.severity});
+    add_system_entry("entry_severity", d);
+    say(Audience::channel, "severity_changed", d);
+  }
+
+  void role(const cmd::AssignRole& r) {
+    if (!need_open()) return;
+    auto current = incident_->roles.find(r.role);
+    const bool had = current != incident_->roles.end();
+    TemplateData d = base();
+    d.set("role", to_string(r.role))
+        .set("user", mention(r.user))
+        .set("from", had ? mention(current->second) : std::string{})
+        .set("had", had);
+    if (had && current->second == r.user) {
+      say(Audience::caller, "role_unchanged", d);
+      return;
+    }
+    change(change::RoleSet{r.role, r.user});
+    add_system_entry("entry_role", d);
+    say(Audience::channel, "role_assigned", d);
+  }
+
+  void status() {
+    if (!need_any()) return;
+    const Incident& inc = whole();
+    TemplateData d = base();
+    d.set("severity", to_string(inc.severity))
+        .set("status", to_string(inc.status))
+        .set("open", inc.is_open())
+        .set("started", format_utc(inc.opened_at))
+        .set("duration", format_duration(inc.closed_at.value_or(event_.at) - inc.opened_at));
+    for (const auto& [role, user] : inc.roles) {
+      d.add("roles", TemplateData{}.set("role", to_string(role)).set("user", mention(user)));
+    }
+    auto entries = inc.ordered_timeline();
+    const std::size_t skip = entries.size() > kStatusEntries ? entries.size() - kStatusEntries : 0;
+    for (std::size_t i = skip; i < entries.size(); ++i) {
+      d.add("entries", TemplateData{}
+                           .set("time", format_utc(entries[i].at))
+                           .set("text", entries[i].text));
+    }
+    d.set("earlier", std::to_string(skip)).set("has_earlier", skip > 0);
+    for (const auto& a : inc.actions) {
+      if (a.done) continue;
+      d.add("actions", TemplateData{}
+                           .set("number", std::to_string(a.number))
+                           .set("text", a.text)
+                           .set("owner", action_owner(a.owner, settings_.escape))
+                           .set("due", a.due ? format_date(*a.due) : std::string{}));
+    }
+    say(Audience::caller, "status", d);
+  }
+
+  void close(const cmd::Close& c) {
+    if (!need_open()) return;
+    change(change::Closed{event_.at, c.resolution});
+    TemplateData d = base();
+    d.set("resolution", c.resolution)
+        .set("duration", format_duration(event_.at - incident_->opened_at));
+    add_system_entry("entry_closed", d);
+    say(Audience::channel, "closed", d);
+    post_draft(Audience::thread);
+  }
+
+  // The draft, and when it left personnel matters out, a private note to the facilitator
+  // (whoever ran `postmortem`, else the incident commander) to handle them separately.
+  void post_draft(Audience audience) {
+    const Document draft =
+        write_draft(whole(), event_.at, prompts_, settings_.escape, display_names_);
+    Reply reply;
+    reply.audience = audience;
+    reply.text = draft.text;
+    out_.replies.push_back(std::move(reply));
+    if (draft.left_out == 0) return;
+    std::string facilitator = incident_->facilitator;
+    if (facilitator.empty()) {
+      auto it = incident_->roles.find(Role::commander);
+      if (it != incident_->roles.end()) facilitator = it->second;
+    }
+    if (facilitator.empty()) return;
+    TemplateData d = base();
+    d.set("count", std::to_string(draft.left_out)).set("one", draft.left_out == 1);
+    Reply note;
+    note.audience = Audience::direct;
+    note.text = prompts_.render("draft.personnel_note", d, settings_.escape);
+    note.user = user_key(facilitator);
+    out_.replies.push_back(std::move(note));
+  }
+
+  void postmortem() {
+    if (!need_any()) return;
+    change(change::FacilitatorSet{event_.user});
+    TemplateData d = base();
+    d.set("facilitator", mention(event_.user));
+    for (const ReviewQuestion q : kQuestions) {
+      d.add("questions", TemplateData{}
+                             .set("number", std::to_string(number_of(q)))
+                             .set("tag", std::string(tag_of(q)))
+                             .set("question", prompts_.raw("review." + std::string(tag_of(q)))));
+    }
+    say(Audience::channel, "postmortem_root", d);
+    out_.replies.back().anchor = Anchor::postmortem;
+    out_.replies.back().incident = incident_->number;
+  }
+
+  void draft() {
+    if (!need_any()) return;
+    post_draft(Audience::channel);
+  }
+
+  void share() {
+    if (!need_any()) return;
+    if (incident_->is_open()) {
+      say(Audience::caller, "share_needs_closed", base());
+      return;
+    }
+    if (!settings_.lessons_channel) {
+      say(Audience::caller, "share_not_configured", base());
+      return;
+    }
+    Reply lessons;
+    lessons.audience = Audience::lessons;
+    lessons.text =
+        write_lessons(whole(), event_.at, prompts_, settings_.escape, display_names_).text;
+    out_.replies.push_back(std::move(lessons));
+    say(Audience::caller, "share_posted", base());
+  }
+
+  // --- platform events ---------------------------------------------------------------------
+
+  void on_pin(const in::Pin& p) {
+    // A pin in a channel with no incident is just a pin.
+    if (!incident_ || p.target_ref.empty()) return;
+    for (const auto& e : incident_->timeline) {
+      if (e.message_ref == p.target_ref) return;  // once, however often it is pinned
+    }
+    TimelineEntry e;
+    e.seq = incident_->entries + 1;
+    e.at = p.target_at;
+    e.source = Source::pin;
+    e.author = p.target_author;
+    e.text = p.target_text;
+    e.message_ref = p.target_ref;
+    change(change::EntryAdded{e});
+    TemplateData d = base();
+    d.set("time", format_utc(p.target_at));
+    say(Audience::caller, "pinned", d);
+  }
+
+  void on_edited(const in::Edited& e) {
+    if (!incident_ || e.target_ref.empty()) return;  // system entries have no ref
+    for (const auto& entry : incident_->timeline) {
+      if (entry.message_ref != e.target_ref || entry.deleted) continue;
+      std::string text = e.new_text;
+      if (entry.source == Source::command) {
+        // A `log` message was edited: keep the fact, drop the command word and time.
+        auto parsed = parse_command(e.new_text, event_.at);
+        auto* cmd = std::get_if<Command>(&parsed);
+        auto* log = cmd ? std::get_if<cmd::Log>(cmd) : nullptr;
+        if (!log) return;
+        text = log->text;
+      }
+      if (text != entry.text) change(change::EntryEdited{e.target_ref, text});
+      return;
+    }
+    for (const auto& r : incident_->review) {
+      if (r.message_ref == e.target_ref && !r.deleted && r.text != e.new_text) {
+        change(change::EntryEdited{e.target_ref, e.new_text});
+        return;
+      }
+    }
+  }
+
+  void on_deleted(const in::Deleted& d) {
+    if (!incident_ || d.target_ref.empty()) return;
+    const bool known =
+        std::any_of(incident_->timeline.begin(), incident_->timeline.end(),
+                    [&](const TimelineEntry& e) { return e.message_ref == d.target_ref && !e.deleted; }) ||
+        std::any_of(incident_->review.begin(), incident_->review.end(),
+                    [&](const ReviewReply& r) { return r.message_ref == d.target_ref && !r.deleted; });
+    if (known) change(change::EntryDeleted{d.target_ref});
+  }
+
+  void on_thread_reply(const in::ThreadReply& r) {
+    if (!incident_ || incident_->postmortem_ref.empty() || incident_->postmortem_ref != r.root_ref) {
+      return;
+    }
+    change(change::ReviewAdded{ReviewReply{event_.at, event_.user, r.text, event_.message_ref, false}});
+  }
+
+  const InboundEvent& event_;
+  const Prompts& prompts_;
+  const Settings& settings_;
+  std::optional<Incident> incident_;  // working copy: changes apply as they are decided
+  std::int64_t next_number_;
+  const DmContext& dm_;
+  const DisplayNames& display_names_;
+  Decision out_;
+};
+
+}  // namespace
+
+Decision decide(Context context, const InboundEvent& event, const Prompts& prompts,
+                const Settings& settings) {
+  return Decider(context, event, prompts, settings).run();
+}
+
+IncidentView view_for(const InboundEvent& event) {
+  return std::visit(
+      overloaded{
+          [&](const in::CommandText& c) {
+            const auto parsed = parse_command(c.text, event.at);
+            const auto* command = std::get_if<Command>(&parsed);
+            const bool reads_all =
+                command && (std::holds_alternative<cmd::ShowStatus>(*command) ||
+                            std::holds_alternative<cmd::Close>(*command) ||
+                            std::holds_alternative<cmd::Draft>(*command) ||
+                            std::holds_alternative<cmd::Share>(*command));
+            return reads_all ? IncidentView::all() : IncidentView::summary();
+          },
+          [](const in::Pin& p) { return IncidentView::summary(p.target_ref); },
+          [](const in::Edited& e) { return IncidentView::summary(e.target_ref); },
+          [](const in::Deleted& d) { return IncidentView::summary(d.target_ref); },
+          [](const in::ThreadReply&) { return IncidentView::summary(); },
+          [](const in::DirectMessage&) { return IncidentView::summary(); },
+      },
+      event.body);
+}
+
+}  // namespace incident

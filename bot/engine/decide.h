@@ -1,0 +1,50 @@
+// The domain's decisions: one inbound event and what is known of its channel in, a Decision out.
+// Pure: no I/O, no clock, no randomness of its own.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "bot/dm/dm.h"
+#include "bot/model/decision.h"
+#include "bot/model/event.h"
+#include "bot/model/incident.h"
+#include "bot/model/store.h"
+#include "bot/text/markup.h"
+#include "bot/text/prompts.h"
+
+namespace incident {
+
+struct Settings {
+  std::string command_prefix = "!incident";  // shown in help and hints
+  bool lessons_channel = false;              // whether `share` has somewhere to post
+  // How user values enter replies: as literal spans of bot Markdown (bot/text/markup.h), which each
+  // adapter renders for its platform, so no user text can turn into markup, links or pings.
+  Escaper escape = markup::literal;
+  DmSettings dm;  // "is this safe?" DMs and escalations (bot/dm/dm.h)
+};
+
+// What the domain knows when it decides: the channel's current incident (open, else the latest
+// closed one) and the number a new incident would get.
+struct Context {
+  std::optional<Incident> current;
+  std::int64_t next_number = 1;
+  // Platform user id -> display name ("U123" -> "Dana Scully"), as far as the adapter reported
+  // them (Engine::set_display_name). The draft replaces these names, and their first names, by
+  // roles; unknown ids still become roles wherever they appear as mentions.
+  std::map<std::string, std::string> display_names;
+  DmContext dm;  // for DMs and replies in a security case's thread only
+};
+
+// Pure: the same context and event always give the same decision.
+Decision decide(Context context, const InboundEvent& event, const Prompts& prompts,
+                const Settings& settings);
+
+// How much of the current incident decide() needs for `event`: the whole record for `status`,
+// `close`, `draft` and `share`; otherwise the summary plus the entries a 📌, edit or delete
+// refers to.
+IncidentView view_for(const InboundEvent& event);
+
+}  // namespace incident

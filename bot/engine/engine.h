@@ -1,0 +1,65 @@
+// The application service: one inbound event in, replies out, effects durable in between.
+// Adapters call `handle` and acknowledge the platform only after it returns.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <optional>
+#include <vector>
+
+#include "bot/dm/question_memory.h"
+#include "bot/engine/decide.h"
+#include "bot/model/store.h"
+
+namespace incident {
+
+class Engine {
+ public:
+  // Uniformly random 64-bit values from a cryptographic source (the domain has no randomness of
+  // its own): case codes must be unguessable. Without one, `report` is a broken invariant.
+  using RandomSource = std::function<std::uint64_t()>;
+
+  Engine(Store& store, const Prompts& prompts, Settings settings = {}, RandomSource random = {})
+      : store_(store),
+        prompts_(prompts),
+        settings_(std::move(settings)),
+        random_(std::move(random)) {}
+
+  // Idempotent: the same event key gives the same replies and changes nothing the second time.
+  Outcome handle(const InboundEvent& event);
+
+  // The adapter posted an anchored reply of `handle` and the platform gave it `message_ref`.
+  // Recorded under its own idempotency key, so reporting it twice is harmless.
+  void anchor_posted(const std::string& platform, const Reply& reply,
+                     const std::string& message_ref);
+
+  // The message ref of the post-mortem thread root of the channel's current incident, empty
+  // when there is none: for adapters without native threads (the console) to address a reply.
+  std::string postmortem_ref(const std::string& platform, const std::string& channel);
+
+  // An adapter learnt a user's display name (Slack users.info, a Matrix member event). Kept in
+  // memory only: adapters report names again after a restart.
+  void set_display_name(const std::string& user, const std::string& name) {
+    display_names_[user] = name;
+  }
+
+  // Deletes security cases closed more than DmSettings::retention before `now` and scrubs the
+  // recorded replies of older DMs (Store::purge_private). Adapters call it at start and then
+  // periodically; returns the number of cases deleted.
+  int purge(TimePoint now);
+
+ private:
+  DmContext dm_context(const InboundEvent& event);
+
+  Store& store_;
+  const Prompts& prompts_;
+  Settings settings_;
+  std::map<std::string, std::string> display_names_;
+  RandomSource random_;
+  QuestionMemory questions_;
+};
+
+}  // namespace incident

@@ -1,0 +1,67 @@
+#include "bot/model/change.h"
+
+#include <algorithm>
+
+#include "bot/model/overloaded.h"
+
+namespace incident {
+
+void apply_change(Incident& incident, const ChangeBody& change) {
+  std::visit(
+      overloaded{
+          [&](const change::Opened& c) {
+            incident.platform = c.platform;
+            incident.channel = c.channel;
+            incident.title = c.title;
+            incident.severity = c.severity;
+            incident.status = Status::open;
+            incident.opened_at = c.at;
+          },
+          [&](const change::EntryAdded& c) {
+            incident.timeline.push_back(c.entry);
+            incident.entries = std::max(incident.entries, c.entry.seq);
+          },
+          [&](const change::SeveritySet& c) { incident.severity = c.severity; },
+          [&](const change::RoleSet& c) { incident.roles[c.role] = c.user; },
+          [&](const change::ActionAdded& c) { incident.actions.push_back(c.item); },
+          [&](const change::ActionDone& c) {
+            for (auto& a : incident.actions) {
+              if (a.number == c.number) a.done = true;
+            }
+          },
+          [&](const change::Closed& c) {
+            incident.status = Status::closed;
+            incident.closed_at = c.at;
+            incident.resolution = c.resolution;
+          },
+          [&](const change::FacilitatorSet& c) { incident.facilitator = c.user; },
+          [&](const change::EntryEdited& c) {
+            if (c.message_ref.empty()) return;  // as storage: never match ref-less entries
+            for (auto& e : incident.timeline) {
+              if (e.message_ref == c.message_ref) e.text = c.text;
+            }
+            for (auto& r : incident.review) {
+              if (r.message_ref == c.message_ref) r.text = c.text;
+            }
+          },
+          [&](const change::EntryDeleted& c) {
+            if (c.message_ref.empty()) return;
+            for (auto& e : incident.timeline) {
+              if (e.message_ref == c.message_ref) e.deleted = true;
+            }
+            for (auto& r : incident.review) {
+              if (r.message_ref == c.message_ref) r.deleted = true;
+            }
+          },
+          [&](const change::ReviewAdded& c) { incident.review.push_back(c.reply); },
+          [&](const change::PostmortemPosted& c) { incident.postmortem_ref = c.message_ref; },
+          // Cases belong to no incident; storage keeps them (bot/model/store.h).
+          [](const change::CaseOpened&) {},
+          [](const change::CaseAnchored&) {},
+          [](const change::CaseClosed&) {},
+          [](const change::PrivateEvent&) {},
+      },
+      change);
+}
+
+}  // namespace incident

@@ -1,0 +1,94 @@
+// The effects of a decision on stored state. The domain applies them to its in-memory aggregate
+// (apply_change below); storage applies the same list in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bot/model/escalation.h"
+#include "bot/model/incident.h"
+
+namespace incident {
+
+namespace change {
+struct Opened {  // a new incident; roles and timeline follow as their own changes
+  std::string platform;
+  std::string channel;
+  std::string title;
+  Severity severity = Severity::unset;
+  TimePoint at{};
+};
+struct EntryAdded {
+  TimelineEntry entry;  // seq assigned by the domain
+};
+struct SeveritySet {
+  Severity severity = Severity::unset;
+};
+struct RoleSet {
+  Role role = Role::commander;
+  std::string user;
+};
+struct ActionAdded {
+  ActionItem item;
+};
+struct ActionDone {
+  int number = 0;
+};
+struct Closed {
+  TimePoint at{};
+  std::string resolution;
+};
+struct FacilitatorSet {
+  std::string user;
+};
+struct EntryEdited {
+  std::string message_ref;
+  std::string text;
+};
+struct EntryDeleted {
+  std::string message_ref;
+};
+struct ReviewAdded {
+  ReviewReply reply;
+};
+struct PostmortemPosted {  // the platform's ref of the post-mortem thread root
+  std::string message_ref;
+};
+// "Is this safe?" cases (bot/model/escalation.h). They belong to no incident: Change::incident is 0.
+struct CaseOpened {
+  Escalation escalation;
+};
+struct CaseAnchored {  // the platform's ref of the case's post in the security channel
+  std::string code;
+  std::string security_ref;
+};
+struct CaseClosed {
+  std::string code;
+  TimePoint at{};
+};
+// The event's recorded replies are private (DM guidance, or words relayed for a case): storage
+// scrubs them together with the case `code`, or after a day when there is no case.
+struct PrivateEvent {
+  std::string code;  // empty: no case
+  TimePoint at{};
+};
+}  // namespace change
+
+using ChangeBody =
+    std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
+                 change::ActionAdded, change::ActionDone, change::Closed,
+                 change::FacilitatorSet, change::EntryEdited, change::EntryDeleted,
+                 change::ReviewAdded, change::PostmortemPosted, change::CaseOpened,
+                 change::CaseAnchored, change::CaseClosed, change::PrivateEvent>;
+
+struct Change {
+  std::int64_t incident = 0;  // incident number
+  ChangeBody body;
+};
+
+// Applies one change to the aggregate it names (the caller checks `incident`).
+void apply_change(Incident& incident, const ChangeBody& change);
+
+}  // namespace incident

@@ -1,0 +1,480 @@
+// The command grammar. Text is UTF-8 and only ASCII bytes are ever inspected, compared
+// case-insensitively or used as separators, so emoji and other multi-byte characters pass
+// through untouched. Free text (titles, facts, resolutions) is sliced from the original message
+// rather than rebuilt from tokens, so its inner spacing and characters survive as typed.
+#include "bot/model/command.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <vector>
+
+namespace incident {
+
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// A whitespace-separated word, remembering where it sits so free text can be sliced around it.
+struct Token {
+  std::string_view text;
+  std::size_t begin = 0;  // offset in the tokenised text
+  std::size_t end() const { return begin + text.size(); }
+};
+
+std::vector<Token> tokenize(std::string_view s) {
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    const std::size_t start = i;
+    while (i < s.size() && !is_space(s[i])) ++i;
+    if (i > start) tokens.push_back(Token{s.substr(start, i - start), start});
+  }
+  return tokens;
+}
+
+// Quotes user input in an error message, shortened so a 100 KB paste does not come back whole.
+// The cut never lands inside a UTF-8 sequence.
+std::string quoted(std::string_view s) {
+  constexpr std::size_t kMax = 40;
+  std::size_t cut = s.size();
+  if (cut > kMax) {
+    cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out;
+  out.reserve(cut + 6);
+  out.push_back('"');
+  out.append(s.substr(0, cut));
+  if (cut < s.size()) out.append("…");
+  out.push_back('"');
+  return out;
+}
+
+std::string two_digits(long long v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%02lld", v);
+  return buf;
+}
+
+std::string clock_of(TimePoint t) {
+  const auto tod = t - std::chrono::floor<days>(t);
+  const auto mins = std::chrono::floor<minutes>(tod).count();
+  return two_digits(mins / 60) + ":" + two_digits(mins % 60);
+}
+
+struct Usage {
+  std::string_view word;
+  std::string_view line;
+};
+
+constexpr std::array<Usage, 12> kUsages{{
+    {"start", "start <title> [sev1..sev4]"},
+    {"log", "log [<time>] <fact>"},
+    {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
+    {"done", "done <n>"},
+    {"severity", "severity sev1..sev4"},
+    {"role", "role commander|comms|scribe <@user>"},
+    {"status", "status"},
+    {"close", "close [<resolution>]"},
+    {"postmortem", "postmortem"},
+    {"draft", "draft"},
+    {"share", "share"},
+    {"help", "help"},
+}};
+
+// Builds failures for one command word, so every error carries that command's usage line.
+struct Failer {
+  std::string_view word;
+  ParseResult operator()(std::string message) const {
+    return ParseError{std::move(message), usage_of(word)};
+  }
+};
+
+// "sev1".."sev4", also "SEV-2": what incident tools and people write.
+std::optional<Severity> parse_severity(std::string_view token) {
+  if (!istarts_with(token, "sev")) return std::nullopt;
+  token.remove_prefix(3);
+  if (!token.empty() && token.front() == '-') token.remove_prefix(1);
+  if (token.size() != 1 || token[0] < '1' || token[0] > '4') return std::nullopt;
+  return static_cast<Severity>(token[0] - '0');
+}
+
+// "sev0", "sev-7", "sev12": meant as a severity but out of range, worth an error of its own.
+bool looks_like_severity(std::string_view token) {
+  if (!istarts_with(token, "sev")) return false;
+  token.remove_prefix(3);
+  if (!token.empty() && token.front() == '-') token.remove_prefix(1);
+  if (token.empty()) return false;
+  for (char c : token) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
+}
+
+std::optional<Role> parse_role(std::string_view word) {
+  if (iequals(word, "commander")) return Role::commander;
+  if (iequals(word, "comms")) return Role::comms;
+  if (iequals(word, "scribe")) return Role::scribe;
+  return std::nullopt;
+}
+
+// ---- log: the optional leading time -------------------------------------------------------
+
+// "14:05", "9:05", also "25:00" or "14:5": one or two digits, a colon, a digit. Such a token is
+// meant as a time, so when it is not a valid one the user hears so instead of a silent fact.
+bool looks_like_clock(std::string_view t) {
+  std::size_t i = 0;
+  while (i < t.size() && i < 2 && is_digit(t[i])) ++i;
+  return i > 0 && i + 1 < t.size() && t[i] == ':' && is_digit(t[i + 1]);
+}
+
+bool looks_like_date(std::string_view t) {
+  if (t.size() < 10) return false;
+  for (std::size_t i = 0; i < 10; ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? t[i] != '-' : !is_digit(t[i])) return false;
+  }
+  return true;
+}
+
+// H:MM or HH:MM, optionally :SS, 24-hour; the time of day it names.
+std::optional<seconds> parse_clock(std::string_view t) {
+  const std::size_t colon = t.find(':');
+  if (colon == 0 || colon > 2) return std::nullopt;
+  auto number = [&](std::size_t pos, std::size_t len) -> std::optional<int> {
+    if (pos + len > t.size()) return std::nullopt;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (!is_digit(t[i])) return std::nullopt;
+      v = v * 10 + (t[i] - '0');
+    }
+    return v;
+  };
+  const auto h = number(0, colon);
+  const auto m = number(colon + 1, 2);
+  int s = 0;
+  std::size_t end = colon + 3;
+  if (end < t.size()) {
+    if (t[end] != ':') return std::nullopt;
+    const auto sec = number(end + 1, 2);
+    if (!sec || *sec > 59) return std::nullopt;
+    s = *sec;
+    end += 3;
+  }
+  if (!h || !m || *h > 23 || *m > 59 || end != t.size()) return std::nullopt;
+  return hours{*h} + minutes{*m} + seconds{s};
+}
+
+// Whether an ISO time string carries its own zone (after the date, any Z or sign).
+bool has_zone(std::string_view iso) {
+  return iso.substr(10).find_first_of("Zz+-") != std::string_view::npos;
+}
+
+// "log 14:05, failover done" / "log 14:05: …": the punctuation belongs to the sentence.
+std::string_view without_trailing_punct(std::string_view t) {
+  if (t.size() > 1 && (t.back() == ',' || t.back() == ':')) t.remove_suffix(1);
+  return t;
+}
+
+const char* const kTimeHint = " (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)";
+
+ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) {
+  const auto tokens = tokenize(rest);
+  if (tokens.empty()) return fail("missing the fact to log");
+
+  std::optional<TimePoint> at;
+  std::size_t consumed = 0;  // tokens that made up the time
+  bool zoned = false;
+  const std::string_view first = without_trailing_punct(tokens[0].text);
+  if (looks_like_clock(first)) {
+    const auto tod = parse_clock(first);
+    if (!tod) return fail(quoted(first) + " is not a valid time" + kTimeHint);
+    const TimePoint today = std::chrono::floor<days>(now) + *tod;
+    if (today <= now) {
+      at = today;
+    } else if (now - (today - days{1}) <= hours{12}) {
+      at = today - days{1};  // "23:55" just after midnight: a few minutes ago, yesterday
+    } else {
+      return fail(std::string(first) + " is in the future (it is " + clock_of(now) +
+                  " UTC now)");
+    }
+    consumed = 1;
+  } else if (looks_like_date(first)) {
+    std::string iso;
+    if (first.size() > 10 && (first[10] == 'T' || first[10] == 't')) {
+      iso = first;
+      consumed = 1;
+    } else if (first.size() == 10 && tokens.size() > 1 && looks_like_clock(tokens[1].text)) {
+      iso = std::string(first) + " " + std::string(without_trailing_punct(tokens[1].text));
+      consumed = 2;
+    }
+    // A bare date followed by words ("2026-11-29 release tagged") names no time: plain fact.
+    if (consumed > 0) {
+      at = parse_iso8601(iso);
+      if (!at) return fail(quoted(iso) + " is not a valid time" + kTimeHint);
+      if (*at - now > seconds{60}) {
+        return fail(iso + " is in the future (it is " + format_utc(now) + " now)");
+      }
+      zoned = has_zone(iso);
+    }
+  }
+  // "log 14:05 UTC db failover": the zone word people copy from the bot's own replies.
+  if (consumed > 0 && !zoned && consumed < tokens.size() && iequals(tokens[consumed].text, "UTC")) {
+    ++consumed;
+  }
+  if (consumed >= tokens.size()) return fail("missing the fact to log");
+  const std::string_view fact = trim(rest.substr(tokens[consumed].begin));
+  return Command{cmd::Log{std::string(fact), at}};
+}
+
+// ---- action: owner: and due: anywhere in the text -----------------------------------------
+
+// A `key:value` field found in the action text, with the span it covers in `rest`.
+struct Field {
+  std::string_view value;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+enum class FieldProblem { none, empty, unclosed };
+
+// Reads the value of `key:` starting at token `i` (whose text starts with the key), leaving `i`
+// on the value's last token. The value may follow the colon directly or after a space
+// ("owner: @dana"); a value starting with `<` runs to the matching `>`, since Slack mentions
+// like <@U1|dana smith> may hold spaces.
+FieldProblem read_field(std::string_view rest, const std::vector<Token>& tokens, std::size_t& i,
+                        std::size_t key_len, Field& out) {
+  out.begin = tokens[i].begin;
+  std::size_t value_begin = tokens[i].begin + key_len;
+  if (key_len == tokens[i].text.size()) {  // "owner: @dana": the value is the next token
+    if (i + 1 >= tokens.size()) return FieldProblem::empty;
+    ++i;
+    value_begin = tokens[i].begin;
+  }
+  std::size_t value_end = tokens[i].end();
+  if (rest[value_begin] == '<') {
+    const std::size_t close = rest.find('>', value_begin);
+    if (close == std::string_view::npos) return FieldProblem::unclosed;
+    value_end = std::max(close + 1, value_end);
+    while (value_end < rest.size() && !is_space(rest[value_end])) ++value_end;
+    while (i + 1 < tokens.size() && tokens[i + 1].begin < value_end) ++i;
+  }
+  out.value = rest.substr(value_begin, value_end - value_begin);
+  out.end = value_end;
+  return FieldProblem::none;
+}
+
+ParseResult parse_action(std::string_view rest, const Failer& fail) {
+  const auto tokens = tokenize(rest);
+  std::optional<Field> owner;
+  std::optional<Field> due;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string_view t = tokens[i].text;
+    const bool is_owner = istarts_with(t, "owner:");
+    if (!is_owner && !istarts_with(t, "due:")) continue;
+    std::optional<Field>& slot = is_owner ? owner : due;
+    if (slot) {
+      return fail(is_owner ? "owner: is given twice; give one owner"
+                           : "due: is given twice; give one due date");
+    }
+    Field field;
+    const FieldProblem problem = read_field(rest, tokens, i, is_owner ? 6 : 4, field);
+    if (problem == FieldProblem::unclosed) {
+      return fail("the owner mention " + quoted(rest.substr(field.begin)) +
+                  " has no closing >");
+    }
+    if (problem == FieldProblem::empty) {
+      return fail(is_owner ? "owner: needs a @user or team after it"
+                           : "due: needs a date after it (YYYY-MM-DD)");
+    }
+    slot = field;
+  }
+
+  // The text is what remains once the fields are cut out, pieces joined by one space.
+  std::string text;
+  std::size_t from = 0;
+  auto append = [&](std::string_view piece) {
+    piece = trim(piece);
+    if (piece.empty()) return;
+    if (!text.empty()) text += ' ';
+    text += piece;
+  };
+  std::vector<const Field*> cuts;
+  if (owner) cuts.push_back(&*owner);
+  if (due) cuts.push_back(&*due);
+  if (cuts.size() == 2 && cuts[1]->begin < cuts[0]->begin) std::swap(cuts[0], cuts[1]);
+  for (const Field* f : cuts) {
+    append(rest.substr(from, f->begin - from));
+    from = f->end;
+  }
+  append(rest.substr(from));
+  if (text.empty()) return fail("missing the action text");
+
+  cmd::Action action;
+  action.text = std::move(text);
+  if (owner) action.owner = std::string(owner->value);
+  if (due) {
+    action.due = parse_date(due->value);
+    if (!action.due) {
+      return fail("due date " + quoted(due->value) + " is not a real date (use YYYY-MM-DD)");
+    }
+  }
+  return Command{std::move(action)};
+}
+
+// ---- the rest of the commands -------------------------------------------------------------
+
+ParseResult parse_start(std::string_view rest, const Failer& fail) {
+  const auto tokens = tokenize(rest);
+  Severity severity = Severity::unset;
+  std::string_view title = rest;
+  if (!tokens.empty()) {
+    const Token& last = tokens.back();
+    if (const auto sev = parse_severity(last.text)) {
+      severity = *sev;
+      title = rest.substr(0, last.begin);
+    } else if (looks_like_severity(last.text)) {
+      return fail(quoted(last.text) + " is not a severity (use sev1..sev4)");
+    }
+  }
+  title = trim(title);
+  if (title.empty()) return fail("missing the incident title");
+  return Command{cmd::Start{std::string(title), severity}};
+}
+
+ParseResult parse_done(std::string_view rest, const Failer& fail) {
+  const auto tokens = tokenize(rest);
+  if (tokens.empty()) return fail("missing the action item number");
+  if (tokens.size() > 1) return fail("done takes one action item number");
+  std::string_view t = tokens[0].text;
+  if (t.front() == '#') t.remove_prefix(1);  // "#3", as the bot itself numbers actions
+  long long n = 0;
+  bool ok = !t.empty() && t.size() <= 9;
+  for (char c : t) ok = ok && is_digit(c);
+  if (ok) {
+    for (char c : t) n = n * 10 + (c - '0');
+  }
+  if (!ok || n < 1) {
+    return fail(quoted(tokens[0].text) + " is not an action item number (use 1, 2, 3, …)");
+  }
+  return Command{cmd::Done{static_cast<int>(n)}};
+}
+
+ParseResult parse_set_severity(std::string_view rest, const Failer& fail) {
+  const auto tokens = tokenize(rest);
+  if (tokens.empty()) return fail("missing the severity (sev1..sev4)");
+  if (tokens.size() > 1) return fail("severity takes one value (sev1..sev4)");
+  const auto sev = parse_severity(tokens[0].text);
+  if (!sev) return fail(quoted(tokens[0].text) + " is not a severity (use sev1..sev4)");
+  return Command{cmd::SetSeverity{*sev}};
+}
+
+ParseResult parse_assign_role(std::string_view rest, const Failer& fail) {
+  const auto tokens = tokenize(rest);
+  if (tokens.empty()) return fail("missing the role (commander, comms or scribe)");
+  const auto role = parse_role(tokens[0].text);
+  if (!role) {
+    return fail(quoted(tokens[0].text) + " is not a role (use commander, comms or scribe)");
+  }
+  if (tokens.size() < 2) return fail("missing the @user to make " + lower(tokens[0].text));
+  // One token, or a <…> mention that may contain spaces (Slack's <@U1|dana smith>).
+  std::string_view user = tokens[1].text;
+  std::size_t user_end = tokens[1].end();
+  if (user.front() == '<') {
+    const std::size_t close = rest.find('>', tokens[1].begin);
+    if (close == std::string_view::npos) {
+      return fail("the mention " + quoted(trim(rest.substr(tokens[1].begin))) +
+                  " has no closing >");
+    }
+    user_end = std::max(close + 1, user_end);
+    user = rest.substr(tokens[1].begin, user_end - tokens[1].begin);
+  }
+  const std::string_view extra = trim(rest.substr(user_end));
+  if (!extra.empty()) {
+    return fail("role takes one @user; unexpected " + quoted(extra) + " after " + quoted(user));
+  }
+  return Command{cmd::AssignRole{*role, std::string(user)}};
+}
+
+}  // namespace
+
+ParseResult parse_command(std::string_view text, TimePoint now) {
+  text = trim(text);
+  if (text.empty()) return ParseError{"missing a command", ""};
+  std::size_t word_end = 0;
+  while (word_end < text.size() && !is_space(text[word_end])) ++word_end;
+  const std::string_view word = text.substr(0, word_end);
+  const std::string_view rest = trim(text.substr(word_end));
+  const std::string key = lower(word);
+  const Failer fail{key};
+
+  if (key == "start") return parse_start(rest, fail);
+  if (key == "log") return parse_log(rest, now, fail);
+  if (key == "action") return parse_action(rest, fail);
+  if (key == "done") return parse_done(rest, fail);
+  if (key == "severity") return parse_set_severity(rest, fail);
+  if (key == "role") return parse_assign_role(rest, fail);
+  if (key == "close") return Command{cmd::Close{std::string(rest)}};
+  if (key == "help") return Command{cmd::Help{}};  // "help log" still shows the list
+  const bool bare = key == "status" || key == "postmortem" || key == "draft" || key == "share";
+  if (bare && !rest.empty()) return fail(key + " takes no arguments");
+  if (key == "status") return Command{cmd::ShowStatus{}};
+  if (key == "postmortem") return Command{cmd::Postmortem{}};
+  if (key == "draft") return Command{cmd::Draft{}};
+  if (key == "share") return Command{cmd::Share{}};
+  return ParseError{"unknown command " + quoted(word), ""};
+}
+
+std::string usage_of(std::string_view command_word) {
+  for (const Usage& u : kUsages) {
+    if (iequals(u.word, command_word)) return std::string(u.line);
+  }
+  return "";
+}
+
+std::optional<std::string_view> strip_prefix(std::string_view message, std::string_view prefix) {
+  message = trim(message);
+  if (prefix.empty()) return message;
+  if (!istarts_with(message, prefix)) return std::nullopt;
+  const std::string_view after = message.substr(prefix.size());
+  // "!incidentlog" is another word, not the prefix followed by "log".
+  if (!after.empty() && !is_space(after.front())) return std::nullopt;
+  return trim(after);
+}
+
+}  // namespace incident

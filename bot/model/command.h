@@ -1,0 +1,77 @@
+// The command grammar of PRODUCT.md, platform-neutral: the same parser serves `/incident …`
+// on Slack and `!incident …` on Matrix and the console. The caller strips the prefix.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "bot/model/incident.h"
+#include "bot/model/time.h"
+
+namespace incident {
+
+namespace cmd {
+struct Start {
+  std::string title;
+  Severity severity = Severity::unset;
+};
+struct Log {
+  std::string text;
+  std::optional<TimePoint> at;  // explicit back-dated time (already resolved to UTC)
+};
+struct Action {
+  std::string text;
+  std::string owner;  // empty when none given
+  std::optional<Date> due;
+};
+struct Done {
+  int number = 0;
+};
+struct SetSeverity {
+  Severity severity = Severity::unset;
+};
+struct AssignRole {
+  Role role = Role::commander;
+  std::string user;
+};
+struct ShowStatus {};
+struct Close {
+  std::string resolution;
+};
+struct Postmortem {};
+struct Draft {};
+struct Share {};
+struct Help {};
+}  // namespace cmd
+
+using Command = std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity,
+                             cmd::AssignRole, cmd::ShowStatus, cmd::Close, cmd::Postmortem,
+                             cmd::Draft, cmd::Share, cmd::Help>;
+
+// Why the text is not a valid command: what is wrong, and the usage line of the command
+// (empty for an unknown command, where the reply shows the command list instead).
+struct ParseError {
+  std::string message;
+  std::string usage;
+};
+
+using ParseResult = std::variant<Command, ParseError>;
+
+// Parses the text after the command prefix ("log 14:05 failover done").
+// `now` is the platform time of the message; it resolves back-dated times:
+//  - `HH:MM` is UTC on the day of `now`; when that is later than `now`, it means the day before,
+//    as long as that is at most 12 hours back (`23:55` logged at 00:10 is 15 minutes ago).
+//    Otherwise the time is in the future and rejected.
+//  - ISO-8601 times are converted to UTC; more than a minute after `now` is rejected.
+ParseResult parse_command(std::string_view text, TimePoint now);
+
+// The usage line for each command word ("log [<time>] <fact>"), empty for an unknown word.
+std::string usage_of(std::string_view command_word);
+
+// Splits "!incident log x" into the text after the prefix ("log x") when `message` starts with
+// `prefix` followed by whitespace or end; nullopt otherwise. Leading whitespace is ignored.
+std::optional<std::string_view> strip_prefix(std::string_view message, std::string_view prefix);
+
+}  // namespace incident

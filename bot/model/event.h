@@ -1,0 +1,99 @@
+// What adapters hand to the domain, and what they get back. No platform JSON crosses this line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bot/model/time.h"
+
+namespace incident {
+
+namespace in {
+// A message that started with the command prefix; `text` is what follows the prefix.
+struct CommandText {
+  std::string text;
+};
+// A 📌 reaction on a message: the message's own text, author and original time.
+struct Pin {
+  std::string target_ref;
+  std::string target_author;
+  std::string target_text;
+  TimePoint target_at{};
+};
+// A message was edited on the platform. For a captured 📌 message `new_text` is its new text;
+// for a `log` command message the adapter strips the prefix first, and the domain re-parses it.
+struct Edited {
+  std::string target_ref;
+  std::string new_text;
+};
+// A message was deleted (Slack message_deleted, Matrix redaction).
+struct Deleted {
+  std::string target_ref;
+};
+// A reply in a thread; `root_ref` is the thread root's message ref.
+struct ThreadReply {
+  std::string root_ref;
+  std::string text;
+};
+// A direct message to the bot. Its text is never logged, stored or put on a timeline.
+struct DirectMessage {
+  std::string text;
+};
+}  // namespace in
+
+using InboundBody =
+    std::variant<in::CommandText, in::Pin, in::Edited, in::Deleted, in::ThreadReply,
+                 in::DirectMessage>;
+
+struct InboundEvent {
+  // Idempotency key: platform + the platform's event id ("slack:Ev123"). Applying the same key
+  // twice changes nothing and returns the same replies.
+  std::string key;
+  std::string platform;  // "slack", "matrix", "console"
+  std::string channel;   // channel / room id; for a DM, the DM channel
+  std::string user;      // platform user id of the sender
+  TimePoint at{};        // the platform's timestamp of the message
+  std::string message_ref;  // the platform's reference of this message
+  InboundBody body;
+};
+
+// Who sees a reply.
+enum class Audience {
+  channel,        // everyone in the channel
+  caller,         // only the sender (Slack ephemeral; elsewhere a reply to them)
+  thread,         // in the thread of the message just posted before it (e.g. the draft after close)
+  direct,         // a private message to `user` (DM replies, the facilitator's private notes)
+  lessons,        // the configured lessons channel (`share`)
+  security,       // the configured security channel (DM escalations); under `thread_ref` if set
+};
+
+// A message the adapter must report back once posted (Engine::anchor_posted), so that later
+// platform events can be tied to it: replies in the post-mortem thread feed the review.
+// A security case's post is anchored too: replies in its thread are relayed to the asker.
+enum class Anchor { none, postmortem, security_case };
+
+struct Reply {
+  Audience audience = Audience::caller;
+  std::string text;  // bot Markdown (bot/text/markup.h): adapters render it with to_mrkdwn etc.
+  std::string user = {};  // for Audience::direct
+  Anchor anchor = Anchor::none;
+  std::int64_t incident = 0;  // the incident an anchored reply belongs to
+  // For Audience::direct: the DM channel to post in. The DM flow sets it instead of `user`, as
+  // relays to an anonymous asker know only the DM channel, never who it belongs to.
+  std::string channel = {};
+  std::string thread_ref = {};  // for Audience::security: the case's root post to reply under
+  std::string case_code = {};   // for Anchor::security_case: the case the post opens
+  bool operator==(const Reply&) const = default;
+};
+
+struct Outcome {
+  std::vector<Reply> replies;
+  bool duplicate = false;  // the key was seen before: nothing changed, replies are the stored ones
+  // For the DM flow: what the message was ("phishing", "report", "relay", …), for the adapter's
+  // log line. DM text itself is never logged.
+  std::string topic = {};
+};
+
+}  // namespace incident

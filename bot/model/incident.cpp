@@ -1,0 +1,99 @@
+#include "bot/model/incident.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <utility>
+
+namespace incident {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// One table per enum keeps the spelling in one place for both directions.
+template <typename E, std::size_t N>
+std::optional<E> lookup(const std::array<std::pair<E, std::string_view>, N>& table,
+                        std::string_view s) {
+  for (const auto& [value, name] : table) {
+    if (iequals(name, s)) return value;
+  }
+  return std::nullopt;
+}
+
+template <typename E, std::size_t N>
+std::string name_of(const std::array<std::pair<E, std::string_view>, N>& table, E value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return std::string(name);
+  }
+  return "unknown";
+}
+
+constexpr std::array<std::pair<Severity, std::string_view>, 5> kSeverities{{
+    {Severity::sev1, "sev1"},
+    {Severity::sev2, "sev2"},
+    {Severity::sev3, "sev3"},
+    {Severity::sev4, "sev4"},
+    {Severity::unset, "unset"},
+}};
+constexpr std::array<std::pair<Role, std::string_view>, 3> kRoles{{
+    {Role::commander, "commander"},
+    {Role::comms, "comms"},
+    {Role::scribe, "scribe"},
+}};
+constexpr std::array<std::pair<Status, std::string_view>, 2> kStatuses{{
+    {Status::open, "open"},
+    {Status::closed, "closed"},
+}};
+constexpr std::array<std::pair<Source, std::string_view>, 4> kSources{{
+    {Source::command, "command"},
+    {Source::pin, "pin"},
+    {Source::system, "system"},
+    {Source::thread, "thread"},
+}};
+
+}  // namespace
+
+std::string to_string(Severity s) { return name_of(kSeverities, s); }
+std::string to_string(Role r) { return name_of(kRoles, r); }
+std::string to_string(Status s) { return name_of(kStatuses, s); }
+std::string to_string(Source s) { return name_of(kSources, s); }
+
+std::optional<Severity> severity_from_string(std::string_view s) {
+  auto sev = lookup(kSeverities, s);
+  if (sev == Severity::unset && !iequals(s, "unset")) return std::nullopt;
+  return sev;
+}
+std::optional<Role> role_from_string(std::string_view s) { return lookup(kRoles, s); }
+std::optional<Status> status_from_string(std::string_view s) { return lookup(kStatuses, s); }
+std::optional<Source> source_from_string(std::string_view s) { return lookup(kSources, s); }
+
+std::string incident_id(std::int64_t number) { return "INC-" + std::to_string(number); }
+
+namespace {
+std::vector<TimelineEntry> sorted(std::vector<TimelineEntry> entries) {
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const TimelineEntry& a, const TimelineEntry& b) {
+                     return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+                   });
+  return entries;
+}
+}  // namespace
+
+std::vector<TimelineEntry> Incident::ordered_timeline() const {
+  std::vector<TimelineEntry> live;
+  for (const auto& e : timeline) {
+    if (!e.deleted) live.push_back(e);
+  }
+  return sorted(std::move(live));
+}
+
+std::vector<TimelineEntry> Incident::ordered_timeline_with_deleted() const {
+  return sorted(timeline);
+}
+
+}  // namespace incident

@@ -1,0 +1,102 @@
+// The incident aggregate: what the bot knows about one incident. Plain values, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/model/time.h"
+
+namespace incident {
+
+enum class Severity { unset = 0, sev1 = 1, sev2 = 2, sev3 = 3, sev4 = 4 };
+enum class Role { commander, comms, scribe };
+enum class Status { open, closed };
+// Where a timeline entry came from: a `log` command, a 📌 reaction, the bot itself
+// (severity/role/status changes), or a post-mortem thread reply.
+enum class Source { command, pin, system, thread };
+
+std::string to_string(Severity s);  // "sev1".."sev4", "unset"
+std::string to_string(Role r);      // "commander", "comms", "scribe"
+std::string to_string(Status s);    // "open", "closed"
+std::string to_string(Source s);    // "command", "pin", "system", "thread"
+std::optional<Severity> severity_from_string(std::string_view s);  // case-insensitive "sev1".."sev4"
+std::optional<Role> role_from_string(std::string_view s);
+std::optional<Status> status_from_string(std::string_view s);
+std::optional<Source> source_from_string(std::string_view s);
+
+// "INC-12"
+std::string incident_id(std::int64_t number);
+
+struct TimelineEntry {
+  std::int64_t seq = 0;  // 1-based order of insertion within the incident; ties on `at` keep it
+  TimePoint at{};        // when it happened (back-dated or the original message time), UTC
+  Source source = Source::command;
+  std::string author;       // platform user id of whoever said it
+  std::string text;
+  std::string message_ref;  // platform message reference, so edits and deletes can follow
+  bool deleted = false;     // deleted on the platform: kept for the record, left out of drafts
+};
+
+struct ActionItem {
+  int number = 0;     // 1-based within the incident
+  std::string text;
+  std::string owner;  // a mention or a team name, empty when unassigned
+  std::optional<Date> due;
+  bool done = false;
+  TimePoint created_at{};
+  std::string author;
+};
+
+// A reply in the post-mortem thread: raw material for the review sections of the draft.
+struct ReviewReply {
+  TimePoint at{};
+  std::string author;
+  std::string text;
+  std::string message_ref;
+  bool deleted = false;
+};
+
+struct Incident {
+  std::int64_t number = 0;  // INC-<number>
+  std::string platform;     // "slack", "matrix", "console"
+  std::string channel;      // platform channel / room id
+  std::string title;
+  Severity severity = Severity::unset;
+  Status status = Status::open;
+  TimePoint opened_at{};
+  std::optional<TimePoint> closed_at;
+  std::string resolution;
+  std::map<Role, std::string> roles;  // role -> platform user id
+  std::string facilitator;            // who ran `postmortem`
+  std::string postmortem_ref;         // message ref of the post-mortem thread root, once posted
+  std::vector<TimelineEntry> timeline;  // insertion order
+  std::vector<ActionItem> actions;      // by number
+  std::vector<ReviewReply> review;
+  // Timeline entries ever added, deleted ones included: the last `seq` given out.
+  std::int64_t entries = 0;
+  // False when loaded for an event that needs less than the whole record (Store::current_incident):
+  // `timeline` and `review` then hold only the entries it asked for; the rest is complete.
+  bool complete = true;
+
+  std::string id() const { return incident_id(number); }
+  bool is_open() const { return status == Status::open; }
+  // Live (not deleted) entries ordered by time, then by insertion.
+  std::vector<TimelineEntry> ordered_timeline() const;
+  // Every entry, deleted ones included, in the same order: the record for exports.
+  std::vector<TimelineEntry> ordered_timeline_with_deleted() const;
+};
+
+// An open incident as the DM advisor shows it: "is it safe to restart X?" is best asked in the
+// incident's channel, of its commander.
+struct OpenIncident {
+  std::string platform;
+  std::string channel;
+  std::int64_t number = 0;
+  std::string title;
+  std::string commander;  // platform user id, empty when the role is unassigned
+};
+
+}  // namespace incident

@@ -1,0 +1,124 @@
+// Credentials in DM text: found, classified for rotation advice, and cut out.
+#include "bot/dm/secrets.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "bot/model/escalation.h"
+
+namespace incident {
+namespace {
+
+struct Sample {
+  std::string text;
+  std::string secret;  // the part that must disappear
+  SecretKind kind;
+};
+
+TEST(Secrets, FindsEveryKindAndRedactsOnlyTheCredential) {
+  const Sample samples[] = {
+      {"my token is xoxb-1234567890-0987654321-AbCdEfGhIjKl ok?",
+       "xoxb-1234567890-0987654321-AbCdEfGhIjKl", SecretKind::slack},
+      {"xoxp-12345678901-abcdefghij", "xoxp-12345678901-abcdefghij", SecretKind::slack},
+      {"app token xapp-1-A0123456789-1234567890-abcdef", "xapp-1-A0123456789-1234567890-abcdef",
+       SecretKind::slack},
+      {"ghp_abcdefghijklmnopqrstuvwxyz0123456789 leaked",
+       "ghp_abcdefghijklmnopqrstuvwxyz0123456789", SecretKind::github},
+      {"gho_16C7e42F292c6912E7710c838347Ae178B4a", "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+       SecretKind::github},
+      {"ghs_abcdefghijklmnopqrstuvwx", "ghs_abcdefghijklmnopqrstuvwx", SecretKind::github},
+      {"github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz",
+       "github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz", SecretKind::github},
+      {"key id AKIAIOSFODNN7EXAMPLE in #general", "AKIAIOSFODNN7EXAMPLE", SecretKind::aws},
+      {"ASIAY34FZKBOKMUTVV7A", "ASIAY34FZKBOKMUTVV7A", SecretKind::aws},
+      {"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+       "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", SecretKind::generic},
+      {"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+       SecretKind::jwt},
+      {"password=hunter22", "hunter22", SecretKind::generic},
+      {"DB_PASSWORD=\"correct horse battery\"", "correct horse battery", SecretKind::generic},
+      {"passwd: s3cr3t!pw", "s3cr3t!pw", SecretKind::generic},
+      {"secret=abcd&x=1", "abcd", SecretKind::generic},
+      {"{\"token\": \"tok_live_998877\"}", "tok_live_998877", SecretKind::generic},
+      {"curl -H 'Authorization: Bearer abcdefghijklmnop1234'", "abcdefghijklmnop1234",
+       SecretKind::generic},
+  };
+  for (const auto& s : samples) {
+    const auto found = find_secrets(s.text);
+    ASSERT_EQ(found.size(), 1u) << s.text;
+    EXPECT_EQ(found[0].kind, s.kind) << s.text;
+    EXPECT_EQ(s.text.substr(found[0].begin, found[0].end - found[0].begin), s.secret);
+    const std::string clean = redact_secrets(s.text);
+    EXPECT_EQ(clean.find(s.secret), std::string::npos) << clean;
+    EXPECT_NE(clean.find(kRedacted), std::string::npos) << clean;
+  }
+}
+
+TEST(Secrets, APrivateKeyBlockGoesWhole) {
+  const std::string text =
+      "is this ok to share?\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
+      "QyNTUxOQAAACB\n-----END OPENSSH PRIVATE KEY-----\nthanks";
+  const auto found = find_secrets(text);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, SecretKind::private_key);
+  EXPECT_EQ(redact_secrets(text), "is this ok to share?\n" + std::string(kRedacted) + "\nthanks");
+  // Cut off mid-paste: everything after BEGIN goes.
+  EXPECT_EQ(redact_secrets("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA"),
+            std::string(kRedacted));
+}
+
+TEST(Secrets, SeveralInOneMessage) {
+  const std::string text = "xoxb-1111111111-2222222222 and AKIAIOSFODNN7EXAMPLE";
+  EXPECT_EQ(find_secrets(text).size(), 2u);
+  EXPECT_EQ(redact_secrets(text), std::string(kRedacted) + " and " + std::string(kRedacted));
+}
+
+TEST(Secrets, OrdinaryTalkAboutSecretsIsNotASecret) {
+  for (const char* text : {
+           "I pasted an AWS key in #general",
+           "what is a token: is it safe?",
+           "my password: ",
+           "password=****",
+           "token=${SLACK_TOKEN}",
+           "the xoxb- prefix means a bot token",
+           "AKIA is the prefix of access keys",
+           "see https://example.com/eyJ",
+           "BEGIN PRIVATE KEY is how they start",
+           "ghp_short",
+           "passwords = many",
+       }) {
+    EXPECT_TRUE(find_secrets(text).empty()) << text;
+  }
+}
+
+TEST(Secrets, KindNamesForTheRotationAdvice) {
+  EXPECT_EQ(to_string(SecretKind::slack), "slack");
+  EXPECT_EQ(to_string(SecretKind::private_key), "private_key");
+}
+
+TEST(CaseCode, IsSecPlusEightCrockfordCharacters) {
+  EXPECT_EQ(case_code(0), "SEC-00000000");
+  const std::string code = case_code(0xFFFFFFFFFFULL);
+  EXPECT_EQ(code, "SEC-ZZZZZZZZ");
+  EXPECT_EQ(case_code(0x123456789AULL).size(), kCaseCodeLength);
+  EXPECT_NE(case_code(1), case_code(2));
+  // Letters that read like digits are not in the alphabet.
+  for (std::uint64_t bits : {0x1ULL, 0xABCDEF0123ULL, 0x9876543210ULL}) {
+    for (char c : case_code(bits).substr(4))
+      EXPECT_EQ(std::string("ILOU").find(c), std::string::npos);
+  }
+}
+
+TEST(CaseCode, IsFoundAtTheStartOfAMessageInAnyCase) {
+  EXPECT_EQ(leading_case_code("sec-7f3k2q9m thanks"), "SEC-7F3K2Q9M");
+  EXPECT_EQ(leading_case_code("SEC-7F3K2Q9M: more"), "SEC-7F3K2Q9M");
+  EXPECT_FALSE(leading_case_code("SEC-7F3K2Q9MX"));  // glued to more letters
+  EXPECT_FALSE(leading_case_code("SEC-7F3K2QIL"));   // not the alphabet
+  EXPECT_FALSE(leading_case_code("about SEC-7F3K2Q9M"));
+  EXPECT_FALSE(leading_case_code("SEC-7F3"));
+}
+
+}  // namespace
+}  // namespace incident

@@ -1,0 +1,353 @@
+// The domain's decisions, on plain literals: no storage, no clock.
+#include <gtest/gtest.h>
+
+#include "bot/draft/draft.h"
+#include "bot/engine/engine.h"
+#include "bot/text/markup.h"
+#include "prompts/embedded.h"
+#include "support/events.h"
+
+namespace incident {
+namespace {
+
+using testing::at;
+using testing::command;
+using testing::event;
+
+const Prompts& prompts() {
+  static const Prompts p = Prompts::load(embedded_prompts());
+  return p;
+}
+
+// Runs events through decide(), applying the changes to one in-memory incident per channel the
+// way storage would, and keeps the last decision for assertions.
+class Channel {
+ public:
+  explicit Channel(Settings settings = {}) : settings_(std::move(settings)) {}
+
+  const Decision& send(const InboundEvent& e) {
+    Context ctx;
+    ctx.current = current_;
+    ctx.next_number = next_number_;
+    last_ = decide(ctx, e, prompts(), settings_);
+    for (const auto& c : last_.changes) {
+      if (c.incident == 0) continue;  // "is this safe?" cases belong to no incident
+      if (std::holds_alternative<change::Opened>(c.body)) {
+        current_ = Incident{};
+        current_->number = c.incident;
+        next_number_ = c.incident + 1;
+      }
+      EXPECT_EQ(c.incident, current_->number);
+      apply_change(*current_, c.body);
+    }
+    return last_;
+  }
+  const Decision& say(const std::string& key, const std::string& text, TimePoint when,
+                      const std::string& user = "U1") {
+    return send(command(key, text, when, user));
+  }
+  const Incident& incident() const { return *current_; }
+  bool has_incident() const { return current_.has_value(); }
+  void set_next_number(std::int64_t n) { next_number_ = n; }
+
+ private:
+  Settings settings_;
+  std::optional<Incident> current_;
+  std::int64_t next_number_ = 1;
+  Decision last_;
+};
+
+// Replies are bot Markdown with literal and mention spans: compare what the console shows.
+bool contains(const std::string& haystack, const std::string& needle) {
+  return markup::to_markdown(haystack).find(needle) != std::string::npos;
+}
+
+TEST(Domain, StartDeclaresAnIncidentWithTheCallerAsCommander) {
+  Channel ch;
+  ch.set_next_number(12);
+  const auto& d = ch.say("1", "start Checkout is failing sev2", at(14, 0));
+  ASSERT_EQ(d.replies.size(), 1u);
+  EXPECT_EQ(d.replies[0].audience, Audience::channel);
+  EXPECT_TRUE(contains(d.replies[0].text, "INC-12")) << d.replies[0].text;
+  EXPECT_TRUE(contains(d.replies[0].text, "Checkout is failing"));
+  const Incident& inc = ch.incident();
+  EXPECT_EQ(inc.id(), "INC-12");
+  EXPECT_EQ(inc.title, "Checkout is failing");
+  EXPECT_EQ(inc.severity, Severity::sev2);
+  EXPECT_EQ(inc.roles.at(Role::commander), "U1");
+  EXPECT_EQ(inc.opened_at, at(14, 0));
+  ASSERT_EQ(inc.timeline.size(), 1u);
+  EXPECT_EQ(inc.timeline[0].source, Source::system);
+}
+
+TEST(Domain, OneOpenIncidentPerChannel) {
+  Channel ch;
+  ch.say("1", "start First", at(14, 0));
+  const auto& d = ch.say("2", "start Second", at(14, 1));
+  EXPECT_TRUE(d.changes.empty());
+  ASSERT_EQ(d.replies.size(), 1u);
+  EXPECT_EQ(d.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(contains(d.replies[0].text, "INC-1"));
+  EXPECT_EQ(ch.incident().title, "First");
+}
+
+TEST(Domain, CommandsThatNeedAnIncidentSaySoAndChangeNothing) {
+  Channel ch;
+  for (const char* text : {"log something", "severity sev1", "role comms @dana", "close",
+                           "status", "action fix it", "done 1", "draft", "postmortem"}) {
+    const auto& d = ch.say(text, text, at(9, 0));
+    EXPECT_TRUE(d.changes.empty()) << text;
+    ASSERT_EQ(d.replies.size(), 1u) << text;
+    EXPECT_EQ(d.replies[0].audience, Audience::caller) << text;
+  }
+  EXPECT_FALSE(ch.has_incident());
+}
+
+TEST(Domain, BadInputGetsTheUsageLineToTheCallerOnly) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  const auto before = ch.incident().timeline.size();
+  const auto& d = ch.say("2", "log", at(10, 1));
+  EXPECT_TRUE(d.changes.empty());
+  ASSERT_EQ(d.replies.size(), 1u);
+  EXPECT_EQ(d.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(contains(d.replies[0].text, "!incident log [<time>] <fact>")) << d.replies[0].text;
+  const auto& u = ch.say("3", "frobnicate now", at(10, 2));
+  EXPECT_TRUE(u.changes.empty());
+  EXPECT_TRUE(contains(u.replies.at(0).text, "frobnicate")) << u.replies.at(0).text;
+  EXPECT_TRUE(contains(u.replies.at(0).text, "help"));
+  EXPECT_EQ(ch.incident().timeline.size(), before);
+}
+
+TEST(Domain, LogUsesTheMessageTimeOrTheBackDatedTime) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("2", "log DB failover started", at(10, 30));
+  ch.say("3", "log 10:05 first alert fired", at(10, 31));
+  const auto& d = ch.say("4", "log 2026-11-29T11:20+01:00 deploy began", at(10, 32));
+  EXPECT_EQ(d.replies.at(0).audience, Audience::channel);
+  const auto entries = ch.incident().ordered_timeline();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[1].text, "first alert fired");
+  EXPECT_EQ(entries[1].at, at(10, 5));
+  EXPECT_EQ(entries[2].text, "deploy began");
+  EXPECT_EQ(entries[2].at, at(10, 20));
+  EXPECT_EQ(entries[3].text, "DB failover started");
+  EXPECT_EQ(entries[3].at, at(10, 30));
+  EXPECT_EQ(entries[3].source, Source::command);
+  EXPECT_EQ(entries[3].author, "U1");
+  EXPECT_EQ(entries[3].message_ref, "ref-2");
+}
+
+TEST(Domain, SameTimeEntriesKeepTheirInsertionOrder) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("2", "log 10:10 b", at(10, 20));
+  ch.say("3", "log 10:10 c", at(10, 21));
+  ch.say("4", "log 10:05 a", at(10, 22));
+  const auto entries = ch.incident().ordered_timeline();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[1].text, "a");
+  EXPECT_EQ(entries[2].text, "b");
+  EXPECT_EQ(entries[3].text, "c");
+}
+
+TEST(Domain, SeverityChangesGoOnTheTimelineWithOldAndNewValue) {
+  Channel ch;
+  ch.say("1", "start Outage sev3", at(10, 0));
+  const auto& d = ch.say("2", "severity sev1", at(10, 5));
+  EXPECT_EQ(ch.incident().severity, Severity::sev1);
+  EXPECT_EQ(d.replies.at(0).audience, Audience::channel);
+  const auto& last = ch.incident().timeline.back();
+  EXPECT_EQ(last.source, Source::system);
+  EXPECT_TRUE(contains(last.text, "sev3 → sev1")) << last.text;
+  const auto& same = ch.say("3", "severity SEV1", at(10, 6));
+  EXPECT_TRUE(same.changes.empty());
+  EXPECT_EQ(same.replies.at(0).audience, Audience::caller);
+}
+
+TEST(Domain, RoleChangesGoOnTheTimelineWithOldAndNewValue) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0), "UALICE");
+  ch.say("2", "role comms <@UBOB>", at(10, 1));
+  EXPECT_EQ(ch.incident().roles.at(Role::comms), "<@UBOB>");
+  EXPECT_TRUE(contains(ch.incident().timeline.back().text, "none → <@UBOB>"))
+      << ch.incident().timeline.back().text;
+  ch.say("3", "role commander <@UCAROL>", at(10, 2));
+  EXPECT_EQ(ch.incident().roles.at(Role::commander), "<@UCAROL>");
+  EXPECT_TRUE(contains(ch.incident().timeline.back().text, "<@UALICE> → <@UCAROL>"))
+      << ch.incident().timeline.back().text;
+  const auto& same = ch.say("4", "role commander <@UCAROL>", at(10, 3));
+  EXPECT_TRUE(same.changes.empty());
+}
+
+TEST(Domain, ActionsAreNumberedPerIncidentAndCanBeDone) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("2", "action add a replica lag alert owner:@dana due:2026-12-15", at(10, 1));
+  const auto& d = ch.say("3", "action document the failover", at(10, 2));
+  EXPECT_TRUE(contains(d.replies.at(0).text, "Action 2")) << d.replies.at(0).text;
+  const auto& actions = ch.incident().actions;
+  ASSERT_EQ(actions.size(), 2u);
+  EXPECT_EQ(actions[0].number, 1);
+  EXPECT_EQ(actions[0].owner, "@dana");
+  EXPECT_EQ(actions[0].due, Date{std::chrono::year{2026} / 12 / 15});
+  EXPECT_EQ(actions[1].number, 2);
+  EXPECT_TRUE(actions[1].owner.empty());
+
+  ch.say("4", "done 2", at(10, 3));
+  EXPECT_TRUE(ch.incident().actions[1].done);
+  const auto& again = ch.say("5", "done 2", at(10, 4));
+  EXPECT_TRUE(again.changes.empty());
+  EXPECT_EQ(again.replies.at(0).audience, Audience::caller);
+  const auto& missing = ch.say("6", "done 7", at(10, 5));
+  EXPECT_TRUE(missing.changes.empty());
+  EXPECT_TRUE(contains(missing.replies.at(0).text, "no action 7")) << missing.replies.at(0).text;
+}
+
+TEST(Domain, CloseEndsTheIncidentAndPostsTheDraftInTheThread) {
+  Channel ch;
+  ch.say("1", "start Checkout errors sev2", at(10, 0));
+  ch.say("2", "log impact: 8% of checkouts failed", at(10, 10));
+  const auto& d = ch.say("3", "close rolled back the release", at(12, 5));
+  EXPECT_EQ(ch.incident().status, Status::closed);
+  EXPECT_EQ(ch.incident().closed_at, at(12, 5));
+  EXPECT_EQ(ch.incident().resolution, "rolled back the release");
+  ASSERT_EQ(d.replies.size(), 2u);
+  EXPECT_EQ(d.replies[0].audience, Audience::channel);
+  EXPECT_TRUE(contains(d.replies[0].text, "2h 05m")) << d.replies[0].text;
+  EXPECT_EQ(d.replies[1].audience, Audience::thread);
+  const std::string& draft = d.replies[1].text;
+  EXPECT_TRUE(contains(draft, "Post-incident review (draft): Checkout errors")) << draft;
+  EXPECT_TRUE(contains(draft, "8% of checkouts failed"));
+  EXPECT_TRUE(contains(draft, "2026-11-29 10:10 UTC"));
+  EXPECT_TRUE(contains(draft, "Status changed: open → closed"));
+
+  // Logging needs an open incident; post-mortem actions are still welcome.
+  EXPECT_TRUE(ch.say("4", "log late fact", at(12, 10)).changes.empty());
+  EXPECT_FALSE(ch.say("5", "action add an alert", at(12, 11)).changes.empty());
+  // And the channel can start its next incident.
+  ch.say("6", "start Next one", at(13, 0));
+  EXPECT_EQ(ch.incident().id(), "INC-2");
+}
+
+TEST(Domain, APinAddsTheMessageAtItsOriginalTimeOnce) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  in::Pin pin{"msg-42", "UDANA", "replica lag is 40s", at(9, 58)};
+  const auto& d = ch.send(event("p1", pin, at(10, 30)));
+  ASSERT_EQ(d.changes.size(), 1u);
+  EXPECT_TRUE(ch.send(event("p2", pin, at(10, 31))).changes.empty());
+  const auto entries = ch.incident().ordered_timeline();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].source, Source::pin);
+  EXPECT_EQ(entries[0].at, at(9, 58));
+  EXPECT_EQ(entries[0].text, "replica lag is 40s");
+  EXPECT_EQ(entries[0].author, "UDANA");
+}
+
+TEST(Domain, CapturedMessagesFollowEditsAndDeletes) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.send(event("p1", in::Pin{"msg-1", "U2", "lag 40s", at(10, 1)}, at(10, 2)));
+  ch.send(event("e1", in::Edited{"msg-1", "lag 45s"}, at(10, 3)));
+  EXPECT_EQ(ch.incident().timeline.back().text, "lag 45s");
+  // An edited `log` message keeps the fact and drops the command word.
+  ch.send(command("l1", "log disk full", at(10, 4)));
+  ch.send(event("e2", in::Edited{"ref-l1", "log disk full on db-2"}, at(10, 5)));
+  EXPECT_EQ(ch.incident().timeline.back().text, "disk full on db-2");
+  ch.send(event("d1", in::Deleted{"msg-1"}, at(10, 6)));
+  for (const auto& e : ch.incident().ordered_timeline()) EXPECT_NE(e.message_ref, "msg-1");
+  EXPECT_EQ(ch.incident().timeline.size(), 3u);  // kept for the record, out of the draft
+  EXPECT_TRUE(ch.send(event("d2", in::Deleted{"unknown"}, at(10, 7))).changes.empty());
+}
+
+TEST(Domain, DirectMessagesGetAPrivateReplyAndChangeNoIncident) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  const auto& d = ch.send(event("dm1", in::DirectMessage{"is this safe?"}, at(10, 1), "U9", "D1"));
+  // The one change marks the event private (its recorded reply is scrubbed later): bot/dm.h.
+  ASSERT_EQ(d.changes.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<change::PrivateEvent>(d.changes[0].body));
+  ASSERT_EQ(d.replies.size(), 1u);
+  EXPECT_EQ(d.replies[0].audience, Audience::direct);
+  EXPECT_EQ(d.replies[0].channel, "D1");
+  EXPECT_FALSE(contains(d.replies[0].text, "is this safe?"));
+  EXPECT_EQ(ch.incident().timeline.size(), 1u);
+}
+
+TEST(Domain, ShareNeedsAClosedIncidentAndALessonsChannel) {
+  Channel without;
+  without.say("1", "start Outage", at(10, 0));
+  EXPECT_EQ(without.say("2", "share", at(10, 1)).replies.at(0).audience, Audience::caller);
+  without.say("3", "close", at(10, 2));
+  const auto& nowhere = without.say("4", "share", at(10, 3));
+  EXPECT_TRUE(contains(nowhere.replies.at(0).text, "INCIDENT_BOT_LESSONS_CHANNEL"));
+
+  Settings settings;
+  settings.lessons_channel = true;
+  Channel with(settings);
+  with.say("1", "start Outage", at(10, 0));
+  with.say("2", "action add an alert owner:@dana", at(10, 1));
+  with.say("3", "close", at(10, 2));
+  const auto& d = with.say("4", "share", at(11, 0));
+  ASSERT_EQ(d.replies.size(), 2u);
+  EXPECT_EQ(d.replies[0].audience, Audience::lessons);
+  EXPECT_TRUE(contains(d.replies[0].text, "Lessons learned: Outage"));
+  EXPECT_TRUE(contains(d.replies[0].text, "add an alert"));
+  EXPECT_FALSE(contains(d.replies[0].text, "@dana"));  // no people in what the org reads
+}
+
+TEST(Domain, StatusShowsRolesLatestEntriesAndOpenActions) {
+  Channel ch;
+  ch.say("1", "start Outage sev2", at(10, 0));
+  for (int i = 1; i <= 7; ++i) {
+    ch.say("l" + std::to_string(i), "log fact " + std::to_string(i), at(10, i));
+  }
+  ch.say("a1", "action first", at(10, 8));
+  ch.say("a2", "action second", at(10, 9));
+  ch.say("a3", "done 1", at(10, 10));
+  const auto& d = ch.say("s", "status", at(10, 40));
+  ASSERT_EQ(d.replies.size(), 1u);
+  const std::string& text = d.replies[0].text;
+  EXPECT_EQ(d.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(contains(text, "sev2")) << text;
+  EXPECT_TRUE(contains(text, "40m")) << text;
+  EXPECT_TRUE(contains(text, "commander: <@U1>")) << text;
+  EXPECT_TRUE(contains(text, "fact 7"));
+  EXPECT_FALSE(contains(text, "fact 2"));  // only the latest five
+  EXPECT_TRUE(contains(text, "3 earlier not shown"));
+  EXPECT_TRUE(contains(text, "2. second"));
+  EXPECT_FALSE(contains(text, "1. first"));
+}
+
+TEST(Domain, PostmortemRecordsTheFacilitatorAndPostsTheQuestions) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("2", "close", at(11, 0));
+  const auto& d = ch.say("3", "postmortem", at(11, 5), "UFAC");
+  EXPECT_EQ(ch.incident().facilitator, "UFAC");
+  EXPECT_EQ(d.replies.at(0).audience, Audience::channel);
+  EXPECT_TRUE(contains(d.replies.at(0).text, "Contributing factors"));
+}
+
+TEST(Draft, ListsGapsAndActionsMissingAnOwnerOrDueDate) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("2", "log something", at(10, 10));
+  ch.say("3", "log much later", at(11, 0));
+  ch.say("4", "action needs an owner due:2026-12-01", at(11, 1));
+  ch.say("5", "action fully specified owner:@dana due:2026-12-01", at(11, 2));
+  const auto gaps = timeline_gaps(ch.incident());
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].from, at(10, 10));
+  EXPECT_EQ(gaps[0].to, at(11, 0));
+  const std::string draft = render_draft(ch.incident(), at(11, 5), prompts());
+  EXPECT_TRUE(contains(draft, "Timeline gap of 50m")) << draft;
+  EXPECT_TRUE(contains(draft, "Action 1 (needs an owner) has no owner.")) << draft;
+  EXPECT_FALSE(contains(draft, "Action 2 ("));
+  EXPECT_TRUE(contains(draft, "still open"));
+}
+
+}  // namespace
+}  // namespace incident

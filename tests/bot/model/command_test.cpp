@@ -1,0 +1,361 @@
+// The command grammar of PRODUCT.md, table-driven: each case is the text after the prefix, the
+// platform time of the message, and the parse result rendered as one comparable string.
+#include "bot/model/command.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace incident {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::sys_days;
+
+constexpr Date kDay{std::chrono::year{2026}, std::chrono::November, std::chrono::day{29}};
+
+TimePoint on(Date d, int h, int m, int s = 0) {
+  return sys_days{d} + std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{s};
+}
+Date ymd(int y, unsigned m, unsigned d) {
+  return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+// 2026-11-29 at the given UTC time.
+TimePoint at(int h, int m, int s = 0) { return on(kDay, h, m, s); }
+const TimePoint kNow = at(10, 0);
+
+// Own names rather than model.h's to_string, so these tests pin the parser alone.
+std::string sev(Severity s) {
+  return s == Severity::unset ? "unset" : "sev" + std::to_string(static_cast<int>(s));
+}
+std::string role(Role r) {
+  switch (r) {
+    case Role::commander: return "commander";
+    case Role::comms: return "comms";
+    case Role::scribe: return "scribe";
+  }
+  return "?";
+}
+
+struct Describe {
+  std::string operator()(const cmd::Start& c) const { return "start|" + c.title + "|" + sev(c.severity); }
+  std::string operator()(const cmd::Log& c) const {
+    return "log|" + c.text + "|" + (c.at ? format_iso(*c.at) : "now");
+  }
+  std::string operator()(const cmd::Action& c) const {
+    return "action|" + c.text + "|" + c.owner + "|" + (c.due ? format_date(*c.due) : "none");
+  }
+  std::string operator()(const cmd::Done& c) const { return "done|" + std::to_string(c.number); }
+  std::string operator()(const cmd::SetSeverity& c) const { return "severity|" + sev(c.severity); }
+  std::string operator()(const cmd::AssignRole& c) const { return "role|" + role(c.role) + "|" + c.user; }
+  std::string operator()(const cmd::ShowStatus&) const { return "status"; }
+  std::string operator()(const cmd::Close& c) const { return "close|" + c.resolution; }
+  std::string operator()(const cmd::Postmortem&) const { return "postmortem"; }
+  std::string operator()(const cmd::Draft&) const { return "draft"; }
+  std::string operator()(const cmd::Share&) const { return "share"; }
+  std::string operator()(const cmd::Help&) const { return "help"; }
+};
+
+std::string describe(const ParseResult& r) {
+  if (const auto* e = std::get_if<ParseError>(&r)) return "error|" + e->message + "|" + e->usage;
+  return std::visit(Describe{}, std::get<Command>(r));
+}
+
+struct Case {
+  std::string input;
+  TimePoint now;
+  std::string expected;
+};
+
+const std::string kStartUsage = "start <title> [sev1..sev4]";
+const std::string kLogUsage = "log [<time>] <fact>";
+const std::string kActionUsage = "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]";
+const std::string kTimeHint = " (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)";
+
+std::string start_error(const std::string& m) { return "error|" + m + "|" + kStartUsage; }
+std::string log_error(const std::string& m) { return "error|" + m + "|" + kLogUsage; }
+std::string action_error(const std::string& m) { return "error|" + m + "|" + kActionUsage; }
+std::string invalid_time(const std::string& t) {
+  return log_error("\"" + t + "\" is not a valid time" + kTimeHint);
+}
+
+std::vector<Case> grammar_cases() {
+  std::vector<Case> cases = {
+      // ---- start --------------------------------------------------------------------------
+      {"start DB down", kNow, "start|DB down|unset"},
+      {"start DB down sev1", kNow, "start|DB down|sev1"},
+      {"start DB down SEV2", kNow, "start|DB down|sev2"},
+      {"start DB down sev-3", kNow, "start|DB down|sev3"},
+      {"start DB down SEV-4", kNow, "start|DB down|sev4"},
+      {"START Checkout latency Sev2", kNow, "start|Checkout latency|sev2"},
+      {"start   Payments    double  charge   sev1  ", kNow, "start|Payments    double  charge|sev1"},
+      {"start\tDB\tdown\tsev1", kNow, "start|DB\tdown|sev1"},
+      {"start\nDB down\r\nsev2\n", kNow, "start|DB down|sev2"},
+      {"start 🔥 checkout on fire 🔥 sev1", kNow, "start|🔥 checkout on fire 🔥|sev1"},
+      {"start Ünïcödé café outage — Zürich", kNow, "start|Ünïcödé café outage — Zürich|unset"},
+      {"start 支付服务 超时", kNow, "start|支付服务 超时|unset"},
+      {"start sev1 in EU sev2", kNow, "start|sev1 in EU|sev2"},  // only the last token counts
+      {"start Upgrade severity", kNow, "start|Upgrade severity|unset"},
+      {"start DB down sev", kNow, "start|DB down sev|unset"},
+      {"start DB down sev1x", kNow, "start|DB down sev1x|unset"},
+      {"start sev1", kNow, start_error("missing the incident title")},
+      {"start", kNow, start_error("missing the incident title")},
+      {"start  \t ", kNow, start_error("missing the incident title")},
+      {"start DB down sev5", kNow, start_error("\"sev5\" is not a severity (use sev1..sev4)")},
+      {"start DB down SEV-0", kNow, start_error("\"SEV-0\" is not a severity (use sev1..sev4)")},
+      // ---- log without a time -------------------------------------------------------------
+      {"log failover done", kNow, "log|failover done|now"},
+      {"LOG failover done", kNow, "log|failover done|now"},
+      {"log    spaced   out   fact  ", kNow, "log|spaced   out   fact|now"},
+      {"log 3 pods restarted", kNow, "log|3 pods restarted|now"},
+      {"log 📌 cache flushed 🎉", kNow, "log|📌 cache flushed 🎉|now"},
+      {"log ::: odd", kNow, "log|::: odd|now"},
+      {"log 2026-11-29 release was tagged", kNow, "log|2026-11-29 release was tagged|now"},
+      {"log", kNow, log_error("missing the fact to log")},
+      {"log \t\n ", kNow, log_error("missing the fact to log")},
+      // ---- log HH:MM: UTC today, or yesterday when at most 12 hours back -----------------
+      {"log 09:30 failover done", kNow, "log|failover done|2026-11-29T09:30:00.000Z"},
+      {"log 9:05 paged", kNow, "log|paged|2026-11-29T09:05:00.000Z"},
+      {"log 10:00 right now", kNow, "log|right now|2026-11-29T10:00:00.000Z"},
+      {"log 14:05 x", at(14, 5, 30), "log|x|2026-11-29T14:05:00.000Z"},
+      {"log 14:05:20 x", at(14, 5, 30), "log|x|2026-11-29T14:05:20.000Z"},
+      {"log 23:55 alert fired", at(0, 10), "log|alert fired|2026-11-28T23:55:00.000Z"},
+      {"log 00:00 midnight", at(0, 0), "log|midnight|2026-11-29T00:00:00.000Z"},
+      {"log 23:59 x", at(0, 0), "log|x|2026-11-28T23:59:00.000Z"},
+      {"log 22:00 x", kNow, "log|x|2026-11-28T22:00:00.000Z"},  // exactly 12 hours back
+      {"log 22:01 x", kNow, "log|x|2026-11-28T22:01:00.000Z"},
+      {"log 23:55 x", on(ymd(2026, 12, 1), 0, 10), "log|x|2026-11-30T23:55:00.000Z"},
+      {"log 23:50 x", on(ymd(2027, 1, 1), 0, 5), "log|x|2026-12-31T23:50:00.000Z"},
+      {"log 23:50 x", on(ymd(2028, 3, 1), 0, 5), "log|x|2028-02-29T23:50:00.000Z"},
+      {"log 00:15 x", at(0, 10), log_error("00:15 is in the future (it is 00:10 UTC now)")},
+      {"log 14:05 x", kNow, log_error("14:05 is in the future (it is 10:00 UTC now)")},
+      {"log 14:06 x", at(14, 5, 30), log_error("14:06 is in the future (it is 14:05 UTC now)")},
+      {"log 10:01 x", kNow, log_error("10:01 is in the future (it is 10:00 UTC now)")},
+      {"log 21:59 x", kNow, log_error("21:59 is in the future (it is 10:00 UTC now)")},
+      {"log 09:30 UTC failover", kNow, "log|failover|2026-11-29T09:30:00.000Z"},
+      {"log 09:30, failover done", kNow, "log|failover done|2026-11-29T09:30:00.000Z"},
+      {"log 09:30: failover done", kNow, "log|failover done|2026-11-29T09:30:00.000Z"},
+      {"log    09:30 \t  spaced   out  ", kNow, "log|spaced   out|2026-11-29T09:30:00.000Z"},
+      {"log 09:30 ✅ rollback complete", kNow, "log|✅ rollback complete|2026-11-29T09:30:00.000Z"},
+      {"log 09:30", kNow, log_error("missing the fact to log")},
+      {"log 09:30 utc", kNow, log_error("missing the fact to log")},
+      {"log 25:00 x", kNow, invalid_time("25:00")},
+      {"log 24:00 x", kNow, invalid_time("24:00")},
+      {"log 14:61 x", kNow, invalid_time("14:61")},
+      {"log 14:5 x", kNow, invalid_time("14:5")},
+      {"log 09:30:61 x", kNow, invalid_time("09:30:61")},
+      {"log 10:30am x", kNow, invalid_time("10:30am")},
+      // ---- log ISO-8601: converted to UTC, at most a minute ahead of now ------------------
+      {"log 2026-11-29T09:30Z db back", kNow, "log|db back|2026-11-29T09:30:00.000Z"},
+      {"log 2026-11-29T09:30 db back", kNow, "log|db back|2026-11-29T09:30:00.000Z"},
+      {"log 2026-11-29T11:30+02:00 db back", kNow, "log|db back|2026-11-29T09:30:00.000Z"},
+      {"log 2026-11-29T04:00-05:30 db back", kNow, "log|db back|2026-11-29T09:30:00.000Z"},
+      {"log 2026-11-29T01:30+0200 x", kNow, "log|x|2026-11-28T23:30:00.000Z"},
+      {"log 2026-11-29 09:30 db back", kNow, "log|db back|2026-11-29T09:30:00.000Z"},
+      {"log 2026-11-29\t09:30:15.250\tx", kNow, "log|x|2026-11-29T09:30:15.250Z"},
+      {"log 2026-11-29 11:30+02:00 x", kNow, "log|x|2026-11-29T09:30:00.000Z"},
+      {"log 2026-11-29T09:30 UTC x", kNow, "log|x|2026-11-29T09:30:00.000Z"},
+      {"log 2026-11-29T09:30Z UTC x", kNow, "log|UTC x|2026-11-29T09:30:00.000Z"},
+      {"log 2025-01-01T00:00Z long ago", kNow, "log|long ago|2025-01-01T00:00:00.000Z"},
+      {"log 2026-11-29T10:01 x", kNow, "log|x|2026-11-29T10:01:00.000Z"},  // 60 s ahead: skew
+      {"log 2026-11-29T10:01:01 x", kNow,
+       log_error("2026-11-29T10:01:01 is in the future (it is 2026-11-29 10:00 UTC now)")},
+      {"log 2026-11-30T09:00Z x", kNow,
+       log_error("2026-11-30T09:00Z is in the future (it is 2026-11-29 10:00 UTC now)")},
+      {"log 2026-11-29T12:30+02:00 x", kNow,
+       log_error("2026-11-29T12:30+02:00 is in the future (it is 2026-11-29 10:00 UTC now)")},
+      {"log 2026-11-29 10:05 x", kNow,
+       log_error("2026-11-29 10:05 is in the future (it is 2026-11-29 10:00 UTC now)")},
+      {"log 2026-02-30T10:00 x", kNow, invalid_time("2026-02-30T10:00")},
+      {"log 2026-02-30 10:00 x", kNow, invalid_time("2026-02-30 10:00")},
+      {"log 2026-11-29T25:00Z x", kNow, invalid_time("2026-11-29T25:00Z")},
+      {"log 2026-11-29T x", kNow, invalid_time("2026-11-29T")},
+      {"log 2026-11-29T09:30Zgarbage x", kNow, invalid_time("2026-11-29T09:30Zgarbage")},
+      {"log 2026-11-29T09:30Z", kNow, log_error("missing the fact to log")},
+      {"log 2026-11-29 09:30", kNow, log_error("missing the fact to log")},
+      // ---- action -------------------------------------------------------------------------
+      {"action add a failover runbook", kNow, "action|add a failover runbook||none"},
+      {"action add runbook owner:@dana due:2026-12-15", kNow, "action|add runbook|@dana|2026-12-15"},
+      {"action add runbook due:2026-12-15 owner:@dana", kNow, "action|add runbook|@dana|2026-12-15"},
+      {"action add runbook owner: @dana due: 2026-12-15", kNow,
+       "action|add runbook|@dana|2026-12-15"},
+      {"action add runbook OWNER:@dana Due:2026-12-15", kNow, "action|add runbook|@dana|2026-12-15"},
+      {"action add runbook owner:<@U123|dana smith> due:2026-12-15", kNow,
+       "action|add runbook|<@U123|dana smith>|2026-12-15"},
+      {"action add runbook owner: <@U123|dana smith>", kNow,
+       "action|add runbook|<@U123|dana smith>|none"},
+      {"action owner:@dana add runbook", kNow, "action|add runbook|@dana|none"},
+      {"action fix alert owner:@dana before the freeze", kNow,
+       "action|fix alert before the freeze|@dana|none"},
+      {"action add runbook owner:platform-team", kNow, "action|add runbook|platform-team|none"},
+      {"action add runbook due:2028-02-29", kNow, "action|add runbook||2028-02-29"},
+      {"action review ownership: rotation", kNow, "action|review ownership: rotation||none"},
+      {"action read the overdue: list", kNow, "action|read the overdue: list||none"},
+      {"action\tadd\trunbook\towner:@dana", kNow, "action|add\trunbook|@dana|none"},
+      {"action 📝 write the review 🙏 owner:@dana", kNow, "action|📝 write the review 🙏|@dana|none"},
+      {"action add runbook due:2026-02-30", kNow,
+       action_error("due date \"2026-02-30\" is not a real date (use YYYY-MM-DD)")},
+      {"action add runbook due:2027-02-29", kNow,
+       action_error("due date \"2027-02-29\" is not a real date (use YYYY-MM-DD)")},
+      {"action add runbook due:next-week", kNow,
+       action_error("due date \"next-week\" is not a real date (use YYYY-MM-DD)")},
+      {"action x owner:@a owner:@b", kNow, action_error("owner: is given twice; give one owner")},
+      {"action x due:2026-12-01 due:2026-12-02", kNow,
+       action_error("due: is given twice; give one due date")},
+      {"action owner:@dana due:2026-12-15", kNow, action_error("missing the action text")},
+      {"action", kNow, action_error("missing the action text")},
+      {"action add runbook owner:", kNow, action_error("owner: needs a @user or team after it")},
+      {"action add runbook due:", kNow, action_error("due: needs a date after it (YYYY-MM-DD)")},
+      {"action add runbook owner:<@U123|dana", kNow,
+       action_error("the owner mention \"owner:<@U123|dana\" has no closing >")},
+      // ---- done ---------------------------------------------------------------------------
+      {"done 3", kNow, "done|3"},
+      {"done #2", kNow, "done|2"},
+      {"DONE   12  ", kNow, "done|12"},
+      {"done 123456789", kNow, "done|123456789"},
+      {"done", kNow, "error|missing the action item number|done <n>"},
+      {"done 0", kNow, "error|\"0\" is not an action item number (use 1, 2, 3, …)|done <n>"},
+      {"done -1", kNow, "error|\"-1\" is not an action item number (use 1, 2, 3, …)|done <n>"},
+      {"done abc", kNow, "error|\"abc\" is not an action item number (use 1, 2, 3, …)|done <n>"},
+      {"done 2.5", kNow, "error|\"2.5\" is not an action item number (use 1, 2, 3, …)|done <n>"},
+      {"done 99999999999", kNow,
+       "error|\"99999999999\" is not an action item number (use 1, 2, 3, …)|done <n>"},
+      {"done 3 4", kNow, "error|done takes one action item number|done <n>"},
+      // ---- severity -----------------------------------------------------------------------
+      {"severity sev2", kNow, "severity|sev2"},
+      {"severity SEV-1", kNow, "severity|sev1"},
+      {"Severity Sev4", kNow, "severity|sev4"},
+      {"severity", kNow, "error|missing the severity (sev1..sev4)|severity sev1..sev4"},
+      {"severity sev5", kNow, "error|\"sev5\" is not a severity (use sev1..sev4)|severity sev1..sev4"},
+      {"severity high", kNow, "error|\"high\" is not a severity (use sev1..sev4)|severity sev1..sev4"},
+      {"severity sev1 sev2", kNow, "error|severity takes one value (sev1..sev4)|severity sev1..sev4"},
+      // ---- role ---------------------------------------------------------------------------
+      {"role commander @dana", kNow, "role|commander|@dana"},
+      {"role COMMS <@U123>", kNow, "role|comms|<@U123>"},
+      {"role scribe <@U123|dana smith>", kNow, "role|scribe|<@U123|dana smith>"},
+      {"role scribe @dana:example.org", kNow, "role|scribe|@dana:example.org"},
+      {"role\tcomms\t\t@erin ", kNow, "role|comms|@erin"},
+      {"role", kNow,
+       "error|missing the role (commander, comms or scribe)|role commander|comms|scribe <@user>"},
+      {"role boss @dana", kNow,
+       "error|\"boss\" is not a role (use commander, comms or scribe)|role commander|comms|scribe "
+       "<@user>"},
+      {"role Commander", kNow,
+       "error|missing the @user to make commander|role commander|comms|scribe <@user>"},
+      {"role commander @dana @erin", kNow,
+       "error|role takes one @user; unexpected \"@erin\" after \"@dana\"|role "
+       "commander|comms|scribe <@user>"},
+      {"role commander <@U123|dana", kNow,
+       "error|the mention \"<@U123|dana\" has no closing >|role commander|comms|scribe <@user>"},
+      // ---- commands without arguments, close, help ----------------------------------------
+      {"status", kNow, "status"},
+      {"STATUS", kNow, "status"},
+      {"status please", kNow, "error|status takes no arguments|status"},
+      {"postmortem", kNow, "postmortem"},
+      {"postmortem now", kNow, "error|postmortem takes no arguments|postmortem"},
+      {"draft", kNow, "draft"},
+      {"share", kNow, "share"},
+      {"share everything", kNow, "error|share takes no arguments|share"},
+      {"help", kNow, "help"},
+      {"help log", kNow, "help"},
+      {"close", kNow, "close|"},
+      {"close rolled back the deploy", kNow, "close|rolled back the deploy"},
+      {"close   🎉 fixed\n by rollback  ", kNow, "close|🎉 fixed\n by rollback"},
+      // ---- no command, unknown command ----------------------------------------------------
+      {"", kNow, "error|missing a command|"},
+      {"   \t\n ", kNow, "error|missing a command|"},
+      {"deploy now", kNow, "error|unknown command \"deploy\"|"},
+      {"stärt DB down", kNow, "error|unknown command \"stärt\"|"},
+      {"🔥", kNow, "error|unknown command \"🔥\"|"},
+      {"!incident start x", kNow, "error|unknown command \"!incident\"|"},
+  };
+
+  // Very long text (100 KB) survives whole; error messages quote only the first 40 bytes,
+  // cut on a UTF-8 boundary.
+  const std::string long_text(100 * 1024, 'x');
+  std::string long_emoji;
+  for (int i = 0; i < 30000; ++i) long_emoji += "🔥";
+  cases.push_back({"start " + long_text + " sev2", kNow, "start|" + long_text + "|sev2"});
+  cases.push_back({"start " + long_emoji + " sev1", kNow, "start|" + long_emoji + "|sev1"});
+  cases.push_back({"log 09:30 " + long_text, kNow, "log|" + long_text + "|2026-11-29T09:30:00.000Z"});
+  cases.push_back({"action " + long_text + " owner:@dana", kNow, "action|" + long_text + "|@dana|none"});
+  cases.push_back({"close " + long_emoji, kNow, "close|" + long_emoji});
+  cases.push_back({long_text, kNow, "error|unknown command \"" + std::string(40, 'x') + "…\"|"});
+  cases.push_back({long_emoji, kNow, "error|unknown command \"" + long_emoji.substr(0, 40) + "…\"|"});
+  // 1 + 4n bytes: byte 40 is inside an emoji, so the quote stops before it.
+  cases.push_back({"a" + long_emoji, kNow,
+                   "error|unknown command \"a" + long_emoji.substr(0, 36) + "…\"|"});
+  return cases;
+}
+
+TEST(CommandGrammarTest, Table) {
+  const std::vector<Case> cases = grammar_cases();
+  ASSERT_GE(cases.size(), 80u);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    const std::string shown = c.input.size() > 80 ? c.input.substr(0, 60) + "…(long)" : c.input;
+    SCOPED_TRACE("case " + std::to_string(i) + ": \"" + shown + "\" at " + format_iso(c.now));
+    EXPECT_EQ(describe(parse_command(c.input, c.now)), c.expected);
+  }
+}
+
+TEST(CommandGrammarTest, UsageLinesMatchTheProductTable) {
+  EXPECT_EQ(usage_of("start"), kStartUsage);
+  EXPECT_EQ(usage_of("log"), kLogUsage);
+  EXPECT_EQ(usage_of("action"), kActionUsage);
+  EXPECT_EQ(usage_of("done"), "done <n>");
+  EXPECT_EQ(usage_of("severity"), "severity sev1..sev4");
+  EXPECT_EQ(usage_of("role"), "role commander|comms|scribe <@user>");
+  EXPECT_EQ(usage_of("status"), "status");
+  EXPECT_EQ(usage_of("close"), "close [<resolution>]");
+  EXPECT_EQ(usage_of("postmortem"), "postmortem");
+  EXPECT_EQ(usage_of("draft"), "draft");
+  EXPECT_EQ(usage_of("share"), "share");
+  EXPECT_EQ(usage_of("help"), "help");
+  EXPECT_EQ(usage_of("LOG"), kLogUsage);
+  EXPECT_EQ(usage_of("deploy"), "");
+  EXPECT_EQ(usage_of(""), "");
+}
+
+struct PrefixCase {
+  std::string message;
+  std::string prefix;
+  std::optional<std::string> rest;
+};
+
+TEST(StripPrefixTest, Table) {
+  const std::vector<PrefixCase> cases = {
+      {"!incident log x", "!incident", "log x"},
+      {"  !incident   log x  ", "!incident", "log x"},
+      {"!incident\tlog\tx", "!incident", "log\tx"},
+      {"!INCIDENT start DB down", "!incident", "start DB down"},
+      {"!Incident 🔥 start", "!incident", "🔥 start"},
+      {"!incident", "!incident", ""},
+      {"!incident   ", "!incident", ""},
+      {"!incidentlog x", "!incident", std::nullopt},
+      {"!incidents", "!incident", std::nullopt},
+      {"please !incident log x", "!incident", std::nullopt},
+      {"!inc", "!incident", std::nullopt},
+      {"", "!incident", std::nullopt},
+      {"!bot log x", "!bot", "log x"},
+  };
+  for (const PrefixCase& c : cases) {
+    SCOPED_TRACE("\"" + c.message + "\" with prefix \"" + c.prefix + "\"");
+    const auto rest = strip_prefix(c.message, c.prefix);
+    ASSERT_EQ(rest.has_value(), c.rest.has_value());
+    if (rest) {
+      EXPECT_EQ(std::string(*rest), *c.rest);
+    }
+  }
+}
+
+TEST(StripPrefixTest, ReturnsAViewIntoTheMessage) {
+  const std::string message = "!incident log x";
+  const auto rest = strip_prefix(message, "!incident");
+  ASSERT_TRUE(rest.has_value());
+  EXPECT_EQ(rest->data(), message.data() + 10);
+}
+
+}  // namespace
+}  // namespace incident
