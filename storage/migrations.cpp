@@ -152,7 +152,9 @@ const std::vector<std::string>& migration_scripts() {
   return scripts;
 }
 
-int latest_schema_version() { return static_cast<int>(migration_scripts().size()); }
+int latest_schema_version() {
+  return static_cast<int>(migration_scripts().size());
+}
 
 int read_schema_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
@@ -186,6 +188,8 @@ void apply_migrations(SQLite::Database& db, int up_to) {
   tx.commit();
 }
 
-void apply_migrations(SQLite::Database& db) { apply_migrations(db, latest_schema_version()); }
+void apply_migrations(SQLite::Database& db) {
+  apply_migrations(db, latest_schema_version());
+}
 
 }  // namespace incident

@@ -67,12 +67,18 @@ Date date_of(const std::string& text) {
 // No default case: a new Audience makes -Wswitch point here.
 std::string audience_text(Audience a) {
   switch (a) {
-    case Audience::channel: return "channel";
-    case Audience::caller: return "caller";
-    case Audience::thread: return "thread";
-    case Audience::direct: return "direct";
-    case Audience::lessons: return "lessons";
-    case Audience::security: return "security";
+    case Audience::channel:
+      return "channel";
+    case Audience::caller:
+      return "caller";
+    case Audience::thread:
+      return "thread";
+    case Audience::direct:
+      return "direct";
+    case Audience::lessons:
+      return "lessons";
+    case Audience::security:
+      return "security";
   }
   return "";
 }
@@ -90,7 +96,8 @@ std::string replies_json(const std::vector<Reply>& replies) {
   auto array = nlohmann::json::array();
   for (const auto& r : replies) {
     if (audience_text(r.audience).empty()) throw std::logic_error("reply with unknown audience");
-    nlohmann::json j = {{"audience", audience_text(r.audience)}, {"text", r.text}, {"user", r.user}};
+    nlohmann::json j = {
+        {"audience", audience_text(r.audience)}, {"text", r.text}, {"user", r.user}};
     if (r.anchor == Anchor::postmortem) {
       j["anchor"] = "postmortem";
       j["incident"] = r.incident;
@@ -181,8 +188,7 @@ std::optional<TimePoint> optional_time(const SQLite::Column& c) {
 // is not stored: roll the whole event back rather than record half of it.
 void expect_incident_row(int rows, std::int64_t number, std::string_view change) {
   if (rows == 0) {
-    throw std::logic_error(std::string(change) + " for unknown incident " +
-                           std::to_string(number));
+    throw std::logic_error(std::string(change) + " for unknown incident " + std::to_string(number));
   }
 }
 
@@ -193,8 +199,9 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
   std::visit(
       overloaded{
           [&](const change::Opened& o) {
-            auto st = sql("INSERT INTO incidents (number, platform, channel, title, "
-                          "severity, status, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
+            auto st =
+                sql("INSERT INTO incidents (number, platform, channel, title, "
+                    "severity, status, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
             st->bind(1, n);
             st->bind(2, o.platform);
             st->bind(3, o.channel);
@@ -205,8 +212,9 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           },
           [&](const change::EntryAdded& a) {
             const TimelineEntry& e = a.entry;
-            auto st = sql("INSERT INTO timeline (incident, seq, at, source, author, text, "
-                          "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            auto st =
+                sql("INSERT INTO timeline (incident, seq, at, source, author, text, "
+                    "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             st->bind(1, n);
             st->bind(2, e.seq);
             st->bind(3, to_unix_ms(e.at));
@@ -224,8 +232,9 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             expect_incident_row(st->exec(), n, "SeveritySet");
           },
           [&](const change::RoleSet& r) {
-            auto st = sql("INSERT INTO roles (incident, role, user) VALUES (?, ?, ?) "
-                          "ON CONFLICT (incident, role) DO UPDATE SET user = excluded.user");
+            auto st =
+                sql("INSERT INTO roles (incident, role, user) VALUES (?, ?, ?) "
+                    "ON CONFLICT (incident, role) DO UPDATE SET user = excluded.user");
             st->bind(1, n);
             st->bind(2, to_string(r.role));
             st->bind(3, r.user);
@@ -233,8 +242,9 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           },
           [&](const change::ActionAdded& a) {
             const ActionItem& item = a.item;
-            auto st = sql("INSERT INTO actions (incident, number, text, owner, due, done, "
-                          "created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            auto st =
+                sql("INSERT INTO actions (incident, number, text, owner, due, done, "
+                    "created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             st->bind(1, n);
             st->bind(2, item.number);
             st->bind(3, item.text);
@@ -257,8 +267,9 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->exec();
           },
           [&](const change::Closed& cl) {
-            auto st = sql("UPDATE incidents SET status = 'closed', closed_at = ?, "
-                          "resolution = ? WHERE number = ?");
+            auto st =
+                sql("UPDATE incidents SET status = 'closed', closed_at = ?, "
+                    "resolution = ? WHERE number = ?");
             st->bind(1, to_unix_ms(cl.at));
             st->bind(2, cl.resolution);
             st->bind(3, n);
@@ -302,8 +313,9 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           },
           [&](const change::ReviewAdded& r) {
             const ReviewReply& reply = r.reply;
-            auto st = sql("INSERT INTO review_replies (incident, at, author, text, "
-                          "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?)");
+            auto st =
+                sql("INSERT INTO review_replies (incident, at, author, text, "
+                    "message_ref, deleted) VALUES (?, ?, ?, ?, ?, ?)");
             st->bind(1, n);
             st->bind(2, to_unix_ms(reply.at));
             st->bind(3, reply.author);

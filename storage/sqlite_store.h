@@ -65,8 +65,7 @@ class SqliteStore final : public Store {
 
   // Store
   std::optional<std::vector<Reply>> find_processed(const std::string& key) override;
-  std::optional<Incident> current_incident(const std::string& platform,
-                                           const std::string& channel,
+  std::optional<Incident> current_incident(const std::string& platform, const std::string& channel,
                                            const IncidentView& view) override;
   std::int64_t next_incident_number() override;
   bool commit(const std::string& key, const std::vector<Change>& changes,
@@ -101,8 +100,8 @@ class SqliteStore final : public Store {
 
   // For `doctor` and tests.
   int schema_version();
-  std::string journal_mode();  // "wal"
-  int synchronous();           // 1 = NORMAL (Durability::process), 2 = FULL (Durability::power)
+  std::string journal_mode();     // "wal"
+  int synchronous();              // 1 = NORMAL (Durability::process), 2 = FULL (Durability::power)
   std::string integrity_check();  // "ok", else SQLite's list of problems
 
   // For /healthz, without waiting: whether a write transaction can start now (BEGIN IMMEDIATE,

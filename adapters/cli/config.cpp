@@ -1,16 +1,18 @@
 #include "adapters/cli/config.h"
 
+#include <toml++/toml.h>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace incident {
 namespace {
 
-std::string secret_state(const std::string& s) { return s.empty() ? "<unset>" : "<set>"; }
+std::string secret_state(const std::string& s) {
+  return s.empty() ? "<unset>" : "<set>";
+}
 
 std::string quoted(const std::string& s) {
   std::ostringstream out;
@@ -120,7 +122,9 @@ class TableReader {
       }
     }
   }
-  std::string name(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+  std::string name(const std::string& key) const {
+    return prefix_.empty() ? key : prefix_ + "." + key;
+  }
 
  private:
   const toml::table& table_;
@@ -165,7 +169,8 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
     std::string durability;
     r.text("path", c.storage.path);
     r.text("durability", durability);
-    if (!durability.empty()) c.storage.durability = parse_durability("storage.durability", durability);
+    if (!durability.empty())
+      c.storage.durability = parse_durability("storage.durability", durability);
     r.reject_unknown();
   }
   if (const auto* t = top.table("slack")) {
@@ -241,12 +246,14 @@ LogFormat parse_log_format(const std::string& key, const std::string& v) {
 void validate(const Config& c) {
   if (c.slack.configured()) {
     if (c.slack.app_token.rfind("xapp-", 0) != 0) {
-      throw ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp- "
-                                           "(Basic Information → App-Level Tokens)");
+      throw ConfigError("SLACK_APP_TOKEN",
+                        "must be an app-level token starting with xapp- "
+                        "(Basic Information → App-Level Tokens)");
     }
     if (c.slack.bot_token.rfind("xoxb-", 0) != 0) {
-      throw ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb- "
-                                           "(OAuth & Permissions → Bot User OAuth Token)");
+      throw ConfigError("SLACK_BOT_TOKEN",
+                        "must be a bot token starting with xoxb- "
+                        "(OAuth & Permissions → Bot User OAuth Token)");
     }
     if (c.slack.api_url.rfind("https://", 0) != 0 && c.slack.api_url.rfind("http://", 0) != 0) {
       throw ConfigError("SLACK_API_URL", "must be an https:// URL");

@@ -44,7 +44,7 @@ struct Config {
   int escalation_limit = 3;
   int escalation_retention_days = 30;
   std::string lessons_channel;
-  std::string http;  // host:port for /healthz and /metrics
+  std::string http;       // host:port for /healthz and /metrics
   std::string log_level;  // empty: info for services, warn for the console
   LogFormat log_format = LogFormat::text;
 };

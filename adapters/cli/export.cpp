@@ -30,12 +30,13 @@ std::string export_json(const Incident& inc) {
   }
   nlohmann::json actions = nlohmann::json::array();
   for (const auto& a : inc.actions) {
-    actions.push_back({{"number", a.number},
-                       {"text", a.text},
-                       {"owner", optional_text(a.owner)},
-                       {"due", a.due ? nlohmann::json(format_date(*a.due)) : nlohmann::json(nullptr)},
-                       {"status", a.done ? "done" : "open"},
-                       {"created_at", format_iso(a.created_at)}});
+    actions.push_back(
+        {{"number", a.number},
+         {"text", a.text},
+         {"owner", optional_text(a.owner)},
+         {"due", a.due ? nlohmann::json(format_date(*a.due)) : nlohmann::json(nullptr)},
+         {"status", a.done ? "done" : "open"},
+         {"created_at", format_iso(a.created_at)}});
   }
   nlohmann::json review = nlohmann::json::array();
   for (const auto& r : inc.review) {

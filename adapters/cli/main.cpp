@@ -2,13 +2,14 @@
 // store, loads the prompts, and wires the adapters to the engine.
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,6 @@
 #include <memory>
 #include <random>
 #include <sstream>
-#include <spdlog/spdlog.h>
 
 #include "adapters/cli/config.h"
 #include "adapters/cli/doctor.h"
@@ -51,7 +51,9 @@ constexpr std::chrono::milliseconds kShutdownBudget{4500};
 
 // After the first signal: the next one ends the process here and now, even while the event loop
 // is busy (async-signal-safe: nothing but _exit).
-void exit_at_once(int signal) { ::_exit(128 + signal); }
+void exit_at_once(int signal) {
+  ::_exit(128 + signal);
+}
 
 // The configured credentials, which the log scrubs wherever they appear.
 std::vector<std::string> secrets_of(const Config& config) {
@@ -157,8 +159,9 @@ int run_platforms(const Config& config) {
   // /metrics (README, "Health and metrics"): counted on this thread, read by the HTTP server.
   ops::Metrics metrics;
   ops::declare_series(metrics);
-  metrics.declare_gauge_probe(ops::series::kOpenIncidents, "Incidents open now.",
-                              [&store] { return static_cast<double>(store.open_incidents().size()); });
+  metrics.declare_gauge_probe(ops::series::kOpenIncidents, "Incidents open now.", [&store] {
+    return static_cast<double>(store.open_incidents().size());
+  });
   store.set_commit_observer([&metrics](std::chrono::steady_clock::duration took) {
     metrics.histogram(ops::series::kDbCommit).observe(std::chrono::duration<double>(took).count());
   });
@@ -232,8 +235,9 @@ int run_platforms(const Config& config) {
     shutdown_deadline.expires_after(kShutdownBudget);
     shutdown_deadline.async_wait([](const boost::system::error_code& error) {
       if (error) return;
-      spdlog::warn("the shutdown is taking too long: exiting now (acknowledged facts are "
-                   "stored; replies not yet posted are lost)");
+      spdlog::warn(
+          "the shutdown is taking too long: exiting now (acknowledged facts are "
+          "stored; replies not yet posted are lost)");
       spdlog::default_logger()->flush();
       std::_Exit(0);
     });
@@ -318,9 +322,10 @@ int export_incident(const Config& config, const std::string& id, const std::stri
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"incident-bot: keeps the timeline and action items of an incident channel and "
-               "writes a blameless post-incident draft.\nWith no platform configured it runs "
-               "the console."};
+  CLI::App app{
+      "incident-bot: keeps the timeline and action items of an incident channel and "
+      "writes a blameless post-incident draft.\nWith no platform configured it runs "
+      "the console."};
   app.set_version_flag("--version", std::string("incident-bot ") + INCIDENT_BOT_VERSION);
   std::string config_file;
   app.add_option("--config", config_file, "TOML configuration file (the environment wins)")
@@ -334,7 +339,8 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "Connect to every configured platform (the default)");
   auto* console = app.add_subcommand(
-      "console", "A local incident channel in the terminal; `dm <text>` talks to the bot privately");
+      "console",
+      "A local incident channel in the terminal; `dm <text>` talks to the bot privately");
   auto* list = app.add_subcommand("list", "List the stored incidents");
   auto* exp = app.add_subcommand("export", "Print a stored incident as a draft or as JSON");
   std::string export_id;
@@ -344,9 +350,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"md", "json"}));
   auto* show_config =
       app.add_subcommand("config", "Print the effective configuration with secrets redacted");
-  auto* doctor = app.add_subcommand(
-      "doctor", "Check the configuration, the database and each platform's credentials "
-                "(exit 0 only when all is well)");
+  auto* doctor =
+      app.add_subcommand("doctor",
+                         "Check the configuration, the database and each platform's credentials "
+                         "(exit 0 only when all is well)");
   auto* lint = app.add_subcommand(
       "lint", "Check a text for blame, named people and personnel matters (exit 1 on findings)");
   LintOptions lint_options;
@@ -396,9 +403,9 @@ int main(int argc, char** argv) {
   }
   if (log_format) config.log_format = *log_format;
   // The console keeps stderr quiet unless asked: its stdout is the conversation.
-  const bool console_mode = console->parsed() ||
-                            (!list->parsed() && !exp->parsed() && !show_config->parsed() &&
-                             !config.slack.configured() && !config.matrix.configured());
+  const bool console_mode =
+      console->parsed() || (!list->parsed() && !exp->parsed() && !show_config->parsed() &&
+                            !config.slack.configured() && !config.matrix.configured());
   setup_logging(config.log_level.empty() ? (console_mode ? "warn" : "info") : config.log_level,
                 config.log_format, secrets_of(config));
 

@@ -1,8 +1,8 @@
 #include "adapters/console/console.h"
 
+#include <spdlog/spdlog.h>
 #include <istream>
 #include <ostream>
-#include <spdlog/spdlog.h>
 
 #include "bot/model/command.h"
 #include "bot/model/escalation.h"
@@ -20,12 +20,21 @@ std::string trim(const std::string& s) {
 
 void print(std::ostream& out, const Reply& reply) {
   switch (reply.audience) {
-    case Audience::direct: out << "[dm] "; break;
-    case Audience::lessons: out << "[lessons channel] "; break;
-    case Audience::security: out << "[security channel] "; break;
-    case Audience::thread: out << "[thread]\n"; break;
+    case Audience::direct:
+      out << "[dm] ";
+      break;
+    case Audience::lessons:
+      out << "[lessons channel] ";
+      break;
+    case Audience::security:
+      out << "[security channel] ";
+      break;
+    case Audience::thread:
+      out << "[thread]\n";
+      break;
     case Audience::channel:
-    case Audience::caller: break;
+    case Audience::caller:
+      break;
   }
   // Replies are bot Markdown with literal and mention spans; the terminal shows plain Markdown.
   const std::string text = markup::to_markdown(reply.text);

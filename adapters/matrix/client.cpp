@@ -1,10 +1,10 @@
 #include "adapters/matrix/client.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 #include <vector>
 
@@ -22,7 +22,9 @@ void throw_exception_from_error(const MatrixError& e, const boost::source_locati
   throw std::runtime_error("Matrix API error: " + e.describe());
 }
 
-std::string segment(std::string_view id) { return net::percent_encode(id); }
+std::string segment(std::string_view id) {
+  return net::percent_encode(id);
+}
 
 std::string endpoint_family(std::string_view path) {
   path = path.substr(0, path.find('?'));
@@ -52,8 +54,7 @@ MatrixError unreadable(const char* what) {
 
 }  // namespace
 
-Client::Client(boost::asio::any_io_executor executor, net::HttpsClient& http,
-               ClientOptions options)
+Client::Client(boost::asio::any_io_executor executor, net::HttpsClient& http, ClientOptions options)
     : executor_(std::move(executor)),
       http_(http),
       options_(std::move(options)),
@@ -85,16 +86,18 @@ awaitable<Result<std::string>> Client::call(Call c, Patience patience) {
   }
   request.timeout = c.timeout.count() > 0 ? c.timeout : options_.request_timeout;
   const std::string what = c.method + " " + c.path.substr(0, c.path.find('?'));
-  const auto give_up_at = patience == kForever ? SteadyClock::time_point::max()
-                                               : SteadyClock::now() + patience;
+  const auto give_up_at =
+      patience == kForever ? SteadyClock::time_point::max() : SteadyClock::now() + patience;
   net::Backoff backoff(options_.retry);
   while (true) {
     if (stopped_) {
-      co_return MatrixError{MatrixError::Kind::transport, 0, {},
-                            boost::asio::error::make_error_code(
-                                boost::asio::error::operation_aborted)
-                                .message(),
-                            std::nullopt, false};
+      co_return MatrixError{
+          MatrixError::Kind::transport,
+          0,
+          {},
+          boost::asio::error::make_error_code(boost::asio::error::operation_aborted).message(),
+          std::nullopt,
+          false};
     }
     const ops::LabelValues labels{"matrix", endpoint_family(c.path)};
     ops::count(options_.metrics, ops::series::kApiCalls, labels);
@@ -116,10 +119,8 @@ awaitable<Result<std::string>> Client::call(Call c, Patience patience) {
     if (stopped_ || !error.transient()) co_return error;
     // A 429 waits as long as the server asks (Retry-After, else retry_after_ms); everything
     // else transient backs off exponentially (spec "Rate limiting"; our notes §5.3).
-    const milliseconds delay =
-        error.retry_after ? jitter(*error.retry_after) : backoff.next();
-    if (give_up_at != SteadyClock::time_point::max() &&
-        SteadyClock::now() + delay >= give_up_at) {
+    const milliseconds delay = error.retry_after ? jitter(*error.retry_after) : backoff.next();
+    if (give_up_at != SteadyClock::time_point::max() && SteadyClock::now() + delay >= give_up_at) {
       co_return error;
     }
     spdlog::warn("matrix: {} failed with {}; trying again in {} ms", what, error.describe(),
@@ -150,8 +151,8 @@ awaitable<Result<std::string>> Client::whoami(Patience patience) {
 
 awaitable<Result<std::string>> Client::upload_filter(std::string user, std::string filter,
                                                      Patience patience) {
-  Call request{"POST", std::string(kV3) + "/user/" + segment(user) + "/filter",
-               std::move(filter), {}};
+  Call request{
+      "POST", std::string(kV3) + "/user/" + segment(user) + "/filter", std::move(filter), {}};
   auto body = co_await call(std::move(request), patience);
   if (!body) co_return body.error();
   auto id = string_field(*body, "filter_id");
@@ -192,8 +193,8 @@ awaitable<Result<MessagesPage>> Client::messages_back(std::string room, std::str
 
 awaitable<Result<RoomEvent>> Client::event(std::string room, std::string event_id,
                                            Patience patience) {
-  Call request{"GET", std::string(kV3) + "/rooms/" + segment(room) + "/event/" +
-                          segment(event_id), {}, {}};
+  Call request{
+      "GET", std::string(kV3) + "/rooms/" + segment(room) + "/event/" + segment(event_id), {}, {}};
   auto body = co_await call(std::move(request), patience);
   if (!body) co_return body.error();
   auto event = parse_event(*body);
@@ -201,13 +202,13 @@ awaitable<Result<RoomEvent>> Client::event(std::string room, std::string event_i
   co_return std::move(*event);
 }
 
-awaitable<Result<std::string>> Client::send(std::string room, std::string type,
-                                            std::string txn_id, std::string content,
-                                            Patience patience) {
+awaitable<Result<std::string>> Client::send(std::string room, std::string type, std::string txn_id,
+                                            std::string content, Patience patience) {
   Call request{"PUT",
                std::string(kV3) + "/rooms/" + segment(room) + "/send/" + segment(type) + "/" +
                    segment(txn_id),
-               std::move(content), {}};
+               std::move(content),
+               {}};
   auto body = co_await call(std::move(request), patience);
   if (!body) co_return body.error();
   auto id = string_field(*body, "event_id");
@@ -234,9 +235,8 @@ awaitable<Result<std::string>> Client::create_dm(std::string user, Patience pati
   // Spec "Direct Messaging": is_direct marks the invite; trusted_private_chat makes the room
   // invite-only with the invitee as powerful as the creator. No encryption: the bot cannot do
   // E2EE, and an encrypted DM would be one it cannot read.
-  const json content{{"preset", "trusted_private_chat"},
-                     {"is_direct", true},
-                     {"invite", json::array({user})}};
+  const json content{
+      {"preset", "trusted_private_chat"}, {"is_direct", true}, {"invite", json::array({user})}};
   Call request{"POST", std::string(kV3) + "/createRoom", content.dump(), {}};
   auto body = co_await call(std::move(request), patience);
   if (!body) co_return body.error();
@@ -250,7 +250,8 @@ awaitable<Result<std::optional<std::string>>> Client::account_data(std::string u
                                                                    Patience patience) {
   Call request{"GET",
                std::string(kV3) + "/user/" + segment(user) + "/account_data/" + segment(type),
-               {}, {}};
+               {},
+               {}};
   auto body = co_await call(std::move(request), patience);
   if (!body) {
     if (body.error().errcode == "M_NOT_FOUND") co_return std::optional<std::string>{};
@@ -263,7 +264,8 @@ awaitable<Result<void>> Client::set_account_data(std::string user, std::string t
                                                  std::string content, Patience patience) {
   Call request{"PUT",
                std::string(kV3) + "/user/" + segment(user) + "/account_data/" + segment(type),
-               std::move(content), {}};
+               std::move(content),
+               {}};
   auto body = co_await call(std::move(request), patience);
   if (!body) co_return body.error();
   co_return Result<void>{};

@@ -1,5 +1,6 @@
 #include "adapters/matrix/matrix_adapter.h"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -7,7 +8,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 #include "adapters/ops/series.h"
@@ -23,8 +23,10 @@ namespace {
 net::Url homeserver_url(const std::string& homeserver) {
   auto url = net::Url::parse(homeserver);
   if (!url || url->scheme != "https") {
-    throw std::invalid_argument("MATRIX_HOMESERVER must be an https:// URL (certificates are "
-                                "always verified), not \"" + homeserver + "\"");
+    throw std::invalid_argument(
+        "MATRIX_HOMESERVER must be an https:// URL (certificates are "
+        "always verified), not \"" +
+        homeserver + "\"");
   }
   return *url;
 }
@@ -222,8 +224,10 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
         // refusal drops the token: an initial sync, history skipped (our notes §2.4).
         ops::count(options_.metrics, ops::series::kReconnects, {"matrix", "sync_rejected"});
         if (++rejected >= 2) {
-          spdlog::error("matrix: the homeserver refuses the stored sync token ({}): starting "
-                        "afresh; events since the last sync may be missed", e.describe());
+          spdlog::error(
+              "matrix: the homeserver refuses the stored sync token ({}): starting "
+              "afresh; events since the last sync may be missed",
+              e.describe());
           since.clear();
           first = true;
         }
@@ -294,8 +298,10 @@ awaitable<bool> MatrixAdapter::backfill(SyncResponse& sync, std::string since) {
       from = got->end;
     }
     if (!complete) {
-      spdlog::warn("matrix: room {}: the gap is longer than {} pages; older events in it are "
-                   "skipped", room.room_id, options_.backfill_pages);
+      spdlog::warn(
+          "matrix: room {}: the gap is longer than {} pages; older events in it are "
+          "skipped",
+          room.room_id, options_.backfill_pages);
     }
     spdlog::info("matrix: room {}: filled a gap of {} event(s)", room.room_id, gap.size());
     std::reverse(gap.begin(), gap.end());
@@ -340,8 +346,8 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
       if (!items->empty()) sender_.wake();
       ops::count(options_.metrics, ops::series::kEventsAcked, {"matrix", type});
       ops::observe(options_.metrics, ops::series::kAckLatency, {"matrix"},
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                 batch_received_).count());
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_received_)
+                       .count());
     }
   } catch (const std::exception& e) {
     ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", "batch"});
@@ -355,24 +361,25 @@ awaitable<std::optional<std::vector<OutboxItem>>> MatrixAdapter::items_of(Step s
                                                                           std::string since) {
   const TxnIds txn_ids = random_txn_id;
   if (auto* invite = std::get_if<step::Invite>(&s)) {
-    co_return std::vector<OutboxItem>{invite_item(*invite, since.empty() ? "initial" : since,
-                                                  txn_ids)};
+    co_return std::vector<OutboxItem>{
+        invite_item(*invite, since.empty() ? "initial" : since, txn_ids)};
   }
   if (auto* notice = std::get_if<step::EncryptedNotice>(&s)) {
     // Keyed by room alone: said once per room, ever.
-    co_return std::vector<OutboxItem>{notice_item("matrix:encrypted:" + notice->room,
-                                                  notice->room,
+    co_return std::vector<OutboxItem>{notice_item("matrix:encrypted:" + notice->room, notice->room,
                                                   prompts_.raw("matrix.encrypted_room"), txn_ids)};
   }
   auto& handle = std::get<step::Handle>(s);
   if (!handle.fetch_pin.empty()) {
     // The pinned message came before this batch: ask for it (spec "GET /rooms/{roomId}/event").
-    auto target = co_await sync_client_.event(handle.origin.room, handle.fetch_pin,
-                                              options_.send_patience);
+    auto target =
+        co_await sync_client_.event(handle.origin.room, handle.fetch_pin, options_.send_patience);
     if (!target) {
       if (target.error().transient() || target.error().unknown_token()) co_return std::nullopt;
-      spdlog::info("matrix: room {}: the pinned message {} cannot be read ({}); nothing "
-                   "captured", handle.origin.room, handle.fetch_pin, target.error().describe());
+      spdlog::info(
+          "matrix: room {}: the pinned message {} cannot be read ({}); nothing "
+          "captured",
+          handle.origin.room, handle.fetch_pin, target.error().describe());
       co_return std::vector<OutboxItem>{};
     }
     auto pin = pin_from(*target);
@@ -387,8 +394,7 @@ awaitable<std::optional<std::vector<OutboxItem>>> MatrixAdapter::items_of(Step s
     spdlog::info("matrix: {} was handled before; its replies are not repeated", handle.event.key);
   }
   ops::count_outcome(options_.metrics, "matrix", handle.event, outcome);
-  co_return reply_items(handle.event.key, outcome.replies, handle.origin, reply_options_,
-                        txn_ids);
+  co_return reply_items(handle.event.key, outcome.replies, handle.origin, reply_options_, txn_ids);
 }
 
 awaitable<void> MatrixAdapter::purge_periodically() {

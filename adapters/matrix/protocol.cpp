@@ -180,9 +180,12 @@ std::optional<std::string> string_field(std::string_view body, const char* key) 
 
 bool MatrixError::transient() const {
   switch (kind) {
-    case Kind::transport: return true;
-    case Kind::http: return status == 429 || errcode == "M_LIMIT_EXCEEDED" || status >= 500;
-    case Kind::response: return false;
+    case Kind::transport:
+      return true;
+    case Kind::http:
+      return status == 429 || errcode == "M_LIMIT_EXCEEDED" || status >= 500;
+    case Kind::response:
+      return false;
   }
   return false;
 }
@@ -193,9 +196,12 @@ bool MatrixError::unknown_token() const {
 
 std::string MatrixError::describe() const {
   switch (kind) {
-    case Kind::transport: return "no answer (" + error + ")";
-    case Kind::response: return "an unreadable answer (" + error + ")";
-    case Kind::http: break;
+    case Kind::transport:
+      return "no answer (" + error + ")";
+    case Kind::response:
+      return "an unreadable answer (" + error + ")";
+    case Kind::http:
+      break;
   }
   std::string out = errcode.empty() ? "HTTP" : errcode;
   out += " (" + std::to_string(status) + ")";
@@ -256,8 +262,8 @@ std::string sync_filter_json(int timeline_limit) {
        {{"timeline", {{"limit", std::max(timeline_limit, 1)}, {"types", timeline_types()}}},
         {"state",
          {{"lazy_load_members", true},
-          {"types", string_list({"m.room.member", "m.room.encryption", "m.room.name",
-                                 "m.room.create"})}}},
+          {"types",
+           string_list({"m.room.member", "m.room.encryption", "m.room.name", "m.room.create"})}}},
         {"ephemeral", off},
         {"account_data", off}}}};
   return filter.dump();

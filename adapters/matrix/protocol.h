@@ -72,7 +72,7 @@ struct SyncResponse {
   std::string next_batch;
   std::vector<JoinedRoom> join;
   std::vector<InvitedRoom> invite;
-  std::vector<std::string> leave;  // rooms the bot left or was removed from
+  std::vector<std::string> leave;   // rooms the bot left or was removed from
   std::optional<DirectMap> direct;  // when m.direct changed
 };
 

@@ -1,9 +1,9 @@
 #include "adapters/matrix/replies.h"
 
+#include <spdlog/spdlog.h>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <spdlog/spdlog.h>
 
 #include "bot/text/markup.h"
 
@@ -60,9 +60,12 @@ void render_parts(std::string_view text, std::size_t limit, std::size_t max_byte
 
 const char* anchor_name(Anchor anchor) {
   switch (anchor) {
-    case Anchor::postmortem: return "postmortem";
-    case Anchor::security_case: return "security_case";
-    case Anchor::none: break;
+    case Anchor::postmortem:
+      return "postmortem";
+    case Anchor::security_case:
+      return "security_case";
+    case Anchor::none:
+      break;
   }
   return "";
 }
@@ -91,7 +94,8 @@ std::vector<OutboxItem> reply_items(const std::string& key, const std::vector<Re
     Target target;
     target.room = origin.room;
     switch (reply.audience) {
-      case Audience::channel: break;
+      case Audience::channel:
+        break;
       case Audience::caller:
         // In a DM the whole room is the caller's; elsewhere answer the command itself, inside
         // its thread when it was in one (a real reply there: is_falling_back false).
@@ -128,16 +132,18 @@ std::vector<OutboxItem> reply_items(const std::string& key, const std::vector<Re
       }
       case Audience::lessons:
         if (options.lessons.empty()) {
-          spdlog::warn("matrix: a reply for the lessons room was dropped: "
-                       "INCIDENT_BOT_LESSONS_CHANNEL is not set");
+          spdlog::warn(
+              "matrix: a reply for the lessons room was dropped: "
+              "INCIDENT_BOT_LESSONS_CHANNEL is not set");
           continue;
         }
         target.room = options.lessons;
         break;
       case Audience::security:
         if (options.security.empty()) {
-          spdlog::warn("matrix: a reply for the security room was dropped: "
-                       "INCIDENT_BOT_SECURITY_CHANNEL is not set");
+          spdlog::warn(
+              "matrix: a reply for the security room was dropped: "
+              "INCIDENT_BOT_SECURITY_CHANNEL is not set");
           continue;
         }
         target.room = options.security;
@@ -147,12 +153,9 @@ std::vector<OutboxItem> reply_items(const std::string& key, const std::vector<Re
     std::vector<json> parts;
     render_parts(reply.text, options.max_bytes / 3, options.max_bytes, options.bot_user, parts);
     for (std::size_t p = 0; p < parts.size(); ++p) {
-      json payload{{"content", std::move(parts[p])},
-                   {"thread_root", target.thread_root},
-                   {"thread_after", target.thread_after},
-                   {"reply_to", target.reply_to},
-                   {"falling_back", target.falling_back},
-                   {"direct_user", target.direct_user}};
+      json payload{{"content", std::move(parts[p])},      {"thread_root", target.thread_root},
+                   {"thread_after", target.thread_after}, {"reply_to", target.reply_to},
+                   {"falling_back", target.falling_back}, {"direct_user", target.direct_user}};
       if (p == 0 && reply.anchor != Anchor::none) {
         payload["anchor"] = anchor_name(reply.anchor);
         payload["incident"] = reply.incident;
@@ -178,8 +181,13 @@ OutboxItem notice_item(const std::string& key, const std::string& room, const st
 OutboxItem invite_item(const step::Invite& invite, const std::string& batch,
                        const TxnIds& txn_ids) {
   const json payload{{"direct", invite.direct}, {"inviter", invite.inviter}};
-  return {0, kPlatform, "matrix:invite:" + invite.room + ":" + batch, invite.room,
-          invite.accept ? kJoin : kLeave, txn_ids(), payload.dump()};
+  return {0,
+          kPlatform,
+          "matrix:invite:" + invite.room + ":" + batch,
+          invite.room,
+          invite.accept ? kJoin : kLeave,
+          txn_ids(),
+          payload.dump()};
 }
 
 SendPayload parse_send_payload(const std::string& text) {

@@ -55,8 +55,7 @@ OutboxItem notice_item(const std::string& key, const std::string& room, const st
                        const TxnIds& txn_ids);
 
 // Joining or declining an invite; `batch` (the sync's `since`) tells a re-invite from a replay.
-OutboxItem invite_item(const step::Invite& invite, const std::string& batch,
-                       const TxnIds& txn_ids);
+OutboxItem invite_item(const step::Invite& invite, const std::string& batch, const TxnIds& txn_ids);
 
 // A send item's payload, decoded. Relations to other messages are resolved when sending:
 // `thread_after` names the item whose posted event roots the thread.

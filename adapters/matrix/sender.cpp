@@ -1,9 +1,9 @@
 #include "adapters/matrix/sender.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "adapters/matrix/replies.h"
 
@@ -138,7 +138,8 @@ awaitable<Sender::Done> Sender::send(OutboxItem item) {
   durable("sent");
   // Before the item is finished: a crash in between re-sends it with the same txnId, the server
   // returns the same event id, and reporting the anchor again is harmless.
-  if (payload.anchor.anchor != Anchor::none) engine_.anchor_posted(kPlatform, payload.anchor, *sent);
+  if (payload.anchor.anchor != Anchor::none)
+    engine_.anchor_posted(kPlatform, payload.anchor, *sent);
   outbox_.finish(item.id, true, *sent);
   co_return Done::sent;
 }
@@ -155,8 +156,10 @@ awaitable<Sender::Done> Sender::membership(OutboxItem item) {
       if (done == Done::failed) outbox_.finish(item.id, false);
       co_return done;
     }
-    spdlog::warn("matrix: declined the invite to {} from {}: not an allowed inviter "
-                 "(MATRIX_ALLOWED_INVITERS)", item.channel, inviter);
+    spdlog::warn(
+        "matrix: declined the invite to {} from {}: not an allowed inviter "
+        "(MATRIX_ALLOWED_INVITERS)",
+        item.channel, inviter);
     outbox_.finish(item.id, true);
     co_return Done::sent;
   }
@@ -195,9 +198,9 @@ awaitable<void> Sender::record_direct(std::string user, std::string room) {
                  current.error().describe());
     co_return;
   }
-  auto written = co_await client_.set_account_data(
-      options_.bot_user, "m.direct", add_direct(current->value_or(""), user, room),
-      options_.patience);
+  auto written = co_await client_.set_account_data(options_.bot_user, "m.direct",
+                                                   add_direct(current->value_or(""), user, room),
+                                                   options_.patience);
   if (!written) {
     spdlog::warn("matrix: could not record the DM {} in m.direct: {}", room,
                  written.error().describe());

@@ -44,8 +44,8 @@ bool is_own_join(const RoomEvent& e, const std::string& bot_user) {
 }
 
 bool is_pin_key(std::string_view key) {
-  constexpr std::string_view kPin = "\xF0\x9F\x93\x8C";   // U+1F4CC PUSHPIN
-  constexpr std::string_view kEmoji = "\xEF\xB8\x8F";     // U+FE0F VARIATION SELECTOR-16
+  constexpr std::string_view kPin = "\xF0\x9F\x93\x8C";  // U+1F4CC PUSHPIN
+  constexpr std::string_view kEmoji = "\xEF\xB8\x8F";    // U+FE0F VARIATION SELECTOR-16
   return key == kPin || (key.substr(0, kPin.size()) == kPin && key.substr(kPin.size()) == kEmoji);
 }
 
@@ -87,8 +87,7 @@ namespace {
 
 class Translator {
  public:
-  Translator(const SyncResponse& sync, Rooms& rooms, const TranslateOptions& options,
-             bool initial)
+  Translator(const SyncResponse& sync, Rooms& rooms, const TranslateOptions& options, bool initial)
       : sync_(sync), rooms_(rooms), options_(options), initial_(initial) {}
 
   std::vector<Step> run() {
@@ -166,7 +165,7 @@ class Translator {
 
   void handle(const std::string& room, const RoomEvent& e, InboundBody body,
               std::string thread_root = {}, std::string fetch_pin = {}) {
-    InboundEvent event{"matrix:" + e.event_id, "matrix", room, e.sender,
+    InboundEvent event{"matrix:" + e.event_id,           "matrix",   room,           e.sender,
                        from_unix_ms(e.origin_server_ts), e.event_id, std::move(body)};
     Origin origin{room, e.sender, e.event_id, std::move(thread_root), rooms_.is_direct(room)};
     steps_.push_back(step::Handle{std::move(event), std::move(origin), std::move(fetch_pin)});
@@ -234,8 +233,8 @@ class Translator {
 
 }  // namespace
 
-std::vector<Step> translate(const SyncResponse& sync, Rooms& rooms,
-                            const TranslateOptions& options, bool initial) {
+std::vector<Step> translate(const SyncResponse& sync, Rooms& rooms, const TranslateOptions& options,
+                            bool initial) {
   return Translator(sync, rooms, options, initial).run();
 }
 

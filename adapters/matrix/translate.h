@@ -17,9 +17,9 @@
 namespace incident::matrix {
 
 struct RoomInfo {
-  bool encrypted = false;  // m.room.encryption seen, or an m.room.encrypted event
-  bool notified = false;   // the "cannot read encrypted messages" notice was queued this run
-  bool named = false;      // m.room.name set: a named room is not a DM
+  bool encrypted = false;      // m.room.encryption seen, or an m.room.encrypted event
+  bool notified = false;       // the "cannot read encrypted messages" notice was queued this run
+  bool named = false;          // m.room.name set: a named room is not a DM
   std::optional<int> members;  // joined + invited, from the latest summary
 };
 
@@ -93,8 +93,8 @@ struct TranslateOptions {
 // The steps for `sync`, in timeline order, updating `rooms` on the way. `initial`: the first
 // sync of a new bot, whose timelines are history — only invites and room state count (our
 // notes §2.5, "do not act on history").
-std::vector<Step> translate(const SyncResponse& sync, Rooms& rooms,
-                            const TranslateOptions& options, bool initial);
+std::vector<Step> translate(const SyncResponse& sync, Rooms& rooms, const TranslateOptions& options,
+                            bool initial);
 
 // The 📌 capture of `target`, nullopt when it is not a readable message (encrypted, a state
 // event, redacted).

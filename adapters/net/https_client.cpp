@@ -1,7 +1,6 @@
 #include "adapters/net/https_client.h"
 
 #include <algorithm>
-#include <cctype>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -12,6 +11,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cctype>
 #include <set>
 
 #include "adapters/net/signal.h"
@@ -43,8 +43,7 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
 namespace {
 
 struct Connection {
-  Connection(const asio::any_io_executor& executor, ssl::context& tls)
-      : stream(executor, tls) {}
+  Connection(const asio::any_io_executor& executor, ssl::context& tls) : stream(executor, tls) {}
   ssl::stream<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
   bool connected = false;
@@ -68,7 +67,7 @@ struct KeepAliveHttpsClient::Impl {
   std::vector<std::unique_ptr<Connection>> idle;
   std::set<Connection*> busy;
   std::size_t open = 0;  // idle and busy connections
-  Signal released;  // a connection went back to the pool, or the pool shut down
+  Signal released;       // a connection went back to the pool, or the pool shut down
   bool shut = false;
 
   Impl(asio::any_io_executor ex, TlsContext& t, Url o, HttpOptions opts)
@@ -180,7 +179,9 @@ KeepAliveHttpsClient::KeepAliveHttpsClient(asio::any_io_executor executor, TlsCo
     : impl_(std::make_shared<Impl>(std::move(executor), tls, std::move(origin),
                                    std::move(options))) {}
 
-KeepAliveHttpsClient::~KeepAliveHttpsClient() { shutdown(); }
+KeepAliveHttpsClient::~KeepAliveHttpsClient() {
+  shutdown();
+}
 
 awaitable<HttpResult> KeepAliveHttpsClient::request(HttpRequest request) {
   auto impl = impl_;  // the pool outlives this request even if the client is destroyed meanwhile

@@ -1,9 +1,9 @@
 #include "adapters/net/tls.h"
 
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <stdexcept>
 
 namespace incident::net {
@@ -13,8 +13,7 @@ namespace ssl = boost::asio::ssl;
 TlsContext::TlsContext(const std::string& ca_file)
     : context_(std::make_unique<ssl::context>(ssl::context::tls_client)) {
   context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                        ssl::context::no_tlsv1_1);
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   SSL_CTX_set_min_proto_version(context_->native_handle(), TLS1_2_VERSION);
   context_->set_default_verify_paths();
   if (!ca_file.empty()) {

@@ -44,7 +44,11 @@ struct WebSocket::Impl {
   enum class State { idle, open, closing, ended };
 
   Impl(asio::any_io_executor ex, TlsContext& tls, WebSocketOptions opts)
-      : executor(ex), options(std::move(opts)), ws(ex, tls.native()), wake(ex), tick(ex),
+      : executor(ex),
+        options(std::move(opts)),
+        ws(ex, tls.native()),
+        wake(ex),
+        tick(ex),
         ended(ex) {}
 
   asio::any_io_executor executor;
@@ -149,7 +153,9 @@ awaitable<void> WebSocket::Impl::run_watchdog(std::shared_ptr<Impl> self) {
 WebSocket::WebSocket(asio::any_io_executor executor, TlsContext& tls, WebSocketOptions options)
     : impl_(std::make_shared<Impl>(std::move(executor), tls, std::move(options))) {}
 
-WebSocket::~WebSocket() { abort(); }
+WebSocket::~WebSocket() {
+  abort();
+}
 
 awaitable<error_code> WebSocket::connect(Url url) {
   auto self = impl_;
@@ -183,8 +189,8 @@ awaitable<error_code> WebSocket::connect(Url url) {
   deflate.client_enable = false;
   ws.set_option(deflate);
   ws.read_message_max(o.read_message_max * 16);
-  ws.set_option(websocket::stream_base::decorator(
-      [agent = o.user_agent](websocket::request_type& request) {
+  ws.set_option(
+      websocket::stream_base::decorator([agent = o.user_agent](websocket::request_type& request) {
         request.set(http::field::user_agent, agent);
       }));
   // Control frames are signs of life; a pong answers our ping.
@@ -250,8 +256,12 @@ awaitable<void> WebSocket::close(std::uint16_t code) {
   while (self->state == Impl::State::closing) co_await self->ended.wait();
 }
 
-void WebSocket::abort() { impl_->abort(); }
+void WebSocket::abort() {
+  impl_->abort();
+}
 
-bool WebSocket::is_open() const { return impl_->state == Impl::State::open; }
+bool WebSocket::is_open() const {
+  return impl_->state == Impl::State::open;
+}
 
 }  // namespace incident::net

@@ -51,7 +51,8 @@ class Decoder {
   Decoder(const DecodeContext& context, Envelope& out) : context_(context), out_(out) {}
 
   void events_api(const json& payload) {
-    if (str(payload, "type") != "event_callback") return ignore("payload type is not event_callback");
+    if (str(payload, "type") != "event_callback")
+      return ignore("payload type is not event_callback");
     const std::string event_id = str(payload, "event_id");
     if (event_id.empty()) return ignore("event without event_id");
     const json& event = obj(payload, "event");
@@ -65,11 +66,13 @@ class Decoder {
 
   void slash_commands(const json& payload) {
     const std::string command = str(payload, "command");
-    if (command != context_.slash_command) return ignore("slash command " + command + " is not ours");
+    if (command != context_.slash_command)
+      return ignore("slash command " + command + " is not ours");
     const std::string trigger = str(payload, "trigger_id");
     // Without a trigger_id (never seen in practice) the envelope is the only handle; slash
     // commands are not redelivered, so it is unique all the same.
-    out_.event.key = trigger.empty() ? "slack:slash-envelope:" + out_.id : slash_command_key(trigger);
+    out_.event.key =
+        trigger.empty() ? "slack:slash-envelope:" + out_.id : slash_command_key(trigger);
     out_.event.channel = str(payload, "channel_id");
     out_.event.user = str(payload, "user_id");
     out_.event.at = context_.received_at;
@@ -117,13 +120,13 @@ class Decoder {
       if (dm) return ignore("deletion in a DM");
       const std::string ts = str(event, "deleted_ts");
       if (ts.empty()) return ignore("deletion without deleted_ts");
-      handle(event, str(obj(event, "previous_message"), "user"), str(event, "ts"),
-             in::Deleted{ts});
+      handle(event, str(obj(event, "previous_message"), "user"), str(event, "ts"), in::Deleted{ts});
       return;
     }
     // Other subtypes are bots, joins, topic changes…: not people talking. A thread reply that
     // is also sent to the channel (thread_broadcast) is still a thread reply.
-    if (!subtype.empty() && subtype != "thread_broadcast") return ignore("message subtype " + subtype);
+    if (!subtype.empty() && subtype != "thread_broadcast")
+      return ignore("message subtype " + subtype);
     if (from_us(event)) return ignore("our own message");
     const std::string user = str(event, "user");
     if (user.empty()) return ignore("message without a user");
@@ -151,7 +154,8 @@ class Decoder {
     out_.event.message_ref = str(item, "ts");
     out_.pin_channel = out_.event.channel;
     out_.pin_ts = out_.event.message_ref;
-    if (out_.pin_channel.empty() || out_.pin_ts.empty()) return ignore("pushpin without its message");
+    if (out_.pin_channel.empty() || out_.pin_ts.empty())
+      return ignore("pushpin without its message");
     out_.action = Action::lookup_pin;
   }
 

@@ -1,9 +1,9 @@
 #include "adapters/slack/replies.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <exception>
-#include <spdlog/spdlog.h>
 
 #include "bot/text/markup.h"
 
@@ -26,7 +26,10 @@ std::optional<std::size_t> reply_for_ack(const std::vector<Reply>& replies) {
 
 ReplyPoster::ReplyPoster(asio::any_io_executor executor, WebApi& api, Engine& engine,
                          PosterOptions options)
-    : executor_(executor), api_(api), engine_(engine), options_(std::move(options)),
+    : executor_(executor),
+      api_(api),
+      engine_(engine),
+      options_(std::move(options)),
       done_(executor) {}
 
 void ReplyPoster::post(ReplyJob job) {
@@ -64,7 +67,8 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
     std::string thread_ts;
     std::string ephemeral_user;
     switch (reply.audience) {
-      case Audience::channel: break;
+      case Audience::channel:
+        break;
       case Audience::caller:
         if (!job.from_dm) ephemeral_user = job.user;
         break;
@@ -87,16 +91,18 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
       }
       case Audience::lessons:
         if (options_.lessons_channel.empty()) {
-          spdlog::warn("slack: a reply for the lessons channel was dropped: "
-                       "INCIDENT_BOT_LESSONS_CHANNEL is not set");
+          spdlog::warn(
+              "slack: a reply for the lessons channel was dropped: "
+              "INCIDENT_BOT_LESSONS_CHANNEL is not set");
           continue;
         }
         channel = options_.lessons_channel;
         break;
       case Audience::security:
         if (options_.security_channel.empty()) {
-          spdlog::warn("slack: a reply for the security channel was dropped: "
-                       "INCIDENT_BOT_SECURITY_CHANNEL is not set");
+          spdlog::warn(
+              "slack: a reply for the security channel was dropped: "
+              "INCIDENT_BOT_SECURITY_CHANNEL is not set");
           continue;
         }
         channel = options_.security_channel;

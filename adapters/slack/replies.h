@@ -37,10 +37,10 @@ std::optional<std::size_t> reply_for_ack(const std::vector<Reply>& replies);
 
 // One handled event's replies, to post in order.
 struct ReplyJob {
-  std::string channel;          // where the event happened
-  std::string user;             // who sent it
-  bool from_dm = false;         // it came from a DM with the bot
-  std::vector<Reply> replies;   // without the one that went in the ack
+  std::string channel;                   // where the event happened
+  std::string user;                      // who sent it
+  bool from_dm = false;                  // it came from a DM with the bot
+  std::vector<Reply> replies;            // without the one that went in the ack
   std::vector<std::string> learn_names;  // users whose names the engine does not know yet
 };
 

@@ -1,9 +1,9 @@
 #include "adapters/slack/slack_adapter.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 #include "adapters/ops/series.h"
@@ -19,8 +19,10 @@ namespace {
 net::Url api_origin(const std::string& api_url) {
   auto url = net::Url::parse(api_url);
   if (!url || url->scheme != "https") {
-    throw std::invalid_argument("SLACK_API_URL must be an https:// URL (certificates are always "
-                                "verified), not \"" + api_url + "\"");
+    throw std::invalid_argument(
+        "SLACK_API_URL must be an https:// URL (certificates are always "
+        "verified), not \"" +
+        api_url + "\"");
   }
   return *url;
 }
@@ -52,8 +54,7 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::
     : executor_(executor),
       engine_(engine),
       options_(std::move(options)),
-      http_(std::make_unique<net::KeepAliveHttpsClient>(executor, tls,
-                                                        api_origin(options_.api_url),
+      http_(std::make_unique<net::KeepAliveHttpsClient>(executor, tls, api_origin(options_.api_url),
                                                         options_.http)),
       api_(*http_, web_options(options_)),
       socket_(executor, tls, api_, *this, socket_options(options_)),
@@ -105,14 +106,17 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
     const auto ended = co_await (socket_.run() || purge_periodically());
     const SocketModeEnd end = std::get<0>(ended);
     switch (end) {
-      case SocketModeEnd::stopped: break;
+      case SocketModeEnd::stopped:
+        break;
       case SocketModeEnd::link_disabled:
-        failure = "Socket Mode is disabled for this app (link_disabled): turn it on in the "
-                  "app's settings, then restart";
+        failure =
+            "Socket Mode is disabled for this app (link_disabled): turn it on in the "
+            "app's settings, then restart";
         break;
       case SocketModeEnd::unauthorized:
-        failure = "apps.connections.open refused SLACK_APP_TOKEN: it must be an app-level "
-                  "token (xapp-…) with the connections:write scope";
+        failure =
+            "apps.connections.open refused SLACK_APP_TOKEN: it must be an app-level "
+            "token (xapp-…) with the connections:write scope";
         break;
     }
   }
@@ -131,7 +135,8 @@ awaitable<void> SlackAdapter::purge_periodically() {
   while (true) {
     try {
       const int deleted = engine_.purge(options_.clock());
-      if (deleted > 0) spdlog::info("slack: deleted {} closed security case(s) past retention", deleted);
+      if (deleted > 0)
+        spdlog::info("slack: deleted {} closed security case(s) past retention", deleted);
     } catch (const std::exception& e) {
       spdlog::error("slack: could not purge private records: {}", e.what());
     }
@@ -155,9 +160,10 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
     auto found = co_await api_.find_message(envelope.pin_channel, envelope.pin_ts,
                                             options_.pin_lookup_timeout);
     if (!found && found.error().transient()) {
-      spdlog::warn("slack: could not fetch the pinned message {} in {} yet; leaving {} "
-                   "unacknowledged so that Slack delivers it again",
-                   envelope.pin_ts, envelope.pin_channel, event.key);
+      spdlog::warn(
+          "slack: could not fetch the pinned message {} in {} yet; leaving {} "
+          "unacknowledged so that Slack delivers it again",
+          envelope.pin_ts, envelope.pin_channel, event.key);
       co_return std::nullopt;
     }
     if (!found || !found->has_value()) {
@@ -166,8 +172,8 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
       co_return Ack{};
     }
     const SlackMessage& message = **found;
-    event.body = in::Pin{message.ts, message.user, message.text,
-                         parse_ts(message.ts).value_or(event.at)};
+    event.body =
+        in::Pin{message.ts, message.user, message.text, parse_ts(message.ts).value_or(event.at)};
   }
 
   Outcome outcome;
@@ -180,9 +186,9 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
   }
   if (outcome.duplicate) {
     ++duplicates_;
-    ops::count(options_.metrics, ops::series::kEventsDeduplicated,
-               {"slack", ops::closed(envelope.type, {"events_api", "slash_commands",
-                                                     "interactive"})});
+    ops::count(
+        options_.metrics, ops::series::kEventsDeduplicated,
+        {"slack", ops::closed(envelope.type, {"events_api", "slash_commands", "interactive"})});
     spdlog::info("slack: {} delivered again (retry {}{}{}): already recorded, not repeated",
                  event.key, envelope.retry_attempt, envelope.retry_reason.empty() ? "" : ", ",
                  envelope.retry_reason);

@@ -1,5 +1,6 @@
 #include "adapters/slack/socket_mode.h"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/error.hpp>
 #include <exception>
-#include <spdlog/spdlog.h>
 
 #include "adapters/net/url.h"
 #include "adapters/ops/series.h"
@@ -28,7 +28,8 @@ void rethrow(std::exception_ptr e) {
 std::string why_ended(const boost::system::error_code& ec) {
   if (ec == boost::beast::websocket::error::closed) return "closed by Slack";
   if (ec == boost::beast::error::timeout) return "no sign of life within the watchdog's deadline";
-  if (ec == boost::beast::websocket::error::message_too_big) return "a frame far over the size limit";
+  if (ec == boost::beast::websocket::error::message_too_big)
+    return "a frame far over the size limit";
   if (ec == asio::error::operation_aborted) return "closed by us";
   return ec.message();
 }
@@ -59,8 +60,7 @@ struct SocketModeClient::Connection {
 };
 
 SocketModeClient::SocketModeClient(asio::any_io_executor executor, net::TlsContext& tls,
-                                   WebApi& api, EnvelopeHandler& handler,
-                                   SocketModeOptions options)
+                                   WebApi& api, EnvelopeHandler& handler, SocketModeOptions options)
     : executor_(executor),
       tls_(tls),
       api_(api),
@@ -72,7 +72,9 @@ SocketModeClient::SocketModeClient(asio::any_io_executor executor, net::TlsConte
 
 SocketModeClient::~SocketModeClient() = default;
 
-bool SocketModeClient::ready() const { return active_ && active_->ready && active_->ws.is_open(); }
+bool SocketModeClient::ready() const {
+  return active_ && active_->ready && active_->ws.is_open();
+}
 
 void SocketModeClient::stop() {
   stopping_ = true;
@@ -126,9 +128,10 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
       last_error_ = "apps.connections.open: " + opened.error().error;
       ops::count(options_.metrics, ops::series::kReconnects, {"slack", "open_failed"});
       if (opened.error().unrecoverable()) {
-        spdlog::error("slack: apps.connections.open refused the app token ({}): check "
-                      "SLACK_APP_TOKEN (an app-level token with connections:write)",
-                      opened.error().error);
+        spdlog::error(
+            "slack: apps.connections.open refused the app token ({}): check "
+            "SLACK_APP_TOKEN (an app-level token with connections:write)",
+            opened.error().error);
         end_ = SocketModeEnd::unauthorized;
         co_return nullptr;
       }
@@ -170,8 +173,7 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
     if (!first) {
       last_error_ = "no hello: " + why_ended(first.error());
       ops::count(options_.metrics, ops::series::kReconnects, {"slack", "no_hello"});
-      spdlog::warn("slack: connection {}: no hello ({})", connection->id,
-                   why_ended(first.error()));
+      spdlog::warn("slack: connection {}: no hello ({})", connection->id, why_ended(first.error()));
       co_await pause(backoff_.next());
       continue;
     }
@@ -182,17 +184,19 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
       connection->ready_at = Clock::now();
       ++stats_.connections;
       ops::count(options_.metrics, ops::series::kConnections, {"slack"});
-      spdlog::info("slack: connected (connection {}; {} open for this app; refresh expected in "
-                   "about {} s)",
-                   connection->id, hello->num_connections, hello->approximate_connection_time);
+      spdlog::info(
+          "slack: connected (connection {}; {} open for this app; refresh expected in "
+          "about {} s)",
+          connection->id, hello->num_connections, hello->approximate_connection_time);
       co_return connection;
     }
     const auto* disconnect = std::get_if<Disconnect>(&frame);
     co_await connection->ws.close();
     if (disconnect && disconnect->reason == "link_disabled") {
       last_error_ = "link_disabled: Socket Mode is off in the app's settings";
-      spdlog::error("slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
-                    "the app's settings (Socket Mode), then restart the bot");
+      spdlog::error(
+          "slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
+          "the app's settings (Socket Mode), then restart the bot");
       end_ = SocketModeEnd::link_disabled;
       co_return nullptr;
     }
@@ -200,9 +204,10 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
       ++stats_.too_many_websockets;
       last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
       ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
-      spdlog::warn("slack: too many Socket Mode connections for this app (Slack allows 10); is "
-                   "another copy of the bot running with this app token? Waiting before "
-                   "connecting again");
+      spdlog::warn(
+          "slack: too many Socket Mode connections for this app (Slack allows 10); is "
+          "another copy of the bot running with this app token? Waiting before "
+          "connecting again");
       co_await pause(std::max(options_.too_many_websockets_delay, backoff_.next()));
       continue;
     }
@@ -301,8 +306,8 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
   } else if (auto* malformed = std::get_if<MalformedFrame>(&frame)) {
     ++stats_.malformed;
     skipped("malformed");
-    spdlog::warn("slack: connection {}: ignored a malformed frame ({} bytes): {}",
-                 connection->id, message.data.size(), malformed->error);
+    spdlog::warn("slack: connection {}: ignored a malformed frame ({} bytes): {}", connection->id,
+                 message.data.size(), malformed->error);
   } else {
     spdlog::debug("slack: connection {}: hello again, ignored", connection->id);
   }
@@ -346,10 +351,11 @@ awaitable<void> SocketModeClient::process(Notice notice) {
       ++stats_.too_many_websockets;
       last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
       ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
-      spdlog::warn("slack: too many Socket Mode connections for this app (Slack allows 10); "
-                   "is another copy of the bot running with this app token? Closing connection "
-                   "{} and waiting before connecting again",
-                   connection->id);
+      spdlog::warn(
+          "slack: too many Socket Mode connections for this app (Slack allows 10); "
+          "is another copy of the bot running with this app token? Closing connection "
+          "{} and waiting before connecting again",
+          connection->id);
       co_await connection->ws.close();
       if (connection != active_) co_return;
       active_.reset();
@@ -358,8 +364,9 @@ awaitable<void> SocketModeClient::process(Notice notice) {
     }
     case Kind::link_disabled:
       last_error_ = "link_disabled: Socket Mode is off in the app's settings";
-      spdlog::error("slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
-                    "the app's settings (Socket Mode), then restart the bot");
+      spdlog::error(
+          "slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
+          "the app's settings (Socket Mode), then restart the bot");
       end_ = SocketModeEnd::link_disabled;
       co_return;
   }

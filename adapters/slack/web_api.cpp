@@ -1,16 +1,16 @@
 #include "adapters/slack/web_api.h"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
-#include "adapters/slack/json_fields.h"
 #include "adapters/ops/series.h"
+#include "adapters/slack/json_fields.h"
 #include "adapters/slack/protocol.h"
 
 namespace incident::slack {
@@ -21,12 +21,13 @@ using Clock = std::chrono::steady_clock;
 
 bool ApiError::transient() const {
   switch (kind) {
-    case Kind::transport: return true;
-    case Kind::http: return status == 429 || status >= 500;
+    case Kind::transport:
+      return true;
+    case Kind::http:
+      return status == 429 || status >= 500;
     case Kind::slack:
       return error == "ratelimited" || error == "rate_limited" || error == "internal_error" ||
-             error == "fatal_error" || error == "service_unavailable" ||
-             error == "request_timeout";
+             error == "fatal_error" || error == "service_unavailable" || error == "request_timeout";
   }
   return false;
 }
@@ -34,11 +35,10 @@ bool ApiError::transient() const {
 bool ApiError::unrecoverable() const {
   // The node SDK's list of errors that stop Socket Mode for good, plus the revoked/expired
   // tokens and a token of the wrong type.
-  return kind == Kind::slack &&
-         (error == "not_authed" || error == "invalid_auth" || error == "account_inactive" ||
-          error == "user_removed_from_team" || error == "team_disabled" ||
-          error == "token_revoked" || error == "token_expired" ||
-          error == "not_allowed_token_type");
+  return kind == Kind::slack && (error == "not_authed" || error == "invalid_auth" ||
+                                 error == "account_inactive" || error == "user_removed_from_team" ||
+                                 error == "team_disabled" || error == "token_revoked" ||
+                                 error == "token_expired" || error == "not_allowed_token_type");
 }
 
 void throw_exception_from_error(const ApiError& e, const boost::source_location&) {
@@ -56,7 +56,8 @@ std::string hint(const ApiError& e) {
     return " — add the scope " + (e.needed.empty() ? std::string("it names") : e.needed) +
            " to the app (deploy/slack/manifest.yaml) and reinstall it";
   }
-  if (e.error == "not_in_channel") return " — invite the bot to the channel (/invite @incident-bot)";
+  if (e.error == "not_in_channel")
+    return " — invite the bot to the channel (/invite @incident-bot)";
   if (e.error == "channel_not_found") return " — the channel id is wrong or the bot cannot see it";
   if (e.error == "is_archived") return " — the channel is archived";
   if (e.error == "not_allowed_token_type") {
@@ -71,9 +72,12 @@ std::string hint(const ApiError& e) {
 
 std::string describe(const ApiError& e) {
   switch (e.kind) {
-    case ApiError::Kind::transport: return "no answer (" + e.error + ")";
-    case ApiError::Kind::http: return e.error;
-    case ApiError::Kind::slack: return e.error;
+    case ApiError::Kind::transport:
+      return "no answer (" + e.error + ")";
+    case ApiError::Kind::http:
+      return e.error;
+    case ApiError::Kind::slack:
+      return e.error;
   }
   return e.error;
 }
@@ -130,8 +134,8 @@ boost::asio::awaitable<ApiResult<json>> WebApi::call(Call c) {
       co_return ApiError{ApiError::Kind::transport, "shutting down", {}, 0};
     }
     if (c.deadline) {
-      request.timeout = std::max(
-          milliseconds{1}, std::chrono::ceil<milliseconds>(*c.deadline - Clock::now()));
+      request.timeout =
+          std::max(milliseconds{1}, std::chrono::ceil<milliseconds>(*c.deadline - Clock::now()));
     }
 
     ApiError error;
@@ -160,8 +164,8 @@ boost::asio::awaitable<ApiResult<json>> WebApi::call(Call c) {
       }
       error = {ApiError::Kind::http, "HTTP 429 (rate limited)", {}, 429};
     } else if (response->status != 200) {
-      error = {ApiError::Kind::http, "HTTP " + std::to_string(response->status), {},
-               response->status};
+      error = {
+          ApiError::Kind::http, "HTTP " + std::to_string(response->status), {}, response->status};
     } else {
       json body = json::parse(response->body, nullptr, false);
       auto ok = body.is_object() ? body.find("ok") : body.end();
@@ -184,8 +188,7 @@ boost::asio::awaitable<ApiResult<json>> WebApi::call(Call c) {
     if (error.transient() && ++failures < options_.attempts) {
       const auto delay = backoff.next();
       if (!c.deadline || Clock::now() + delay < *c.deadline) {
-        spdlog::info("slack: {}: {}; retrying in {} ms", c.method, describe(error),
-                     delay.count());
+        spdlog::info("slack: {}: {}; retrying in {} ms", c.method, describe(error), delay.count());
         co_await wait(delay);
         continue;
       }
@@ -214,8 +217,10 @@ boost::asio::awaitable<ApiResult<std::string>> WebApi::open_connection() {
 boost::asio::awaitable<ApiResult<std::string>> WebApi::post_message(std::string channel,
                                                                     std::string text,
                                                                     std::string thread_ts) {
-  net::FormFields fields{{"channel", channel}, {"text", std::move(text)},
-                         {"unfurl_links", "false"}, {"unfurl_media", "false"}};
+  net::FormFields fields{{"channel", channel},
+                         {"text", std::move(text)},
+                         {"unfurl_links", "false"},
+                         {"unfurl_media", "false"}};
   if (!thread_ts.empty()) fields.emplace_back("thread_ts", std::move(thread_ts));
   Call c{"chat.postMessage", std::move(fields), false, "chat.postMessage:" + channel, std::nullopt};
   auto r = co_await call(std::move(c));
@@ -226,8 +231,8 @@ boost::asio::awaitable<ApiResult<std::string>> WebApi::post_message(std::string 
 boost::asio::awaitable<ApiResult<std::string>> WebApi::post_ephemeral(std::string channel,
                                                                       std::string user,
                                                                       std::string text) {
-  net::FormFields fields{{"channel", std::move(channel)}, {"user", std::move(user)},
-                         {"text", std::move(text)}};
+  net::FormFields fields{
+      {"channel", std::move(channel)}, {"user", std::move(user)}, {"text", std::move(text)}};
   Call c{"chat.postEphemeral", std::move(fields), false, {}, std::nullopt};
   auto r = co_await call(std::move(c));
   if (!r) co_return r.error();
@@ -241,7 +246,8 @@ boost::asio::awaitable<ApiResult<std::string>> WebApi::open_dm(std::string user)
   auto r = co_await call(std::move(c));
   if (!r) co_return r.error();
   std::string channel = str(obj(*r, "channel"), "id");
-  if (channel.empty()) co_return ApiError{ApiError::Kind::http, "no channel in the response", {}, 200};
+  if (channel.empty())
+    co_return ApiError{ApiError::Kind::http, "no channel in the response", {}, 200};
   dm_channels_[user] = channel;
   co_return channel;
 }
@@ -271,8 +277,8 @@ boost::asio::awaitable<ApiResult<std::optional<SlackMessage>>> WebApi::find_mess
   if (!top || top->has_value()) co_return top;
   // A thread reply: conversations.replies takes the ts of any message in a thread and returns
   // the parent first, then the replies from `oldest` on.
-  net::FormFields replies{{"channel", channel}, {"ts", ts}, {"oldest", ts},
-                          {"inclusive", "true"}, {"limit", "10"}};
+  net::FormFields replies{
+      {"channel", channel}, {"ts", ts}, {"oldest", ts}, {"inclusive", "true"}, {"limit", "10"}};
   co_return co_await lookup("conversations.replies", std::move(replies), ts, until);
 }
 

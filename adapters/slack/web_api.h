@@ -50,10 +50,10 @@ template <class T>
 using ApiResult = boost::system::result<T, ApiError>;
 
 struct WebApiOptions {
-  std::string bot_token;   // xoxb-…: every method but apps.connections.open
-  std::string app_token;   // xapp-…: apps.connections.open only
-  std::string api_target;  // the base URL's path, "/api/"
-  int attempts = 4;        // per call, for 5xx and transport failures
+  std::string bot_token;           // xoxb-…: every method but apps.connections.open
+  std::string app_token;           // xapp-…: apps.connections.open only
+  std::string api_target;          // the base URL's path, "/api/"
+  int attempts = 4;                // per call, for 5xx and transport failures
   int rate_limited_attempts = 10;  // per call, for 429s
   net::Backoff::Policy retry{std::chrono::milliseconds{500}, std::chrono::milliseconds{30000}};
   // chat.postMessage: about one message per second per channel ("special" tier).
@@ -88,13 +88,11 @@ class WebApi {
   boost::asio::awaitable<ApiResult<std::string>> open_connection();
   // chat.postMessage in mrkdwn, in a thread when `thread_ts` is set, without link previews.
   // Paced per channel. Returns the message's ts.
-  boost::asio::awaitable<ApiResult<std::string>> post_message(std::string channel,
-                                                              std::string text,
+  boost::asio::awaitable<ApiResult<std::string>> post_message(std::string channel, std::string text,
                                                               std::string thread_ts = {});
   // chat.postEphemeral: seen by `user` only.
   boost::asio::awaitable<ApiResult<std::string>> post_ephemeral(std::string channel,
-                                                                std::string user,
-                                                                std::string text);
+                                                                std::string user, std::string text);
   // conversations.open: the DM channel with `user` (cached).
   boost::asio::awaitable<ApiResult<std::string>> open_dm(std::string user);
   // The message `ts` in `channel`: conversations.history (latest=ts, inclusive, limit=1) finds

@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <variant>
 
-#include "bot/text/markup.h"
-#include "bot/model/overloaded.h"
 #include "bot/dm/secrets.h"
+#include "bot/model/overloaded.h"
+#include "bot/text/markup.h"
 
 namespace incident {
 namespace {
@@ -111,8 +111,12 @@ class DmDecider {
  public:
   DmDecider(const DmContext& context, const InboundEvent& event, const Prompts& prompts,
             const DmSettings& settings, const std::string& prefix, const Escaper& escape)
-      : context_(context), event_(event), prompts_(prompts), settings_(settings),
-        prefix_(prefix), escape_(escape) {}
+      : context_(context),
+        event_(event),
+        prompts_(prompts),
+        settings_(settings),
+        prefix_(prefix),
+        escape_(escape) {}
 
   Decision on_message(const in::DirectMessage& message) {
     const std::string text = trim(message.text);
@@ -155,9 +159,9 @@ class DmDecider {
   TemplateData base() const {
     TemplateData d;
     d.set("prefix", prefix_)
-        .set("minutes", std::to_string(std::chrono::duration_cast<std::chrono::minutes>(
-                                           settings_.question_kept)
-                                           .count()))
+        .set("minutes",
+             std::to_string(
+                 std::chrono::duration_cast<std::chrono::minutes>(settings_.question_kept).count()))
         .set("limit", std::to_string(settings_.escalation_limit));
     return d;
   }

@@ -267,9 +267,8 @@ class Builder {
       const bool covered = std::any_of(inc_.actions.begin(), inc_.actions.end(),
                                        [&](const ActionItem& a) { return addresses(a, n, words); });
       if (covered) continue;
-      d.add("uncovered", TemplateData{}
-                             .set("number", std::to_string(n))
-                             .set("text", factors_[i].shown));
+      d.add("uncovered",
+            TemplateData{}.set("number", std::to_string(n)).set("text", factors_[i].shown));
       homework = true;
     }
     return homework;

@@ -3,20 +3,20 @@
 // learned that `share` posts (the `lessons` template).
 //
 // Both are blameless by construction: every text a person wrote goes through the blameless check
-// (bot/blameless/blameless.h) and through Participants::depersonalise (people become roles), and text about
-// personnel or performance matters is left out altogether.
+// (bot/blameless/blameless.h) and through Participants::depersonalise (people become roles), and
+// text about personnel or performance matters is left out altogether.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-#include "bot/text/markup.h"
-#include "bot/model/incident.h"
 #include "bot/draft/participants.h"
+#include "bot/model/incident.h"
+#include "bot/model/time.h"
+#include "bot/text/markup.h"
 #include "bot/text/prompts.h"
 #include "bot/text/template.h"
-#include "bot/model/time.h"
 
 namespace incident {
 

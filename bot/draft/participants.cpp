@@ -198,7 +198,7 @@ std::string Participants::label_for_mention(std::string_view id) const {
 }
 
 std::string Participants::depersonalise(std::string_view text,
-                                       const std::vector<std::string>& strangers) const {
+                                        const std::vector<std::string>& strangers) const {
   std::string out;
   out.reserve(text.size());
   // Role wording that opens a sentence reads "The incident commander …".

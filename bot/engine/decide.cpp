@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "bot/model/command.h"
 #include "bot/draft/draft.h"
-#include "bot/engine/decide.h"
-#include "bot/text/markup.h"
-#include "bot/model/overloaded.h"
 #include "bot/draft/review.h"
+#include "bot/engine/decide.h"
+#include "bot/model/command.h"
+#include "bot/model/overloaded.h"
+#include "bot/text/markup.h"
 
 namespace incident {
 namespace {
@@ -32,9 +32,12 @@ class Decider {
  public:
   Decider(Context& context, const InboundEvent& event, const Prompts& prompts,
           const Settings& settings)
-      : event_(event), prompts_(prompts), settings_(settings),
+      : event_(event),
+        prompts_(prompts),
+        settings_(settings),
         incident_(std::move(context.current)),
-        next_number_(context.next_number), dm_(context.dm),
+        next_number_(context.next_number),
+        dm_(context.dm),
         display_names_(context.display_names) {}
 
   Decision run() {
@@ -53,8 +56,8 @@ class Decider {
                      }
                    },
                    [&](const in::DirectMessage& m) {
-                     out_ = decide_dm(dm_, event_, m, prompts_, settings_.dm, settings_.command_prefix,
-                            settings_.escape);
+                     out_ = decide_dm(dm_, event_, m, prompts_, settings_.dm,
+                                      settings_.command_prefix, settings_.escape);
                    },
                },
                event_.body);
@@ -255,9 +258,8 @@ class Decider {
     auto entries = inc.ordered_timeline();
     const std::size_t skip = entries.size() > kStatusEntries ? entries.size() - kStatusEntries : 0;
     for (std::size_t i = skip; i < entries.size(); ++i) {
-      d.add("entries", TemplateData{}
-                           .set("time", format_utc(entries[i].at))
-                           .set("text", entries[i].text));
+      d.add("entries",
+            TemplateData{}.set("time", format_utc(entries[i].at)).set("text", entries[i].text));
     }
     d.set("earlier", std::to_string(skip)).set("has_earlier", skip > 0);
     for (const auto& a : inc.actions) {
@@ -394,18 +396,22 @@ class Decider {
   void on_deleted(const in::Deleted& d) {
     if (!incident_ || d.target_ref.empty()) return;
     const bool known =
-        std::any_of(incident_->timeline.begin(), incident_->timeline.end(),
-                    [&](const TimelineEntry& e) { return e.message_ref == d.target_ref && !e.deleted; }) ||
-        std::any_of(incident_->review.begin(), incident_->review.end(),
-                    [&](const ReviewReply& r) { return r.message_ref == d.target_ref && !r.deleted; });
+        std::any_of(
+            incident_->timeline.begin(), incident_->timeline.end(),
+            [&](const TimelineEntry& e) { return e.message_ref == d.target_ref && !e.deleted; }) ||
+        std::any_of(incident_->review.begin(), incident_->review.end(), [&](const ReviewReply& r) {
+          return r.message_ref == d.target_ref && !r.deleted;
+        });
     if (known) change(change::EntryDeleted{d.target_ref});
   }
 
   void on_thread_reply(const in::ThreadReply& r) {
-    if (!incident_ || incident_->postmortem_ref.empty() || incident_->postmortem_ref != r.root_ref) {
+    if (!incident_ || incident_->postmortem_ref.empty() ||
+        incident_->postmortem_ref != r.root_ref) {
       return;
     }
-    change(change::ReviewAdded{ReviewReply{event_.at, event_.user, r.text, event_.message_ref, false}});
+    change(change::ReviewAdded{
+        ReviewReply{event_.at, event_.user, r.text, event_.message_ref, false}});
   }
 
   const InboundEvent& event_;
@@ -426,25 +432,24 @@ Decision decide(Context context, const InboundEvent& event, const Prompts& promp
 }
 
 IncidentView view_for(const InboundEvent& event) {
-  return std::visit(
-      overloaded{
-          [&](const in::CommandText& c) {
-            const auto parsed = parse_command(c.text, event.at);
-            const auto* command = std::get_if<Command>(&parsed);
-            const bool reads_all =
-                command && (std::holds_alternative<cmd::ShowStatus>(*command) ||
-                            std::holds_alternative<cmd::Close>(*command) ||
-                            std::holds_alternative<cmd::Draft>(*command) ||
-                            std::holds_alternative<cmd::Share>(*command));
-            return reads_all ? IncidentView::all() : IncidentView::summary();
-          },
-          [](const in::Pin& p) { return IncidentView::summary(p.target_ref); },
-          [](const in::Edited& e) { return IncidentView::summary(e.target_ref); },
-          [](const in::Deleted& d) { return IncidentView::summary(d.target_ref); },
-          [](const in::ThreadReply&) { return IncidentView::summary(); },
-          [](const in::DirectMessage&) { return IncidentView::summary(); },
-      },
-      event.body);
+  return std::visit(overloaded{
+                        [&](const in::CommandText& c) {
+                          const auto parsed = parse_command(c.text, event.at);
+                          const auto* command = std::get_if<Command>(&parsed);
+                          const bool reads_all =
+                              command && (std::holds_alternative<cmd::ShowStatus>(*command) ||
+                                          std::holds_alternative<cmd::Close>(*command) ||
+                                          std::holds_alternative<cmd::Draft>(*command) ||
+                                          std::holds_alternative<cmd::Share>(*command));
+                          return reads_all ? IncidentView::all() : IncidentView::summary();
+                        },
+                        [](const in::Pin& p) { return IncidentView::summary(p.target_ref); },
+                        [](const in::Edited& e) { return IncidentView::summary(e.target_ref); },
+                        [](const in::Deleted& d) { return IncidentView::summary(d.target_ref); },
+                        [](const in::ThreadReply&) { return IncidentView::summary(); },
+                        [](const in::DirectMessage&) { return IncidentView::summary(); },
+                    },
+                    event.body);
 }
 
 }  // namespace incident

@@ -33,7 +33,8 @@ void Engine::anchor_posted(const std::string& platform, const Reply& reply,
       if (reply.case_code.empty()) return;
       changes.push_back({0, change::CaseAnchored{reply.case_code, message_ref}});
       break;
-    case Anchor::none: return;
+    case Anchor::none:
+      return;
   }
   store_.commit("anchor:" + platform + ":" + message_ref, changes, {});
 }

@@ -56,7 +56,8 @@ struct ReviewAdded {
 struct PostmortemPosted {  // the platform's ref of the post-mortem thread root
   std::string message_ref;
 };
-// "Is this safe?" cases (bot/model/escalation.h). They belong to no incident: Change::incident is 0.
+// "Is this safe?" cases (bot/model/escalation.h). They belong to no incident: Change::incident is
+// 0.
 struct CaseOpened {
   Escalation escalation;
 };
@@ -78,10 +79,10 @@ struct PrivateEvent {
 
 using ChangeBody =
     std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
-                 change::ActionAdded, change::ActionDone, change::Closed,
-                 change::FacilitatorSet, change::EntryEdited, change::EntryDeleted,
-                 change::ReviewAdded, change::PostmortemPosted, change::CaseOpened,
-                 change::CaseAnchored, change::CaseClosed, change::PrivateEvent>;
+                 change::ActionAdded, change::ActionDone, change::Closed, change::FacilitatorSet,
+                 change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
+                 change::PostmortemPosted, change::CaseOpened, change::CaseAnchored,
+                 change::CaseClosed, change::PrivateEvent>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

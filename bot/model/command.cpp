@@ -21,8 +21,12 @@ using std::chrono::seconds;
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -230,8 +234,7 @@ ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) 
     } else if (now - (today - days{1}) <= hours{12}) {
       at = today - days{1};  // "23:55" just after midnight: a few minutes ago, yesterday
     } else {
-      return fail(std::string(first) + " is in the future (it is " + clock_of(now) +
-                  " UTC now)");
+      return fail(std::string(first) + " is in the future (it is " + clock_of(now) + " UTC now)");
     }
     consumed = 1;
   } else if (looks_like_date(first)) {
@@ -315,8 +318,7 @@ ParseResult parse_action(std::string_view rest, const Failer& fail) {
     Field field;
     const FieldProblem problem = read_field(rest, tokens, i, is_owner ? 6 : 4, field);
     if (problem == FieldProblem::unclosed) {
-      return fail("the owner mention " + quoted(rest.substr(field.begin)) +
-                  " has no closing >");
+      return fail("the owner mention " + quoted(rest.substr(field.begin)) + " has no closing >");
     }
     if (problem == FieldProblem::empty) {
       return fail(is_owner ? "owner: needs a @user or team after it"

@@ -46,9 +46,9 @@ struct Share {};
 struct Help {};
 }  // namespace cmd
 
-using Command = std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity,
-                             cmd::AssignRole, cmd::ShowStatus, cmd::Close, cmd::Postmortem,
-                             cmd::Draft, cmd::Share, cmd::Help>;
+using Command =
+    std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
+                 cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Help>;
 
 // Why the text is not a valid command: what is wrong, and the usage line of the command
 // (empty for an unknown command, where the reply shows the command list instead).

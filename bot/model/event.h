@@ -43,30 +43,29 @@ struct DirectMessage {
 };
 }  // namespace in
 
-using InboundBody =
-    std::variant<in::CommandText, in::Pin, in::Edited, in::Deleted, in::ThreadReply,
-                 in::DirectMessage>;
+using InboundBody = std::variant<in::CommandText, in::Pin, in::Edited, in::Deleted, in::ThreadReply,
+                                 in::DirectMessage>;
 
 struct InboundEvent {
   // Idempotency key: platform + the platform's event id ("slack:Ev123"). Applying the same key
   // twice changes nothing and returns the same replies.
   std::string key;
-  std::string platform;  // "slack", "matrix", "console"
-  std::string channel;   // channel / room id; for a DM, the DM channel
-  std::string user;      // platform user id of the sender
-  TimePoint at{};        // the platform's timestamp of the message
+  std::string platform;     // "slack", "matrix", "console"
+  std::string channel;      // channel / room id; for a DM, the DM channel
+  std::string user;         // platform user id of the sender
+  TimePoint at{};           // the platform's timestamp of the message
   std::string message_ref;  // the platform's reference of this message
   InboundBody body;
 };
 
 // Who sees a reply.
 enum class Audience {
-  channel,        // everyone in the channel
-  caller,         // only the sender (Slack ephemeral; elsewhere a reply to them)
-  thread,         // in the thread of the message just posted before it (e.g. the draft after close)
-  direct,         // a private message to `user` (DM replies, the facilitator's private notes)
-  lessons,        // the configured lessons channel (`share`)
-  security,       // the configured security channel (DM escalations); under `thread_ref` if set
+  channel,   // everyone in the channel
+  caller,    // only the sender (Slack ephemeral; elsewhere a reply to them)
+  thread,    // in the thread of the message just posted before it (e.g. the draft after close)
+  direct,    // a private message to `user` (DM replies, the facilitator's private notes)
+  lessons,   // the configured lessons channel (`share`)
+  security,  // the configured security channel (DM escalations); under `thread_ref` if set
 };
 
 // A message the adapter must report back once posted (Engine::anchor_posted), so that later

@@ -58,21 +58,37 @@ constexpr std::array<std::pair<Source, std::string_view>, 4> kSources{{
 
 }  // namespace
 
-std::string to_string(Severity s) { return name_of(kSeverities, s); }
-std::string to_string(Role r) { return name_of(kRoles, r); }
-std::string to_string(Status s) { return name_of(kStatuses, s); }
-std::string to_string(Source s) { return name_of(kSources, s); }
+std::string to_string(Severity s) {
+  return name_of(kSeverities, s);
+}
+std::string to_string(Role r) {
+  return name_of(kRoles, r);
+}
+std::string to_string(Status s) {
+  return name_of(kStatuses, s);
+}
+std::string to_string(Source s) {
+  return name_of(kSources, s);
+}
 
 std::optional<Severity> severity_from_string(std::string_view s) {
   auto sev = lookup(kSeverities, s);
   if (sev == Severity::unset && !iequals(s, "unset")) return std::nullopt;
   return sev;
 }
-std::optional<Role> role_from_string(std::string_view s) { return lookup(kRoles, s); }
-std::optional<Status> status_from_string(std::string_view s) { return lookup(kStatuses, s); }
-std::optional<Source> source_from_string(std::string_view s) { return lookup(kSources, s); }
+std::optional<Role> role_from_string(std::string_view s) {
+  return lookup(kRoles, s);
+}
+std::optional<Status> status_from_string(std::string_view s) {
+  return lookup(kStatuses, s);
+}
+std::optional<Source> source_from_string(std::string_view s) {
+  return lookup(kSources, s);
+}
 
-std::string incident_id(std::int64_t number) { return "INC-" + std::to_string(number); }
+std::string incident_id(std::int64_t number) {
+  return "INC-" + std::to_string(number);
+}
 
 namespace {
 std::vector<TimelineEntry> sorted(std::vector<TimelineEntry> entries) {

@@ -22,7 +22,8 @@ std::string to_string(Severity s);  // "sev1".."sev4", "unset"
 std::string to_string(Role r);      // "commander", "comms", "scribe"
 std::string to_string(Status s);    // "open", "closed"
 std::string to_string(Source s);    // "command", "pin", "system", "thread"
-std::optional<Severity> severity_from_string(std::string_view s);  // case-insensitive "sev1".."sev4"
+std::optional<Severity> severity_from_string(
+    std::string_view s);  // case-insensitive "sev1".."sev4"
 std::optional<Role> role_from_string(std::string_view s);
 std::optional<Status> status_from_string(std::string_view s);
 std::optional<Source> source_from_string(std::string_view s);
@@ -34,14 +35,14 @@ struct TimelineEntry {
   std::int64_t seq = 0;  // 1-based order of insertion within the incident; ties on `at` keep it
   TimePoint at{};        // when it happened (back-dated or the original message time), UTC
   Source source = Source::command;
-  std::string author;       // platform user id of whoever said it
+  std::string author;  // platform user id of whoever said it
   std::string text;
   std::string message_ref;  // platform message reference, so edits and deletes can follow
   bool deleted = false;     // deleted on the platform: kept for the record, left out of drafts
 };
 
 struct ActionItem {
-  int number = 0;     // 1-based within the incident
+  int number = 0;  // 1-based within the incident
   std::string text;
   std::string owner;  // a mention or a team name, empty when unassigned
   std::optional<Date> due;
@@ -69,9 +70,9 @@ struct Incident {
   TimePoint opened_at{};
   std::optional<TimePoint> closed_at;
   std::string resolution;
-  std::map<Role, std::string> roles;  // role -> platform user id
-  std::string facilitator;            // who ran `postmortem`
-  std::string postmortem_ref;         // message ref of the post-mortem thread root, once posted
+  std::map<Role, std::string> roles;    // role -> platform user id
+  std::string facilitator;              // who ran `postmortem`
+  std::string postmortem_ref;           // message ref of the post-mortem thread root, once posted
   std::vector<TimelineEntry> timeline;  // insertion order
   std::vector<ActionItem> actions;      // by number
   std::vector<ReviewReply> review;

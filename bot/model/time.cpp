@@ -32,13 +32,18 @@ Civil to_civil(TimePoint t) {
   const auto day = floor<days>(t);
   const Date ymd{day};
   const std::chrono::hh_mm_ss tod{t - day};
-  return Civil{static_cast<int>(ymd.year()),    static_cast<unsigned>(ymd.month()),
-               static_cast<unsigned>(ymd.day()), tod.hours().count(),
-               tod.minutes().count(),            tod.seconds().count(),
+  return Civil{static_cast<int>(ymd.year()),
+               static_cast<unsigned>(ymd.month()),
+               static_cast<unsigned>(ymd.day()),
+               tod.hours().count(),
+               tod.minutes().count(),
+               tod.seconds().count(),
                tod.subseconds().count()};
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // A cursor over the text being parsed. Every reader consumes only on success, so a failed
 // optional part leaves the position where it was.
@@ -131,8 +136,8 @@ std::optional<minutes> scan_zone(Scanner& in) {
 std::string format_utc(TimePoint t) {
   const Civil c = to_civil(t);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld UTC", c.year, c.month, c.day,
-                c.hour, c.minute);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld UTC", c.year, c.month, c.day, c.hour,
+                c.minute);
   return buf;
 }
 
@@ -195,8 +200,8 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
   const auto offset = scan_zone(in);
   if (!offset || !in.at_end()) return std::nullopt;
 
-  const TimePoint local = std::chrono::sys_days{*date} + hours{*hh} + minutes{*mm} +
-                          seconds{ss} + Millis{millis};
+  const TimePoint local =
+      std::chrono::sys_days{*date} + hours{*hh} + minutes{*mm} + seconds{ss} + Millis{millis};
   return local - *offset;
 }
 

@@ -28,7 +28,11 @@ std::optional<TimePoint> parse_iso8601(std::string_view text);
 // YYYY-MM-DD, a real calendar date.
 std::optional<Date> parse_date(std::string_view text);
 
-inline std::int64_t to_unix_ms(TimePoint t) { return t.time_since_epoch().count(); }
-inline TimePoint from_unix_ms(std::int64_t ms) { return TimePoint{Millis{ms}}; }
+inline std::int64_t to_unix_ms(TimePoint t) {
+  return t.time_since_epoch().count();
+}
+inline TimePoint from_unix_ms(std::int64_t ms) {
+  return TimePoint{Millis{ms}};
+}
 
 }  // namespace incident

@@ -115,12 +115,23 @@ std::string mention_text(const std::string& m) {
 void append_escaped(std::string& out, std::string_view text, bool quotes) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += quotes ? "&quot;" : "\""; break;
-      case '\'': out += quotes ? "&#39;" : "'"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += quotes ? "&quot;" : "\"";
+        break;
+      case '\'':
+        out += quotes ? "&#39;" : "'";
+        break;
+      default:
+        out += c;
     }
   }
 }

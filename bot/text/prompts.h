@@ -17,7 +17,7 @@
 namespace incident {
 
 struct PromptFile {
-  std::string name;     // file name, e.g. "replies.txt" or "draft.md"
+  std::string name;  // file name, e.g. "replies.txt" or "draft.md"
   std::string content;
 };
 

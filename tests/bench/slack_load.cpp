@@ -59,7 +59,9 @@ long status_kb(pid_t pid, const char* field) {
   return -1;
 }
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 }  // namespace
 
@@ -72,12 +74,18 @@ int main(int argc, char** argv) {
   std::string binary = INCIDENT_BOT_BINARY;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--events") events = std::stoi(argv[i + 1]);
-    else if (flag == "--window") window = std::stoi(argv[i + 1]);
-    else if (flag == "--rate") rate = std::stod(argv[i + 1]);
-    else if (flag == "--kind") kind = argv[i + 1];
-    else if (flag == "--durability") durability = argv[i + 1];
-    else if (flag == "--binary") binary = argv[i + 1];
+    if (flag == "--events")
+      events = std::stoi(argv[i + 1]);
+    else if (flag == "--window")
+      window = std::stoi(argv[i + 1]);
+    else if (flag == "--rate")
+      rate = std::stod(argv[i + 1]);
+    else if (flag == "--kind")
+      kind = argv[i + 1];
+    else if (flag == "--durability")
+      durability = argv[i + 1];
+    else if (flag == "--binary")
+      binary = argv[i + 1];
     else {
       std::cerr << "unknown option " << flag << "\n";
       return 2;
@@ -85,21 +93,21 @@ int main(int argc, char** argv) {
   }
 
   const TestPki pki = TestPki::generate();
-  const fs::path dir = fs::temp_directory_path() / ("incident-bot-load-" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("incident-bot-load-" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "ca.pem") << pki.ca_pem;
 
   boost::asio::io_context io;
   FakeSlack fake(io, pki);
-  std::vector<std::string> env{
-      "PATH=/usr/bin:/bin",
-      std::string("SLACK_APP_TOKEN=") + kAppToken,
-      std::string("SLACK_BOT_TOKEN=") + kBotToken,
-      "SLACK_API_URL=" + fake.api_url(),
-      "INCIDENT_BOT_CA_FILE=" + (dir / "ca.pem").string(),
-      "INCIDENT_BOT_DB=" + (dir / "bench.db").string(),
-      "INCIDENT_BOT_DURABILITY=" + durability,
-      "INCIDENT_BOT_LOG_LEVEL=warn"};
+  std::vector<std::string> env{"PATH=/usr/bin:/bin",
+                               std::string("SLACK_APP_TOKEN=") + kAppToken,
+                               std::string("SLACK_BOT_TOKEN=") + kBotToken,
+                               "SLACK_API_URL=" + fake.api_url(),
+                               "INCIDENT_BOT_CA_FILE=" + (dir / "ca.pem").string(),
+                               "INCIDENT_BOT_DB=" + (dir / "bench.db").string(),
+                               "INCIDENT_BOT_DURABILITY=" + durability,
+                               "INCIDENT_BOT_LOG_LEVEL=warn"};
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -110,14 +118,16 @@ int main(int argc, char** argv) {
     std::cerr << "cannot start " << binary << "\n";
     return 1;
   }
-  if (!run_until(io, [&] { return fake.current() != 0; }, std::chrono::seconds(10))) {
+  if (!run_until(
+          io, [&] { return fake.current() != 0; }, std::chrono::seconds(10))) {
     std::cerr << "the bot did not connect\n";
     kill(pid, SIGKILL);
     return 1;
   }
   const auto connected = Clock::now();
   // Hello is sent on upgrade; give the bot a moment to be ready, then measure idle memory.
-  run_until(io, [] { return false; }, std::chrono::seconds(1));
+  run_until(
+      io, [] { return false; }, std::chrono::seconds(1));
   const long idle_rss = status_kb(pid, "VmRSS:");
 
   auto slash = fixture("envelope_slash_commands.json");
@@ -129,7 +139,8 @@ int main(int argc, char** argv) {
     slash["payload"]["text"] = "start Load test";
     slash["payload"]["trigger_id"] = "load.start";
     fake.send(slash);
-    run_until(io, [&] { return !fake.acks().empty(); }, std::chrono::seconds(5));
+    run_until(
+        io, [&] { return !fake.acks().empty(); }, std::chrono::seconds(5));
   }
   const std::size_t acks_before = fake.acks().size();
 
@@ -176,7 +187,8 @@ int main(int argc, char** argv) {
 
   kill(pid, SIGTERM);
   const auto stopping = Clock::now();
-  run_until(io, [&] { return fake.open_sockets() == 0; }, std::chrono::seconds(10));
+  run_until(
+      io, [&] { return fake.open_sockets() == 0; }, std::chrono::seconds(10));
   int status = 0;
   waitpid(pid, &status, 0);
   const auto stopped = Clock::now();
@@ -187,11 +199,12 @@ int main(int argc, char** argv) {
                            : latency[std::min(latency.size() - 1,
                                               static_cast<std::size_t>(p * latency.size()))];
   };
-  std::printf("kind %s, %zu/%d events acked (window %d, %s, %s durability), %zu acks before the "
-              "load\n",
-              kind.c_str(), latency.size(), events, window,
-              rate > 0 ? (std::to_string(static_cast<int>(rate)) + "/s").c_str() : "no rate limit",
-              durability.c_str(), acks_before);
+  std::printf(
+      "kind %s, %zu/%d events acked (window %d, %s, %s durability), %zu acks before the "
+      "load\n",
+      kind.c_str(), latency.size(), events, window,
+      rate > 0 ? (std::to_string(static_cast<int>(rate)) + "/s").c_str() : "no rate limit",
+      durability.c_str(), acks_before);
   std::printf("throughput   %.0f events/s\n", latency.size() / (ms(elapsed) / 1000.0));
   std::printf("ack latency  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", pct(0.50), pct(0.99),
               latency.empty() ? 0.0 : latency.back());

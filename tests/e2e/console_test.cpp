@@ -39,18 +39,20 @@ bool has(const std::string& text, const std::string& needle) {
 TEST_F(ConsoleE2E, AWholeIncidentThroughPipedStdin) {
   const std::string backdated = iso_minutes_ago(90);
   const Result r = run("console",
-                    "!incident start Checkout errors sev2\n"
-                    "just chatting, not a command\n"
-                    "!incident log " + backdated + " first alert fired\n"
-                    "!incident log impact: 8% of checkouts failed\n"
-                    "!incident severity sev1\n"
-                    "!incident role comms @erin\n"
-                    "!incident action add a replica lag alert owner:@dana due:2031-01-15\n"
-                    "!incident action write the runbook\n"
-                    "!incident done 2\n"
-                    "!incident status\n"
-                    "!incident log\n"
-                    "!incident close rolled back release 42\n");
+                       "!incident start Checkout errors sev2\n"
+                       "just chatting, not a command\n"
+                       "!incident log " +
+                           backdated +
+                           " first alert fired\n"
+                           "!incident log impact: 8% of checkouts failed\n"
+                           "!incident severity sev1\n"
+                           "!incident role comms @erin\n"
+                           "!incident action add a replica lag alert owner:@dana due:2031-01-15\n"
+                           "!incident action write the runbook\n"
+                           "!incident done 2\n"
+                           "!incident status\n"
+                           "!incident log\n"
+                           "!incident close rolled back release 42\n");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");  // stdout is the conversation; nothing else goes anywhere
   EXPECT_TRUE(has(r.out, "INC-1 declared: Checkout errors (sev2)")) << r.out;
@@ -140,16 +142,18 @@ TEST_F(ConsoleE2E, ConfigurationErrorsExitTwoAndNameTheKey) {
   EXPECT_EQ(bad_env.status, 2);
   EXPECT_TRUE(has(bad_env.err, "INCIDENT_BOT_DURABILITY")) << bad_env.err;
 
-  const Result bad_token = run("list", "", "SLACK_APP_TOKEN=xoxb-wrong-kind SLACK_BOT_TOKEN=xoxb-1");
+  const Result bad_token =
+      run("list", "", "SLACK_APP_TOKEN=xoxb-wrong-kind SLACK_BOT_TOKEN=xoxb-1");
   EXPECT_EQ(bad_token.status, 2);
   EXPECT_TRUE(has(bad_token.err, "SLACK_APP_TOKEN")) << bad_token.err;
   EXPECT_FALSE(has(bad_token.err, "xoxb-wrong-kind"));  // never print a secret
 }
 
 TEST_F(ConsoleE2E, TheConfigDumpRedactsSecrets) {
-  const Result r = run("config", "",
-                    "SLACK_APP_TOKEN=xapp-1-A1-123-abcdef SLACK_BOT_TOKEN=xoxb-1-2-secretvalue "
-                    "MATRIX_HOMESERVER=https://matrix.example.org MATRIX_ACCESS_TOKEN=syt_secret");
+  const Result r =
+      run("config", "",
+          "SLACK_APP_TOKEN=xapp-1-A1-123-abcdef SLACK_BOT_TOKEN=xoxb-1-2-secretvalue "
+          "MATRIX_HOMESERVER=https://matrix.example.org MATRIX_ACCESS_TOKEN=syt_secret");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(has(r.out, "app_token = '<set>'")) << r.out;
   EXPECT_FALSE(has(r.out, "abcdef"));

@@ -2,10 +2,10 @@
 // homeserver: `run` connects to Matrix, answers in a room, and stops cleanly on SIGTERM.
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include "matrix/harness.h"
 
@@ -18,11 +18,10 @@ TEST(MatrixBinary, RunsFromTheEnvironmentAndStopsOnSigterm) {
   MatrixHarness h;  // for its fake homeserver, CA file and temporary directory
   const std::string room = h.fake.create_room(kAlice, {kAlice, kBob});
   h.fake.invite(room, kAlice, kMatrixBot);
-  std::vector<std::string> env{"MATRIX_HOMESERVER=" + h.fake.url(),
-                               std::string("MATRIX_ACCESS_TOKEN=") + kMatrixToken,
-                               "INCIDENT_BOT_DB=" + (h.dir / "binary.db").string(),
-                               "INCIDENT_BOT_CA_FILE=" + (h.dir / "ca.pem").string(),
-                               "INCIDENT_BOT_LOG_LEVEL=warn"};
+  std::vector<std::string> env{
+      "MATRIX_HOMESERVER=" + h.fake.url(), std::string("MATRIX_ACCESS_TOKEN=") + kMatrixToken,
+      "INCIDENT_BOT_DB=" + (h.dir / "binary.db").string(),
+      "INCIDENT_BOT_CA_FILE=" + (h.dir / "ca.pem").string(), "INCIDENT_BOT_LOG_LEVEL=warn"};
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
@@ -38,8 +37,8 @@ TEST(MatrixBinary, RunsFromTheEnvironmentAndStopsOnSigterm) {
   }
   int status = 0;
   auto exited = [&] { return ::waitpid(child, &status, WNOHANG) == child; };
-  const bool joined = h.run_until(
-      [&] { return h.fake.membership(room, kMatrixBot) == "join" || exited(); }, 10s);
+  const bool joined =
+      h.run_until([&] { return h.fake.membership(room, kMatrixBot) == "join" || exited(); }, 10s);
   if (joined && h.fake.membership(room, kMatrixBot) == "join") {
     h.run_for(300ms);  // its next long-poll
     h.fake.say(room, kAlice, "!incident start Binary smoke test");

@@ -154,7 +154,8 @@ TEST(MatrixCommands, EditsAndRedactionsFollowTheTimeline) {
     return std::pair(std::string("<none>"), false);
   };
   ASSERT_TRUE(h.run_until([&] {
-    return text_of(log).first == "failover finished" && text_of(fact).first == "primary is back on db-1";
+    return text_of(log).first == "failover finished" &&
+           text_of(fact).first == "primary is back on db-1";
   }));
   h.fake.redact(room, kBob, fact, true);
   h.fake.redact(room, kAlice, log, false);  // the pre-v11 shape
@@ -216,8 +217,11 @@ TEST(MatrixCommands, AnEncryptedRoomGetsOneNoticeEver) {
   const std::string room = h.fake.create_room(kAlice, {kAlice}, "Encrypted war room", true);
   h.fake.invite(room, kAlice, kMatrixBot);
   ASSERT_TRUE(h.wait_bodies(room, 1));  // on joining: the room's m.room.encryption state
-  const json megolm{{"algorithm", "m.megolm.v1.aes-sha2"}, {"ciphertext", "AwgAEnAC"},
-                    {"device_id", "RJYKSTBOIE"}, {"sender_key", "IlRMeOPX"}, {"session_id", "X3lU"}};
+  const json megolm{{"algorithm", "m.megolm.v1.aes-sha2"},
+                    {"ciphertext", "AwgAEnAC"},
+                    {"device_id", "RJYKSTBOIE"},
+                    {"sender_key", "IlRMeOPX"},
+                    {"session_id", "X3lU"}};
   h.fake.post(room, kAlice, "m.room.encrypted", megolm);
   h.fake.post(room, kAlice, "m.room.encrypted", megolm);
   h.caught_up();

@@ -2,11 +2,11 @@
 // (a SIGKILLed process) at every durable step of a sync batch.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <csignal>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "matrix/harness.h"
 #include "prompts/embedded.h"
@@ -78,7 +78,8 @@ TEST(MatrixDelivery, ARefusedSendIsGivenUpAndTheRestGoesOn) {
   ASSERT_TRUE(h.wait_bodies(room, 5));
   // One refused send (404 for the unknown lessons room), never retried.
   int refused = 0;
-  for (const auto& s : h.fake.requests("send")) refused += s.path.find("not-joined") != std::string::npos;
+  for (const auto& s : h.fake.requests("send"))
+    refused += s.path.find("not-joined") != std::string::npos;
   EXPECT_EQ(refused, 1);
 }
 
@@ -137,7 +138,8 @@ TEST(MatrixCrash, ACrashAtAnyDurableStepNeitherLosesNorDoubles) {
 
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
-    if (child == 0) run_child(h.db_path.string(), h.fake.url(), (h.dir / "ca.pem").string(), kill_at);
+    if (child == 0)
+      run_child(h.db_path.string(), h.fake.url(), (h.dir / "ca.pem").string(), kill_at);
     int status = 0;
     ASSERT_TRUE(h.run_until([&] { return ::waitpid(child, &status, WNOHANG) == child; }, 15s));
     ran_to_the_end = WIFEXITED(status);

@@ -91,9 +91,9 @@ std::string FakeHomeserver::Impl::add_event(const std::string& room, const std::
                                             const std::string& txn_id) {
   const std::string id = "$ev" + std::to_string(++next_id) + "-fake";
   ++pos;
-  json event{{"event_id", id},     {"type", type},
-             {"sender", sender},   {"room_id", room},
-             {"content", content}, {"origin_server_ts", kEpochMs + pos * 1000},
+  json event{{"event_id", id},           {"type", type},
+             {"sender", sender},         {"room_id", room},
+             {"content", content},       {"origin_server_ts", kEpochMs + pos * 1000},
              {"unsigned", {{"age", 10}}}};
   if (state_key) event["state_key"] = *state_key;
   events.push_back({pos, room, event, txn_id});
@@ -128,7 +128,8 @@ awaitable<FakeAnswer> FakeHomeserver::Impl::answer(FakeRequest request) {
   request.route = route_name(segments);
   requests.push_back(request);
   if (request.route != "versions") {
-    if (request.authorization.empty()) co_return matrix_error(401, "M_MISSING_TOKEN", "Missing access token");
+    if (request.authorization.empty())
+      co_return matrix_error(401, "M_MISSING_TOKEN", "Missing access token");
     if (request.authorization != std::string("Bearer ") + kMatrixToken || revoked) {
       FakeAnswer a = matrix_error(401, "M_UNKNOWN_TOKEN", "Unrecognised access token.");
       if (soft_logout) a.body["soft_logout"] = true;
@@ -222,7 +223,8 @@ FakeAnswer FakeHomeserver::Impl::route(const FakeRequest& r, const std::vector<s
     return a;
   }
   if (r.route == "filter") {
-    if (s[2] != kMatrixBot) return matrix_error(403, "M_FORBIDDEN", "Cannot create filters for other users");
+    if (s[2] != kMatrixBot)
+      return matrix_error(403, "M_FORBIDDEN", "Cannot create filters for other users");
     if (method_is("POST") && s.size() == 4) {
       if (!r.body.is_object()) return matrix_error(400, "M_NOT_JSON", "Content not JSON.");
       const std::string id = std::to_string(filters.size() + 1);  // never starts with '{'
@@ -301,7 +303,8 @@ FakeAnswer FakeHomeserver::Impl::route(const FakeRequest& r, const std::vector<s
     if (auto it = txns.find(txn_key); it != txns.end()) return it->second;
     FakeAnswer a;
     if (bot_membership != "join") {
-      a = matrix_error(403, "M_FORBIDDEN", "User " + std::string(kMatrixBot) + " not in room " + room);
+      a = matrix_error(403, "M_FORBIDDEN",
+                       "User " + std::string(kMatrixBot) + " not in room " + room);
     } else if (!r.body.is_object()) {
       a = matrix_error(400, "M_NOT_JSON", "Content not JSON.");
     } else if (r.body.dump().size() > kMaxEventBytes) {

@@ -38,7 +38,7 @@ struct FakeRequest {
 
 struct FakeFailure {
   int status = 500;
-  std::string errcode;  // empty: an HTML body, like a reverse proxy's 502
+  std::string errcode;      // empty: an HTML body, like a reverse proxy's 502
   std::string retry_after;  // the Retry-After header, empty: none
   std::optional<long> retry_after_ms;
   bool soft_logout = false;
@@ -67,17 +67,18 @@ class FakeHomeserver {
   // An m.text message (optionally in a thread, optionally as an HTML message).
   std::string say(const std::string& room, const std::string& sender, const std::string& text,
                   const std::string& thread_root = {});
-  std::string react(const std::string& room, const std::string& sender,
-                    const std::string& target, const std::string& key);
-  std::string edit(const std::string& room, const std::string& sender,
-                   const std::string& target, const std::string& new_text);
+  std::string react(const std::string& room, const std::string& sender, const std::string& target,
+                    const std::string& key);
+  std::string edit(const std::string& room, const std::string& sender, const std::string& target,
+                   const std::string& new_text);
   // `in_content`: room v11's content.redacts; else the older top-level `redacts`.
-  std::string redact(const std::string& room, const std::string& sender,
-                     const std::string& target, bool in_content = true);
+  std::string redact(const std::string& room, const std::string& sender, const std::string& target,
+                     bool in_content = true);
   // The event `event_id` is delivered once more at the head of the stream (Synapse bugs).
   void redeliver(const std::string& event_id);
   void set_account_data(const std::string& user, const std::string& type, nlohmann::json content);
-  std::optional<nlohmann::json> account_data(const std::string& user, const std::string& type) const;
+  std::optional<nlohmann::json> account_data(const std::string& user,
+                                             const std::string& type) const;
 
   // --- what happened -----------------------------------------------------------------------
   std::vector<FakeRequest> requests(const std::string& route = {}) const;
@@ -89,7 +90,7 @@ class FakeHomeserver {
   std::string membership(const std::string& room, const std::string& user) const;
   std::vector<std::string> rooms_created() const;
   std::optional<nlohmann::json> filter(const std::string& id) const;
-  int long_polls() const;  // syncs that waited for events
+  int long_polls() const;            // syncs that waited for events
   std::string stream_token() const;  // the next_batch a sync would return now
 
   // --- faults ------------------------------------------------------------------------------

@@ -69,9 +69,9 @@ struct FakeHomeserver::Impl {
   incident::net::Signal changed;
 
   // --- the world
-  std::string add_event(const std::string& room, const std::string& sender,
-                        const std::string& type, nlohmann::json content,
-                        std::optional<std::string> state_key, const std::string& txn_id = {});
+  std::string add_event(const std::string& room, const std::string& sender, const std::string& type,
+                        nlohmann::json content, std::optional<std::string> state_key,
+                        const std::string& txn_id = {});
   std::string new_room(const std::string& creator);
   const nlohmann::json* find_event(const std::string& room, const std::string& event_id) const;
   bool threadable(const std::string& room, const nlohmann::json& content) const;

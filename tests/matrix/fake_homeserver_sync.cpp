@@ -34,7 +34,9 @@ json sync_form(const StoredEvent& e) {
 
 // Stripped state for invites: type, state_key, sender and content only.
 json stripped(const json& e) {
-  return {{"type", e["type"]}, {"state_key", e["state_key"]}, {"sender", e["sender"]},
+  return {{"type", e["type"]},
+          {"state_key", e["state_key"]},
+          {"sender", e["sender"]},
           {"content", e["content"]}};
 }
 
@@ -56,8 +58,7 @@ json FakeHomeserver::Impl::event_with_edits(const StoredEvent& stored) const {
 }
 
 std::pair<json, bool> FakeHomeserver::Impl::sync_body(std::optional<std::int64_t> since,
-                                                      const json& filter,
-                                                      bool full_state) const {
+                                                      const json& filter, bool full_state) const {
   const std::int64_t from = since.value_or(0);
   const json& timeline_filter = sub(sub(filter, "room"), "timeline");
   const json& state_filter = sub(sub(filter, "room"), "state");
@@ -80,7 +81,8 @@ std::pair<json, bool> FakeHomeserver::Impl::sync_body(std::optional<std::int64_t
       for (const auto& [key, index] : room.state) {
         const json& e = events[index].event;
         if (e["type"] == "m.room.create" || e["type"] == "m.room.name" ||
-            e["type"] == "m.room.encryption" || key == std::string("m.room.member\n") + kMatrixBot) {
+            e["type"] == "m.room.encryption" ||
+            key == std::string("m.room.member\n") + kMatrixBot) {
           state.push_back(stripped(e));
         }
       }
@@ -119,8 +121,10 @@ std::pair<json, bool> FakeHomeserver::Impl::sync_body(std::optional<std::int64_t
       if (whole || full_state || (limited && e.pos > from)) state.push_back(sync_form(e));
     }
     const std::int64_t first = window.empty() ? pos : window.front()->pos - 1;
-    json entry{{"timeline", {{"events", timeline}, {"limited", limited},
-                             {"prev_batch", "t" + std::to_string(first)}}}};
+    json entry{{"timeline",
+                {{"events", timeline},
+                 {"limited", limited},
+                 {"prev_batch", "t" + std::to_string(first)}}}};
     if (!state.empty()) entry["state"] = {{"events", state}};
     if (whole || full_state || members_changed) {
       int joined = 0;
@@ -202,11 +206,12 @@ std::string FakeHomeserver::create_room(const std::string& creator,
   const std::string room = impl_->new_room(creator);
   if (!name.empty()) impl_->add_event(room, creator, "m.room.name", {{"name", name}}, "");
   if (encrypted) {
-    impl_->add_event(room, creator, "m.room.encryption",
-                     {{"algorithm", "m.megolm.v1.aes-sha2"}}, "");
+    impl_->add_event(room, creator, "m.room.encryption", {{"algorithm", "m.megolm.v1.aes-sha2"}},
+                     "");
   }
   for (const auto& user : members) {
-    if (user != creator) impl_->add_event(room, user, "m.room.member", {{"membership", "join"}}, user);
+    if (user != creator)
+      impl_->add_event(room, user, "m.room.member", {{"membership", "join"}}, user);
   }
   return room;
 }
@@ -246,8 +251,9 @@ std::string FakeHomeserver::say(const std::string& room, const std::string& send
 
 std::string FakeHomeserver::react(const std::string& room, const std::string& sender,
                                   const std::string& target, const std::string& key) {
-  return post(room, sender, "m.reaction",
-              {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", target}, {"key", key}}}});
+  return post(
+      room, sender, "m.reaction",
+      {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", target}, {"key", key}}}});
 }
 
 std::string FakeHomeserver::edit(const std::string& room, const std::string& sender,
@@ -336,7 +342,9 @@ std::string FakeHomeserver::membership(const std::string& room, const std::strin
   return m == it->second.members.end() ? "" : m->second;
 }
 
-std::vector<std::string> FakeHomeserver::rooms_created() const { return impl_->created; }
+std::vector<std::string> FakeHomeserver::rooms_created() const {
+  return impl_->created;
+}
 
 std::optional<json> FakeHomeserver::filter(const std::string& id) const {
   auto it = impl_->filters.find(id);
@@ -344,9 +352,13 @@ std::optional<json> FakeHomeserver::filter(const std::string& id) const {
   return it->second;
 }
 
-int FakeHomeserver::long_polls() const { return impl_->long_polls; }
+int FakeHomeserver::long_polls() const {
+  return impl_->long_polls;
+}
 
-std::string FakeHomeserver::stream_token() const { return "s" + std::to_string(impl_->pos); }
+std::string FakeHomeserver::stream_token() const {
+  return "s" + std::to_string(impl_->pos);
+}
 
 // --- faults ------------------------------------------------------------------------------------
 
@@ -354,13 +366,17 @@ void FakeHomeserver::fail_next(const std::string& route, FakeFailure failure, in
   for (int i = 0; i < count; ++i) impl_->failures[route].push_back(failure);
 }
 
-void FakeHomeserver::drop_after_next(const std::string& route) { impl_->drops.insert(route); }
+void FakeHomeserver::drop_after_next(const std::string& route) {
+  impl_->drops.insert(route);
+}
 
 void FakeHomeserver::forget_sync_tokens() {
   impl_->forgotten_below = ++impl_->pos;  // tokens from now on are new ones
 }
 
-void FakeHomeserver::stall_next_sync(std::chrono::milliseconds delay) { impl_->stall = delay; }
+void FakeHomeserver::stall_next_sync(std::chrono::milliseconds delay) {
+  impl_->stall = delay;
+}
 
 void FakeHomeserver::revoke_token(bool soft_logout) {
   impl_->revoked = true;

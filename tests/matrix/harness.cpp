@@ -14,8 +14,8 @@ const TestPki& matrix_pki() {
   return generated;
 }
 
-
-MatrixHarness::MatrixHarness() : fake(io, matrix_pki()), dir(fresh_test_dir("incident-bot-matrix-")) {
+MatrixHarness::MatrixHarness()
+    : fake(io, matrix_pki()), dir(fresh_test_dir("incident-bot-matrix-")) {
   db_path = dir / "bot.db";
   options = fast_options();
   options.homeserver = fake.url();
@@ -80,8 +80,8 @@ std::optional<Incident> MatrixHarness::incident(const std::string& room) {
 }
 
 bool MatrixHarness::caught_up(std::chrono::milliseconds timeout) {
-  return run_until(
-      [&] { return store && store->cursor(matrix::kCursor) == fake.stream_token(); }, timeout);
+  return run_until([&] { return store && store->cursor(matrix::kCursor) == fake.stream_token(); },
+                   timeout);
 }
 
 }  // namespace incident::testing

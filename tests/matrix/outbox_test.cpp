@@ -1,8 +1,8 @@
 // The durable outbox (storage/outbox.h) the Matrix adapter sends from.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "storage/outbox.h"
 

@@ -62,8 +62,8 @@ TEST(MatrixProtocol, SpecSyncExampleParses) {
 }
 
 TEST(MatrixProtocol, E2eeExtensionsOfSyncAreIgnored) {
-  for (const char* name : {"sync_response_to_device_example.json",
-                           "sync_response_device_lists_example.json"}) {
+  for (const char* name :
+       {"sync_response_to_device_example.json", "sync_response_device_lists_example.json"}) {
     auto sync = parse_sync(fixture(name));
     ASSERT_TRUE(sync) << name;
     EXPECT_EQ(sync->next_batch, "s72595_4483_1934");
@@ -162,14 +162,16 @@ TEST(MatrixProtocol, ErrorsFromTheSpecExamples) {
   EXPECT_TRUE(limited->transient());
   EXPECT_EQ(limited->retry_after, 2000ms);
   // Retry-After (spec v1.10+) wins over the deprecated retry_after_ms.
-  auto header = error_of(answer(429, fixture("error_rate_limited_429.json"), {{"retry-after", "3"}}));
+  auto header =
+      error_of(answer(429, fixture("error_rate_limited_429.json"), {{"retry-after", "3"}}));
   EXPECT_EQ(header->retry_after, 3000ms);
 
   auto token = error_of(answer(401, fixture("error_unknown_token_401.json")));
   EXPECT_TRUE(token->unknown_token());
   EXPECT_FALSE(token->transient());
   EXPECT_FALSE(token->soft_logout);
-  EXPECT_TRUE(error_of(answer(401, fixture("error_unknown_token_soft_logout_401.json")))->soft_logout);
+  EXPECT_TRUE(
+      error_of(answer(401, fixture("error_unknown_token_soft_logout_401.json")))->soft_logout);
 
   auto forbidden = error_of(answer(403, fixture("error_forbidden_join_403.json")));
   EXPECT_FALSE(forbidden->transient());

@@ -20,13 +20,17 @@ TxnIds counter() {
   return [n] { return "txn" + std::to_string(++*n); };
 }
 
-json payload(const OutboxItem& item) { return json::parse(item.payload); }
-json content(const OutboxItem& item) { return payload(item)["content"]; }
+json payload(const OutboxItem& item) {
+  return json::parse(item.payload);
+}
+json content(const OutboxItem& item) {
+  return payload(item)["content"];
+}
 
 TEST(MatrixReplies, AChannelReplyIsAnHtmlNoticeMentioningOnlyOthers) {
-  const Reply reply{Audience::channel,
-                    "✅ Action 1: **rotate keys** — owner " + markup::mention("@erin:x") +
-                        " and " + markup::mention("@bot:x")};
+  const Reply reply{Audience::channel, "✅ Action 1: **rotate keys** — owner " +
+                                           markup::mention("@erin:x") + " and " +
+                                           markup::mention("@bot:x")};
   const auto items = reply_items("matrix:$cmd", {reply}, kOrigin, kOptions, counter());
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].platform, "matrix");
@@ -44,13 +48,14 @@ TEST(MatrixReplies, AChannelReplyIsAnHtmlNoticeMentioningOnlyOthers) {
   EXPECT_EQ(c["m.mentions"]["user_ids"], json::array({"@erin:x"}));  // never the bot itself
   EXPECT_FALSE(c.contains("m.relates_to"));
   // Nobody mentioned: an empty m.mentions, so no server matches names in the body.
-  const auto plain = reply_items("k", {{Audience::channel, "logged"}}, kOrigin, kOptions, counter());
+  const auto plain =
+      reply_items("k", {{Audience::channel, "logged"}}, kOrigin, kOptions, counter());
   EXPECT_EQ(content(plain[0])["m.mentions"], json::object());
 }
 
 TEST(MatrixReplies, ACallerReplyAnswersTheCommandInItsThread) {
-  auto items = reply_items("k", {{Audience::caller, "No open incident."}}, kOrigin, kOptions,
-                           counter());
+  auto items =
+      reply_items("k", {{Audience::caller, "No open incident."}}, kOrigin, kOptions, counter());
   SendPayload p = parse_send_payload(items[0].payload);
   EXPECT_EQ(p.reply_to, "$cmd");
   EXPECT_EQ(json::parse(content_with_relation(p, "")),
@@ -65,7 +70,9 @@ TEST(MatrixReplies, ACallerReplyAnswersTheCommandInItsThread) {
   items = reply_items("k", {{Audience::caller, "x"}}, threaded, kOptions, counter());
   p = parse_send_payload(items[0].payload);
   const json rel = json::parse(content_with_relation(p, p.thread_root))["m.relates_to"];
-  EXPECT_EQ(rel, (json{{"rel_type", "m.thread"}, {"event_id", "$root"}, {"is_falling_back", false},
+  EXPECT_EQ(rel, (json{{"rel_type", "m.thread"},
+                       {"event_id", "$root"},
+                       {"is_falling_back", false},
                        {"m.in_reply_to", {{"event_id", "$cmd"}}}}));
   Origin dm = kOrigin;
   dm.direct = true;
@@ -74,16 +81,18 @@ TEST(MatrixReplies, ACallerReplyAnswersTheCommandInItsThread) {
 }
 
 TEST(MatrixReplies, TheDraftAfterCloseIsThreadedUnderTheConfirmation) {
-  const auto items = reply_items(
-      "matrix:$close", {{Audience::channel, "closed"}, {Audience::thread, "# Draft"}}, kOrigin,
-      kOptions, counter());
+  const auto items =
+      reply_items("matrix:$close", {{Audience::channel, "closed"}, {Audience::thread, "# Draft"}},
+                  kOrigin, kOptions, counter());
   ASSERT_EQ(items.size(), 2u);
   const SendPayload draft = parse_send_payload(items[1].payload);
   EXPECT_EQ(draft.thread_after, items[0].key);
   EXPECT_EQ(items[1].channel, "!room:x");
   // Resolved when sending, from the confirmation's event id (spec "Threading" fallback shape).
   const json rel = json::parse(content_with_relation(draft, "$closed"))["m.relates_to"];
-  EXPECT_EQ(rel, (json{{"rel_type", "m.thread"}, {"event_id", "$closed"}, {"is_falling_back", true},
+  EXPECT_EQ(rel, (json{{"rel_type", "m.thread"},
+                       {"event_id", "$closed"},
+                       {"is_falling_back", true},
                        {"m.in_reply_to", {{"event_id", "$closed"}}}}));
 }
 

@@ -35,7 +35,8 @@ json batch(std::vector<json> events, const std::string& room = kRoom, json extra
   return {{"next_batch", "s2"}, {"rooms", {{"join", {{room, room_entry}}}}}};
 }
 
-json message(const std::string& id, const std::string& body, const std::string& sender = "@example:example.org") {
+json message(const std::string& id, const std::string& body,
+             const std::string& sender = "@example:example.org") {
   json e = fixture("event_m_room_message_text_html.json");
   e["event_id"] = id;
   e["sender"] = sender;
@@ -47,7 +48,8 @@ std::vector<Step> steps_of(const json& sync, Rooms& rooms, bool initial = false,
                            std::vector<std::string> allowed = {}) {
   auto parsed = parse_sync(sync.dump());
   EXPECT_TRUE(parsed);
-  return translate(*parsed, rooms, TranslateOptions{kBot, "!incident", std::move(allowed)}, initial);
+  return translate(*parsed, rooms, TranslateOptions{kBot, "!incident", std::move(allowed)},
+                   initial);
 }
 
 std::vector<Step> steps_of(const json& sync, bool initial = false) {
@@ -55,7 +57,9 @@ std::vector<Step> steps_of(const json& sync, bool initial = false) {
   return steps_of(sync, rooms, initial);
 }
 
-const step::Handle& handle(const Step& s) { return std::get<step::Handle>(s); }
+const step::Handle& handle(const Step& s) {
+  return std::get<step::Handle>(s);
+}
 
 TEST(MatrixTranslate, APrefixedMessageIsACommand) {
   const auto steps = steps_of(batch({message("$cmd", "!incident log the DB failover finished")}));
@@ -82,9 +86,9 @@ TEST(MatrixTranslate, ChatNoticesAndOwnMessagesAreNotForTheEngine) {
 }
 
 TEST(MatrixTranslate, AQuotedReplyFallbackIsNotACommand) {
-  const auto steps = steps_of(batch(
-      {message("$a", "> <@dana:example.org> !incident close\n\nthanks, closing later"),
-       message("$b", "> <@dana:example.org> anything\n> more\n\n!incident status")}));
+  const auto steps = steps_of(
+      batch({message("$a", "> <@dana:example.org> !incident close\n\nthanks, closing later"),
+             message("$b", "> <@dana:example.org> anything\n> more\n\n!incident status")}));
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(handle(steps[0]).event.key, "matrix:$b");
   EXPECT_EQ(std::get<in::CommandText>(handle(steps[0]).event.body).text, "status");
@@ -159,7 +163,8 @@ TEST(MatrixTranslate, RedactionsInEitherShapeDeleteTheirTarget) {
   old["redacts"] = "$legacy";
   const auto steps = steps_of(batch({v11, old}));
   ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(std::get<in::Deleted>(handle(steps[0]).event.body).target_ref, "$fukweghifu23:localhost");
+  EXPECT_EQ(std::get<in::Deleted>(handle(steps[0]).event.body).target_ref,
+            "$fukweghifu23:localhost");
   EXPECT_EQ(std::get<in::Deleted>(handle(steps[1]).event.body).target_ref, "$legacy");
 }
 
@@ -190,8 +195,11 @@ TEST(MatrixTranslate, AnEncryptedRoomGetsOneNotice) {
   EXPECT_TRUE(rooms.info(kRoom).encrypted);
   EXPECT_TRUE(steps_of(batch({first}), rooms).empty());  // once per room
   // The m.room.encryption state event says so too; a first sync only remembers it.
-  json state{{"type", "m.room.encryption"}, {"state_key", ""}, {"event_id", "$enc"},
-             {"sender", "@a:example.org"}, {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}}}};
+  json state{{"type", "m.room.encryption"},
+             {"state_key", ""},
+             {"event_id", "$enc"},
+             {"sender", "@a:example.org"},
+             {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}}}};
   Rooms fresh;
   EXPECT_TRUE(steps_of(batch({}, kRoom, {{"state", {{"events", {state}}}}}), fresh, true).empty());
   EXPECT_TRUE(fresh.info(kRoom).encrypted);
@@ -224,7 +232,8 @@ TEST(MatrixTranslate, InvitesFromAllowedInvitersOnly) {
   const json derived = fixture("sync_invite_is_direct_DERIVED.json");
   Rooms rooms;
   auto parsed = parse_sync(derived.dump());
-  auto steps = translate(*parsed, rooms, TranslateOptions{"@bob:example.com", "!incident", {}}, false);
+  auto steps =
+      translate(*parsed, rooms, TranslateOptions{"@bob:example.com", "!incident", {}}, false);
   ASSERT_EQ(steps.size(), 1u);
   const auto& invite = std::get<step::Invite>(steps[0]);
   EXPECT_TRUE(invite.accept);
@@ -233,8 +242,9 @@ TEST(MatrixTranslate, InvitesFromAllowedInvitersOnly) {
   EXPECT_EQ(rooms.direct_room("@alice:example.com"), "!696r7674:example.com");
 
   Rooms strict;
-  steps = translate(*parsed, strict,
-                    TranslateOptions{"@bob:example.com", "!incident", {"@carol:example.com"}}, false);
+  steps =
+      translate(*parsed, strict,
+                TranslateOptions{"@bob:example.com", "!incident", {"@carol:example.com"}}, false);
   EXPECT_FALSE(std::get<step::Invite>(steps[0]).accept);
   EXPECT_FALSE(strict.is_direct("!696r7674:example.com"));
 
@@ -259,15 +269,23 @@ TEST(MatrixTranslate, DirectRoomsCarryDirectMessages) {
   Rooms heuristic;
   const json two{{"summary", {{"m.joined_member_count", 2}, {"m.invited_member_count", 0}}}};
   EXPECT_EQ(steps_of(batch({message("$x", "hello?")}, "!two:x", two), heuristic).size(), 1u);
-  json name{{"type", "m.room.name"}, {"state_key", ""}, {"event_id", "$n"}, {"sender", "@a:x"},
+  json name{{"type", "m.room.name"},
+            {"state_key", ""},
+            {"event_id", "$n"},
+            {"sender", "@a:x"},
             {"content", {{"name", "War room"}}}};
   EXPECT_TRUE(steps_of(batch({name, message("$y", "hello?")}, "!two:x", two), heuristic).empty());
 }
 
 TEST(MatrixTranslate, WhatCameBeforeTheBotJoinedIsHistory) {
-  json join{{"type", "m.room.member"}, {"state_key", kBot}, {"event_id", "$join"},
-            {"sender", kBot}, {"content", {{"membership", "join"}}}};
-  json alice{{"type", "m.room.member"}, {"state_key", "@alice:example.org"}, {"event_id", "$aj"},
+  json join{{"type", "m.room.member"},
+            {"state_key", kBot},
+            {"event_id", "$join"},
+            {"sender", kBot},
+            {"content", {{"membership", "join"}}}};
+  json alice{{"type", "m.room.member"},
+             {"state_key", "@alice:example.org"},
+             {"event_id", "$aj"},
              {"sender", "@alice:example.org"},
              {"content", {{"membership", "join"}, {"displayname", "Alice Margatroid"}}}};
   const auto steps = steps_of(batch({message("$old", "!incident start yesterday"), alice, join,

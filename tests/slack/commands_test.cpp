@@ -105,7 +105,7 @@ TEST(SlackCommands, TheAckComesOnlyAfterTheCommit) {
   SlackHarness h;
   ASSERT_TRUE(h.start_ready());
   SqliteStore reader(h.db_path.string(), Durability::process);  // another connection
-  std::map<std::string, std::string> key_of;  // envelope_id -> idempotency key
+  std::map<std::string, std::string> key_of;                    // envelope_id -> idempotency key
   int checked = 0;
   h.fake.on_ack = [&](const ReceivedAck& ack) {
     auto key = key_of.find(ack.envelope_id);
@@ -115,12 +115,13 @@ TEST(SlackCommands, TheAckComesOnlyAfterTheCommit) {
   };
   for (const char* text : {"start Disk full", "log cleaned /var/log", "severity sev3"}) {
     auto envelope = slash_envelope(text);
-    key_of[envelope["envelope_id"]] = "slack:slash:" + envelope["payload"]["trigger_id"].get<std::string>();
+    key_of[envelope["envelope_id"]] =
+        "slack:slash:" + envelope["payload"]["trigger_id"].get<std::string>();
     ASSERT_TRUE(h.deliver(envelope));
   }
-  auto event = event_envelope(message_event("C1", "U2", "a thread reply", "1795960900.000100",
-                                            "1795960800.000100"),
-                              "EvAck1");
+  auto event = event_envelope(
+      message_event("C1", "U2", "a thread reply", "1795960900.000100", "1795960800.000100"),
+      "EvAck1");
   key_of[event["envelope_id"]] = "slack:EvAck1";
   ASSERT_TRUE(h.deliver(event));
   EXPECT_EQ(checked, 4);
@@ -133,8 +134,8 @@ TEST(SlackCommands, APushpinCapturesTheMessageAtItsOriginalTime) {
   const std::string original = "1795960500.250000";  // 13:55:00.250, before the command
   h.fake.seed_message("C1", original, "U2", "DB primary is down &amp; failing over");
 
-  auto ack = h.deliver(event_envelope(
-      reaction_event("U3", "pushpin", "C1", original, slack_ts(h.now)), "EvPin1"));
+  auto ack = h.deliver(
+      event_envelope(reaction_event("U3", "pushpin", "C1", original, slack_ts(h.now)), "EvPin1"));
   ASSERT_TRUE(ack);
   auto history = h.fake.calls("conversations.history");
   ASSERT_EQ(history.size(), 1u);
@@ -196,10 +197,10 @@ TEST(SlackCommands, APinWhoseLookupFailsIsLeftForSlackToRedeliver) {
 TEST(SlackCommands, ADirectMessageIsAnsweredPrivatelyInTheDm) {
   SlackHarness h;
   ASSERT_TRUE(h.start_ready());
-  ASSERT_TRUE(h.deliver(event_envelope(
-      message_event("D1", "U2", "I clicked a link in an email, is this safe?",
-                    "1795960800.000100", {}, "im"),
-      "EvDM1")));
+  ASSERT_TRUE(h.deliver(
+      event_envelope(message_event("D1", "U2", "I clicked a link in an email, is this safe?",
+                                   "1795960800.000100", {}, "im"),
+                     "EvDM1")));
   ASSERT_TRUE(h.wait_posted(1));
   h.run_for(100ms);
   const auto posted = h.fake.posted();
@@ -221,8 +222,8 @@ TEST(SlackCommands, EditsAndDeletionsFollowTheCapturedMessage) {
   ASSERT_TRUE(h.deliver(event_envelope(
       changed_event("C1", "U2", original, "error rate 8%", "1795960820.000100"), "EvE1")));
   EXPECT_EQ(current(h).timeline[1].text, "error rate 8%");
-  ASSERT_TRUE(h.deliver(event_envelope(
-      deleted_event("C1", original, "1795960830.000100"), "EvD1")));
+  ASSERT_TRUE(
+      h.deliver(event_envelope(deleted_event("C1", original, "1795960830.000100"), "EvD1")));
   EXPECT_TRUE(current(h).timeline[1].deleted);
 }
 
@@ -333,8 +334,8 @@ TEST(SlackCommands, ALongDraftIsSplitIntoSeveralMessagesInTheThread) {
   ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
   for (int i = 0; i < 60; ++i) {
     h.now += 1min;
-    ASSERT_TRUE(h.deliver(slash_envelope("log fact " + std::to_string(i) + ": " +
-                                         std::string(80, 'x'))));
+    ASSERT_TRUE(
+        h.deliver(slash_envelope("log fact " + std::to_string(i) + ": " + std::string(80, 'x'))));
   }
   ASSERT_TRUE(h.deliver(slash_envelope("close")));
   ASSERT_TRUE(h.run_until([&] { return h.fake.posted("C1").size() >= 3; }));
@@ -367,8 +368,7 @@ TEST(SlackCommands, AReportReachesTheSecurityChannelAndItsThreadReachesTheAsker)
   const std::size_t before = h.fake.posted("D1").size();
   h.now += 1min;
   ASSERT_TRUE(h.deliver(event_envelope(
-      message_event("CSECURITY", "U9", "Thanks, we blocked that sender.", slack_ts(h.now),
-                    post.ts),
+      message_event("CSECURITY", "U9", "Thanks, we blocked that sender.", slack_ts(h.now), post.ts),
       "EvS1")));
   ASSERT_TRUE(h.run_until([&] { return h.fake.posted("D1").size() > before; }));
   EXPECT_TRUE(has(h.fake.posted("D1").back().text, "blocked that sender"));

@@ -75,7 +75,9 @@ void expect_make_before_break(const std::string& reason) {
   EXPECT_TRUE(h.deliver(slash_envelope("help")));
 }
 
-TEST(SlackConnection, WarningIsHandledMakeBeforeBreak) { expect_make_before_break("warning"); }
+TEST(SlackConnection, WarningIsHandledMakeBeforeBreak) {
+  expect_make_before_break("warning");
+}
 
 TEST(SlackConnection, RefreshRequestedIsHandledMakeBeforeBreak) {
   expect_make_before_break("refresh_requested");

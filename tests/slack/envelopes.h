@@ -94,15 +94,19 @@ inline nlohmann::json changed_event(const std::string& channel, const std::strin
           {"event_ts", event_ts},
           {"channel_type", "channel"},
           {"message",
-           {{"type", "message"}, {"user", user}, {"text", new_text}, {"ts", message_ts},
+           {{"type", "message"},
+            {"user", user},
+            {"text", new_text},
+            {"ts", message_ts},
             {"edited", {{"user", user}, {"ts", event_ts}}}}}};
 }
 
 inline nlohmann::json deleted_event(const std::string& channel, const std::string& deleted_ts,
                                     const std::string& event_ts) {
-  return {{"type", "message"},       {"subtype", "message_deleted"}, {"hidden", true},
-          {"channel", channel},      {"ts", event_ts},               {"deleted_ts", deleted_ts},
-          {"event_ts", event_ts},    {"channel_type", "channel"}};
+  return {{"type", "message"},    {"subtype", "message_deleted"},
+          {"hidden", true},       {"channel", channel},
+          {"ts", event_ts},       {"deleted_ts", deleted_ts},
+          {"event_ts", event_ts}, {"channel_type", "channel"}};
 }
 
 }  // namespace incident::testing

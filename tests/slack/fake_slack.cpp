@@ -67,7 +67,9 @@ struct FakeSlack::Impl {
   };
 
   Impl(asio::io_context& io, const TestPki& pki)
-      : io(io), tls(ssl::context::tls_server), acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {
+      : io(io),
+        tls(ssl::context::tls_server),
+        acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {
     tls.use_certificate_chain(asio::buffer(pki.cert_pem));
     tls.use_private_key(asio::buffer(pki.key_pem), ssl::context::pem);
   }
@@ -135,7 +137,7 @@ struct FakeSlack::Impl {
       if (auth != std::string("Bearer ") + kAppToken) {
         return {{"ok", false},
                 {"error", auth == std::string("Bearer ") + kBotToken ? "not_allowed_token_type"
-                                                                      : "invalid_auth"}};
+                                                                     : "invalid_auth"}};
       }
       const std::string ticket = std::to_string(next_ticket++);
       tickets.insert(ticket);
@@ -143,10 +145,11 @@ struct FakeSlack::Impl {
               {"url", "wss://localhost:" + std::to_string(acceptor.local_endpoint().port()) +
                           "/link/?ticket=" + ticket + "&app_id=A1"}};
     }
-    if (auth != std::string("Bearer ") + kBotToken) return {{"ok", false}, {"error", "invalid_auth"}};
+    if (auth != std::string("Bearer ") + kBotToken)
+      return {{"ok", false}, {"error", "invalid_auth"}};
     if (method == "auth.test") {
-      return {{"ok", true}, {"user_id", kBotUser}, {"bot_id", kBotId}, {"team", "Fake"},
-              {"team_id", "T1"}, {"url", "https://fake.slack.com/"}};
+      return {{"ok", true},     {"user_id", kBotUser}, {"bot_id", kBotId},
+              {"team", "Fake"}, {"team_id", "T1"},     {"url", "https://fake.slack.com/"}};
     }
     if (method == "chat.postMessage") {
       if (field("text").empty()) return {{"ok", false}, {"error", "no_text"}};
@@ -164,20 +167,21 @@ struct FakeSlack::Impl {
     if (method == "users.info") {
       auto it = names.find(field("user"));
       return {{"ok", true},
-              {"user", {{"id", field("user")},
-                        {"real_name", it == names.end() ? "" : it->second},
-                        {"profile", {{"display_name", "dn-" + field("user")}}}}}};
+              {"user",
+               {{"id", field("user")},
+                {"real_name", it == names.end() ? "" : it->second},
+                {"profile", {{"display_name", "dn-" + field("user")}}}}}};
     }
     if (method == "conversations.history" || method == "conversations.replies") {
-      return read_messages(method, field("channel"), field("ts"), field("latest"),
-                           field("oldest"), field("limit"));
+      return read_messages(method, field("channel"), field("ts"), field("latest"), field("oldest"),
+                           field("limit"));
     }
     return {{"ok", false}, {"error", "unknown_method"}};
   }
 
-  json read_messages(const std::string& method, const std::string& channel,
-                     const std::string& ts, const std::string& latest,
-                     const std::string& oldest, const std::string& limit_text) {
+  json read_messages(const std::string& method, const std::string& channel, const std::string& ts,
+                     const std::string& latest, const std::string& oldest,
+                     const std::string& limit_text) {
     const std::size_t limit = limit_text.empty() ? 100 : std::stoul(limit_text);
     json list = json::array();
     auto as_json = [](const StoredMessage& m) {
@@ -226,7 +230,8 @@ struct FakeSlack::Impl {
       queue.pop_front();
       if (f.status != 0) {
         response.result(static_cast<unsigned>(f.status));
-        if (f.retry_after > 0) response.set(http::field::retry_after, std::to_string(f.retry_after));
+        if (f.retry_after > 0)
+          response.set(http::field::retry_after, std::to_string(f.retry_after));
         body = {{"ok", false}, {"error", f.status == 429 ? "ratelimited" : "internal_error"}};
       } else {
         body = {{"ok", false}, {"error", f.error}};
@@ -306,25 +311,29 @@ struct FakeSlack::Impl {
     self->sockets[id] = socket;
 
     const int open = self->open_count();
-    const json hello{{"type", "hello"},
-                     {"num_connections", open},
-                     {"debug_info", {{"host", "fake-slack"}, {"approximate_connection_time", 3600}}},
-                     {"connection_info", {{"app_id", "A1"}}}};
+    const json hello{
+        {"type", "hello"},
+        {"num_connections", open},
+        {"debug_info", {{"host", "fake-slack"}, {"approximate_connection_time", 3600}}},
+        {"connection_info", {{"app_id", "A1"}}}};
     switch (mode) {
       case ConnectionMode::normal:
       case ConnectionMode::silent:
         socket->outbox.push_back({Outgoing::Kind::text, hello.dump()});
         break;
-      case ConnectionMode::no_hello: break;
+      case ConnectionMode::no_hello:
+        break;
       case ConnectionMode::too_many_websockets:
-        socket->outbox.push_back({Outgoing::Kind::text,
-                                  json{{"type", "disconnect"}, {"reason", "too_many_websockets"},
-                                       {"num_connections", open}}.dump()});
+        socket->outbox.push_back({Outgoing::Kind::text, json{{"type", "disconnect"},
+                                                             {"reason", "too_many_websockets"},
+                                                             {"num_connections", open}}
+                                                            .dump()});
         socket->outbox.push_back({Outgoing::Kind::close, {}});
         break;
       case ConnectionMode::link_disabled:
         socket->outbox.push_back(
-            {Outgoing::Kind::text, json{{"type", "disconnect"}, {"reason", "link_disabled"}}.dump()});
+            {Outgoing::Kind::text,
+             json{{"type", "disconnect"}, {"reason", "link_disabled"}}.dump()});
         break;
     }
     asio::co_spawn(self->io, write_loop(self, socket), asio::detached);
@@ -407,7 +416,9 @@ FakeSlack::~FakeSlack() {
   }
 }
 
-unsigned short FakeSlack::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short FakeSlack::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 std::string FakeSlack::api_url() const {
   return "https://localhost:" + std::to_string(port()) + "/api/";
 }
@@ -446,17 +457,29 @@ std::vector<StoredMessage> FakeSlack::posted(const std::string& channel) const {
   return out;
 }
 
-void FakeSlack::next_connection(ConnectionMode mode) { impl_->modes.push_back(mode); }
-const std::vector<SocketInfo>& FakeSlack::sockets() const { return impl_->infos; }
-const std::vector<ReceivedAck>& FakeSlack::acks() const { return impl_->acks; }
-int FakeSlack::rejected_tickets() const { return impl_->rejected; }
-int FakeSlack::http_connections() const { return impl_->http_connections; }
+void FakeSlack::next_connection(ConnectionMode mode) {
+  impl_->modes.push_back(mode);
+}
+const std::vector<SocketInfo>& FakeSlack::sockets() const {
+  return impl_->infos;
+}
+const std::vector<ReceivedAck>& FakeSlack::acks() const {
+  return impl_->acks;
+}
+int FakeSlack::rejected_tickets() const {
+  return impl_->rejected;
+}
+int FakeSlack::http_connections() const {
+  return impl_->http_connections;
+}
 
 void FakeSlack::close_http_connections() {
   for (auto* stream : impl_->http_streams) beast::get_lowest_layer(*stream).close();
 }
 
-int FakeSlack::open_sockets() const { return impl_->open_count(); }
+int FakeSlack::open_sockets() const {
+  return impl_->open_count();
+}
 
 int FakeSlack::current() const {
   for (auto it = impl_->infos.rbegin(); it != impl_->infos.rend(); ++it) {
@@ -465,14 +488,18 @@ int FakeSlack::current() const {
   return 0;
 }
 
-void FakeSlack::send(const json& frame, int connection) { send_text(frame.dump(), connection); }
+void FakeSlack::send(const json& frame, int connection) {
+  send_text(frame.dump(), connection);
+}
 void FakeSlack::send_text(const std::string& text, int connection) {
   impl_->push(connection, {Outgoing::Kind::text, text});
 }
 void FakeSlack::send_binary(const std::string& data, int connection) {
   impl_->push(connection, {Outgoing::Kind::binary, data});
 }
-void FakeSlack::drop(int connection) { impl_->push(connection, {Outgoing::Kind::drop, {}}); }
+void FakeSlack::drop(int connection) {
+  impl_->push(connection, {Outgoing::Kind::drop, {}});
+}
 
 void FakeSlack::disconnect(const std::string& reason, int connection,
                            std::chrono::milliseconds close_after) {

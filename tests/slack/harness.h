@@ -34,7 +34,7 @@ class SlackHarness : public HarnessLoop<SlackHarness> {
   void start();
   // Sends an envelope and waits for its ack; the ack, or nullopt.
   std::optional<ReceivedAck> deliver(const nlohmann::json& envelope,
-                             std::chrono::milliseconds timeout = std::chrono::seconds{3});
+                                     std::chrono::milliseconds timeout = std::chrono::seconds{3});
   // Waits until the bot has posted at least `count` messages (all channels).
   bool wait_posted(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds{5});
 

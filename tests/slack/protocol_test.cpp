@@ -36,8 +36,7 @@ TEST(Frames, Hello) {
 }
 
 TEST(Frames, EveryDisconnectReason) {
-  for (const auto& [file, reason] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [file, reason] : std::vector<std::pair<std::string, std::string>>{
            {"socket_disconnect_warning.json", "warning"},
            {"socket_disconnect_refresh_requested.json", "refresh_requested"},
            {"socket_disconnect_link_disabled.json", "link_disabled"},
@@ -100,10 +99,9 @@ TEST(Frames, PlainChannelMessagesAreIgnored) {
 }
 
 TEST(Frames, ThreadReplyNamesItsRoot) {
-  auto frame = event_envelope(
-      testing::message_event("C1", "U2", "we should add an alert", "1800000000.000200",
-                             "1800000000.000100"),
-      "EvT1");
+  auto frame = event_envelope(testing::message_event("C1", "U2", "we should add an alert",
+                                                     "1800000000.000200", "1800000000.000100"),
+                              "EvT1");
   Envelope e = envelope_of(frame);
   ASSERT_EQ(e.action, Action::handle);
   const auto& reply = std::get<in::ThreadReply>(e.event.body);
@@ -122,10 +120,10 @@ TEST(Frames, DirectMessage) {
 }
 
 TEST(Frames, EditsAndDeletions) {
-  Envelope edited = envelope_of(event_envelope(
-      testing::changed_event("C1", "U2", "1800000000.000100", "new &amp; better",
-                             "1800000000.000900"),
-      "EvE1"));
+  Envelope edited =
+      envelope_of(event_envelope(testing::changed_event("C1", "U2", "1800000000.000100",
+                                                        "new &amp; better", "1800000000.000900"),
+                                 "EvE1"));
   ASSERT_EQ(edited.action, Action::handle);
   EXPECT_EQ(std::get<in::Edited>(edited.event.body).target_ref, "1800000000.000100");
   EXPECT_EQ(std::get<in::Edited>(edited.event.body).new_text, "new & better");
@@ -177,8 +175,8 @@ TEST(Frames, PushpinAsksForTheMessage) {
 }
 
 TEST(Frames, InteractivePayloadsAreAcknowledgedAndIgnored) {
-  for (const char* file :
-       {"envelope_interactive_shortcut.json", "envelope_interactive_block_actions_modal_large.json"}) {
+  for (const char* file : {"envelope_interactive_shortcut.json",
+                           "envelope_interactive_block_actions_modal_large.json"}) {
     Envelope e = envelope_of(fixture(file));
     EXPECT_EQ(e.type, "interactive");
     EXPECT_EQ(e.action, Action::ignore);

@@ -1,10 +1,10 @@
 #include "slack/test_pki.h"
 
-#include <memory>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <memory>
 #include <stdexcept>
 
 namespace incident::testing {

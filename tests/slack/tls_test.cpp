@@ -2,13 +2,13 @@
 // verification, kept-alive HTTPS connections, the body limit, and a WebSocket's close frame.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/error.hpp>
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "adapters/net/https_client.h"
 #include "adapters/net/websocket.h"

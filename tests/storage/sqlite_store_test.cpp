@@ -47,11 +47,13 @@ Change opened(std::int64_t n, const std::string& channel, TimePoint at = t0) {
   return {n, change::Opened{"console", channel, "DB failover " + std::to_string(n), Severity::sev2,
                             at}};
 }
-Change entry(std::int64_t n, std::int64_t seq, const std::string& text, Source source,
-             TimePoint at, const std::string& ref = "") {
+Change entry(std::int64_t n, std::int64_t seq, const std::string& text, Source source, TimePoint at,
+             const std::string& ref = "") {
   return {n, change::EntryAdded{TimelineEntry{seq, at, source, "U1", text, ref, false}}};
 }
-Change closed(std::int64_t n, TimePoint at) { return {n, change::Closed{at, "rolled back"}}; }
+Change closed(std::int64_t n, TimePoint at) {
+  return {n, change::Closed{at, "rolled back"}};
+}
 
 void expect_same(const TimelineEntry& a, const TimelineEntry& b) {
   EXPECT_EQ(a.seq, b.seq);
@@ -163,7 +165,8 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
       {1, change::EntryDeleted{"m-3"}},
       closed(1, t0 + days(1) + minutes(7)),
       {1, change::FacilitatorSet{"U9"}},
-      {1, change::ReviewAdded{ReviewReply{t0 + days(2), "U4", "the alert was noisy", "r-1", false}}},
+      {1,
+       change::ReviewAdded{ReviewReply{t0 + days(2), "U4", "the alert was noisy", "r-1", false}}},
       {1, change::ReviewAdded{ReviewReply{t0 + days(2), "U5", "runbook was stale", "r-2", false}}},
       {1, change::EntryEdited{"r-1", "the alert was too noisy"}},
       {1, change::EntryDeleted{"r-2"}},
@@ -234,9 +237,12 @@ TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
   SqliteStore store(path_, Durability::process);
   ASSERT_TRUE(store.commit(
       "k1",
-      {opened(1, "#ops"), {1, change::RoleSet{Role::commander, "U1"}},
-       entry(1, 1, "started", Source::system, t0), entry(1, 2, "fact", Source::command, t0, "m-2"),
-       entry(1, 3, "pinned", Source::pin, t0, "m-3"), {1, change::EntryDeleted{"m-3"}},
+      {opened(1, "#ops"),
+       {1, change::RoleSet{Role::commander, "U1"}},
+       entry(1, 1, "started", Source::system, t0),
+       entry(1, 2, "fact", Source::command, t0, "m-2"),
+       entry(1, 3, "pinned", Source::pin, t0, "m-3"),
+       {1, change::EntryDeleted{"m-3"}},
        {1, change::ActionAdded{ActionItem{1, "fix it", "", std::nullopt, false, t0, "U1"}}},
        {1, change::ReviewAdded{ReviewReply{t0, "U4", "a reply", "r-1", false}}}},
       {}));
@@ -271,12 +277,14 @@ TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
 TEST_F(SqliteStoreTest, EditsAndDeletesStayWithinTheirIncident) {
   SqliteStore store(path_, Durability::process);
   ASSERT_TRUE(store.commit("k1", {opened(1, "#a"), entry(1, 1, "a", Source::pin, t0, "m-1")}, {}));
-  ASSERT_TRUE(store.commit("k2", {opened(2, "#b"), entry(2, 1, "b", Source::pin, t0, "m-1"),
-                                  entry(2, 2, "system", Source::system, t0)},
+  ASSERT_TRUE(store.commit("k2",
+                           {opened(2, "#b"), entry(2, 1, "b", Source::pin, t0, "m-1"),
+                            entry(2, 2, "system", Source::system, t0)},
                            {}));
-  ASSERT_TRUE(store.commit("k3", {{2, change::EntryEdited{"m-1", "b2"}},
-                                  {2, change::EntryDeleted{""}},  // must not hit ref-less entries
-                                  {2, change::EntryEdited{"", "clobbered"}}},
+  ASSERT_TRUE(store.commit("k3",
+                           {{2, change::EntryEdited{"m-1", "b2"}},
+                            {2, change::EntryDeleted{""}},  // must not hit ref-less entries
+                            {2, change::EntryEdited{"", "clobbered"}}},
                            {}));
   EXPECT_EQ(store.incident(1)->timeline[0].text, "a");
   EXPECT_EQ(store.incident(2)->timeline[0].text, "b2");
@@ -297,10 +305,10 @@ TEST_F(SqliteStoreTest, DuplicateKeyChangesNothingAndKeepsOriginalReplies) {
   EXPECT_FALSE(store.find_processed("slack:Ev1"));
   ASSERT_TRUE(store.commit("slack:Ev1", {opened(1, "#ops"), entry(1, 1, "x", Source::system, t0)},
                            replies));
-  EXPECT_FALSE(store.commit("slack:Ev1",
-                            {entry(1, 2, "again", Source::command, t0),
-                             {1, change::SeveritySet{Severity::sev4}}},
-                            {{Audience::caller, "different", ""}}));
+  EXPECT_FALSE(store.commit(
+      "slack:Ev1",
+      {entry(1, 2, "again", Source::command, t0), {1, change::SeveritySet{Severity::sev4}}},
+      {{Audience::caller, "different", ""}}));
   auto inc = store.incident(1);
   ASSERT_TRUE(inc);
   EXPECT_EQ(inc->timeline.size(), 1u);
@@ -329,9 +337,9 @@ TEST_F(SqliteStoreTest, FailedCommitRollsBackEverything) {
   SqliteStore store(path_, Durability::process);
   ASSERT_TRUE(store.commit("k1", {opened(1, "#ops")}, {}));
   // The second change refers to an incident that does not exist: nothing of k2 may remain.
-  EXPECT_ANY_THROW(store.commit("k2", {entry(1, 1, "kept?", Source::command, t0),
-                                       {7, change::SeveritySet{Severity::sev1}}},
-                                {}));
+  EXPECT_ANY_THROW(store.commit(
+      "k2", {entry(1, 1, "kept?", Source::command, t0), {7, change::SeveritySet{Severity::sev1}}},
+      {}));
   EXPECT_FALSE(store.find_processed("k2"));
   EXPECT_TRUE(store.incident(1)->timeline.empty());
   // A timeline entry for an unknown incident is refused by the foreign key.
@@ -395,14 +403,15 @@ TEST_F(SqliteStoreTest, Cursors) {
 
 TEST_F(SqliteStoreTest, CommitWithCursorsIsAtomic) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit_with_cursors("m:1", {opened(1, "!room")}, {{Audience::channel, "hi", ""}},
+  ASSERT_TRUE(store.commit_with_cursors("m:1", {opened(1, "!room")},
+                                        {{Audience::channel, "hi", ""}},
                                         {{"matrix.next_batch", "s1"}, {"other", "o1"}}));
   EXPECT_EQ(store.cursor("matrix.next_batch"), "s1");
   EXPECT_EQ(store.cursor("other"), "o1");
 
   // A failing change takes the cursor down with it.
-  EXPECT_ANY_THROW(store.commit_with_cursors("m:2", {opened(2, "!room")}, {},
-                                             {{"matrix.next_batch", "s2"}}));
+  EXPECT_ANY_THROW(
+      store.commit_with_cursors("m:2", {opened(2, "!room")}, {}, {{"matrix.next_batch", "s2"}}));
   EXPECT_EQ(store.cursor("matrix.next_batch"), "s1");
   EXPECT_FALSE(store.find_processed("m:2"));
 
@@ -454,8 +463,9 @@ TEST_F(SqliteStoreTest, UpgradesAVersion1Database) {
   EXPECT_EQ(store.next_incident_number(), 5);
   // The v2 features work on the upgraded file.
   store.set_cursor("c", "v");
-  EXPECT_TRUE(store.commit("k", {{4, change::FacilitatorSet{"U7"}},
-                                 {4, change::ReviewAdded{ReviewReply{t0, "U8", "r", "x", false}}}},
+  EXPECT_TRUE(store.commit("k",
+                           {{4, change::FacilitatorSet{"U7"}},
+                            {4, change::ReviewAdded{ReviewReply{t0, "U8", "r", "x", false}}}},
                            {}));
   EXPECT_EQ(store.incident(4)->facilitator, "U7");
   EXPECT_EQ(store.incident(4)->review.size(), 1u);
@@ -502,8 +512,8 @@ TEST_F(SqliteStoreTest, SurvivesAKilledProcess) {
       for (int i = 1; i <= kEvents; ++i) {
         std::vector<Change> changes;
         if (i == 1) changes.push_back(opened(1, "#ops"));
-        changes.push_back(entry(1, i, "fact " + std::to_string(i), Source::command,
-                                t0 + minutes(i), "m-" + std::to_string(i)));
+        changes.push_back(entry(1, i, "fact " + std::to_string(i), Source::command, t0 + minutes(i),
+                                "m-" + std::to_string(i)));
         store.commit("k" + std::to_string(i), changes,
                      {{Audience::channel, "logged " + std::to_string(i), ""}});
         // No pause between commits: the kill should land inside SQLite's work as often as not.

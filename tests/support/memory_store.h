@@ -17,8 +17,7 @@ class MemoryStore final : public Store {
     if (it == processed_.end()) return std::nullopt;
     return it->second;
   }
-  std::optional<Incident> current_incident(const std::string& platform,
-                                           const std::string& channel,
+  std::optional<Incident> current_incident(const std::string& platform, const std::string& channel,
                                            const IncidentView& view) override {
     const Incident* current = nullptr;
     for (const auto& [number, inc] : incidents_) {

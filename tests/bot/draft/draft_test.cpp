@@ -6,11 +6,11 @@
 #include <algorithm>
 
 #include "bot/draft/draft.h"
-#include "bot/text/markup.h"
 #include "bot/draft/participants.h"
 #include "bot/draft/review.h"
-#include "prompts/embedded.h"
 #include "bot/draft/scenarios.h"
+#include "bot/text/markup.h"
+#include "prompts/embedded.h"
 #include "support/events.h"
 
 namespace incident {
@@ -323,9 +323,8 @@ TEST_F(DraftTest, AHugeDraftSplitsAtSectionsWithinPlatformLimits) {
   ASSERT_GT(draft.size(), 200000u);
 
   // Slack: 40,000 characters per message; the text renders at ~1.7 times its size.
-  const auto slack = markup::split(draft, 40000, [](std::string_view p) {
-    return markup::to_mrkdwn(p).size();
-  });
+  const auto slack =
+      markup::split(draft, 40000, [](std::string_view p) { return markup::to_mrkdwn(p).size(); });
   std::string whole;
   for (const auto& part : slack) {
     const std::string mrkdwn = markup::to_mrkdwn(part);

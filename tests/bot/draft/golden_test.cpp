@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "bot/draft/scenarios.h"
 #include "bot/text/markup.h"
 #include "prompts/embedded.h"
-#include "bot/draft/scenarios.h"
 
 namespace incident {
 namespace {

@@ -93,8 +93,8 @@ TEST(Domain, OneOpenIncidentPerChannel) {
 
 TEST(Domain, CommandsThatNeedAnIncidentSaySoAndChangeNothing) {
   Channel ch;
-  for (const char* text : {"log something", "severity sev1", "role comms @dana", "close",
-                           "status", "action fix it", "done 1", "draft", "postmortem"}) {
+  for (const char* text : {"log something", "severity sev1", "role comms @dana", "close", "status",
+                           "action fix it", "done 1", "draft", "postmortem"}) {
     const auto& d = ch.say(text, text, at(9, 0));
     EXPECT_TRUE(d.changes.empty()) << text;
     ASSERT_EQ(d.replies.size(), 1u) << text;

@@ -101,8 +101,8 @@ TEST_F(EngineTest, RepliesInThePostmortemThreadFeedTheReview) {
   engine_.anchor_posted("slack", pm.replies[0], "root-1");  // reported twice: harmless
 
   using testing::event;
-  engine_.handle(event("4", in::ThreadReply{"root-1", "the alert threshold was too high"},
-                       at(11, 10), "U2"));
+  engine_.handle(
+      event("4", in::ThreadReply{"root-1", "the alert threshold was too high"}, at(11, 10), "U2"));
   engine_.handle(event("5", in::ThreadReply{"another-thread", "unrelated chatter"}, at(11, 11)));
   const auto& inc = store_.incidents().at(1);
   ASSERT_EQ(inc.review.size(), 1u);

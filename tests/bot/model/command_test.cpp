@@ -22,7 +22,9 @@ Date ymd(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
 // 2026-11-29 at the given UTC time.
-TimePoint at(int h, int m, int s = 0) { return on(kDay, h, m, s); }
+TimePoint at(int h, int m, int s = 0) {
+  return on(kDay, h, m, s);
+}
 const TimePoint kNow = at(10, 0);
 
 // Own names rather than model.h's to_string, so these tests pin the parser alone.
@@ -31,15 +33,20 @@ std::string sev(Severity s) {
 }
 std::string role(Role r) {
   switch (r) {
-    case Role::commander: return "commander";
-    case Role::comms: return "comms";
-    case Role::scribe: return "scribe";
+    case Role::commander:
+      return "commander";
+    case Role::comms:
+      return "comms";
+    case Role::scribe:
+      return "scribe";
   }
   return "?";
 }
 
 struct Describe {
-  std::string operator()(const cmd::Start& c) const { return "start|" + c.title + "|" + sev(c.severity); }
+  std::string operator()(const cmd::Start& c) const {
+    return "start|" + c.title + "|" + sev(c.severity);
+  }
   std::string operator()(const cmd::Log& c) const {
     return "log|" + c.text + "|" + (c.at ? format_iso(*c.at) : "now");
   }
@@ -48,7 +55,9 @@ struct Describe {
   }
   std::string operator()(const cmd::Done& c) const { return "done|" + std::to_string(c.number); }
   std::string operator()(const cmd::SetSeverity& c) const { return "severity|" + sev(c.severity); }
-  std::string operator()(const cmd::AssignRole& c) const { return "role|" + role(c.role) + "|" + c.user; }
+  std::string operator()(const cmd::AssignRole& c) const {
+    return "role|" + role(c.role) + "|" + c.user;
+  }
   std::string operator()(const cmd::ShowStatus&) const { return "status"; }
   std::string operator()(const cmd::Close& c) const { return "close|" + c.resolution; }
   std::string operator()(const cmd::Postmortem&) const { return "postmortem"; }
@@ -73,9 +82,15 @@ const std::string kLogUsage = "log [<time>] <fact>";
 const std::string kActionUsage = "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]";
 const std::string kTimeHint = " (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)";
 
-std::string start_error(const std::string& m) { return "error|" + m + "|" + kStartUsage; }
-std::string log_error(const std::string& m) { return "error|" + m + "|" + kLogUsage; }
-std::string action_error(const std::string& m) { return "error|" + m + "|" + kActionUsage; }
+std::string start_error(const std::string& m) {
+  return "error|" + m + "|" + kStartUsage;
+}
+std::string log_error(const std::string& m) {
+  return "error|" + m + "|" + kLogUsage;
+}
+std::string action_error(const std::string& m) {
+  return "error|" + m + "|" + kActionUsage;
+}
 std::string invalid_time(const std::string& t) {
   return log_error("\"" + t + "\" is not a valid time" + kTimeHint);
 }
@@ -89,7 +104,8 @@ std::vector<Case> grammar_cases() {
       {"start DB down sev-3", kNow, "start|DB down|sev3"},
       {"start DB down SEV-4", kNow, "start|DB down|sev4"},
       {"START Checkout latency Sev2", kNow, "start|Checkout latency|sev2"},
-      {"start   Payments    double  charge   sev1  ", kNow, "start|Payments    double  charge|sev1"},
+      {"start   Payments    double  charge   sev1  ", kNow,
+       "start|Payments    double  charge|sev1"},
       {"start\tDB\tdown\tsev1", kNow, "start|DB\tdown|sev1"},
       {"start\nDB down\r\nsev2\n", kNow, "start|DB down|sev2"},
       {"start 🔥 checkout on fire 🔥 sev1", kNow, "start|🔥 checkout on fire 🔥|sev1"},
@@ -176,11 +192,14 @@ std::vector<Case> grammar_cases() {
       {"log 2026-11-29 09:30", kNow, log_error("missing the fact to log")},
       // ---- action -------------------------------------------------------------------------
       {"action add a failover runbook", kNow, "action|add a failover runbook||none"},
-      {"action add runbook owner:@dana due:2026-12-15", kNow, "action|add runbook|@dana|2026-12-15"},
-      {"action add runbook due:2026-12-15 owner:@dana", kNow, "action|add runbook|@dana|2026-12-15"},
+      {"action add runbook owner:@dana due:2026-12-15", kNow,
+       "action|add runbook|@dana|2026-12-15"},
+      {"action add runbook due:2026-12-15 owner:@dana", kNow,
+       "action|add runbook|@dana|2026-12-15"},
       {"action add runbook owner: @dana due: 2026-12-15", kNow,
        "action|add runbook|@dana|2026-12-15"},
-      {"action add runbook OWNER:@dana Due:2026-12-15", kNow, "action|add runbook|@dana|2026-12-15"},
+      {"action add runbook OWNER:@dana Due:2026-12-15", kNow,
+       "action|add runbook|@dana|2026-12-15"},
       {"action add runbook owner:<@U123|dana smith> due:2026-12-15", kNow,
        "action|add runbook|<@U123|dana smith>|2026-12-15"},
       {"action add runbook owner: <@U123|dana smith>", kNow,
@@ -227,9 +246,12 @@ std::vector<Case> grammar_cases() {
       {"severity SEV-1", kNow, "severity|sev1"},
       {"Severity Sev4", kNow, "severity|sev4"},
       {"severity", kNow, "error|missing the severity (sev1..sev4)|severity sev1..sev4"},
-      {"severity sev5", kNow, "error|\"sev5\" is not a severity (use sev1..sev4)|severity sev1..sev4"},
-      {"severity high", kNow, "error|\"high\" is not a severity (use sev1..sev4)|severity sev1..sev4"},
-      {"severity sev1 sev2", kNow, "error|severity takes one value (sev1..sev4)|severity sev1..sev4"},
+      {"severity sev5", kNow,
+       "error|\"sev5\" is not a severity (use sev1..sev4)|severity sev1..sev4"},
+      {"severity high", kNow,
+       "error|\"high\" is not a severity (use sev1..sev4)|severity sev1..sev4"},
+      {"severity sev1 sev2", kNow,
+       "error|severity takes one value (sev1..sev4)|severity sev1..sev4"},
       // ---- role ---------------------------------------------------------------------------
       {"role commander @dana", kNow, "role|commander|@dana"},
       {"role COMMS <@U123>", kNow, "role|comms|<@U123>"},
@@ -278,14 +300,17 @@ std::vector<Case> grammar_cases() {
   for (int i = 0; i < 30000; ++i) long_emoji += "🔥";
   cases.push_back({"start " + long_text + " sev2", kNow, "start|" + long_text + "|sev2"});
   cases.push_back({"start " + long_emoji + " sev1", kNow, "start|" + long_emoji + "|sev1"});
-  cases.push_back({"log 09:30 " + long_text, kNow, "log|" + long_text + "|2026-11-29T09:30:00.000Z"});
-  cases.push_back({"action " + long_text + " owner:@dana", kNow, "action|" + long_text + "|@dana|none"});
+  cases.push_back(
+      {"log 09:30 " + long_text, kNow, "log|" + long_text + "|2026-11-29T09:30:00.000Z"});
+  cases.push_back(
+      {"action " + long_text + " owner:@dana", kNow, "action|" + long_text + "|@dana|none"});
   cases.push_back({"close " + long_emoji, kNow, "close|" + long_emoji});
   cases.push_back({long_text, kNow, "error|unknown command \"" + std::string(40, 'x') + "…\"|"});
-  cases.push_back({long_emoji, kNow, "error|unknown command \"" + long_emoji.substr(0, 40) + "…\"|"});
+  cases.push_back(
+      {long_emoji, kNow, "error|unknown command \"" + long_emoji.substr(0, 40) + "…\"|"});
   // 1 + 4n bytes: byte 40 is inside an emoji, so the quote stops before it.
-  cases.push_back({"a" + long_emoji, kNow,
-                   "error|unknown command \"a" + long_emoji.substr(0, 36) + "…\"|"});
+  cases.push_back(
+      {"a" + long_emoji, kNow, "error|unknown command \"a" + long_emoji.substr(0, 36) + "…\"|"});
   return cases;
 }
 
