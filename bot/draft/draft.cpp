@@ -116,22 +116,26 @@ class Builder {
         people_(participants_.people()),
         answers_(map_review(incident.review)) {}
 
-  std::size_t left_out() const { return left_out_; }
+  // What the document left out, flagged and found, once built (draft.h, Document).
+  Document finish(std::string text) {
+    return {std::move(text), left_out_, std::move(flagged_actions_), std::move(flags_)};
+  }
 
   TemplateData lessons() {
     TemplateData d = header();
     for (const auto& a : answers_) {
       if (a.note || (a.question != ReviewQuestion::learn && a.question != ReviewQuestion::factor))
         continue;
-      if (auto text = admit(a.text, {})) {
+      const std::string number = std::to_string(number_of(a.question));
+      if (auto text = admit(a.text, where("review", TemplateData{}.set("number", number)))) {
         d.add(a.question == ReviewQuestion::learn ? "learn" : "factors",
               TemplateData{}.set("text", *text));
       }
     }
     for (const auto& a : inc_.actions) {
-      if (auto text = admit(a.text, {})) {
-        d.add("actions", TemplateData{}.set("text", *text).set("status", status(a)));
-      }
+      const std::string text =
+          admit_action(a, where("action", TemplateData{}.set("number", std::to_string(a.number))));
+      d.add("actions", TemplateData{}.set("text", text).set("status", status(a)));
     }
     return d;
   }
@@ -141,7 +145,13 @@ class Builder {
     bool homework = timeline(d);
     homework = review(d) || homework;
     homework = actions(d) || homework;
-    d.set("homework", homework).set("findings", std::move(findings_));
+    d.set("homework", homework);
+    for (const auto& f : flags_) {
+      d.add("findings", TemplateData{}
+                            .set("phrase", f.phrase)
+                            .set("where", f.where)
+                            .set("suggestion", f.suggestion));
+    }
     return d;
   }
 
@@ -149,14 +159,32 @@ class Builder {
   // The text as the draft may show it: nullopt for a personnel matter (left out, and counted
   // for the facilitator's note); otherwise with people replaced by roles. Its blame phrases are
   // reported under `where`, quoted with names replaced too; an empty `where` reports nothing
-  // (bot-written entries that repeat a text already checked, and the lessons).
+  // (bot-written entries that repeat a text already checked).
   std::optional<std::string> admit(std::string_view text, const std::string& where) {
     const auto findings = check_blameless(text, people_, prompts_);
-    if (std::any_of(findings.begin(), findings.end(),
-                    [](const Finding& f) { return f.kind == FindingKind::personnel; })) {
+    if (has_personnel(findings)) {
       ++left_out_;
       return std::nullopt;
     }
+    return shown(text, findings, where);
+  }
+
+  // An action item is a task, never an opinion to leave out, even when it names employees or
+  // accounts ("remove the departed employee's accounts"). When its own text raises a personnel
+  // matter it stays, its finding is listed, and the facilitator is told which one.
+  std::string admit_action(const ActionItem& a, const std::string& where) {
+    const auto findings = check_blameless(a.text, people_, prompts_);
+    if (has_personnel(findings)) flagged_actions_.push_back(a.number);
+    return shown(a.text, findings, where);
+  }
+
+  static bool has_personnel(const std::vector<Finding>& findings) {
+    return std::any_of(findings.begin(), findings.end(),
+                       [](const Finding& f) { return f.kind == FindingKind::personnel; });
+  }
+
+  std::string shown(std::string_view text, const std::vector<Finding>& findings,
+                    const std::string& where) {
     // People named in passing whom no participant list knows ("Bob forgot to renew the cert")
     // are people all the same: never named as causes.
     std::vector<std::string> strangers;
@@ -167,12 +195,9 @@ class Builder {
     }
     if (!where.empty()) {
       for (const auto& f : findings) {
-        if (f.kind != FindingKind::blame) continue;
-        findings_.push_back(
-            TemplateData{}
-                .set("phrase", one_line(participants_.depersonalise(f.phrase, strangers)))
-                .set("where", where)
-                .set("suggestion", participants_.depersonalise(f.suggestion, strangers)));
+        if (f.kind != FindingKind::blame && f.kind != FindingKind::personnel) continue;
+        flags_.push_back({f.kind, one_line(participants_.depersonalise(f.phrase, strangers)), where,
+                          participants_.depersonalise(f.suggestion, strangers)});
       }
     }
     return one_line(participants_.depersonalise(text, strangers));
@@ -278,18 +303,18 @@ class Builder {
     bool homework = false;
     for (const auto& a : inc_.actions) {
       const std::string number = std::to_string(a.number);
-      const auto text = admit(a.text, where("action", TemplateData{}.set("number", number)));
-      if (!text) continue;
+      const std::string text =
+          admit_action(a, where("action", TemplateData{}.set("number", number)));
       d.add("actions", TemplateData{}
                            .set("number", number)
-                           .set("text", *text)
+                           .set("text", text)
                            .set("owner", action_owner(a.owner, escape_))
                            .set("due", a.due ? format_date(*a.due) : std::string{})
                            .set("status", status(a)));
       if (a.owner.empty() || !a.due) {
         d.add("actions_missing", TemplateData{}
                                      .set("number", number)
-                                     .set("text", *text)
+                                     .set("text", text)
                                      .set("no_owner", a.owner.empty())
                                      .set("no_due", !a.due));
         homework = true;
@@ -310,7 +335,8 @@ class Builder {
     std::string shown;    // as the draft shows it (admit)
   };
   std::vector<Factor> factors_;  // in F1, F2… order
-  std::vector<TemplateData> findings_;
+  std::vector<Flag> flags_;
+  std::vector<int> flagged_actions_;
   std::size_t left_out_ = 0;
 };
 
@@ -340,14 +366,14 @@ Document write_draft(const Incident& incident, TimePoint now, const Prompts& pro
                      const Escaper& escape, const DisplayNames& names) {
   Builder builder(incident, now, prompts, escape, names);
   const TemplateData data = builder.draft();
-  return {prompts.render("draft", data, escape), builder.left_out()};
+  return builder.finish(prompts.render("draft", data, escape));
 }
 
 Document write_lessons(const Incident& incident, TimePoint now, const Prompts& prompts,
                        const Escaper& escape, const DisplayNames& names) {
   Builder builder(incident, now, prompts, escape, names);
   const TemplateData data = builder.lessons();
-  return {prompts.render("lessons", data, escape), builder.left_out()};
+  return builder.finish(prompts.render("lessons", data, escape));
 }
 
 }  // namespace incident

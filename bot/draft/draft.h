@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/blameless/blameless.h"
 #include "bot/draft/participants.h"
 #include "bot/model/incident.h"
 #include "bot/model/time.h"
@@ -32,11 +33,23 @@ std::vector<TimelineGap> timeline_gaps(const Incident& incident);
 // Facts tagged as impact: a logged fact that starts with "impact:" (any case).
 bool is_impact(const TimelineEntry& entry);
 
-// A rendered document, and how many texts it left out as personnel matters: when there are any,
-// the facilitator alone is told (the `draft.personnel_note` prompt) to handle them separately.
+// A blame or personnel finding on a text the document shows: its phrase and suggestion with
+// people replaced by roles, and where it is in the words of the `draft.where_*` prompts.
+struct Flag {
+  FindingKind kind = FindingKind::blame;
+  std::string phrase;
+  std::string where;  // already escaped
+  std::string suggestion;
+};
+
+// A rendered document, how many texts it left out as personnel matters, and which action items
+// it kept although their text raises one (actions are never left out): when there are any, the
+// facilitator alone is told (the `draft.personnel_note` prompt) to handle them separately.
 struct Document {
   std::string text;  // bot Markdown (bot/text/markup.h) when rendered with markup::literal
   std::size_t left_out = 0;
+  std::vector<int> flagged_actions;
+  std::vector<Flag> flags;  // everything the draft's "Blameless language check" lists
 };
 
 // `now` stands in for the end of an open incident. `escape` wraps every value from a person

@@ -284,8 +284,9 @@ class Decider {
     post_draft(Audience::thread);
   }
 
-  // The draft, and when it left personnel matters out, a private note to the facilitator
-  // (whoever ran `postmortem`, else the incident commander) to handle them separately.
+  // The draft, and when it left personnel matters out or kept actions that raise one, a private
+  // note to the facilitator (whoever ran `postmortem`, else the incident commander) to handle
+  // them separately.
   void post_draft(Audience audience) {
     const Document draft =
         write_draft(whole(), event_.at, prompts_, settings_.escape, display_names_);
@@ -293,7 +294,7 @@ class Decider {
     reply.audience = audience;
     reply.text = draft.text;
     out_.replies.push_back(std::move(reply));
-    if (draft.left_out == 0) return;
+    if (draft.left_out == 0 && draft.flagged_actions.empty()) return;
     std::string facilitator = incident_->facilitator;
     if (facilitator.empty()) {
       auto it = incident_->roles.find(Role::commander);
@@ -301,7 +302,12 @@ class Decider {
     }
     if (facilitator.empty()) return;
     TemplateData d = base();
-    d.set("count", std::to_string(draft.left_out)).set("one", draft.left_out == 1);
+    d.set("count", std::to_string(draft.left_out))
+        .set("left_out", draft.left_out > 0)
+        .set("one", draft.left_out == 1);
+    for (const int n : draft.flagged_actions) {
+      d.add("actions", TemplateData{}.set("number", std::to_string(n)));
+    }
     Reply note;
     note.audience = Audience::direct;
     note.text = prompts_.render("draft.personnel_note", d, settings_.escape);

@@ -255,6 +255,44 @@ TEST_F(DraftTest, PersonnelMattersStayOutAndOnlyTheFacilitatorHears) {
   EXPECT_TRUE(has(markup::to_markdown(note.text), "left out 1 text about personnel"));
 }
 
+// Action items are tasks: one that mentions employees or accounts, or any words at all, is in the
+// draft and in the lessons; one whose wording raises a personnel matter stays too, is listed by
+// the language check, and the facilitator alone hears which one.
+TEST_F(DraftTest, ActionItemsAreNeverLeftOut) {
+  testing::Script s(engine_, "console", "incident");
+  s.command("U1", "start Cloud key leaked", utc(2026, 12, 5, 9, 0));
+  s.command("U1",
+            "action remove the terminated employee's accounts from GitHub owner:@it-ops "
+            "due:2026-12-08",
+            utc(2026, 12, 5, 9, 1));
+  s.command("U1", "action a extra words after", utc(2026, 12, 5, 9, 2));
+  s.command("U1", "action put the contractor on a performance improvement plan owner:@hr",
+            utc(2026, 12, 5, 9, 3));
+  const Outcome out = s.command("U1", "close key rotated", utc(2026, 12, 5, 10, 0));
+  ASSERT_GE(out.replies.size(), 3u);
+  const std::string draft = markup::to_markdown(out.replies[1].text);
+  const std::string actions = section(draft, "Action items");
+  EXPECT_TRUE(has(actions, "1. remove the terminated employee's accounts from GitHub")) << draft;
+  EXPECT_TRUE(has(actions, "2. a extra words after")) << draft;
+  EXPECT_TRUE(has(actions, "3. put the contractor on a performance improvement plan")) << draft;
+  EXPECT_TRUE(has(section(draft, "Blameless language check"), "(action 3)")) << draft;
+  const Reply& note = out.replies.back();
+  EXPECT_EQ(note.audience, Audience::direct);
+  EXPECT_EQ(note.user, "U1");
+  EXPECT_TRUE(has(markup::to_markdown(note.text), "Action 3 stays in the INC-1 draft"))
+      << note.text;
+
+  const Document lessons = write_lessons(*store_.current_incident("console", "incident", {}),
+                                         utc(2026, 12, 5, 11, 0), prompts_);
+  for (const std::string text : {"remove the terminated employee's accounts from GitHub (open)",
+                                 "a extra words after (open)",
+                                 "put the contractor on a performance improvement plan (open)"}) {
+    EXPECT_TRUE(has(markup::to_markdown(lessons.text), text)) << lessons.text;
+  }
+  const auto& flagged = lessons.flagged_actions;
+  EXPECT_NE(std::find(flagged.begin(), flagged.end(), 3), flagged.end());
+}
+
 TEST_F(DraftTest, WithoutAFacilitatorTheCommanderGetsTheNoteOnClose) {
   testing::Script s(engine_, "slack", "C1");
   s.command("U1", "start Outage", utc(2026, 11, 29, 10, 0));
