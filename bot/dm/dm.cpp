@@ -184,16 +184,8 @@ class DmDecider {
         {.audience = Audience::security, .text = render(key, data), .thread_ref = thread_ref});
   }
 
-  // Rotation guidance, once per kind of credential found.
   std::string secret_guidance() const {
-    TemplateData d = base();
-    std::vector<SecretKind> kinds;
-    for (const auto& s : secrets_) {
-      if (std::find(kinds.begin(), kinds.end(), s.kind) != kinds.end()) continue;
-      kinds.push_back(s.kind);
-      d.add("kinds", TemplateData{}.set("how", render("secret." + to_string(s.kind), base())));
-    }
-    return render("advisor.secret_found", d);
+    return rotate_advice("advisor.secret_found", secrets_, base(), prompts_, escape_);
   }
   void warn_about_secrets() {
     if (!secrets_.empty()) to_asker_text(secret_guidance(), event_.channel);
@@ -389,6 +381,19 @@ class DmDecider {
 };
 
 }  // namespace
+
+std::string rotate_advice(const std::string& key, const std::vector<SecretMatch>& found,
+                          const TemplateData& base, const Prompts& prompts, const Escaper& escape) {
+  TemplateData d = base;
+  std::vector<SecretKind> kinds;  // once per kind
+  for (const auto& s : found) {
+    if (std::find(kinds.begin(), kinds.end(), s.kind) != kinds.end()) continue;
+    kinds.push_back(s.kind);
+    d.add("kinds",
+          TemplateData{}.set("how", prompts.render("secret." + to_string(s.kind), base, escape)));
+  }
+  return prompts.render(key, d, escape);
+}
 
 Decision decide_dm(const DmContext& context, const InboundEvent& event,
                    const in::DirectMessage& message, const Prompts& prompts,

@@ -17,10 +17,12 @@
 #include <vector>
 
 #include "bot/dm/advisor.h"
+#include "bot/dm/secrets.h"
 #include "bot/model/decision.h"
 #include "bot/model/escalation.h"
 #include "bot/model/event.h"
 #include "bot/text/prompts.h"
+#include "bot/text/template.h"
 
 namespace incident {
 
@@ -46,6 +48,11 @@ struct DmContext {
   std::string new_case_code;                 // from the engine's injected randomness
   std::optional<Escalation> thread_case;     // for a ThreadReply under a case's post
 };
+
+// Rotation advice for the credentials `found` in someone's message: the prompt `key` (for a DM,
+// `advisor.secret_found`; for a channel, `secret.in_channel`) with one line per kind found.
+std::string rotate_advice(const std::string& key, const std::vector<SecretMatch>& found,
+                          const TemplateData& base, const Prompts& prompts, const Escaper& escape);
 
 // A DM to the bot: advice, `report`, `close`, or words for an open case.
 // `prefix` is the command prefix shown in hints; `escape` how user values enter replies.

@@ -41,6 +41,8 @@ class Decider {
         display_names_(context.display_names) {}
 
   Decision run() {
+    InboundBody body = event_.body;
+    const std::string author = scrub(body);
     std::visit(overloaded{
                    [&](const in::CommandText& c) { on_command(c); },
                    [&](const in::Pin& p) { on_pin(p); },
@@ -60,11 +62,48 @@ class Decider {
                                       settings_.command_prefix, settings_.escape);
                    },
                },
-               event_.body);
+               body);
+    if (!secrets_.empty()) tell_to_rotate(author);
     return std::move(out_);
   }
 
  private:
+  // --- credentials typed into a channel ------------------------------------------------------
+
+  // Cuts every credential out of the text an incident could keep (a command, a pinned message,
+  // an edit, a review reply) before anything is decided, so none is stored, echoed or exported.
+  // Returns who wrote the text. DMs and security-case threads have their own handling (dm.h).
+  std::string scrub(InboundBody& body) {
+    auto cut = [&](std::string& text) {
+      auto found = find_secrets(text);
+      if (found.empty()) return;
+      text = redact_secrets(text, found);
+      secrets_.insert(secrets_.end(), found.begin(), found.end());
+    };
+    return std::visit(overloaded{
+                          [&](in::CommandText& c) { return cut(c.text), event_.user; },
+                          [&](in::Pin& p) { return cut(p.target_text), p.target_author; },
+                          [&](in::Edited& e) { return cut(e.new_text), event_.user; },
+                          [&](in::ThreadReply& r) {
+                            if (!dm_.thread_case) cut(r.text);
+                            return event_.user;
+                          },
+                          [&](auto&) { return event_.user; },
+                      },
+                      body);
+  }
+
+  // The channel hears that a credential was left out; its author alone hears how to rotate it.
+  void tell_to_rotate(const std::string& author) {
+    say(Audience::caller, "secret.removed", base());
+    if (author.empty()) return;
+    Reply note;
+    note.audience = Audience::direct;
+    note.user = author;
+    note.text = rotate_advice("secret.in_channel", secrets_, base(), prompts_, settings_.escape);
+    out_.replies.push_back(std::move(note));
+  }
+
   // --- helpers -----------------------------------------------------------------------------
 
   TemplateData base() const {
@@ -427,6 +466,7 @@ class Decider {
   std::int64_t next_number_;
   const DmContext& dm_;
   const DisplayNames& display_names_;
+  std::vector<SecretMatch> secrets_;  // cut out of this event's text (scrub)
   Decision out_;
 };
 

@@ -56,6 +56,63 @@ TEST(Secrets, FindsEveryKindAndRedactsOnlyTheCredential) {
   }
 }
 
+// The formats the well-known secret scanners look for, each in the phrasing people use in chat:
+// never as a `name=value` assignment only.
+TEST(Secrets, CoversTheCommonCredentialFormats) {
+  const Sample samples[] = {
+      {"My AWS_SECRET_ACCESS_KEY is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+       "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", SecretKind::generic},
+      {"stripe key sk_live_51HxAbCdEfGhIjKlMnOpQrStUv leaked", "sk_live_51HxAbCdEfGhIjKlMnOpQrStUv",
+       SecretKind::stripe},
+      {"rk_test_4eC39HqLyjWDarjtT1zdp7dc", "rk_test_4eC39HqLyjWDarjtT1zdp7dc", SecretKind::stripe},
+      {"webhook signing whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+       "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", SecretKind::stripe},
+      {"glpat-xXyYzZ0123456789abcd in the CI log", "glpat-xXyYzZ0123456789abcd",
+       SecretKind::gitlab},
+      {"runner GR1348941AbCdEfGhIjKlMnOpQrSt", "GR1348941AbCdEfGhIjKlMnOpQrSt", SecretKind::gitlab},
+      {"maps key AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",
+       "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI", SecretKind::google},
+      {"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", "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",
+       SecretKind::google},
+      {"npm_abcdefghijklmnopqrstuvwxyz0123456789", "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+       SecretKind::npm},
+      {"pypi-AgEIcHlwaS5vcmcCJGI4YjFmYzQ1LWQ5ZjEtNDk5ZS1hNGQ4LTA4ODk0ZmE2ZmM4NQ",
+       "pypi-AgEIcHlwaS5vcmcCJGI4YjFmYzQ1LWQ5ZjEtNDk5ZS1hNGQ4LTA4ODk0ZmE2ZmM4NQ", SecretKind::pypi},
+      {"twilio SK0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef",
+       SecretKind::twilio},
+      {"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",
+       "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",
+       SecretKind::sendgrid},
+      {"posted to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX ok",
+       "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+       SecretKind::webhook},
+      {"postgres://app:S3cr3tPa55@db.internal:5432/prod", "S3cr3tPa55", SecretKind::generic},
+      {"mongodb+srv://admin:hunter2@cluster0.example.net", "hunter2", SecretKind::generic},
+      {"my password is Tr0ub4dor&3", "Tr0ub4dor&3", SecretKind::generic},
+      {"my password is sunshine", "sunshine", SecretKind::generic},
+      {"the password for the prod db was `pa55word`", "pa55word", SecretKind::generic},
+      {"api key for datadog: 0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef",
+       SecretKind::generic},
+      {"here's the token 9f8e7d6c5b4a39281706f5e4d3c2b1a0 we used",
+       "9f8e7d6c5b4a39281706f5e4d3c2b1a0", SecretKind::generic},
+      {"client secret is QmFzZTY0U2VjcmV0VmFsdWUxMjM0", "QmFzZTY0U2VjcmV0VmFsdWUxMjM0",
+       SecretKind::generic},
+  };
+  for (const auto& s : samples) {
+    const auto found = find_secrets(s.text);
+    ASSERT_EQ(found.size(), 1u) << s.text;
+    EXPECT_EQ(found[0].kind, s.kind) << s.text;
+    EXPECT_EQ(s.text.substr(found[0].begin, found[0].end - found[0].begin), s.secret);
+    EXPECT_EQ(redact_secrets(s.text).find(s.secret), std::string::npos) << s.text;
+  }
+}
+
+TEST(Secrets, PgpAndOtherPrivateKeyBlocksGoWhole) {
+  EXPECT_EQ(redact_secrets("-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF\n"
+                           "-----END PGP PRIVATE KEY BLOCK-----"),
+            std::string(kRedacted));
+}
+
 TEST(Secrets, APrivateKeyBlockGoesWhole) {
   const std::string text =
       "is this ok to share?\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
@@ -88,6 +145,13 @@ TEST(Secrets, OrdinaryTalkAboutSecretsIsNotASecret) {
            "BEGIN PRIVATE KEY is how they start",
            "ghp_short",
            "passwords = many",
+           "my password is expired",
+           "the password was wrong twice, then the account locked",
+           "the token is still valid until tomorrow",
+           "rotate the API key for datadog today",
+           "secret scanning found 3 keys",
+           "postgres://db.internal:5432/prod has no password in it",
+           "is the key in the vault?",
        }) {
     EXPECT_TRUE(find_secrets(text).empty()) << text;
   }
@@ -96,6 +160,11 @@ TEST(Secrets, OrdinaryTalkAboutSecretsIsNotASecret) {
 TEST(Secrets, KindNamesForTheRotationAdvice) {
   EXPECT_EQ(to_string(SecretKind::slack), "slack");
   EXPECT_EQ(to_string(SecretKind::private_key), "private_key");
+  for (const auto kind :
+       {SecretKind::stripe, SecretKind::gitlab, SecretKind::google, SecretKind::npm,
+        SecretKind::pypi, SecretKind::twilio, SecretKind::sendgrid, SecretKind::webhook}) {
+    EXPECT_NE(to_string(kind), "generic");
+  }
 }
 
 TEST(CaseCode, IsSecPlusEightCrockfordCharacters) {

@@ -303,6 +303,31 @@ TEST_F(DmTest, CredentialsAreNeverEchoedKeptOrRelayed) {
   }
 }
 
+// Credentials as people write them in a sentence, in the formats the secret scanners know:
+// none reaches the security channel or the stored case.
+TEST_F(DmTest, NoCredentialFormatReachesTheSecurityChannel) {
+  const std::string secrets[] = {"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                                 "sk_live_51HxAbCdEfGhIjKlMnOpQrStUv", "glpat-xXyYzZ0123456789abcd",
+                                 "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI", "Tr0ub4dor&3"};
+  const std::string texts[] = {"My AWS_SECRET_ACCESS_KEY is " + secrets[0],
+                               "I put " + secrets[1] + " in the wiki", "ci log has " + secrets[2],
+                               "the maps key " + secrets[3] + " is public now",
+                               "and my password is " + secrets[4]};
+  int n = 0;
+  for (const auto& text : texts) {
+    const std::string channel = "DX" + std::to_string(n);
+    dm(text, at(9, n), "UX" + std::to_string(n), channel);
+    const auto report =
+        find(dm("report", at(9, n), "UX" + std::to_string(n), channel), Audience::security);
+    ASSERT_NE(report, std::nullopt) << text;
+    EXPECT_EQ(report->text.find(secrets[n]), std::string::npos) << report->text;
+    ++n;
+  }
+  for (const auto& [code, c] : store_.cases()) {
+    for (const auto& secret : secrets) EXPECT_EQ(c.text.find(secret), std::string::npos) << c.text;
+  }
+}
+
 TEST_F(DmTest, NoDmPostsOutsideItsOwnDmExceptThroughReport) {
   for (const char* text :
        {"!incident start fake outage", "/incident close", "@channel look at this", "<!here>",

@@ -262,6 +262,41 @@ TEST(Domain, CapturedMessagesFollowEditsAndDeletes) {
   EXPECT_TRUE(ch.send(event("d2", in::Deleted{"unknown"}, at(10, 7))).changes.empty());
 }
 
+// A credential typed into the channel is cut out of every text the incident keeps (commands,
+// pins, edits, review replies); the channel is told, and the author alone hears how to rotate it.
+TEST(Domain, CredentialsTypedIntoTheChannelAreNeverKept) {
+  Channel ch;
+  ch.say("1", "start Cloud key leaked", at(10, 0));
+  const std::string token = "glpat-xXyYzZ0123456789abcd";
+  const auto& logged = ch.say("2", "log deploy token was " + token + " in the CI log", at(10, 1));
+  EXPECT_EQ(ch.incident().timeline.back().text,
+            "deploy token was [credential removed] in the CI log");
+  bool told_channel = false, told_author = false;
+  for (const auto& r : logged.replies) {
+    EXPECT_EQ(r.text.find(token), std::string::npos) << r.text;
+    if (r.audience == Audience::caller && contains(r.text, "left it out")) told_channel = true;
+    if (r.audience == Audience::direct && r.user == "U1" && contains(r.text, "GitLab token"))
+      told_author = true;
+  }
+  EXPECT_TRUE(told_channel);
+  EXPECT_TRUE(told_author);
+
+  const std::string key = "AKIAIOSFODNN7EXAMPLE";
+  const auto& pinned =
+      ch.send(event("p1", in::Pin{"msg-9", "UDANA", "key " + key, at(10, 2)}, at(10, 3)));
+  EXPECT_EQ(ch.incident().timeline.back().text, "key [credential removed]");
+  EXPECT_EQ(pinned.replies.back().user, "UDANA");  // who pasted it, not who pinned it
+  ch.send(event("e1", in::Edited{"msg-9", "key " + key + " (rotated?)"}, at(10, 4)));
+  ch.say("3", "action rotate sk_live_51HxAbCdEfGhIjKlMnOpQrStUv owner:@sec", at(10, 5));
+  ch.say("4", "close my password is Tr0ub4dor&3", at(10, 6));
+  for (const auto& e : ch.incident().timeline) {
+    EXPECT_EQ(e.text.find(key), std::string::npos) << e.text;
+    EXPECT_EQ(e.text.find("Tr0ub4dor"), std::string::npos) << e.text;
+  }
+  EXPECT_EQ(ch.incident().actions.at(0).text, "rotate [credential removed]");
+  EXPECT_EQ(ch.incident().resolution, "my password is [credential removed]");
+}
+
 TEST(Domain, DirectMessagesGetAPrivateReplyAndChangeNoIncident) {
   Channel ch;
   ch.say("1", "start Outage", at(10, 0));
