@@ -1,5 +1,7 @@
 #include "storage/escalations.h"
 
+#include <algorithm>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <mutex>
@@ -87,9 +89,29 @@ std::vector<OpenIncident> open_incidents(SQLite::Database& db) {
                        "WHERE i.status = 'open' ORDER BY i.number");
   std::vector<OpenIncident> out;
   while (st.executeStep()) {
-    out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(),
-                   st.getColumn(2).getInt64(), st.getColumn(3).getString(),
-                   st.getColumn(4).getString()});
+    out.push_back({st.getColumn(0).getString(),
+                   st.getColumn(1).getString(),
+                   st.getColumn(2).getInt64(),
+                   st.getColumn(3).getString(),
+                   st.getColumn(4).getString(),
+                   {}});
+  }
+  SQLite::Statement members(db,
+                            "SELECT user FROM roles WHERE incident = ?1 "
+                            "UNION SELECT facilitator FROM incidents WHERE number = ?1 "
+                            "UNION SELECT author FROM timeline WHERE incident = ?1 "
+                            "UNION SELECT author FROM review_replies WHERE incident = ?1 "
+                            "UNION SELECT author FROM actions WHERE incident = ?1");
+  for (auto& inc : out) {
+    members.bind(1, inc.number);
+    while (members.executeStep()) {
+      std::string key = user_key(members.getColumn(0).getString());
+      if (!key.empty() &&
+          std::find(inc.members.begin(), inc.members.end(), key) == inc.members.end()) {
+        inc.members.push_back(std::move(key));
+      }
+    }
+    members.reset();
   }
   return out;
 }

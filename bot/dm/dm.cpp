@@ -341,7 +341,20 @@ class DmDecider {
   std::string advice(Topic topic, const std::string& clean) const {
     TemplateData d = base();
     if (topic == Topic::change_safety) {
-      const auto incidents = relevant_incidents(clean, context_.open_incidents);
+      // Only an incident the asker took part in is shown by title and channel: another may be
+      // in a private channel, and its title alone can say too much ("key leak by …").
+      const std::string asker = user_key(event_.user);
+      std::vector<OpenIncident> visible;
+      for (const auto& inc : context_.open_incidents) {
+        const bool member =
+            std::find(inc.members.begin(), inc.members.end(), asker) != inc.members.end();
+        if (member) {
+          visible.push_back(inc);
+        } else {
+          d.add("others", TemplateData{}.set("commander", mention_of(inc.commander)));
+        }
+      }
+      const auto incidents = relevant_incidents(clean, std::move(visible));
       for (const auto& inc : incidents) {
         d.add("incidents", TemplateData{}
                                .set("id", incident_id(inc.number))
@@ -349,7 +362,7 @@ class DmDecider {
                                .set("channel", channel_label(inc.channel))
                                .set("commander", mention_of(inc.commander)));
       }
-      d.set("has_incidents", !incidents.empty());
+      d.set("has_incidents", !context_.open_incidents.empty());
       d.set("related", incidents.size() > 1 && relates_to(clean, incidents.front()));
     }
     return render("advisor." + to_string(topic), d);

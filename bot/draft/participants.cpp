@@ -91,18 +91,6 @@ std::pair<std::size_t, std::string> matrix_to_target(std::string_view text, std:
 
 }  // namespace
 
-std::string user_key(std::string_view user) {
-  user = trim(user);
-  if (user.size() > 3 && user.substr(0, 2) == "<@" && user.back() == '>') {
-    user = user.substr(2, user.size() - 3);
-    return std::string(user.substr(0, std::min(user.find('|'), user.size())));
-  }
-  if (!user.empty() && user.front() == '@' && user.find(':') == std::string_view::npos) {
-    user.remove_prefix(1);
-  }
-  return std::string(user);
-}
-
 Participants::Participants(const Incident& incident, const DisplayNames& display_names,
                            const Prompts& prompts)
     : responder_(prompts.raw("role.responder")) {

@@ -19,11 +19,6 @@ namespace incident {
 // as far as the adapters know them (Context::display_names).
 using DisplayNames = std::map<std::string, std::string>;
 
-// The canonical form of a user reference as commands and events carry it: "<@U1|dana>" and
-// "<@U1>" -> "U1"; "@dana" -> "dana" (a console login or a plain handle); Matrix ids
-// ("@dana:example.org"), Slack ids and logins stay as they are.
-std::string user_key(std::string_view user);
-
 class Participants {
  public:
   // Participants are the role holders, the facilitator, and everyone who wrote a timeline entry,

@@ -58,6 +58,23 @@ constexpr std::array<std::pair<Source, std::string_view>, 4> kSources{{
 
 }  // namespace
 
+std::string user_key(std::string_view user) {
+  while (!user.empty() && std::isspace(static_cast<unsigned char>(user.front()))) {
+    user.remove_prefix(1);
+  }
+  while (!user.empty() && std::isspace(static_cast<unsigned char>(user.back()))) {
+    user.remove_suffix(1);
+  }
+  if (user.size() > 3 && user.substr(0, 2) == "<@" && user.back() == '>') {
+    user = user.substr(2, user.size() - 3);
+    return std::string(user.substr(0, std::min(user.find('|'), user.size())));
+  }
+  if (!user.empty() && user.front() == '@' && user.find(':') == std::string_view::npos) {
+    user.remove_prefix(1);
+  }
+  return std::string(user);
+}
+
 std::string to_string(Severity s) {
   return name_of(kSeverities, s);
 }

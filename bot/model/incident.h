@@ -90,14 +90,23 @@ struct Incident {
   std::vector<TimelineEntry> ordered_timeline_with_deleted() const;
 };
 
+// The canonical form of a user reference as commands and events carry it: "<@U1|dana>" and
+// "<@U1>" -> "U1"; "@dana" -> "dana" (a console login or a plain handle); Matrix ids
+// ("@dana:example.org"), Slack ids and logins stay as they are.
+std::string user_key(std::string_view user);
+
 // An open incident as the DM advisor shows it: "is it safe to restart X?" is best asked in the
-// incident's channel, of its commander.
+// incident's channel, of its commander. Its title and channel are shown only to its members
+// (the channel may be private); anyone else hears that an incident is open, and whom to ask.
 struct OpenIncident {
   std::string platform;
   std::string channel;
   std::int64_t number = 0;
   std::string title;
   std::string commander;  // platform user id, empty when the role is unassigned
+  // user_key of everyone who took part: role holders, the facilitator, and the authors of
+  // timeline entries, review replies and actions.
+  std::vector<std::string> members;
 };
 
 }  // namespace incident

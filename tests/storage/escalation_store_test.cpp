@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -98,11 +99,22 @@ TEST_F(EscalationStoreTest, CasesRoundTripByDmChannelAndByThreadRef) {
   EXPECT_EQ(store.cases_since("slack", "D1", t0 + minutes{1}), 1);
 }
 
-TEST_F(EscalationStoreTest, OpenIncidentsCarryTheirCommander) {
+TEST_F(EscalationStoreTest, OpenIncidentsCarryTheirCommanderAndMembers) {
   SqliteStore store(path_, Durability::process);
+  TimelineEntry fact;
+  fact.seq = 1;
+  fact.author = "U5";
+  fact.text = "p99 up";
+  ActionItem action;
+  action.number = 1;
+  action.author = "U6";
+  action.text = "add an alert";
   store.commit("i1",
                {{1, change::Opened{"slack", "C1", "Payments down", Severity::sev1, t0}},
-                {1, change::RoleSet{Role::commander, "U1"}}},
+                {1, change::RoleSet{Role::commander, "U1"}},
+                {1, change::RoleSet{Role::comms, "<@U2|erin>"}},
+                {1, change::EntryAdded{fact}},
+                {1, change::ActionAdded{action}}},
                {});
   store.commit("i2",
                {{2, change::Opened{"slack", "C2", "Old one", Severity::sev3, t0}},
@@ -116,6 +128,9 @@ TEST_F(EscalationStoreTest, OpenIncidentsCarryTheirCommander) {
   EXPECT_EQ(open[0].channel, "C1");
   EXPECT_EQ(open[0].title, "Payments down");
   EXPECT_EQ(open[0].commander, "U1");
+  auto members = open[0].members;
+  std::sort(members.begin(), members.end());
+  EXPECT_EQ(members, (std::vector<std::string>{"U1", "U2", "U5", "U6"}));
   EXPECT_EQ(open[1].platform, "matrix");
   EXPECT_TRUE(open[1].commander.empty());
 }

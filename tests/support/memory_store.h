@@ -60,8 +60,25 @@ class MemoryStore final : public Store {
     for (const auto& [number, inc] : incidents_) {
       if (!inc.is_open()) continue;
       auto commander = inc.roles.find(Role::commander);
-      out.push_back({inc.platform, inc.channel, number, inc.title,
-                     commander == inc.roles.end() ? std::string{} : commander->second});
+      OpenIncident open{inc.platform,
+                        inc.channel,
+                        number,
+                        inc.title,
+                        commander == inc.roles.end() ? std::string{} : commander->second,
+                        {}};
+      auto add = [&](const std::string& user) {
+        std::string key = user_key(user);
+        if (!key.empty() &&
+            std::find(open.members.begin(), open.members.end(), key) == open.members.end()) {
+          open.members.push_back(std::move(key));
+        }
+      };
+      for (const auto& [role, user] : inc.roles) add(user);
+      add(inc.facilitator);
+      for (const auto& e : inc.timeline) add(e.author);
+      for (const auto& r : inc.review) add(r.author);
+      for (const auto& a : inc.actions) add(a.author);
+      out.push_back(std::move(open));
     }
     return out;
   }

@@ -122,8 +122,8 @@ TEST(Advisor, TopicNamesRoundTrip) {
 
 TEST(Advisor, RelatedIncidentsComeFirst) {
   const std::vector<OpenIncident> open{
-      {"slack", "C1", 1, "Search is slow", "U1"},
-      {"slack", "C2", 2, "Payments API errors", "U2"},
+      {"slack", "C1", 1, "Search is slow", "U1", {}},
+      {"slack", "C2", 2, "Payments API errors", "U2", {}},
   };
   const auto ranked = relevant_incidents("is it safe to restart payments-api right now?", open);
   ASSERT_EQ(ranked.size(), 2u);

@@ -116,6 +116,9 @@ TEST_F(DmTest, ChangeSafetyPointsAtTheOpenIncidentAndItsCommander) {
   auto elsewhere = testing::command("c3", "start Matrix outage", at(9, 40), "@x:example.org", "!r");
   elsewhere.platform = "matrix";
   engine_->handle(elsewhere);
+  // The asker works on both incidents (a log line in each), so both are shown.
+  engine_->handle(testing::command("c4", "log search p99 at 4s", at(9, 41), "U9", "C1"));
+  engine_->handle(testing::command("c5", "action check the payments pool", at(9, 42), "U9", "C2"));
 
   const std::string text = dm("is it safe to restart payments-api right now?").replies[0].text;
   const std::string shown = markup::to_markdown(text);
@@ -123,6 +126,25 @@ TEST_F(DmTest, ChangeSafetyPointsAtTheOpenIncidentAndItsCommander) {
   EXPECT_TRUE(has(text, "incident commander <@U2>")) << shown;
   EXPECT_TRUE(has(text, "looks related"));
   EXPECT_FALSE(has(text, "Matrix outage"));  // another platform's channel is out of reach
+}
+
+// Someone who has no part in an incident (its channel may be private) learns only that one is
+// open and whom to ask: not its title, not its channel.
+TEST_F(DmTest, ChangeSafetyShowsOnlyIncidentsTheAskerIsPartOf) {
+  engine_->handle(
+      testing::command("c1", "start Key leak by ex-employee laptop", at(9, 0), "U1", "GPRIVATE"));
+  engine_->handle(testing::command("c2", "role commander <@U3|kim>", at(9, 1), "U1", "GPRIVATE"));
+  const std::string shown =
+      markup::to_markdown(dm("is it safe to restart payments-api?").replies.at(0).text);
+  EXPECT_FALSE(has(shown, "Key leak")) << shown;
+  EXPECT_FALSE(has(shown, "GPRIVATE")) << shown;
+  EXPECT_FALSE(has(shown, "INC-1")) << shown;
+  EXPECT_TRUE(has(shown, "An incident you're not part of is open")) << shown;
+  EXPECT_TRUE(has(shown, "U3")) << shown;  // whom to ask
+  // Its commander sees it in full.
+  const std::string theirs = markup::to_markdown(
+      dm("is it safe to restart payments-api?", at(10, 1), "U3", "D3").replies.at(0).text);
+  EXPECT_TRUE(has(theirs, "INC-1: Key leak by ex-employee laptop")) << theirs;
 }
 
 TEST_F(DmTest, ReportSendsTheLastQuestionWithoutTheAsker) {
