@@ -145,10 +145,17 @@ CREATE INDEX outbox_pending ON outbox (platform, id) WHERE status = 'pending';
 CREATE INDEX outbox_finished ON outbox (updated_at) WHERE status <> 'pending';
 )sql";
 
+const char* const kV5 = R"sql(
+-- When `share confirm` posted the lessons learned: they go out once.
+ALTER TABLE incidents ADD COLUMN shared_at INTEGER;
+-- The `action` message of an item, so that editing it rewords the item.
+ALTER TABLE actions ADD COLUMN message_ref TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5};
   return scripts;
 }
 

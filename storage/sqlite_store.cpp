@@ -244,7 +244,7 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             const ActionItem& item = a.item;
             auto st =
                 sql("INSERT INTO actions (incident, number, text, owner, due, done, "
-                    "created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                    "created_at, author, message_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
             st->bind(1, n);
             st->bind(2, item.number);
             st->bind(3, item.text);
@@ -257,6 +257,7 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(6, item.done ? 1 : 0);
             st->bind(7, to_unix_ms(item.created_at));
             st->bind(8, item.author);
+            st->bind(9, item.message_ref);
             st->exec();
           },
           [&](const change::ActionDone& d) {
@@ -287,12 +288,19 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(2, n);
             expect_incident_row(st->exec(), n, "PostmortemPosted");
           },
+          [&](const change::LessonsShared& l) {
+            auto st = sql("UPDATE incidents SET shared_at = ? WHERE number = ?");
+            st->bind(1, to_unix_ms(l.at));
+            st->bind(2, n);
+            expect_incident_row(st->exec(), n, "LessonsShared");
+          },
           [&](const change::EntryEdited& e) {
             // An empty ref would match every entry that never had one (system entries).
             if (e.message_ref.empty()) return;
             for (const char* text :
                  {"UPDATE timeline SET text = ? WHERE incident = ? AND message_ref = ?",
-                  "UPDATE review_replies SET text = ? WHERE incident = ? AND message_ref = ?"}) {
+                  "UPDATE review_replies SET text = ? WHERE incident = ? AND message_ref = ?",
+                  "UPDATE actions SET text = ? WHERE incident = ? AND message_ref = ?"}) {
               auto st = sql(text);
               st->bind(1, e.text);
               st->bind(2, n);
@@ -372,7 +380,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
   {
     auto st =
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
-            "closed_at, resolution, facilitator, postmortem_ref "
+            "closed_at, resolution, facilitator, postmortem_ref, shared_at "
             "FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
@@ -387,6 +395,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.resolution = st->getColumn(8).getString();
     inc.facilitator = st->getColumn(9).getString();
     inc.postmortem_ref = st->getColumn(10).getString();
+    inc.shared_at = optional_time(st->getColumn(11));
   }
   {
     auto st = sql("SELECT role, user FROM roles WHERE incident = ?");
@@ -397,7 +406,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
   }
   {
     auto st =
-        sql("SELECT number, text, owner, due, done, created_at, author "
+        sql("SELECT number, text, owner, due, done, created_at, author, message_ref "
             "FROM actions WHERE incident = ? ORDER BY number");
     st->bind(1, number);
     while (st->executeStep()) {
@@ -409,6 +418,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
       a.done = st->getColumn(4).getInt() != 0;
       a.created_at = from_unix_ms(st->getColumn(5).getInt64());
       a.author = st->getColumn(6).getString();
+      a.message_ref = st->getColumn(7).getString();
       inc.actions.push_back(std::move(a));
     }
   }
@@ -485,10 +495,11 @@ std::optional<Incident> SqliteStore::current_incident(const std::string& platfor
   std::int64_t number = 0;
   {
     auto st = (*sql_)(
-        "SELECT number FROM incidents WHERE platform = ? AND channel = ? "
-        "ORDER BY status = 'open' DESC, number DESC LIMIT 1");
+        "SELECT number FROM incidents WHERE platform = ?1 AND channel = ?2 "
+        "AND (?3 = 0 OR number = ?3) ORDER BY status = 'open' DESC, number DESC LIMIT 1");
     st->bind(1, platform);
     st->bind(2, channel);
+    st->bind(3, view.number);
     if (!st->executeStep()) return std::nullopt;
     number = st->getColumn(0).getInt64();
   }

@@ -170,6 +170,13 @@ class Decider {
       say(Audience::caller, err->usage.empty() ? "unknown_command" : "parse_error", d);
       return;
     }
+    const Command& command = std::get<Command>(parsed);
+    // `draft INC-1`: the engine loaded that incident when it is this channel's (view_for).
+    if (const std::int64_t named = named_incident(command);
+        named != 0 && (!incident_ || incident_->number != named)) {
+      say(Audience::caller, "incident_not_here", base().set("wanted", incident_id(named)));
+      return;
+    }
     std::visit(overloaded{
                    [&](const cmd::Start& s) { start(s); },
                    [&](const cmd::Log& l) { log(l); },
@@ -181,10 +188,10 @@ class Decider {
                    [&](const cmd::Close& c) { close(c); },
                    [&](const cmd::Postmortem&) { postmortem(); },
                    [&](const cmd::Draft&) { draft(); },
-                   [&](const cmd::Share&) { share(); },
+                   [&](const cmd::Share& s) { share(s); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                },
-               std::get<Command>(parsed));
+               command);
   }
 
   void start(const cmd::Start& s) {
@@ -222,6 +229,7 @@ class Decider {
     item.due = a.due;
     item.created_at = event_.at;
     item.author = event_.user;
+    item.message_ref = event_.message_ref;
     change(change::ActionAdded{item});
     TemplateData d = base();
     d.set("number", std::to_string(item.number))
@@ -356,6 +364,11 @@ class Decider {
 
   void postmortem() {
     if (!need_any()) return;
+    if (!incident_->postmortem_ref.empty()) {  // one review thread per incident
+      say(Audience::caller, "postmortem_exists",
+          base().set("facilitator", mention(incident_->facilitator)));
+      return;
+    }
     change(change::FacilitatorSet{event_.user});
     TemplateData d = base();
     d.set("facilitator", mention(event_.user));
@@ -375,22 +388,44 @@ class Decider {
     post_draft(Audience::channel);
   }
 
-  void share() {
+  // The lessons go to the whole organisation: never with a blame or personnel finding in them,
+  // only after the caller has seen them (`share`, then `share confirm`), and once.
+  void share(const cmd::Share& s) {
     if (!need_any()) return;
+    TemplateData d = base();
     if (incident_->is_open()) {
-      say(Audience::caller, "share_needs_closed", base());
+      say(Audience::caller, "share_needs_closed", d);
       return;
     }
     if (!settings_.lessons_channel) {
-      say(Audience::caller, "share_not_configured", base());
+      say(Audience::caller, "share_not_configured", d);
       return;
     }
-    Reply lessons;
-    lessons.audience = Audience::lessons;
-    lessons.text =
-        write_lessons(whole(), event_.at, prompts_, settings_.escape, display_names_).text;
-    out_.replies.push_back(std::move(lessons));
-    say(Audience::caller, "share_posted", base());
+    if (incident_->shared_at) {
+      say(Audience::caller, "share_already", d.set("when", format_utc(*incident_->shared_at)));
+      return;
+    }
+    Document lessons =
+        write_lessons(whole(), event_.at, prompts_, settings_.escape, display_names_);
+    if (!lessons.flags.empty()) {
+      for (const auto& f : lessons.flags) {
+        d.add("flags", TemplateData{}
+                           .set("phrase", f.phrase)
+                           .set("where", f.where)
+                           .set("suggestion", f.suggestion)
+                           .set("personnel", f.kind == FindingKind::personnel));
+      }
+      say(Audience::caller, "share_blocked", d);
+      return;
+    }
+    if (!s.confirm) {
+      out_.replies.push_back(Reply{Audience::caller, std::move(lessons.text), {}});
+      say(Audience::caller, "share_confirm", d);
+      return;
+    }
+    out_.replies.push_back(Reply{Audience::lessons, std::move(lessons.text), {}});
+    change(change::LessonsShared{event_.at});
+    say(Audience::caller, "share_posted", d);
   }
 
   // --- platform events ---------------------------------------------------------------------
@@ -436,6 +471,15 @@ class Decider {
         return;
       }
     }
+    // An edited `action` message rewords its item (owner and due date stay as recorded).
+    for (const auto& a : incident_->actions) {
+      if (a.message_ref != e.target_ref) continue;
+      auto parsed = parse_command(e.new_text, event_.at);
+      auto* cmd = std::get_if<Command>(&parsed);
+      auto* edited = cmd ? std::get_if<cmd::Action>(cmd) : nullptr;
+      if (edited && edited->text != a.text) change(change::EntryEdited{e.target_ref, edited->text});
+      return;
+    }
   }
 
   void on_deleted(const in::Deleted& d) {
@@ -478,24 +522,26 @@ Decision decide(Context context, const InboundEvent& event, const Prompts& promp
 }
 
 IncidentView view_for(const InboundEvent& event) {
-  return std::visit(overloaded{
-                        [&](const in::CommandText& c) {
-                          const auto parsed = parse_command(c.text, event.at);
-                          const auto* command = std::get_if<Command>(&parsed);
-                          const bool reads_all =
-                              command && (std::holds_alternative<cmd::ShowStatus>(*command) ||
-                                          std::holds_alternative<cmd::Close>(*command) ||
-                                          std::holds_alternative<cmd::Draft>(*command) ||
-                                          std::holds_alternative<cmd::Share>(*command));
-                          return reads_all ? IncidentView::all() : IncidentView::summary();
-                        },
-                        [](const in::Pin& p) { return IncidentView::summary(p.target_ref); },
-                        [](const in::Edited& e) { return IncidentView::summary(e.target_ref); },
-                        [](const in::Deleted& d) { return IncidentView::summary(d.target_ref); },
-                        [](const in::ThreadReply&) { return IncidentView::summary(); },
-                        [](const in::DirectMessage&) { return IncidentView::summary(); },
-                    },
-                    event.body);
+  return std::visit(
+      overloaded{
+          [&](const in::CommandText& c) {
+            const auto parsed = parse_command(c.text, event.at);
+            const auto* command = std::get_if<Command>(&parsed);
+            const bool reads_all = command && (std::holds_alternative<cmd::ShowStatus>(*command) ||
+                                               std::holds_alternative<cmd::Close>(*command) ||
+                                               std::holds_alternative<cmd::Draft>(*command) ||
+                                               std::holds_alternative<cmd::Share>(*command));
+            IncidentView view = reads_all ? IncidentView::all() : IncidentView::summary();
+            if (command) view.number = named_incident(*command);
+            return view;
+          },
+          [](const in::Pin& p) { return IncidentView::summary(p.target_ref); },
+          [](const in::Edited& e) { return IncidentView::summary(e.target_ref); },
+          [](const in::Deleted& d) { return IncidentView::summary(d.target_ref); },
+          [](const in::ThreadReply&) { return IncidentView::summary(); },
+          [](const in::DirectMessage&) { return IncidentView::summary(); },
+      },
+      event.body);
 }
 
 }  // namespace incident

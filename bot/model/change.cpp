@@ -43,6 +43,9 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             for (auto& r : incident.review) {
               if (r.message_ref == c.message_ref) r.text = c.text;
             }
+            for (auto& a : incident.actions) {
+              if (a.message_ref == c.message_ref) a.text = c.text;
+            }
           },
           [&](const change::EntryDeleted& c) {
             if (c.message_ref.empty()) return;
@@ -55,6 +58,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           },
           [&](const change::ReviewAdded& c) { incident.review.push_back(c.reply); },
           [&](const change::PostmortemPosted& c) { incident.postmortem_ref = c.message_ref; },
+          [&](const change::LessonsShared& c) { incident.shared_at = c.at; },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
           [](const change::CaseOpened&) {},
           [](const change::CaseAnchored&) {},

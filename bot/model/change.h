@@ -43,7 +43,7 @@ struct Closed {
 struct FacilitatorSet {
   std::string user;
 };
-struct EntryEdited {
+struct EntryEdited {  // a timeline entry, review reply or action item, by its message
   std::string message_ref;
   std::string text;
 };
@@ -55,6 +55,9 @@ struct ReviewAdded {
 };
 struct PostmortemPosted {  // the platform's ref of the post-mortem thread root
   std::string message_ref;
+};
+struct LessonsShared {  // `share confirm` posted the lessons learned
+  TimePoint at{};
 };
 // "Is this safe?" cases (bot/model/escalation.h). They belong to no incident: Change::incident is
 // 0.
@@ -81,8 +84,8 @@ using ChangeBody =
     std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
                  change::ActionAdded, change::ActionDone, change::Closed, change::FacilitatorSet,
                  change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
-                 change::PostmortemPosted, change::CaseOpened, change::CaseAnchored,
-                 change::CaseClosed, change::PrivateEvent>;
+                 change::PostmortemPosted, change::LessonsShared, change::CaseOpened,
+                 change::CaseAnchored, change::CaseClosed, change::PrivateEvent>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "bot/model/overloaded.h"
+
 namespace incident {
 
 namespace {
@@ -113,11 +115,11 @@ constexpr std::array<Usage, 12> kUsages{{
     {"done", "done <n>"},
     {"severity", "severity sev1..sev4"},
     {"role", "role commander|comms|scribe <@user>"},
-    {"status", "status"},
+    {"status", "status [INC-<n>]"},
     {"close", "close [<resolution>]"},
-    {"postmortem", "postmortem"},
-    {"draft", "draft"},
-    {"share", "share"},
+    {"postmortem", "postmortem [INC-<n>]"},
+    {"draft", "draft [INC-<n>]"},
+    {"share", "share [INC-<n>] [confirm]"},
     {"help", "help"},
 }};
 
@@ -433,6 +435,41 @@ ParseResult parse_assign_role(std::string_view rest, const Failer& fail) {
   return Command{cmd::AssignRole{*role, std::string(user)}};
 }
 
+// "INC-12", "inc-12" or "12": an incident number; nullopt otherwise.
+std::optional<std::int64_t> parse_incident_id(std::string_view text) {
+  if (istarts_with(text, "inc-")) text.remove_prefix(4);
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  if (n <= 0) return std::nullopt;
+  return n;
+}
+
+// `status`, `postmortem`, `draft` [INC-<n>]; `share` [INC-<n>] [confirm].
+ParseResult parse_incident_command(const std::string& key, std::string_view rest,
+                                   const Failer& fail) {
+  std::int64_t number = 0;
+  bool confirm = false;
+  for (const auto& token : tokenize(rest)) {
+    if (key == "share" && !confirm && iequals(token.text, "confirm")) {
+      confirm = true;
+    } else if (auto n = parse_incident_id(token.text); n && number == 0) {
+      number = *n;
+    } else {
+      return fail(quoted(token.text) + (key == "share" ? " is neither an incident id (INC-<n>) "
+                                                         "nor `confirm`"
+                                                       : " is not an incident id (INC-<n>)"));
+    }
+  }
+  if (key == "status") return Command{cmd::ShowStatus{number}};
+  if (key == "postmortem") return Command{cmd::Postmortem{number}};
+  if (key == "draft") return Command{cmd::Draft{number}};
+  return Command{cmd::Share{number, confirm}};
+}
+
 }  // namespace
 
 ParseResult parse_command(std::string_view text, TimePoint now) {
@@ -453,13 +490,21 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
   if (key == "role") return parse_assign_role(rest, fail);
   if (key == "close") return Command{cmd::Close{std::string(rest)}};
   if (key == "help") return Command{cmd::Help{}};  // "help log" still shows the list
-  const bool bare = key == "status" || key == "postmortem" || key == "draft" || key == "share";
-  if (bare && !rest.empty()) return fail(key + " takes no arguments");
-  if (key == "status") return Command{cmd::ShowStatus{}};
-  if (key == "postmortem") return Command{cmd::Postmortem{}};
-  if (key == "draft") return Command{cmd::Draft{}};
-  if (key == "share") return Command{cmd::Share{}};
+  if (key == "status" || key == "postmortem" || key == "draft" || key == "share") {
+    return parse_incident_command(key, rest, fail);
+  }
   return ParseError{"unknown command " + quoted(word), ""};
+}
+
+std::int64_t named_incident(const Command& command) {
+  return std::visit(overloaded{
+                        [](const cmd::ShowStatus& c) { return c.incident; },
+                        [](const cmd::Postmortem& c) { return c.incident; },
+                        [](const cmd::Draft& c) { return c.incident; },
+                        [](const cmd::Share& c) { return c.incident; },
+                        [](const auto&) { return std::int64_t{0}; },
+                    },
+                    command);
 }
 
 std::string usage_of(std::string_view command_word) {

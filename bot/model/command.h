@@ -2,6 +2,7 @@
 // on Slack and `!incident …` on Matrix and the console. The caller strips the prefix.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,13 +37,25 @@ struct AssignRole {
   Role role = Role::commander;
   std::string user;
 };
-struct ShowStatus {};
+// `status`, `postmortem`, `draft` and `share` act on the channel's current incident, or on an
+// older one of the same channel when given its id (`draft INC-1`): 0 means the current one.
+struct ShowStatus {
+  std::int64_t incident = 0;
+};
 struct Close {
   std::string resolution;
 };
-struct Postmortem {};
-struct Draft {};
-struct Share {};
+struct Postmortem {
+  std::int64_t incident = 0;
+};
+struct Draft {
+  std::int64_t incident = 0;
+};
+// `share` shows the lessons to the caller first; `share confirm` posts them, once.
+struct Share {
+  std::int64_t incident = 0;
+  bool confirm = false;
+};
 struct Help {};
 }  // namespace cmd
 
@@ -66,6 +79,9 @@ using ParseResult = std::variant<Command, ParseError>;
 //    Otherwise the time is in the future and rejected.
 //  - ISO-8601 times are converted to UTC; more than a minute after `now` is rejected.
 ParseResult parse_command(std::string_view text, TimePoint now);
+
+// The incident a command names explicitly (`draft INC-1`), 0 when it means the current one.
+std::int64_t named_incident(const Command& command);
 
 // The usage line for each command word ("log [<time>] <fact>"), empty for an unknown word.
 std::string usage_of(std::string_view command_word);

@@ -49,6 +49,7 @@ struct ActionItem {
   bool done = false;
   TimePoint created_at{};
   std::string author;
+  std::string message_ref;  // the `action` message: editing it rewords the item
 };
 
 // A reply in the post-mortem thread: raw material for the review sections of the draft.
@@ -73,6 +74,7 @@ struct Incident {
   std::map<Role, std::string> roles;    // role -> platform user id
   std::string facilitator;              // who ran `postmortem`
   std::string postmortem_ref;           // message ref of the post-mortem thread root, once posted
+  std::optional<TimePoint> shared_at;   // when `share` posted the lessons learned
   std::vector<TimelineEntry> timeline;  // insertion order
   std::vector<ActionItem> actions;      // by number
   std::vector<ReviewReply> review;

@@ -18,13 +18,16 @@ namespace incident {
 // and review replies either whole or only those carrying `message_ref` (none when it is empty),
 // so the common event (a `log`, a thread reply) costs the same on the thousandth entry as on
 // the first.
+// `number`, when not 0, asks for that incident of the channel instead of the current one (an
+// older incident named by its id: `draft INC-1`).
 struct IncidentView {
   bool whole = true;
   std::string message_ref;
+  std::int64_t number = 0;
 
-  static IncidentView all() { return {}; }
+  static IncidentView all(std::int64_t number = 0) { return {true, {}, number}; }
   static IncidentView summary(std::string message_ref = {}) {
-    return {false, std::move(message_ref)};
+    return {false, std::move(message_ref), 0};
   }
 };
 
@@ -35,8 +38,9 @@ class Store {
   // The replies recorded for an idempotency key, when it was processed before.
   virtual std::optional<std::vector<Reply>> find_processed(const std::string& key) = 0;
 
-  // The channel's open incident, else its most recently closed one, as much as `view` asks for
-  // (Incident::complete says which).
+  // The channel's open incident, else its most recently closed one (or the incident
+  // `view.number` when it is this channel's), as much as `view` asks for (Incident::complete
+  // says which).
   virtual std::optional<Incident> current_incident(const std::string& platform,
                                                    const std::string& channel,
                                                    const IncidentView& view) = 0;

@@ -87,7 +87,13 @@ TEST(MatrixCommands, EveryCommandThroughTheRoom) {
   h.fake.say(room, kAlice, "!incident draft");
   ASSERT_TRUE(h.wait_bodies(room, ++n));
   EXPECT_TRUE(contains(h.fake.bot_bodies(room).back(), "alert threshold was too high"));
+  // share: a preview for the caller, then `share confirm` posts once.
   h.fake.say(room, kAlice, "!incident share");
+  n += 2;
+  ASSERT_TRUE(h.wait_bodies(room, n));
+  EXPECT_TRUE(contains(h.fake.bot_bodies(room).back(), "share INC-1 confirm"));
+  EXPECT_TRUE(h.fake.bot_bodies(lessons).empty());
+  h.fake.say(room, kAlice, "!incident share confirm");
   ASSERT_TRUE(h.wait_bodies(room, ++n));
   ASSERT_TRUE(h.wait_bodies(lessons, 1));
   EXPECT_TRUE(contains(h.fake.bot_bodies(room).back(), "posted to the lessons channel"));

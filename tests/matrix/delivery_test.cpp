@@ -73,7 +73,7 @@ TEST(MatrixDelivery, ARefusedSendIsGivenUpAndTheRestGoesOn) {
   const std::string room = h.ready_room();
   h.fake.say(room, kAlice, "!incident start Share test");
   h.fake.say(room, kAlice, "!incident close done");
-  h.fake.say(room, kAlice, "!incident share");
+  h.fake.say(room, kAlice, "!incident share confirm");
   h.fake.say(room, kAlice, "!incident status");
   ASSERT_TRUE(h.wait_bodies(room, 5));
   // One refused send (404 for the unknown lessons room), never retried.

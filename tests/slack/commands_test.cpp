@@ -94,8 +94,12 @@ TEST(SlackCommands, EveryCommandEndToEnd) {
 
   ack = h.deliver(slash_envelope("draft"));
   ASSERT_TRUE(ack);
-  // share: the lessons to the lessons channel, the confirmation to the caller in the ack.
+  // share: a preview for the caller only; `share confirm` posts the lessons to the lessons
+  // channel, the confirmation to the caller in the ack.
   ack = h.deliver(slash_envelope("share"));
+  EXPECT_EQ(type_of(ack), "ephemeral");
+  EXPECT_TRUE(h.fake.posted("CLESSONS").empty());
+  ack = h.deliver(slash_envelope("share confirm"));
   EXPECT_EQ(type_of(ack), "ephemeral");
   ASSERT_TRUE(h.run_until([&] { return !h.fake.posted("CLESSONS").empty(); }));
   EXPECT_TRUE(h.fake.posted("CLESSONS")[0].thread_ts.empty());

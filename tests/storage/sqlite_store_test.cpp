@@ -157,9 +157,9 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
       {1, change::RoleSet{Role::scribe, "U2"}},
       {1, change::RoleSet{Role::commander, "U3"}},  // replaces U1
       {1, change::SeveritySet{Severity::sev1}},
-      {1, change::ActionAdded{ActionItem{1, "add alerting", "@U2", due, false, t0, "U1"}}},
+      {1, change::ActionAdded{ActionItem{1, "add alerting", "@U2", due, false, t0, "U1", ""}}},
       {1, change::ActionAdded{ActionItem{2, "write runbook", "", std::nullopt, false,
-                                         t0 + minutes(1), "U3"}}},
+                                         t0 + minutes(1), "U3", ""}}},
       {1, change::ActionDone{1}},
       {1, change::EntryEdited{"m-2", "failover finished (edited)"}},
       {1, change::EntryDeleted{"m-3"}},
@@ -191,8 +191,8 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
       {4, t0 + hours(1), Source::pin, "U1", "pinned: 📌 \"quotes\"\nand a newline", "m-4", false},
       {5, t0 + days(2), Source::thread, "U1", "thread fact", "r-3", false},
   };
-  expected.actions = {{1, "add alerting", "@U2", due, true, t0, "U1"},
-                      {2, "write runbook", "", std::nullopt, false, t0 + minutes(1), "U3"}};
+  expected.actions = {{1, "add alerting", "@U2", due, true, t0, "U1", ""},
+                      {2, "write runbook", "", std::nullopt, false, t0 + minutes(1), "U3", ""}};
   expected.review = {{t0 + days(2), "U4", "the alert was too noisy", "r-1", false},
                      {t0 + days(2), "U5", "runbook was stale", "r-2", true}};
   expected.entries = 5;
@@ -243,7 +243,7 @@ TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
        entry(1, 2, "fact", Source::command, t0, "m-2"),
        entry(1, 3, "pinned", Source::pin, t0, "m-3"),
        {1, change::EntryDeleted{"m-3"}},
-       {1, change::ActionAdded{ActionItem{1, "fix it", "", std::nullopt, false, t0, "U1"}}},
+       {1, change::ActionAdded{ActionItem{1, "fix it", "", std::nullopt, false, t0, "U1", ""}}},
        {1, change::ReviewAdded{ReviewReply{t0, "U4", "a reply", "r-1", false}}}},
       {}));
 

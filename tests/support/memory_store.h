@@ -22,6 +22,7 @@ class MemoryStore final : public Store {
     const Incident* current = nullptr;
     for (const auto& [number, inc] : incidents_) {
       if (inc.platform != platform || inc.channel != channel) continue;
+      if (view.number != 0 && number != view.number) continue;
       current = &inc;
       if (inc.is_open()) break;
     }

@@ -336,7 +336,20 @@ TEST_F(DraftTest, ShareSendsLessonsWithNoPeopleInThem) {
   Engine engine(store_, prompts_, settings);
   testing::checkout_incident(engine);
   testing::Script s(engine, "slack", "C0CHECKOUT");
-  const Outcome out = s.command("U02ERIN", "share", utc(2026, 11, 30, 9, 0));
+  // The review still blames a person: refused, with the phrase and where it is.
+  const Outcome refused = s.command("U02ERIN", "share confirm", utc(2026, 11, 30, 9, 0));
+  ASSERT_EQ(refused.replies.size(), 1u);
+  EXPECT_EQ(refused.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(has(markup::to_markdown(refused.replies[0].text), "“careless” (review, question 4)"))
+      << refused.replies[0].text;
+  // Its author rewords the reply in the thread; now it goes out.
+  const auto inc = store_.current_incident("slack", "C0CHECKOUT", IncidentView::all());
+  const auto blamed = std::find_if(inc->review.begin(), inc->review.end(),
+                                   [](const auto& r) { return has(r.text, "careless"); });
+  ASSERT_NE(blamed, inc->review.end());
+  s.edit("U04LEE", blamed->message_ref, "4. the flag change skipped the canary stage",
+         utc(2026, 11, 30, 9, 5));
+  const Outcome out = s.command("U02ERIN", "share confirm", utc(2026, 11, 30, 9, 10));
   ASSERT_EQ(out.replies.at(0).audience, Audience::lessons);
   const std::string lessons = markup::to_markdown(out.replies[0].text);
   EXPECT_TRUE(has(lessons, "# Lessons learned: Checkout errors after release 42"));
@@ -345,6 +358,42 @@ TEST_F(DraftTest, ShareSendsLessonsWithNoPeopleInThem) {
   for (const std::string name : {"Dana", "Erin", "Sam", "Lee", "U0", "performance"}) {
     EXPECT_FALSE(has(lessons, name)) << name << "\n" << lessons;
   }
+}
+
+// `draft INC-1` reaches an older incident of the same channel once a newer one started; an
+// incident of another channel stays out of reach.
+TEST_F(DraftTest, OlderIncidentsAreReachableByTheirId) {
+  testing::Script s(engine_, "slack", "C1");
+  s.command("U1", "start First outage", utc(2026, 12, 1, 10, 0));
+  s.command("U1", "close", utc(2026, 12, 1, 10, 30));
+  s.command("U1", "start Second outage", utc(2026, 12, 2, 10, 0));
+  testing::Script other(engine_, "slack", "C2");
+  other.command("U1", "start Elsewhere", utc(2026, 12, 2, 10, 5));
+
+  const Outcome old = s.command("U1", "draft INC-1", utc(2026, 12, 2, 10, 10));
+  const std::string draft = markup::to_markdown(old.replies.at(0).text);
+  EXPECT_TRUE(has(draft, "# Post-incident review (draft): First outage")) << draft;
+  EXPECT_TRUE(has(markup::to_markdown(
+                      s.command("U1", "status inc-1", utc(2026, 12, 2, 10, 11)).replies.at(0).text),
+                  "INC-1: First outage"));
+  const Outcome elsewhere = s.command("U1", "draft INC-3", utc(2026, 12, 2, 10, 12));
+  EXPECT_TRUE(has(markup::to_markdown(elsewhere.replies.at(0).text),
+                  "INC-3 is not an incident of this channel"));
+  EXPECT_EQ(elsewhere.replies.at(0).audience, Audience::caller);
+}
+
+// A second `postmortem` points at the first review thread instead of asking again.
+TEST_F(DraftTest, ASecondPostmortemPointsAtTheFirstThread) {
+  testing::Script s(engine_, "slack", "C1");
+  s.command("U1", "start Outage", utc(2026, 12, 1, 10, 0));
+  s.command("U1", "close", utc(2026, 12, 1, 10, 30));
+  const Outcome first = s.command("U2", "postmortem", utc(2026, 12, 1, 11, 0));
+  engine_.anchor_posted("slack", first.replies.at(0), "root-1");
+  const Outcome again = s.command("U1", "postmortem", utc(2026, 12, 1, 11, 5));
+  ASSERT_EQ(again.replies.size(), 1u);
+  EXPECT_EQ(again.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(has(markup::to_markdown(again.replies[0].text), "already started by"))
+      << again.replies[0].text;
 }
 
 TEST_F(DraftTest, AHugeDraftSplitsAtSectionsWithinPlatformLimits) {

@@ -38,6 +38,10 @@ class Script {
   Outcome thread(const std::string& user, const std::string& text, TimePoint at) {
     return send(user, in::ThreadReply{root_, text}, at);
   }
+  Outcome edit(const std::string& user, const std::string& target_ref, const std::string& text,
+               TimePoint at) {
+    return send(user, in::Edited{target_ref, text}, at);
+  }
   Outcome pin(const std::string& author, const std::string& text, TimePoint said,
               const std::string& pinner, TimePoint at) {
     return send(pinner, in::Pin{"msg-" + std::to_string(serial_), author, text, said}, at);

@@ -325,12 +325,46 @@ TEST(Domain, ShareNeedsAClosedIncidentAndALessonsChannel) {
   with.say("1", "start Outage", at(10, 0));
   with.say("2", "action add an alert owner:@dana", at(10, 1));
   with.say("3", "close", at(10, 2));
-  const auto& d = with.say("4", "share", at(11, 0));
+  // First the caller sees what would go out, and nothing is posted.
+  const Decision preview = with.say("4", "share", at(11, 0));
+  ASSERT_EQ(preview.replies.size(), 2u);
+  EXPECT_EQ(preview.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(contains(preview.replies[0].text, "Lessons learned: Outage"));
+  EXPECT_TRUE(contains(preview.replies[1].text, "share INC-1 confirm"));
+  EXPECT_TRUE(preview.changes.empty());
+  const Decision d = with.say("5", "share confirm", at(11, 1));
   ASSERT_EQ(d.replies.size(), 2u);
   EXPECT_EQ(d.replies[0].audience, Audience::lessons);
   EXPECT_TRUE(contains(d.replies[0].text, "Lessons learned: Outage"));
   EXPECT_TRUE(contains(d.replies[0].text, "add an alert"));
   EXPECT_FALSE(contains(d.replies[0].text, "@dana"));  // no people in what the org reads
+  // Once: a second share says when it went out.
+  const Decision again = with.say("6", "share confirm", at(12, 0));
+  ASSERT_EQ(again.replies.size(), 1u);
+  EXPECT_EQ(again.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(contains(again.replies[0].text, "already shared on 2026-")) << again.replies[0].text;
+}
+
+// Lessons that the blameless check still flags are not shared: the caller hears which text and
+// how to fix it; rewording the review reply or the action message clears the way.
+TEST(Domain, ShareRefusesLessonsWithBlameUntilReworded) {
+  Settings settings;
+  settings.lessons_channel = true;
+  Channel ch(settings);
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("3", "action stop Bob from being so careless with deploys", at(10, 2));
+  ch.say("4", "close", at(10, 3));
+  const Decision refused = ch.say("5", "share confirm", at(11, 0));
+  ASSERT_EQ(refused.replies.size(), 1u);
+  EXPECT_EQ(refused.replies[0].audience, Audience::caller);
+  EXPECT_TRUE(contains(refused.replies[0].text, "not shared yet")) << refused.replies[0].text;
+  EXPECT_TRUE(contains(refused.replies[0].text, "(action 1)")) << refused.replies[0].text;
+  EXPECT_TRUE(refused.changes.empty());
+
+  ch.send(event("e1", in::Edited{"ref-3", "action add a deploy checklist step"}, at(11, 5)));
+  EXPECT_EQ(ch.incident().actions.at(0).text, "add a deploy checklist step");
+  const Decision shared = ch.say("6", "share confirm", at(11, 6));
+  EXPECT_EQ(shared.replies.at(0).audience, Audience::lessons);
 }
 
 TEST(Domain, StatusShowsRolesLatestEntriesAndOpenActions) {

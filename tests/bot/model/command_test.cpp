@@ -58,11 +58,14 @@ struct Describe {
   std::string operator()(const cmd::AssignRole& c) const {
     return "role|" + role(c.role) + "|" + c.user;
   }
-  std::string operator()(const cmd::ShowStatus&) const { return "status"; }
+  static std::string id(std::int64_t n) { return n == 0 ? "" : "|INC-" + std::to_string(n); }
+  std::string operator()(const cmd::ShowStatus& c) const { return "status" + id(c.incident); }
   std::string operator()(const cmd::Close& c) const { return "close|" + c.resolution; }
-  std::string operator()(const cmd::Postmortem&) const { return "postmortem"; }
-  std::string operator()(const cmd::Draft&) const { return "draft"; }
-  std::string operator()(const cmd::Share&) const { return "share"; }
+  std::string operator()(const cmd::Postmortem& c) const { return "postmortem" + id(c.incident); }
+  std::string operator()(const cmd::Draft& c) const { return "draft" + id(c.incident); }
+  std::string operator()(const cmd::Share& c) const {
+    return "share" + id(c.incident) + (c.confirm ? "|confirm" : "");
+  }
   std::string operator()(const cmd::Help&) const { return "help"; }
 };
 
@@ -273,12 +276,25 @@ std::vector<Case> grammar_cases() {
       // ---- commands without arguments, close, help ----------------------------------------
       {"status", kNow, "status"},
       {"STATUS", kNow, "status"},
-      {"status please", kNow, "error|status takes no arguments|status"},
+      {"status please", kNow, "error|\"please\" is not an incident id (INC-<n>)|status [INC-<n>]"},
       {"postmortem", kNow, "postmortem"},
-      {"postmortem now", kNow, "error|postmortem takes no arguments|postmortem"},
+      {"postmortem now", kNow,
+       "error|\"now\" is not an incident id (INC-<n>)|postmortem [INC-<n>]"},
       {"draft", kNow, "draft"},
+      // ---- an older incident of the channel, by id --------------------------------------
+      {"draft INC-1", kNow, "draft|INC-1"},
+      {"draft inc-12", kNow, "draft|INC-12"},
+      {"status 3", kNow, "status|INC-3"},
+      {"postmortem INC-2", kNow, "postmortem|INC-2"},
+      {"draft INC-0", kNow, "error|\"INC-0\" is not an incident id (INC-<n>)|draft [INC-<n>]"},
+      {"draft INC-1 INC-2", kNow,
+       "error|\"INC-2\" is not an incident id (INC-<n>)|draft [INC-<n>]"},
       {"share", kNow, "share"},
-      {"share everything", kNow, "error|share takes no arguments|share"},
+      {"share confirm", kNow, "share|confirm"},
+      {"share INC-4 CONFIRM", kNow, "share|INC-4|confirm"},
+      {"share everything", kNow,
+       "error|\"everything\" is neither an incident id (INC-<n>) nor `confirm`|share [INC-<n>] "
+       "[confirm]"},
       {"help", kNow, "help"},
       {"help log", kNow, "help"},
       {"close", kNow, "close|"},
@@ -332,11 +348,11 @@ TEST(CommandGrammarTest, UsageLinesMatchTheProductTable) {
   EXPECT_EQ(usage_of("done"), "done <n>");
   EXPECT_EQ(usage_of("severity"), "severity sev1..sev4");
   EXPECT_EQ(usage_of("role"), "role commander|comms|scribe <@user>");
-  EXPECT_EQ(usage_of("status"), "status");
+  EXPECT_EQ(usage_of("status"), "status [INC-<n>]");
   EXPECT_EQ(usage_of("close"), "close [<resolution>]");
-  EXPECT_EQ(usage_of("postmortem"), "postmortem");
-  EXPECT_EQ(usage_of("draft"), "draft");
-  EXPECT_EQ(usage_of("share"), "share");
+  EXPECT_EQ(usage_of("postmortem"), "postmortem [INC-<n>]");
+  EXPECT_EQ(usage_of("draft"), "draft [INC-<n>]");
+  EXPECT_EQ(usage_of("share"), "share [INC-<n>] [confirm]");
   EXPECT_EQ(usage_of("help"), "help");
   EXPECT_EQ(usage_of("LOG"), kLogUsage);
   EXPECT_EQ(usage_of("deploy"), "");
