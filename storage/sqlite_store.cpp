@@ -1,8 +1,12 @@
 #include "storage/sqlite_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -453,10 +457,42 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
   return inc;
 }
 
+// The database holds incident records and security cases: nobody but the bot's user reads it.
+// A new file is created 0600 before SQLite opens it; an existing one (and its -wal and -shm) is
+// narrowed to 0600 when others could read it. Paths SQLite treats specially (":memory:",
+// "file:" URIs) are left to SQLite.
+std::string private_file(const std::string& path, SqliteStore::Create create) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return path;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    if (create == SqliteStore::Create::no) {  // raced into existence by us: undo
+      ::unlink(path.c_str());
+      throw NoDatabaseError("no database at " + path);
+    }
+    return path;
+  }
+  if (errno == ENOENT && create == SqliteStore::Create::no) {
+    throw NoDatabaseError("no database at " + path);
+  }
+  if (errno != EEXIST) return path;  // let SQLite report what is wrong with it
+  struct stat st {};
+  if (create == SqliteStore::Create::no && ::stat(path.c_str(), &st) != 0) {
+    throw NoDatabaseError("no database at " + path);
+  }
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid()) {
+      ::chmod(file.c_str(), st.st_mode & 0700);
+    }
+  }
+  return path;
+}
+
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, Durability durability)
-    : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)) {
+SqliteStore::SqliteStore(const std::string& path, Durability durability, Create create)
+    : db_(std::make_unique<SQLite::Database>(private_file(path, create),
+                                             SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)) {
   db_->setBusyTimeout(kBusyTimeoutMs);
   // Refuse a newer file before changing anything about it (even its journal mode).
   check_schema_supported(*db_);

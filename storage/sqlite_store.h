@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,14 +52,25 @@ using Cursors = std::vector<std::pair<std::string, std::string>>;
 // Thread-safe: every public method holds one mutex, so a transaction is never interleaved with
 // another call on the same connection. Several processes may open the same file (WAL readers
 // never block; writers wait up to busy_timeout=5000 ms).
+class NoDatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class SqliteStore final : public Store {
  public:
   using Durability = ::incident::Durability;
 
-  // Opens or creates `path` and upgrades its schema. Throws SchemaTooNewError (migrations.h) for
-  // a file from a newer binary, SQLite::Exception (a std::runtime_error) for anything SQLite
-  // refuses (unreadable file, not a database, ...).
-  SqliteStore(const std::string& path, Durability durability);
+  // Whether a missing file may be created: only `run` and `console` do; `list`, `export` and
+  // `doctor` must not turn a mistyped path into a new, empty database.
+  enum class Create { yes, no };
+
+  // Opens (or creates) `path` and upgrades its schema. The file is the bot's alone: created
+  // 0600, and an older one readable by others is narrowed to 0600, its -wal and -shm too (SQLite
+  // gives those the file's mode). Throws NoDatabaseError for a missing file with Create::no,
+  // SchemaTooNewError (migrations.h) for a file from a newer binary, SQLite::Exception (a
+  // std::runtime_error) for anything SQLite refuses (unreadable file, not a database, ...).
+  SqliteStore(const std::string& path, Durability durability, Create create = Create::yes);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;

@@ -156,9 +156,10 @@ void check_database(const Config& config, Report& report) {
     return;
   }
   try {
-    SqliteStore store(path.string(), config.storage.durability == DurabilityMode::power
-                                         ? Durability::power
-                                         : Durability::process);
+    SqliteStore store(path.string(),
+                      config.storage.durability == DurabilityMode::power ? Durability::power
+                                                                         : Durability::process,
+                      SqliteStore::Create::no);
     const int version = store.schema_version();
     const std::string integrity = store.integrity_check();
     if (integrity != "ok") {

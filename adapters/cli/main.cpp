@@ -86,10 +86,20 @@ Prompts load_prompts(const Config& config) {
   return prompts;
 }
 
-SqliteStore open_store(const Config& config) {
-  return SqliteStore(config.storage.path, config.storage.durability == DurabilityMode::power
-                                              ? Durability::power
-                                              : Durability::process);
+// `run` and `console` create the database; the read-only commands (`list`, `export`) say when
+// there is none rather than create an empty one at a mistyped path.
+SqliteStore open_store(const Config& config,
+                       SqliteStore::Create create = SqliteStore::Create::yes) {
+  return SqliteStore(
+      config.storage.path,
+      config.storage.durability == DurabilityMode::power ? Durability::power : Durability::process,
+      create);
+}
+
+int no_database(const Config& config, const char* command) {
+  std::cerr << command << ": there is no database at " << config.storage.path
+            << " (check INCIDENT_BOT_DB or storage.path; only `run` and `console` create one)\n";
+  return 1;
 }
 
 std::string console_user() {
@@ -282,8 +292,8 @@ int run_bot(const Config& config) {
   return run_console(config);
 }
 
-int list_incidents(const Config& config) {
-  auto store = open_store(config);
+int list_incidents(const Config& config) try {
+  auto store = open_store(config, SqliteStore::Create::no);
   const auto rows = store.list_incidents();
   if (rows.empty()) {
     std::cout << "No incidents stored in " << config.storage.path << ".\n";
@@ -296,6 +306,8 @@ int list_incidents(const Config& config) {
               << "\t" << r.platform << ":" << r.channel << "\t" << r.title << "\n";
   }
   return 0;
+} catch (const NoDatabaseError&) {
+  return no_database(config, "list");
 }
 
 int export_incident(const Config& config, const std::string& id, const std::string& format) {
@@ -304,8 +316,12 @@ int export_incident(const Config& config, const std::string& id, const std::stri
     std::cerr << "export: \"" << id << "\" is not an incident id (like INC-12)\n";
     return kUsageError;
   }
-  auto store = open_store(config);
-  const auto inc = store.incident(*number);
+  std::optional<Incident> inc;
+  try {
+    inc = open_store(config, SqliteStore::Create::no).incident(*number);
+  } catch (const NoDatabaseError&) {
+    return no_database(config, "export");
+  }
   if (!inc) {
     std::cerr << "export: " << incident_id(*number) << " is not in " << config.storage.path << "\n";
     return 1;

@@ -121,6 +121,17 @@ TEST_F(ConsoleE2E, TheIncidentOutlivesTheProcess) {
   EXPECT_TRUE(has(third.out, "INC-1 closed")) << third.out;
 }
 
+// Only `run` and `console` create a database: `list` and `export` at a mistyped path say so.
+TEST_F(ConsoleE2E, ReadOnlyCommandsNeverCreateADatabase) {
+  const std::string typo = (dir_ / "typo.db").string();
+  const Result list = run("list", "", "INCIDENT_BOT_DB='" + typo + "'");
+  EXPECT_EQ(list.status, 1);
+  EXPECT_TRUE(has(list.err, "there is no database at " + typo)) << list.err;
+  const Result exported = run("export INC-1", "", "INCIDENT_BOT_DB='" + typo + "'");
+  EXPECT_EQ(exported.status, 1);
+  EXPECT_FALSE(fs::exists(typo));
+}
+
 TEST_F(ConsoleE2E, ADirectMessageIsAnsweredPrivatelyAndNeverStored) {
   const Result r = run("console", "dm a caller asked for my MFA code, ref purple-giraffe-42\n");
   ASSERT_EQ(r.status, 0);
@@ -175,6 +186,7 @@ TEST_F(ConsoleE2E, HelpVersionAndUsageErrors) {
   EXPECT_EQ(run("export INC-1 --format pdf").status, 2);
   EXPECT_EQ(run("export nonsense").status, 2);
   EXPECT_EQ(run("frobnicate").status, 2);
+  ASSERT_EQ(run("console", "").status, 0);  // creates the database
   const Result missing = run("export INC-99");
   EXPECT_EQ(missing.status, 1);
   EXPECT_TRUE(has(missing.err, "INC-99")) << missing.err;

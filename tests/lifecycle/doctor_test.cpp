@@ -54,9 +54,10 @@ TEST_F(Doctor, NoPlatformChecksTheConfigurationAndTheDatabase) {
   EXPECT_TRUE(contains(out, "All 3 checks passed.")) << out;
   EXPECT_FALSE(std::filesystem::exists(dir.path / "bot.db"));
 
-  // An existing database: opened, its schema version and health reported.
-  BotProcess list({"list"}, {"INCIDENT_BOT_DB=" + (dir.path / "bot.db").string()}, dir.path,
-                  "list");
+  // An existing database (the console creates it; `list` would not): opened, its schema version
+  // and health reported.
+  BotProcess list({"console"}, {"INCIDENT_BOT_DB=" + (dir.path / "bot.db").string()}, dir.path,
+                  "console");
   ASSERT_TRUE(run_until(
       io, [&] { return list.exited(); }, 10s));
   ASSERT_EQ(list.status(), 0) << list.err();

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,6 +114,37 @@ TEST_F(SqliteStoreTest, FreshDatabaseIsAtLatestSchemaInWalMode) {
   EXPECT_FALSE(store.current_incident("console", "#ops", IncidentView::all()));
   EXPECT_TRUE(store.list_incidents().empty());
   EXPECT_FALSE(store.incident(1));
+}
+
+// Incident records and security cases are the bot's user's alone: a new file is 0600 and so
+// are its -wal and -shm; an older file readable by others is narrowed on open.
+TEST_F(SqliteStoreTest, TheDatabaseIsReadableByItsOwnerOnly) {
+  auto mode = [](const std::string& file) {
+    struct stat st {};
+    EXPECT_EQ(::stat(file.c_str(), &st), 0) << file;
+    return st.st_mode & 0777;
+  };
+  const mode_t old_mask = ::umask(022);  // the usual umask: a plain create would give 0644
+  {
+    SqliteStore store(path_, Durability::process);
+    store.commit("k1", {{1, change::Opened{"console", "c", "t", Severity::sev2, t0}}}, {});
+    EXPECT_EQ(mode(path_), 0600u);
+    EXPECT_EQ(mode(path_ + "-wal"), 0600u);
+    EXPECT_EQ(mode(path_ + "-shm"), 0600u);
+  }
+  ::chmod(path_.c_str(), 0644);
+  { SqliteStore reopened(path_, Durability::process); }
+  EXPECT_EQ(mode(path_), 0600u);
+  ::umask(old_mask);
+}
+
+// `list` and `export` open with Create::no: a mistyped path is an error, not a new database.
+TEST_F(SqliteStoreTest, OpeningWithoutCreateNeverMakesAFile) {
+  const std::string missing = (dir_ / "typo.db").string();
+  EXPECT_THROW(SqliteStore(missing, Durability::process, SqliteStore::Create::no), NoDatabaseError);
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  { SqliteStore created(path_, Durability::process); }
+  EXPECT_NO_THROW(SqliteStore(path_, Durability::process, SqliteStore::Create::no));
 }
 
 TEST_F(SqliteStoreTest, WriteCheckDoesNotWaitForAnotherWriter) {
