@@ -2,29 +2,35 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/text/markup.h"
+
 namespace incident {
 namespace {
 
 nlohmann::json optional_time(const std::optional<TimePoint>& t) {
   return t ? nlohmann::json(format_iso(*t)) : nlohmann::json(nullptr);
 }
+// Every text a person wrote, as data: no bidi or zero-width tricks survive into the export.
+std::string text(const std::string& s) {
+  return markup::plain(s);
+}
 nlohmann::json optional_text(const std::string& s) {
-  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(text(s));
 }
 
 }  // namespace
 
 std::string export_json(const Incident& inc) {
   nlohmann::json roles = nlohmann::json::object();
-  for (const auto& [role, user] : inc.roles) roles[to_string(role)] = user;
+  for (const auto& [role, user] : inc.roles) roles[to_string(role)] = text(user);
 
   nlohmann::json timeline = nlohmann::json::array();
   for (const auto& e : inc.ordered_timeline_with_deleted()) {
     timeline.push_back({{"seq", e.seq},
                         {"time", format_iso(e.at)},
                         {"source", to_string(e.source)},
-                        {"author", e.author},
-                        {"text", e.text},
+                        {"author", text(e.author)},
+                        {"text", text(e.text)},
                         {"message_ref", optional_text(e.message_ref)},
                         {"deleted", e.deleted}});
   }
@@ -32,7 +38,7 @@ std::string export_json(const Incident& inc) {
   for (const auto& a : inc.actions) {
     actions.push_back(
         {{"number", a.number},
-         {"text", a.text},
+         {"text", text(a.text)},
          {"owner", optional_text(a.owner)},
          {"due", a.due ? nlohmann::json(format_date(*a.due)) : nlohmann::json(nullptr)},
          {"status", a.done ? "done" : "open"},
@@ -41,14 +47,14 @@ std::string export_json(const Incident& inc) {
   nlohmann::json review = nlohmann::json::array();
   for (const auto& r : inc.review) {
     if (r.deleted) continue;
-    review.push_back({{"time", format_iso(r.at)}, {"text", r.text}});
+    review.push_back({{"time", format_iso(r.at)}, {"text", text(r.text)}});
   }
   nlohmann::json doc = {
       {"id", inc.id()},
       {"number", inc.number},
       {"platform", inc.platform},
       {"channel", inc.channel},
-      {"title", inc.title},
+      {"title", text(inc.title)},
       {"severity", inc.severity == Severity::unset ? nlohmann::json(nullptr)
                                                    : nlohmann::json(to_string(inc.severity))},
       {"status", to_string(inc.status)},

@@ -330,7 +330,8 @@ int export_incident(const Config& config, const std::string& id, const std::stri
     std::cout << export_json(*inc);
   } else {
     const auto now = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
-    std::cout << markup::to_markdown(render_draft(*inc, now, load_prompts(config)));
+    // Escaped for CommonMark: the export is pasted into wikis, where user text must stay text.
+    std::cout << markup::to_commonmark(render_draft(*inc, now, load_prompts(config)));
   }
   return 0;
 }

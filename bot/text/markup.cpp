@@ -212,6 +212,76 @@ std::string to_markdown(std::string_view text) {
   return out;
 }
 
+namespace {
+
+void append_commonmark_escaped(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool line_start = out.empty() || out.back() == '\n';
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        continue;
+      case '<':
+        out += "&lt;";
+        continue;
+      case '>':
+        out += line_start ? "\\&gt;" : "&gt;";
+        continue;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '|':
+      case '~':
+        out += '\\';
+        out += c;
+        continue;
+      default:
+        break;
+    }
+    if (line_start && (c == '#' || c == '+' || c == '-' || c == '=')) {
+      out += '\\';
+      out += c;
+      continue;
+    }
+    if (line_start && c >= '0' && c <= '9') {  // "1." or "1)" would start an ordered list
+      std::size_t end = i;
+      while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+      out.append(text.substr(i, end - i));
+      if (end < text.size() && (text[end] == '.' || text[end] == ')')) {
+        out += '\\';
+        out += text[end];
+        ++end;
+      }
+      i = end - 1;
+      continue;
+    }
+    out += c;
+  }
+}
+
+}  // namespace
+
+std::string to_commonmark(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (const auto& seg : segments(text)) {
+    if (seg.kind == Kind::markup) {
+      out += seg.text;
+    } else {
+      append_commonmark_escaped(out, seg.kind == Kind::mention ? mention_text(seg.text) : seg.text);
+    }
+  }
+  return out;
+}
+
+std::string plain(std::string_view user_text) {
+  return sanitize(user_text);
+}
+
 std::string to_mrkdwn(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);

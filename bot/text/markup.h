@@ -28,6 +28,16 @@ std::string mention(std::string_view user);
 // Console and export: Markdown with the spans unwrapped (mentions as "@user" / "<@U123>" as
 // given; a Slack id "U123" shows as "<@U123>").
 std::string to_markdown(std::string_view text);
+// Markdown for a document that leaves the bot (`export`, pasted into a wiki): like to_markdown,
+// but user text is escaped for CommonMark and GitHub Markdown: `&`, `<`, `>` as entities (no raw
+// HTML), `\` `` ` `` `*` `_` `[` `]` `|` `~` backslash-escaped anywhere (no emphasis, code, links,
+// tables), and `#` `+` `-` `=` `>` and `1.` escaped at a line start (no headings or lists).
+std::string to_commonmark(std::string_view text);
+
+// User text as plain data (JSON export): valid UTF-8, with the span sentinels, bidi controls and
+// zero-width characters dropped as literal() drops them.
+std::string plain(std::string_view user_text);
+
 // Slack mrkdwn: `&`, `<`, `>` escaped in all text, so no text can become `<!channel>`, a user
 // mention or a link; `**x**` and `# Heading` become `*x*` / `*Heading*`; mentions of Slack user
 // ids (U…/W…) become `<@U123>`, any other mention plain text. Post it without `link_names`, or

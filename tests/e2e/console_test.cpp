@@ -121,6 +121,28 @@ TEST_F(ConsoleE2E, TheIncidentOutlivesTheProcess) {
   EXPECT_TRUE(has(third.out, "INC-1 closed")) << third.out;
 }
 
+// The Markdown export is pasted into wikis: a title or fact can never become a link or HTML
+// there, and the JSON export carries no bidi or zero-width tricks.
+TEST_F(ConsoleE2E, ExportsKeepUserTextAsText) {
+  ASSERT_EQ(run("console",
+                "!incident start [click](http://evil.example) sev2\n"
+                "!incident log <script>alert(1)</script> seen\n"
+                "!incident log rollback\xE2\x80\xAE done\n!incident close\n")
+                .status,
+            0);
+  const Result md = run("export INC-1");
+  ASSERT_EQ(md.status, 0) << md.err;
+  EXPECT_FALSE(has(md.out, "[click](")) << md.out;
+  EXPECT_FALSE(has(md.out, "<script>")) << md.out;
+  EXPECT_TRUE(has(md.out, "\\[click\\](http://evil.example)")) << md.out;
+  EXPECT_TRUE(has(md.out, "&lt;script&gt;")) << md.out;
+  const Result json = run("export INC-1 --format json");
+  ASSERT_EQ(json.status, 0);
+  EXPECT_FALSE(has(json.out, "\xE2\x80\xAE")) << json.out;
+  EXPECT_FALSE(has(json.out, "\\u202e")) << json.out;
+  EXPECT_TRUE(has(json.out, "rollback done")) << json.out;
+}
+
 // Only `run` and `console` create a database: `list` and `export` at a mistyped path say so.
 TEST_F(ConsoleE2E, ReadOnlyCommandsNeverCreateADatabase) {
   const std::string typo = (dir_ / "typo.db").string();

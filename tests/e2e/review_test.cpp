@@ -77,7 +77,9 @@ TEST_F(ReviewE2E, TheDraftIsBlamelessAndThePersonnelRemarkGoesOnlyToTheFacilitat
   EXPECT_TRUE(has(note, "left out 1 text about personnel or performance matters")) << note;
 }
 
-TEST_F(ReviewE2E, ExportPrintsTheSameDraftAsPlainMarkdown) {
+// The same draft as the chat shows, with user text escaped for CommonMark: pasted into a wiki it
+// stays text (no raw HTML, no links).
+TEST_F(ReviewE2E, ExportPrintsTheSameDraftAsEscapedMarkdown) {
   run("console",
       "!incident start <!channel> Login outage\n"
       "!incident log impact: users saw <script>alert(1)</script>\n"
@@ -85,8 +87,8 @@ TEST_F(ReviewE2E, ExportPrintsTheSameDraftAsPlainMarkdown) {
   int status = -1;
   const std::string md = run("export INC-1 --format md", "", &status);
   EXPECT_EQ(status, 0);
-  EXPECT_TRUE(has(md, "# Post-incident review (draft): <!channel> Login outage")) << md;
-  EXPECT_TRUE(has(md, "users saw <script>alert(1)</script>"));
+  EXPECT_TRUE(has(md, "# Post-incident review (draft): &lt;!channel&gt; Login outage")) << md;
+  EXPECT_TRUE(has(md, "users saw &lt;script&gt;alert(1)&lt;/script&gt;")) << md;
   EXPECT_FALSE(has(md, "\xEE\x80")) << "span delimiters leaked into the export";
 }
 

@@ -25,6 +25,20 @@ TEST(Markup, MarkdownUnwrapsSpansAndKeepsUserTextAsIs) {
   EXPECT_EQ(to_markdown(text), "**Owner:** <@U123>, @dana — rolled back *release* 42 <b>");
 }
 
+// What `export` writes goes into whatever wiki it is pasted in: user text stays text there.
+TEST(Markup, CommonMarkEscapesUserTextAndKeepsTheTemplateMarkup) {
+  const std::string text = "# " + literal("[click](http://evil.example)") + "\n- " +
+                           literal("<script>alert(1)</script> & *bold* _x_ `code` a|b ~~s~~") +
+                           "\n**Owner:** " + mention("@dana_ops") + "\n" +
+                           literal("# not a heading\n- not a list\n1. nor this\n> nor a quote");
+  const std::string md = to_commonmark(text);
+  EXPECT_EQ(md,
+            "# \\[click\\](http://evil.example)\n- &lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+            "\\*bold\\* \\_x\\_ \\`code\\` a\\|b \\~\\~s\\~\\~\n**Owner:** @dana\\_ops\n"
+            "\\# not a heading\n\\- not a list\n1\\. nor this\n\\&gt; nor a quote");
+  EXPECT_EQ(plain("a" + kRlo + "b" + kZwsp + "c" + kSentinel), "abc");
+}
+
 TEST(Markup, SlackEscapesEverythingAndConvertsTheMarkupSubset) {
   const std::string text = "# Title: " + literal("A & B") + "\n## Sub\n**bold** `" +
                            literal("<x>") + "` for " + mention("<@U123|dana>") + " & " +
