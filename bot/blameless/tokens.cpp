@@ -137,6 +137,7 @@ class Tokenizer {
       } else {
         if (line_first_) {
           line_starts_heading_ = text_[i] == '#' || text_[i] == '|';
+          line_is_table_ = text_[i] == '|';
           line_first_ = false;
         }
         i = token_at(i, cp, c);
@@ -324,7 +325,8 @@ class Tokenizer {
     const bool ends = ch == '!' || ch == '?' || cp.value == 0x2026 ||
                       (ch == '.' && !(out_.tokens.size() > sentence_begin_ &&
                                       is_abbreviation(out_.tokens.back().norm)));
-    if (ends) {
+    // A table row's cells are read one by one: "| 14:02 | Dana | rolled back |".
+    if (ends || (ch == '|' && line_is_table_)) {
       end_sentence();
       return i + cp.size;
     }
@@ -384,6 +386,7 @@ class Tokenizer {
   bool start_marked_ = false;
   bool line_first_ = true;
   bool line_starts_heading_ = false;
+  bool line_is_table_ = false;
 };
 
 using NameIndex = std::unordered_map<std::string, std::vector<std::vector<std::string>>>;

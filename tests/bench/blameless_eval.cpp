@@ -5,6 +5,8 @@
 //   blameless_eval FILE... [--verbose]
 //   blameless_eval --docs DIR [--verbose] [--bars]
 //
+// --rules-only leaves the learned classifier out (to see what each part contributes).
+//
 // With --docs it scores whole documents instead (bench/blameless_docs.h): every *.md that
 // DIR/labels.tsv labels, checked as `incident-bot lint FILE` checks it, and prints false
 // blame/personnel findings per 1,000 units, blame and personnel precision and recall, and the
@@ -27,6 +29,7 @@
 #include "bench/blameless_docs.h"
 #include "bench/labelled_set.h"
 #include "bot/blameless/blameless.h"
+#include "bot/blameless/classifier.h"
 #include "prompts/embedded.h"
 
 namespace {
@@ -69,7 +72,7 @@ struct Result {
   }
 };
 
-Result evaluate(const Set& set, const incident::Prompts& prompts, bool verbose) {
+Result evaluate(const Set& set, const incident::Prompts& prompts, bool verbose, bool use_model) {
   Result r;
   r.sentences = set.sentences.size();
   for (const auto& e : set.sentences) {
@@ -77,7 +80,8 @@ Result evaluate(const Set& set, const incident::Prompts& prompts, bool verbose) 
     bool any_personnel = false;
     incident::People people;
     people.names = e.names;
-    const auto findings = incident::check_blameless(e.text, people, prompts);
+    const auto findings =
+        incident::blameless_detail::check_blameless(e.text, people, prompts, use_model);
     for (const auto& f : findings) {
       any_blame = any_blame || f.kind == FindingKind::blame;
       any_personnel = any_personnel || f.kind == FindingKind::personnel;
@@ -131,7 +135,8 @@ std::string one_line(std::string s) {
 
 // Scores the checker on labelled documents: 0 when every bar holds, 1 when one is missed, 2 on
 // an unreadable folder.
-int evaluate_docs(const std::string& dir, const incident::Prompts& prompts, bool verbose) {
+int evaluate_docs(const std::string& dir, const incident::Prompts& prompts, bool verbose,
+                  bool use_model) {
   std::vector<incident::docs::Document> docs;
   if (!incident::docs::read_documents(dir, docs)) return 2;
   std::map<std::string, std::size_t> labels;
@@ -145,7 +150,8 @@ int evaluate_docs(const std::string& dir, const incident::Prompts& prompts, bool
   std::size_t personnel_units = 0, personnel_caught = 0;
   for (auto& d : docs) {
     incident::docs::locate(d);
-    const auto findings = incident::check_blameless(d.text, incident::People{}, prompts);
+    const auto findings =
+        incident::blameless_detail::check_blameless(d.text, incident::People{}, prompts, use_model);
     std::map<const incident::docs::Unit*, std::vector<const incident::Finding*>> by_unit;
     for (const auto& f : findings) {
       const auto* u = incident::docs::unit_at(d, f.offset);
@@ -243,12 +249,15 @@ int evaluate_docs(const std::string& dir, const incident::Prompts& prompts, bool
 int main(int argc, char** argv) {
   bool verbose = false;
   bool bars = false;
+  bool use_model = true;  // --rules-only: the rules without the learned classifier
   std::vector<std::string> files;
   std::vector<std::string> doc_dirs;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--verbose") {
       verbose = true;
+    } else if (arg == "--rules-only") {
+      use_model = false;
     } else if (arg == "--bars") {
       bars = true;
     } else if (arg == "--docs" && i + 1 < argc) {
@@ -266,7 +275,7 @@ int main(int argc, char** argv) {
     const auto prompts = incident::Prompts::load(incident::embedded_prompts());
     int status = 0;
     for (const auto& dir : doc_dirs)
-      status = std::max(status, evaluate_docs(dir, prompts, verbose));
+      status = std::max(status, evaluate_docs(dir, prompts, verbose, use_model));
     return status == 2 ? 2 : (bars ? status : 0);
   }
   std::vector<Set> sets;
@@ -279,7 +288,7 @@ int main(int argc, char** argv) {
   bool ok = true;
   for (const Set& set : sets) {
     if (set.sentences.empty()) continue;
-    const Result r = evaluate(set, prompts, verbose);
+    const Result r = evaluate(set, prompts, verbose, use_model);
     report(incident::labelled::base_name(set.path), r);
     ok = ok && r.ok();
     total.add(r);
