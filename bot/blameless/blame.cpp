@@ -610,6 +610,13 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
     --j;
   }
   if (j > v.begin() && v.person_owner(j - 1)) {
+    // "my mistake in the timeline above: the page was at 03:12": correcting a record.
+    if (v.any(j - 1, {"my", "our"}) && v.is(i + 1, "in") &&
+        v.near(i, 5,
+               {"timeline", "above", "message", "notes", "doc", "summary", "post", "update",
+                "earlier", "comment"})) {
+      return;
+    }
     if (!v.negated(j - 1, 2)) add_blame(hits, j - 1, i, "blame_mistake");
     return;
   }
@@ -667,6 +674,7 @@ void blame_rules(const View& v, std::vector<Hit>& hits) {
     bad_call(v, i, hits);
     bad_work(v, i, hits);
     agency_rules(v, i, hits);
+    narration_rules(v, i, hits);
   }
 }
 

@@ -46,7 +46,8 @@ Hit model_hit(const ModelData& model, const std::vector<Feature>& features, cons
 // trained on chat messages; in a long write-up most sentences narrate what people did, and its
 // scores there are less telling, so a document asks for more.
 constexpr double kChatMargin = 0.5;
-constexpr double kDocumentMargin = 3.0;
+constexpr double kDocumentMargin = 4.0;
+constexpr double kChatBareMargin = 1.5;
 constexpr std::size_t kChatSentences = 3;  // a text of more sentences reads as a document
 
 // Third parties are not colleagues, and a review does not blame them ("the attacker reused the
@@ -128,12 +129,17 @@ void model_hits(std::string_view text, const DocumentView& doc, Analysis& a) {
           doc.kind_at(a.tokens.tokens[a.tokens.sentences[last].begin].offset) != LineKind::prose) {
         continue;
       }
-      if (!names_colleague(a.tokens, n, last, document)) continue;
+      const bool colleague = names_colleague(a.tokens, n, last, document);
+      if (document && !colleague) continue;
       std::vector<Feature> features;
       for (Classifier& c : classifiers) {
         if (c.model.size == 0 || c.flagged[n] || c.flagged[last]) continue;
         if (features.empty()) features = window_features(text, a, n, last);
-        const double margin = document ? kDocumentMargin : kChatMargin;
+        // A chat message that names no colleague ("10/10 deploy, would break prod again") needs
+        // more confidence than one that does.
+        const double margin = document    ? kDocumentMargin
+                              : colleague ? kChatMargin
+                                          : kChatBareMargin;
         if (model_logit(c.model, features) <= c.model.threshold + margin) continue;
         added.push_back(model_hit(c.model, features, a.tokens, n, last, c.kind, c.rule));
         c.flagged[n] = true;

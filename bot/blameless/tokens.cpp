@@ -361,6 +361,7 @@ class Tokenizer {
       if (ch >= 'A' && ch <= 'Z') ++letters;
       if (ch >= 'a' && ch <= 'z') lower = true;
     }
+    t.inner_capital = letters > (t.capitalised ? 1u : 0u);
     t.all_caps = letters >= 2 && !lower;
     return t;
   }
@@ -451,6 +452,52 @@ std::size_t known_name_span(const std::vector<Token>& tokens, std::size_t i, std
   return 0;
 }
 
+// A month that reads as a name ("Jan", "May", "June", "August") is a date next to a number or
+// after a time preposition: "Jan 29", "12 August", "in May", "since June".
+bool is_date_word(const std::vector<Token>& ts, std::size_t i, const Sentence& s) {
+  static constexpr std::string_view months[] = {
+      "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
+      "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
+      "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
+  if (std::find(std::begin(months), std::end(months), ts[i].norm) == std::end(months)) {
+    return false;
+  }
+  auto number = [&](std::size_t k) {
+    return k >= s.begin && k < s.end && ts[k].type == Token::Type::number;
+  };
+  if (number(i + 1) || (i > s.begin && number(i - 1))) return true;
+  if (i > s.begin) {
+    static constexpr std::string_view before[] = {"in",   "of",   "since", "until",  "till",
+                                                  "by",   "from", "early", "late",   "mid",
+                                                  "last", "next", "this",  "during", "through"};
+    const std::string_view w = ts[i - 1].norm;
+    if (std::find(std::begin(before), std::end(before), w) != std::end(before)) return true;
+  }
+  return false;
+}
+
+// "@sre-oncall", "@payments-team": a handle for a group or a rotation, addressing no one in
+// particular (Slack user groups look like this).
+bool is_group_handle(std::string_view norm) {
+  if (norm.size() < 2 || norm[0] != '@' || norm.find('-') == std::string_view::npos ||
+      norm.find(':') != std::string_view::npos) {
+    return false;
+  }
+  static constexpr std::string_view parts[] = {"oncall", "on-call",  "team",  "ops",      "sre",
+                                               "eng",    "support",  "infra", "platform", "devs",
+                                               "squad",  "rotation", "leads", "admins"};
+  for (std::string_view p : parts) {
+    if (norm.find(p) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Products and services named like people ("Travis" the CI service): a person only when the
+// incident knows someone by that name (People), never by the first-name list.
+bool is_product_name(std::string_view w) {
+  return w == "travis" || w == "jenkins" || w == "alexa" || w == "siri" || w == "cortana";
+}
+
 }  // namespace
 
 Tokens tokenize(std::string_view text) {
@@ -463,6 +510,7 @@ void mark_people(Tokens& tokens, const People& people) {
   for (const Sentence& s : tokens.sentences) {
     for (std::size_t i = s.begin; i < s.end; ++i) {
       Token& t = ts[i];
+      if (t.type == Token::Type::mention && is_group_handle(t.norm)) t.broadcast = true;
       if (t.type == Token::Type::mention) {
         if (!t.broadcast) t.person_span = 1;
         t.person = !t.broadcast;
@@ -476,6 +524,7 @@ void mark_people(Tokens& tokens, const People& people) {
         continue;
       }
       if (t.all_caps || !is_first_name(t.norm) || !name_case_ok(ts, i, s.end)) continue;
+      if (is_date_word(ts, i, s) || is_product_name(t.norm)) continue;
       t.person_span = 1;
       t.person = true;
       // "Bob Smith": a capitalised word after a first name is taken as the surname.

@@ -20,6 +20,7 @@ struct Token {
   std::string norm;             // ASCII-lowercased, ’ as ', possessive suffix removed
   bool capitalised = false;     // starts with an ASCII capital
   bool all_caps = false;        // two or more letters, all capitals ("HR", "PIP", "DNS")
+  bool inner_capital = false;   // a capital after the first letter ("IaC", "GitHub")
   bool sentence_start = false;  // the first word-like token of its sentence
   bool possessive = false;      // "Dana's", "@dana's", "engineers'"
   bool broadcast = false;       // @here / @channel / <!channel>: addresses no one in particular
