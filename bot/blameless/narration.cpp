@@ -303,6 +303,22 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
+// "The engineer making the change thought the action ran the script from main, rather than the
+// one in the PR": a colleague's wrong belief told as the cause. (What made it plausible is the
+// finding: the docs, the name of the trigger, the review tool.)
+void mistaken_belief(const View& v, std::size_t i, Hits& hits) {
+  if (!v.any(i, {"thought", "assumed", "believed", "expected", "misunderstood", "misread"})) return;
+  if (v.clause_subject(i).who != Who::person || !colleague_subject(v, i)) return;
+  for (std::size_t k = i + 1; k < v.end() && k < i + 40; ++k) {
+    if (v.phrase(k, "rather than") > 0 || v.phrase(k, "instead of") > 0 ||
+        v.phrase(k, "when in fact") > 0 || v.phrase(k, "when actually") > 0 ||
+        v.any(k, {"wrongly", "incorrectly", "mistakenly", "falsely", "wrong"})) {
+      add_blame(hits, i, i, "blame_narrated");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
@@ -314,6 +330,7 @@ void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
   triggered_incident(v, i, hits);
   accusing_why(v, i, hits);
   judged_conduct(v, i, hits);
+  mistaken_belief(v, i, hits);
 }
 
 }  // namespace incident::blameless_detail
