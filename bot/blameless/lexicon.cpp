@@ -80,7 +80,26 @@ constexpr std::string_view kFirstNames =
     "sadie lydia josephine delilah vivian kaylee madeline jackson aiden wyatt jayden grayson levi "
     "jaxon lincoln theodore asher isaiah josiah hudson ezra landon nolan jeremiah easton elias "
     "colton carson maverick austin cooper brayden ezekiel xavier jace jameson bryson axel everett "
-    "parker kayden sawyer";
+    "parker kayden sawyer "
+    // Beyond English, in folded form (fold_name): "Jürgen" is "jurgen", "Nguyễn" is "nguyen".
+    "jurgen jorg gunther soren francois francoise helene sebastien celeste noemie amelie anais "
+    "aurelien clement elodie celine mathieu guillaume raphael gaelle loic yannick thibault "
+    "klaus dieter wolfgang uwe thorsten jorgen stefanie katrin birgit anke heike silke ulrike "
+    "frauke gudrun henrik kasper frederik mathias rasmus jesper mette sigrid bjarne oyvind "
+    "asbjorn solveig ingeborg kjell torbjorn sindre eirik halvard "
+    "wojciech malgorzata lukasz pawel zofia bartosz grzegorz jacek michal szymon przemyslaw "
+    "radoslaw agata beata dorota vojtech zdenek ludmila bozena miroslav vaclav tomas jiri "
+    "zoltan laszlo istvan gabor agnes eszter krisztina bence marton arpad "
+    "bogdan ionut mihai andreea ioana radu dragos florin catalina ramona sorin gheorghe "
+    "goran dragan milos nikola jelena marija ivana dejan zeljko branko "
+    "chiara giorgio giuseppe alessandro alessia federica davide stefano riccardo simona "
+    "ilker oguz cagla dilek fatih hakan serkan tolga volkan ozlem aylin gulsen cem "
+    "nguyen tran pham hoang huong linh minh thanh quang ngoc phuong trang tuan khanh huy "
+    "aigerim nursultan askar dinara timur rustam aliya madina "
+    "thandiwe nomvula sibusiso themba chidi chiamaka uchenna nkechi adaeze oluwadamilare "
+    "lior yael avi eitan shira oren itai noa "
+    "greta laila henrike ayumi haruka kazuki yusuke naoki hyun-woo min-jun seo-yeon ji-woo "
+    "joaquin rodrigo gonzalo ignacio mauricio esteban leticia rocio guadalupe lucia";
 
 // First names that are also words or tool names: names only when capitalised mid-sentence.
 constexpr std::string_view kAmbiguousNames =

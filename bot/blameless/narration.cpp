@@ -62,9 +62,10 @@ std::size_t verb_before(const View& v, std::size_t i) {
     if (v.punct(k)) break;
     const std::string_view w = v.word(k);
     if (is_past_verb(w) && !is_response_verb(w)) return k;
-    if (w.size() > 3 && w.back() == 's' && !is_system_noun(w) && !is_function_word(w) &&
-        !is_person_noun(w) && k > v.begin() &&
-        (v.at(k - 1).person || is_person_noun(v.word(k - 1)) || is_skippable(v.word(k - 1)))) {
+    if (w.size() > 3 && w.back() == 's' && !is_function_word(w) && !is_person_noun(w) &&
+        k > v.begin() &&
+        (v.at(k - 1).person ||
+         (!is_system_noun(w) && (is_person_noun(v.word(k - 1)) || is_skippable(v.word(k - 1)))))) {
       return k;  // "Oluwaseun deploys the wrong branch"
     }
   }
@@ -259,10 +260,17 @@ void accusing_why(const View& v, std::size_t i, Hits& hits) {
                      "hasn't", "hadn't", "didnt", "wasnt", "would've", "wouldn't"})) {
     return;
   }
-  const std::size_t np = v.person_np(i + 2);
+  std::size_t np = v.person_np(i + 2);
+  // "why was Milo running …": a capitalised unknown word doing something is someone.
+  const Token& who = v.at(v.inside(i + 2) ? i + 2 : i);
+  if (np == 0 && v.inside(i + 2) && who.type == Token::Type::word && who.capitalised &&
+      !who.all_caps && !who.inner_capital && !is_system_noun(who.norm) &&
+      v.word(i + 3).size() > 4 && v.word(i + 3).substr(v.word(i + 3).size() - 3) == "ing") {
+    np = 1;
+  }
   if (np == 0 || v.any(i + 2, {"we", "i", "us", "me", "it", "this", "that"})) return;
   if (!v.at(i + 2).person && !is_person_noun(v.word(i + 2 + np - 1)) &&
-      pronoun_kind(v.word(i + 2)) != Pronoun::person) {
+      pronoun_kind(v.word(i + 2)) != Pronoun::person && !who.capitalised) {
     return;
   }
   const bool accusing = is_negation(aux) || v.near(i, 30, {"even", "again", "ever", "anyway"}) ||

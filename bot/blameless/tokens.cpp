@@ -84,17 +84,19 @@ bool starts_with_ci(std::string_view s, std::size_t i, std::string_view prefix) 
   return true;
 }
 
-std::string lower_ascii(std::string_view s) {
+// The token's normal form: folded like names are (fold_name), so "Zoë", "ZOË" and the
+// decomposed "Zoe" + U+0308 are all "zoe"; invalid bytes stay as they are.
+std::string normalise(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const CodePoint cp = decode(s, i);
     if (cp.value == 0x2019 || cp.value == 0x2018) {
       out += '\'';
-    } else if (cp.size == 1 && s[i] >= 'A' && s[i] <= 'Z') {
-      out += static_cast<char>(s[i] - 'A' + 'a');
+    } else if (cp.value == 0xFFFD && cp.size == 1) {
+      out += s[i];
     } else {
-      out.append(s.substr(i, cp.size));
+      fold_code_point(cp.value, out);
     }
     i += cp.size;
   }
@@ -353,8 +355,8 @@ class Tokenizer {
     t.length = length;
     t.stem_length = length;
     const std::string_view raw = text_.substr(offset, length);
-    t.norm = lower_ascii(raw);
-    t.capitalised = raw[0] >= 'A' && raw[0] <= 'Z';
+    t.norm = normalise(raw);
+    t.capitalised = is_upper_letter(decode(raw, 0).value);
     std::size_t letters = 0;
     bool lower = false;
     for (char ch : raw) {
@@ -499,6 +501,12 @@ bool is_product_name(std::string_view w) {
 }
 
 }  // namespace
+
+char32_t decode_utf8(std::string_view s, std::size_t i, std::size_t& size) {
+  const CodePoint cp = decode(s, i);
+  size = cp.size;
+  return cp.value;
+}
 
 Tokens tokenize(std::string_view text) {
   return Tokenizer(text).run();
