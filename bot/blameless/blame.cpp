@@ -47,6 +47,14 @@ void human_error(const View& v, std::size_t i, Hits& hits) {
 }
 
 void fault(const View& v, std::size_t i, Hits& hits) {
+  // "my bad, i restarted the wrong service, doing the right one now": a slip owned and fixed
+  // as it is told is the account a blameless review wants.
+  if (v.phrase(i, "my bad") &&
+      v.near_next_sentence(i, 16,
+                           {"now", "fixing", "reverting", "rolling", "redoing", "fixed", "reverted",
+                            "correcting", "corrected"})) {
+    return;
+  }
   if (v.phrase(i, "my bad") && (v.punct(i + 2) || pronoun_kind(v.word(i + 2)) != Pronoun::none ||
                                 v.any(i + 2, {"sorry", "lol", "folks", "all", "everyone"}))) {
     add_blame(hits, i, i + 1, "blame_fault");

@@ -134,6 +134,9 @@ void model_hits(std::string_view text, const DocumentView& doc, Analysis& a) {
       std::vector<Feature> features;
       for (Classifier& c : classifiers) {
         if (c.model.size == 0 || c.flagged[n] || c.flagged[last]) continue;
+        // A personnel matter is always about someone ("this change should go a long way" is
+        // not one).
+        if (c.kind == FindingKind::personnel && !colleague) continue;
         if (features.empty()) features = window_features(text, a, n, last);
         // A chat message that names no colleague ("10/10 deploy, would break prod again") needs
         // more confidence than one that does.

@@ -2,6 +2,7 @@
 // review) like lists; each is split once into a hash set of views into the literal.
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "bot/blameless/tokens.h"
 
@@ -204,7 +205,39 @@ bool ends_with(std::string_view w, std::string_view suffix) {
   return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
 }
 
+// One edit apart: a letter changed, added, dropped, or two neighbours swapped.
+bool one_edit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return b.size() == a.size() + 1;  // one letter added at the end
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // changed
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // swapped
+  }
+  return a.substr(i) == b.substr(i + 1);  // added or dropped
+}
+
+// Judging words often typed in a hurry ("carless", "incompetant", "negligant"); long enough that
+// one edit away is not another word people use in incidents.
+constexpr std::string_view kBlameWords[] = {
+    "careless",  "carelessly",    "carelessness", "incompetent",   "incompetence",
+    "negligent", "negligence",    "negligently",  "irresponsible", "unprofessional",
+    "reckless",  "recklessly",    "clueless",     "sloppiness",    "stupidity",
+    "idiotic",   "incompetently", "inexcusable",  "amateurish",    "lazy"};
+
 }  // namespace
+
+std::string_view corrected_blame_word(std::string_view w) {
+  if (w.size() < 6) return {};
+  for (std::string_view b : kBlameWords) {
+    if (b.size() < 7 || w == b) continue;
+    if (one_edit(w, b)) return b;
+  }
+  return {};
+}
 
 bool is_first_name(std::string_view w) {
   static const WordSet names(kFirstNames);

@@ -167,7 +167,8 @@ void told(const View& v, std::size_t i, Hits& hits) {
         not_to = true;
       }
     }
-    if ((warned || not_to) && colleague_subject(v, i)) {
+    const bool someone = colleague_subject(v, i) || v.subject_of(i).who == Who::person;
+    if ((warned || not_to) && someone) {
       add_blame(hits, i - 1, i, "blame_told");
     }
     return;
@@ -208,6 +209,18 @@ void on_watch(const View& v, std::size_t i, Hits& hits) {
 // "Fatima's hotfix disabled rate limiting, which is what let the spike through", "the root
 // cause was Emeka's one-line patch": a colleague's change named as the cause.
 void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
+  // "the hotfix Fatima pushed on Tuesday disabled rate limiting": the change, then its author.
+  if (v.any(i, {"fix", "hotfix", "quick-fix", "patch", "change", "commit", "pr", "script", "query",
+                "tweak", "migration"}) &&
+      i > v.begin() && is_determiner(v.word(i - 1)) && v.inside(i + 2) && v.at(i + 1).person &&
+      !v.at(i + 1).possessive && is_past_verb(v.word(i + 1 + v.at(i + 1).person_span)) &&
+      v.near(i, 30,
+             {"root", "caused", "causing", "broke", "introduced", "disabled", "deleted", "dropped",
+              "let", "culprit", "responsible"}) &&
+      !v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
+    add_blame(hits, i - 1, i + v.at(i + 1).person_span + 1, "blame_causation");
+    return;
+  }
   if (!v.person_owner(i) || v.any(i, {"my", "our", "their", "its"})) return;
   std::size_t k = i + 1;
   for (; k < i + 4 && v.inside(k); ++k) {
@@ -327,6 +340,36 @@ void mistaken_belief(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
+// "silences the alert without investigating", "merged it without testing": a colleague skipping
+// the step, told as the cause.
+void without_step(const View& v, std::size_t i, Hits& hits) {
+  if (!v.is(i, "without")) return;
+  const std::size_t k = v.skip(i + 1, {"even", "really", "properly", "first", "any"});
+  if (!v.any(k, {"investigating", "checking", "testing", "looking", "reading", "asking", "telling",
+                 "reviewing", "verifying", "confirming", "acknowledging", "escalating", "glancing",
+                 "thinking", "warning", "notifying"})) {
+    return;
+  }
+  if (!colleague_subject(v, i)) return;
+  add_blame(hits, i, k, "blame_narrated");
+}
+
+// "…gave the customer admin rights, which is how the data got out": a colleague's act, then
+// its damage.
+void which_is_how(const View& v, std::size_t i, Hits& hits) {
+  const std::size_t n = v.phrase(i, "which is how") + v.phrase(i, "which is what") +
+                        v.phrase(i, "that is how") + v.phrase(i, "that's how") +
+                        v.phrase(i, "that is what") + v.phrase(i, "that's what");
+  if (n == 0 || i == v.begin()) return;
+  if (!v.near(i + n, 8,
+              {"let", "got", "leaked", "broke", "took", "caused", "lost", "deleted", "exposed",
+               "out", "down"})) {
+    return;
+  }
+  if (!colleague_subject(v, i - 1)) return;
+  add_blame(hits, i, i + n - 1, "blame_causation");
+}
+
 }  // namespace
 
 void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
@@ -339,6 +382,8 @@ void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
   accusing_why(v, i, hits);
   judged_conduct(v, i, hits);
   mistaken_belief(v, i, hits);
+  without_step(v, i, hits);
+  which_is_how(v, i, hits);
 }
 
 }  // namespace incident::blameless_detail

@@ -574,7 +574,12 @@ void removal_phrases(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
   std::size_t np = 0;
   if (v.any(i, {"replace", "replacing", "ditch"}) && (np = v.person_np(i + 1)) > 0 &&
-      !v.any(i + 1, {"me", "us"})) {
+      !v.any(i + 1, {"me", "us"}) &&
+      // "terminated the stuck instances and let the autoscaler replace them": things.
+      !(v.is(i + 1, "them") &&
+        v.near(i, 8,
+               {"instances", "instance", "nodes", "pods", "hosts", "servers", "autoscaler", "disks",
+                "containers", "vms", "replicas", "workers", "certs", "keys"}))) {
     add(hits, i, i + np);
   } else if (v.phrase(i, "get rid of") && (np = v.person_np(i + 3)) > 0) {
     add(hits, i, i + 2 + np);

@@ -125,6 +125,21 @@ void attitude(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
+// "Emma won't get the promotion this cycle", "deny him the bonus".
+void rewards(const View& v, std::size_t i, Hits& hits) {
+  if (!v.any(i, {"promotion", "promo", "raise", "bonus", "bonuses", "pay"})) return;
+  if (v.is(i, "raise") && !v.before(i, 2, {"a", "the", "his", "her", "their"})) return;
+  if (v.is(i, "pay") && !v.before(i, 2, {"his", "her", "their"})) return;
+  if (!v.before(i, 4, {"get",     "getting",  "got",      "deny", "denied", "denying",
+                       "lose",    "lost",     "losing",   "miss", "missed", "block",
+                       "blocked", "withhold", "withheld", "cut",  "dock",   "docked",
+                       "affect",  "affects",  "hurt",     "cost"})) {
+    return;
+  }
+  if (!person_in_sentence(v)) return;
+  add(hits, i, i);
+}
+
 }  // namespace
 
 void private_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
@@ -132,6 +147,7 @@ void private_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
   one_on_one(v, i, hits);
   employment(v, i, hits);
   attitude(v, i, hits);
+  rewards(v, i, hits);
 }
 
 }  // namespace incident::blameless_detail

@@ -305,6 +305,10 @@ class Tokenizer {
     const bool digit_first = text_[i] >= '0' && text_[i] <= '9';
     Token t = make(digit_first ? Token::Type::number : Token::Type::word, i, j - i);
     t.quoted = quote_before(i) && quote_at(j);
+    // Rules read the judging word a hurried typo stands for: "his rollout was carless".
+    if (const std::string_view fixed = corrected_blame_word(t.norm); !fixed.empty()) {
+      t.norm.assign(fixed);
+    }
     if (t.norm.size() > 2 && t.norm.compare(t.norm.size() - 2, 2, "'s") == 0 &&
         !is_contraction_stem(std::string_view(t.norm).substr(0, t.norm.size() - 2))) {
       t.possessive = true;

@@ -61,6 +61,8 @@ void mark_people(Tokens& tokens, const People& people);
 
 // Word lists. Each takes a normalized word (Token::norm).
 bool is_first_name(std::string_view w);
+// The judging word a word misspells by one letter ("carless" -> "careless"), or "".
+std::string_view corrected_blame_word(std::string_view w);
 bool is_ambiguous_name(std::string_view w);  // a first name that is also a word: "will", "rose"
 bool is_person_noun(std::string_view w);     // engineer, dev, intern, on-call, someone…
 bool is_system_noun(std::string_view w);     // check, job, service, deploy, alert, cache…
