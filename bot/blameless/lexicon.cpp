@@ -100,6 +100,7 @@ constexpr std::string_view kFirstNames =
     "thandiwe nomvula sibusiso themba chidi chiamaka uchenna nkechi adaeze oluwadamilare "
     "lior yael avi eitan shira oren itai noa "
     "greta laila henrike ayumi haruka kazuki yusuke naoki hyun-woo min-jun seo-yeon ji-woo "
+    "dorian damian adrien fabian florian julien kieran lorcan tristan "
     "joaquin rodrigo gonzalo ignacio mauricio esteban leticia rocio guadalupe lucia";
 
 // First names that are also words or tool names: names only when capitalised mid-sentence.

@@ -231,7 +231,7 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
     if (v.punct(k)) return;
   }
   if (!v.inside(k) || k == i + 4) return;
-  if (!v.near(i, 12,
+  if (!v.near(i, 40,
               {"root", "caused", "causing", "broke", "introduced", "responsible", "culprit",
                "behind", "let", "disabled", "deleted", "dropped"}) ||
       v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
@@ -308,7 +308,8 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
     for (std::size_t k = i + 2; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
       if (v.any(k, {"rule", "rules", "policy", "process", "guidance", "advice", "runbook",
                     "instructions", "agreement", "freeze"})) {
-        if (!colleague_subject(v, i)) return;
+        // "Dorian merged the PR at 15:50, against our own rule": the sentence's subject.
+        if (!colleague_subject(v, i) && !colleague_subject(v, v.begin() + 1)) return;
         add_blame(hits, i, k, "blame_narrated");
         return;
       }
