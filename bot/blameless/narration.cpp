@@ -18,10 +18,11 @@ namespace {
 
 bool third_party(std::string_view w) {
   static constexpr std::string_view words[] = {
-      "attacker", "attackers", "hacker",     "hackers",     "vendor",   "vendors",
-      "customer", "customers", "researcher", "researchers", "reporter", "reporters",
-      "bank",     "rep",       "scammer",    "scammers",    "phisher",  "adversary",
-      "provider", "client",    "user",       "users"};
+      "attacker",  "attackers", "hacker",     "hackers",     "vendor",    "vendors",
+      "customer",  "customers", "researcher", "researchers", "reporter",  "reporters",
+      "bank",      "rep",       "scammer",    "scammers",    "phisher",   "adversary",
+      "provider",  "client",    "user",       "users",       "providers", "supplier",
+      "suppliers", "registrar", "isp",        "partner",     "partners"};
   return std::find(std::begin(words), std::end(words), w) != std::end(words);
 }
 
@@ -44,6 +45,9 @@ bool colleague_subject(const View& v, std::size_t i) {
   }
   bool seen_capital = false;
   for (std::size_t k = v.begin(); k < i; ++k) {
+    // A third party as subject; once past the verb, one is only its object ("granted the
+    // partner admin rights").
+    if (is_past_verb(v.word(k))) break;
     if (third_party(v.word(k))) return false;
     // An unknown subject must look like a name ("Chiara"), not like "IaC".
     const Token& t = v.at(k);
@@ -53,6 +57,20 @@ bool colleague_subject(const View& v, std::size_t i) {
     }
   }
   return true;
+}
+
+// A name-like word nobody introduced ("Tamsin", "Maren"): capitalised, no inner capital, not a
+// known system, month or weekday.
+bool name_like(const View& v, std::size_t k) {
+  if (!v.inside(k)) return false;
+  const Token& t = v.at(k);
+  if (t.type != Token::Type::word || !t.capitalised || t.all_caps || t.inner_capital) return false;
+  return !is_system_noun(t.norm) && !is_function_word(t.norm) && !is_person_noun(t.norm) &&
+         pronoun_kind(t.norm) == Pronoun::none &&
+         !v.any(k, {"monday",   "tuesday",   "wednesday", "thursday",  "friday",  "saturday",
+                    "sunday",   "january",   "february",  "march",     "april",   "may",
+                    "june",     "july",      "august",    "september", "october", "november",
+                    "december", "terraform", "jenkins"});
 }
 
 // The verb a trailing marker belongs to: the nearest past or present-tense verb before it.
@@ -96,7 +114,15 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   } else {
     return;
   }
-  if (!colleague_subject(v, i)) return;
+  // The subject of the clause, or of the verb itself ("At 09:12 Tamsin deleted …").
+  const std::size_t verb = before_verb ? i + 1 : verb_before(v, i);
+  bool colleague = colleague_subject(v, i);
+  if (!colleague && verb != i && verb > v.begin()) {
+    const Subject s = v.subject_of(verb);
+    colleague = s.who == Who::person || (s.who == Who::unknown && name_like(v, verb - 1));
+    for (std::size_t k = v.begin(); k < verb && colleague; ++k) colleague = !third_party(v.word(k));
+  }
+  if (!colleague) return;
   if (v.near_next_sentence(i, 20, {"identical", "indistinguishable", "ambiguous"})) return;
   if (before_verb) {
     const std::size_t verb = v.inside(i + 1) && !v.punct(i + 1) ? i + 1 : i;
@@ -110,7 +136,8 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
 // for the pilot accounts": a colleague as the agent of a damaging act in the passive.
 void passive_agent(const View& v, std::size_t i, Hits& hits) {
   if (!v.is(i, "by")) return;
-  const std::size_t np = v.person_np(i + 1);
+  std::size_t np = v.person_np(i + 1);
+  if (np == 0 && name_like(v, i + 1)) np = 1;  // "by Maren"
   if (np == 0 || v.any(i + 1, {"me", "us", "someone", "somebody", "anyone", "everyone"})) return;
   for (std::size_t k = i + 1; k < i + 1 + np; ++k) {
     if (third_party(v.word(k))) return;

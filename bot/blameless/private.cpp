@@ -73,8 +73,8 @@ void one_on_one(const View& v, std::size_t i, Hits& hits) {
                        v.any(i, {"one-on-one", "1-1", "1on1", "one-to-one"});
   if (one_one) {
     const std::size_t last = v.is(i + 1, ":") ? i + 2 : i;
-    if (v.near(i, 6, {"notes", "note", "agenda", "with", "discuss", "raise", "bring", "mention"}) &&
-        person_in_sentence(v)) {
+    if (v.near(i, 6, {"notes", "note", "agenda", "discuss", "raise", "bring", "mention"}) ||
+        (v.near(i, 4, {"with"}) && person_in_sentence(v))) {
       add(hits, i, last);
     }
     return;
