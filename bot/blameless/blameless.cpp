@@ -45,9 +45,9 @@ Hit model_hit(const ModelData& model, const std::vector<Feature>& features, cons
 // How sure the model must be, above its trained threshold, to flag a window on its own. It was
 // trained on chat messages; in a long write-up most sentences narrate what people did, and its
 // scores there are less telling, so a document asks for more.
-constexpr double kChatMargin = 0.5;
+constexpr double kChatMargin = 1.5;
 constexpr double kDocumentMargin = 4.0;
-constexpr double kChatBareMargin = 1.5;
+constexpr double kChatBareMargin = 2.0;
 constexpr std::size_t kChatSentences = 3;  // a text of more sentences reads as a document
 
 // Third parties are not colleagues, and a review does not blame them ("the attacker reused the
