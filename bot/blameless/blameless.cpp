@@ -134,7 +134,7 @@ void model_hits(std::string_view text, const DocumentView& doc, Analysis& a) {
       std::vector<Feature> features;
       for (Classifier& c : classifiers) {
         if (c.model.size == 0 || c.flagged[n] || c.flagged[last]) continue;
-        // A personnel matter is always about someone ("this change should go a long way" is
+        // A personnel matter is always about someone ("the new guard rail will help a lot" is
         // not one).
         if (c.kind == FindingKind::personnel && !colleague) continue;
         if (features.empty()) features = window_features(text, a, n, last);

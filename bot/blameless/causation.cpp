@@ -56,7 +56,7 @@ void causation(const View& v, std::size_t i, Hits& hits) {
   }
   if (v.person_owner(j)) {
     if (needs_verb) return;  // "because his pager was silenced" describes, not accuses
-    // "due to their current workflow": "their" is as often a team, a project or a vendor, and
+    // "due to their release process": "their" is as often a team, a project or a vendor, and
     // their process is no blame; their act is ("due to their mistake", "their push").
     if (v.any(j, {"their", "its"}) &&
         !v.any(j + 1, {"mistake", "mistakes", "error", "errors", "negligence", "carelessness",

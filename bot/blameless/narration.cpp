@@ -33,7 +33,7 @@ bool colleague_subject(const View& v, std::size_t i) {
   const Subject s = v.clause_subject(i);
   if (s.who != Who::person && s.who != Who::unknown) return false;
   if (s.who == Who::unknown) {
-    // "Hellman Kubernetes IaC accidentally reverted": a title in title case names a system.
+    // "Nightly Billing DB Snapshot accidentally skipped": a title in title case names a system.
     std::size_t words = 0;
     std::size_t capitals = 0;
     for (std::size_t k = v.begin(); k < v.end(); ++k) {
@@ -267,7 +267,7 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
   add_blame(hits, i, k, "blame_causation");
 }
 
-// "The engineer that triggered the incident", "…, leading to the incident": a person as the
+// "the developer who triggered the outage", "…, resulting in the outage": a person as the
 // trigger of the incident.
 void triggered_incident(const View& v, std::size_t i, Hits& hits) {
   const bool trigger = v.any(i, {"triggered", "caused", "started"});
@@ -276,7 +276,7 @@ void triggered_incident(const View& v, std::size_t i, Hits& hits) {
   const std::size_t obj = i + (leading ? 2 : 1) + (v.is(i + (leading ? 2 : 1), "the") ? 1 : 0);
   if (!v.any(obj, {"incident", "outage", "breakage", "incidents", "outages"})) return;
   if (trigger) {
-    // "the engineer that triggered", "Bob, who caused the outage"
+    // "the developer who triggered it", "Bob, who caused the outage"
     const bool relative = v.any(i - 1, {"that", "who"}) && v.person_np(i - 2) == 1;
     const bool person_np_before =
         i >= v.begin() + 2 && v.any(i - 1, {"that", "who"}) && is_person_noun(v.word(i - 2));
@@ -352,8 +352,8 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
-// "The engineer making the change thought the action ran the script from main, rather than the
-// one in the PR": a colleague's wrong belief told as the cause. (What made it plausible is the
+// "The reviewer assumed the flag was off in staging, rather than on": a colleague's wrong belief
+// told as the cause. (What made it plausible is the
 // finding: the docs, the name of the trigger, the review tool.)
 void mistaken_belief(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(i, {"thought", "assumed", "believed", "expected", "misunderstood", "misread"})) return;

@@ -88,8 +88,8 @@ void one_on_one(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
-// "her contract won't be renewed", "not renewing the contractor", "converted from a 1099
-// contractor to a W-2 employee".
+// "her contract won't be renewed", "not renewing the contractor", "moved from contractor to
+// staff, converted to a full-time employee".
 void employment(const View& v, std::size_t i, Hits& hits) {
   if (v.any(i, {"contract", "contracts"}) &&
       v.near(i, 5,

@@ -44,7 +44,7 @@ TEST(BlamelessDocuments, StructureIsNotProse) {
       "\n"
       "## What went wrong?\n"
       "\n"
-      "Things that could have gone better:\n"
+      "What surprised us:\n"
       "\n"
       "- Time to detection: ?\n"
       "- We pinned `left-pad@1.3.0` and `@acme/cli`@2.4.1 after the release.\n"
@@ -68,9 +68,9 @@ TEST(BlamelessDocuments, StructureIsNotProse) {
 // at a pronoun or a role noun alone, never in a table or heading.
 TEST(BlamelessDocuments, NoFindingOnAPronounOrRoleNounAlone) {
   const std::string doc =
-      "The bank's support line was closed. They transferred the call to another team.\n\n"
+      "The card issuer's help desk closed at six. They passed us to another desk.\n\n"
       "They said the researcher would hear back. The attacker reused the token again.\n\n"
-      "Primary engineer re-deploys the hub with the updated address.\n\n"
+      "Second responder redeploys the web tier with the corrected mount path.\n\n"
       "Honestly, the engineer did what the runbook said; the team followed it again.\n";
   for (const auto& f : check(doc)) {
     if (f.kind == FindingKind::person) continue;
@@ -120,7 +120,7 @@ TEST(BlamelessDocuments, FirstPersonOwnershipAndSystemTwinsAreNotBlame) {
            "The engineer ran the command in the wrong terminal; both looked identical.",
            "Attackers reused the token by mistake on the wrong host.",
            "We handed comms over to the People Operations lead.",
-           "The situation was contained by informing personnel.",
+           "All personnel on the floor were told before noon.",
            "Suspended the admin account and revoked its sessions.",
        }) {
     EXPECT_EQ(flagged(text), "/") << text;
@@ -133,7 +133,7 @@ TEST(BlamelessDocuments, PrivateAndEmploymentMattersArePersonnel) {
            "Aoife is off sick today and won't join the review.",
            "Notes for my 1:1 with Greta: defensive in the retro.",
            "Her contract won't be renewed after this quarter.",
-           "The affected employee was converted from a contractor to a full-time employee.",
+           "Since May she has been converted from contractor to full-time staff.",
            "Someone should talk to Ludo about his attitude in reviews.",
            "He handed in his notice last week.",
        }) {
