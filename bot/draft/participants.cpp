@@ -119,8 +119,7 @@ std::size_t folded_match(std::string_view text, std::string_view folded) {
 // Whether a word ends at `len`: at the end, before a non-word byte or before a curly apostrophe
 // ("lee’s", whose ’ is three bytes above 0x80).
 bool word_ends(std::string_view text, std::size_t len) {
-  return len >= text.size() || !is_word_byte(text[len]) ||
-         text.substr(len, 3) == "\xE2\x80\x99";
+  return len >= text.size() || !is_word_byte(text[len]) || text.substr(len, 3) == "\xE2\x80\x99";
 }
 
 // "'s" or "’s" at the start of `text` as a whole word ("dana's change"): its length, else 0.
@@ -262,7 +261,7 @@ std::string Participants::depersonalise(std::string_view text,
     std::size_t next = end + n;
     while (next < text.size() && text[next] == ' ') ++next;
     // "Dana's fault" is the blame itself: quoted in the language check, it keeps its owner.
-    static constexpr std::string_view kBlameNouns[] = {"fault", "mistake", "error", "bad",
+    static constexpr std::string_view kBlameNouns[] = {"fault",   "mistake",    "error", "bad",
                                                        "screwup", "negligence", "blame"};
     for (std::string_view noun : kBlameNouns) {
       if (iequals_at(text, next, noun)) next = std::string_view::npos;
