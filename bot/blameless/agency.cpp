@@ -124,6 +124,15 @@ void forgot(const View& v, std::size_t i, Hits& hits) {
   }
   const Subject s = v.subject_of(i);
   if (s.who == Who::system) return;  // "the cache forgot entries after eviction"
+  // "forgot to paste the graph, here it is": a chat self-correction, fixed as it is said.
+  if ((s.who == Who::none || s.who == Who::first_person) && v.is(i + 1, "to") &&
+      v.any(i + 2, {"add", "paste", "attach", "include", "link", "mention", "tag", "post", "share",
+                    "put", "say", "cc"}) &&
+      v.near_next_sentence(
+          i, 12,
+          {"here", "now", "below", "above", "oops", "sorry", "done", "edited", "added", "fixed"})) {
+    return;
+  }
   add_blame(hits, i, v.any(i + 1, {"to", "about"}) ? i + 1 : i, "blame_forgot");
 }
 

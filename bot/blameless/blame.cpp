@@ -47,6 +47,14 @@ void human_error(const View& v, std::size_t i, Hits& hits) {
 }
 
 void fault(const View& v, std::size_t i, Hits& hits) {
+  // "my bad, i restarted the wrong service, doing the right one now": a slip owned and fixed
+  // as it is told is the account a blameless review wants.
+  if (v.phrase(i, "my bad") &&
+      v.near_next_sentence(i, 16,
+                           {"now", "fixing", "reverting", "rolling", "redoing", "fixed", "reverted",
+                            "correcting", "corrected"})) {
+    return;
+  }
   if (v.phrase(i, "my bad") && (v.punct(i + 2) || pronoun_kind(v.word(i + 2)) != Pronoun::none ||
                                 v.any(i + 2, {"sorry", "lol", "folks", "all", "everyone"}))) {
     add_blame(hits, i, i + 1, "blame_fault");
@@ -610,6 +618,13 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
     --j;
   }
   if (j > v.begin() && v.person_owner(j - 1)) {
+    // "my mistake in the timeline above: the page was at 03:12": correcting a record.
+    if (v.any(j - 1, {"my", "our"}) && v.is(i + 1, "in") &&
+        v.near(i, 5,
+               {"timeline", "above", "message", "notes", "doc", "summary", "post", "update",
+                "earlier", "comment"})) {
+      return;
+    }
     if (!v.negated(j - 1, 2)) add_blame(hits, j - 1, i, "blame_mistake");
     return;
   }
@@ -667,6 +682,7 @@ void blame_rules(const View& v, std::vector<Hit>& hits) {
     bad_call(v, i, hits);
     bad_work(v, i, hits);
     agency_rules(v, i, hits);
+    narration_rules(v, i, hits);
   }
 }
 

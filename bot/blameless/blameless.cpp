@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bot/blameless/classifier.h"
+#include "bot/blameless/document.h"
 
 namespace incident {
 
@@ -17,23 +18,70 @@ struct Span {
   std::string_view rule;
 };
 
-// The span a model-only finding points at: the window's token or bigram that weighs most
-// towards the verdict, else the window's first word.
+// The span a model-only finding points at: the whole sentence of the window that holds the
+// feature weighing most towards the verdict, so the reader sees the clause the model read, not
+// one word of it (a pronoun or "again" alone is never the blame).
 Hit model_hit(const ModelData& model, const std::vector<Feature>& features, const Tokens& tokens,
-              std::size_t first_sentence, FindingKind kind, std::string_view rule) {
+              std::size_t first_sentence, std::size_t last_sentence, FindingKind kind,
+              std::string_view rule) {
   double best = 0;
-  Hit hit{kind, tokens.sentences[first_sentence].begin, tokens.sentences[first_sentence].begin,
-          rule};
+  std::size_t at = tokens.sentences[first_sentence].begin;
   for (const Feature& f : features) {
-    if (f.first >= tokens.tokens.size() || f.last >= tokens.tokens.size()) continue;
+    if (f.first >= tokens.tokens.size()) continue;
     const double w = model_weight(model, f.hash);
     if (w > best) {
       best = w;
-      hit.first = f.first;
-      hit.last = f.last;
+      at = f.first;
     }
   }
-  return hit;
+  std::size_t n = first_sentence;
+  while (n < last_sentence && at >= tokens.sentences[n].end) ++n;
+  const Sentence& s = tokens.sentences[n];
+  std::size_t last = s.end - 1;
+  while (last > s.begin && tokens.tokens[last].type == Token::Type::punct) --last;
+  return {kind, s.begin, last, rule};
+}
+
+// How sure the model must be, above its trained threshold, to flag a window on its own. It was
+// trained on chat messages; in a long write-up most sentences narrate what people did, and its
+// scores there are less telling, so a document asks for more.
+constexpr double kChatMargin = 1.5;
+constexpr double kDocumentMargin = 4.0;
+constexpr double kChatBareMargin = 2.0;
+constexpr std::size_t kChatSentences = 3;  // a text of more sentences reads as a document
+
+// Third parties are not colleagues, and a review does not blame them ("the attacker reused the
+// token", "the bank's support rep closed the ticket").
+bool is_third_party(std::string_view w) {
+  static constexpr std::string_view words[] = {
+      "attacker",  "attackers", "hacker",     "hackers",        "vendor",     "vendors",
+      "customer",  "customers", "researcher", "researchers",    "reporter",   "reporters",
+      "bank",      "banks",     "rep",        "representative", "support",    "scammer",
+      "scammers",  "phisher",   "adversary",  "actor",          "actors",     "provider",
+      "providers", "client",    "clients",    "user",           "users",      "partner",
+      "partners",  "fraud",     "legal",      "police",         "enforcement"};
+  return std::find(std::begin(words), std::end(words), w) != std::end(words);
+}
+
+// Whether a window speaks of a colleague: a name or mention, a person noun or a personal
+// pronoun (in a document "they" is more often a vendor or a bank than a teammate), and no
+// third party in sight.
+bool names_colleague(const Tokens& tokens, std::size_t first_sentence, std::size_t last_sentence,
+                     bool document) {
+  bool colleague = false;
+  for (std::size_t t = tokens.sentences[first_sentence].begin;
+       t < tokens.sentences[last_sentence].end; ++t) {
+    const Token& tok = tokens.tokens[t];
+    if (tok.person) colleague = true;
+    if (tok.type != Token::Type::word) continue;
+    if (is_third_party(tok.norm)) return false;
+    if (is_person_noun(tok.norm) || tok.norm == "his" || tok.norm == "her" || tok.norm == "your") {
+      colleague = true;
+    }
+    const bool they = tok.norm.rfind("they", 0) == 0 || tok.norm == "them";
+    if (pronoun_kind(tok.norm) == Pronoun::person && !(document && they)) colleague = true;
+  }
+  return colleague;
 }
 
 constexpr std::size_t kModelMinWords = 4;
@@ -50,7 +98,8 @@ std::size_t words_in(const Tokens& tokens, std::size_t first_sentence, std::size
 // The learned classifier (classifier.h) on each sentence and each pair of adjacent
 // sentences: a window the rules left unflagged for a kind, that the model scores above its
 // threshold, gets one finding of that kind.
-void model_hits(std::string_view text, Analysis& a) {
+void model_hits(std::string_view text, const DocumentView& doc, Analysis& a) {
+  const bool document = a.tokens.sentences.size() > kChatSentences;
   const std::size_t count = a.tokens.sentences.size();
   struct Classifier {
     const ModelData& model;
@@ -75,12 +124,27 @@ void model_hits(std::string_view text, Analysis& a) {
       // A window of a few words ("all good here") gives the model too little to go on: its
       // verdict there is mostly the bias. The rules still judge it.
       if (words_in(a.tokens, n, last) < kModelMinWords) continue;
+      // Headings, table rows and template prompts are structure, not someone's account.
+      if (doc.kind_at(a.tokens.tokens[a.tokens.sentences[n].begin].offset) != LineKind::prose ||
+          doc.kind_at(a.tokens.tokens[a.tokens.sentences[last].begin].offset) != LineKind::prose) {
+        continue;
+      }
+      const bool colleague = names_colleague(a.tokens, n, last, document);
+      if (document && !colleague) continue;
       std::vector<Feature> features;
       for (Classifier& c : classifiers) {
         if (c.model.size == 0 || c.flagged[n] || c.flagged[last]) continue;
+        // A personnel matter is always about someone ("the new guard rail will help a lot" is
+        // not one).
+        if (c.kind == FindingKind::personnel && !colleague) continue;
         if (features.empty()) features = window_features(text, a, n, last);
-        if (model_logit(c.model, features) <= c.model.threshold) continue;
-        added.push_back(model_hit(c.model, features, a.tokens, n, c.kind, c.rule));
+        // A chat message that names no colleague ("10/10 deploy, would break prod again") needs
+        // more confidence than one that does.
+        const double margin = document    ? kDocumentMargin
+                              : colleague ? kChatMargin
+                                          : kChatBareMargin;
+        if (model_logit(c.model, features) <= c.model.threshold + margin) continue;
+        added.push_back(model_hit(c.model, features, a.tokens, n, last, c.kind, c.rule));
         c.flagged[n] = true;
         c.flagged[last] = true;
       }
@@ -90,8 +154,9 @@ void model_hits(std::string_view text, Analysis& a) {
 }
 
 std::vector<Span> find_spans(std::string_view text, const People& people, bool use_model) {
-  Analysis a = analyse(text, people);
-  if (use_model) model_hits(text, a);
+  const DocumentView doc = read_document(text);
+  Analysis a = analyse(doc.prose, people);
+  if (use_model) model_hits(doc.prose, doc, a);
   const Tokens& tokens = a.tokens;
   std::vector<Hit>& hits = a.hits;
   for (const Sentence& s : tokens.sentences) {

@@ -40,13 +40,19 @@ struct Finding {
                            // or for `person`: the role/neutral wording to use
 };
 
-// Known participant names / display names / first names; matched case-insensitively as whole
-// words.
+// Known participant names / display names / first names; matched as whole words, folded
+// (fold_name: any case, with or without diacritics).
 struct People {
   std::vector<std::string> names;
 };
 
 std::string to_string(FindingKind k);  // "blame", "person", "personnel"
+
+// The form in which names are compared: lower case, Latin letters without diacritics, composed
+// and decomposed spellings alike ("Zoë", "ZOË", "Zoe" + U+0308, "Zoe" -> "zoe"; "Jürgen" ->
+// "jurgen"; "Nguyễn" -> "nguyen"). ’ becomes '. Other scripts keep their letters (lower-cased
+// for Greek and Cyrillic).
+std::string fold_name(std::string_view text);
 
 // Checks one text (a sentence, a paragraph or a whole document). Pure, no I/O. Findings are in
 // text order (by offset); overlapping findings of the same kind are merged into one. Suggestions

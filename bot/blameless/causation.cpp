@@ -56,6 +56,14 @@ void causation(const View& v, std::size_t i, Hits& hits) {
   }
   if (v.person_owner(j)) {
     if (needs_verb) return;  // "because his pager was silenced" describes, not accuses
+    // "due to their release process": "their" is as often a team, a project or a vendor, and
+    // their process is no blame; their act is ("due to their mistake", "their push").
+    if (v.any(j, {"their", "its"}) &&
+        !v.any(j + 1, {"mistake", "mistakes", "error", "errors", "negligence", "carelessness",
+                       "change", "push", "commit", "deploy", "oversight", "screwup", "laziness",
+                       "incompetence", "fault", "typo", "sloppiness", "failure"})) {
+      return;
+    }
     if (v.any(j + 1, {"quick", "fast", "quick-thinking", "help", "hard", "great", "good", "careful",
                       "thorough", "heads-up", "fix", "rollback", "work", "effort"})) {
       return;
@@ -189,6 +197,13 @@ void person_as_cause(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
+// "…; both terminals looked identical": the sentence already says what made the slip easy.
+bool explained(const View& v, std::size_t i) {
+  return v.near_next_sentence(i, 20,
+                              {"identical", "indistinguishable", "same-looking", "lookalike",
+                               "look-alike", "ambiguous", "confusingly"});
+}
+
 void wrong_action(const View& v, std::size_t i, Hits& hits) {
   const bool ongoing = v.any(i, {"pushing", "deploying", "merging", "shipping", "running",
                                  "applying", "committing", "releasing"});
@@ -217,7 +232,12 @@ void wrong_action(const View& v, std::size_t i, Hits& hits) {
   // "you need to stop pushing untested code": a habit someone is told to stop.
   const bool habit = ongoing && (v.before(i, 2, {"stop", "keep", "keeps", "kept", "quit"}) ||
                                  v.clause_subject(i).personal());
-  if (s.personal() || chat_start || habit) add_blame(hits, i, j, "blame_wrong_action");
+  // "I ran the migration against the wrong cluster" is the plain first-person account a
+  // blameless review asks for; the same act pinned on someone else is not.
+  const bool owned = s.who == Who::first_person;
+  if ((s.third_person() || chat_start || habit) && !owned && !explained(v, i)) {
+    add_blame(hits, i, j, "blame_wrong_action");
+  }
 }
 
 void responsible(const View& v, std::size_t i, Hits& hits) {

@@ -2,6 +2,7 @@
 // review) like lists; each is split once into a hash set of views into the literal.
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "bot/blameless/tokens.h"
 
@@ -80,7 +81,27 @@ constexpr std::string_view kFirstNames =
     "sadie lydia josephine delilah vivian kaylee madeline jackson aiden wyatt jayden grayson levi "
     "jaxon lincoln theodore asher isaiah josiah hudson ezra landon nolan jeremiah easton elias "
     "colton carson maverick austin cooper brayden ezekiel xavier jace jameson bryson axel everett "
-    "parker kayden sawyer";
+    "parker kayden sawyer "
+    // Beyond English, in folded form (fold_name): "Jürgen" is "jurgen", "Nguyễn" is "nguyen".
+    "jurgen jorg gunther soren francois francoise helene sebastien celeste noemie amelie anais "
+    "aurelien clement elodie celine mathieu guillaume raphael gaelle loic yannick thibault "
+    "klaus dieter wolfgang uwe thorsten jorgen stefanie katrin birgit anke heike silke ulrike "
+    "frauke gudrun henrik kasper frederik mathias rasmus jesper mette sigrid bjarne oyvind "
+    "asbjorn solveig ingeborg kjell torbjorn sindre eirik halvard "
+    "wojciech malgorzata lukasz pawel zofia bartosz grzegorz jacek michal szymon przemyslaw "
+    "radoslaw agata beata dorota vojtech zdenek ludmila bozena miroslav vaclav tomas jiri "
+    "zoltan laszlo istvan gabor agnes eszter krisztina bence marton arpad "
+    "bogdan ionut mihai andreea ioana radu dragos florin catalina ramona sorin gheorghe "
+    "goran dragan milos nikola jelena marija ivana dejan zeljko branko "
+    "chiara giorgio giuseppe alessandro alessia federica davide stefano riccardo simona "
+    "ilker oguz cagla dilek fatih hakan serkan tolga volkan ozlem aylin gulsen cem "
+    "nguyen tran pham hoang huong linh minh thanh quang ngoc phuong trang tuan khanh huy "
+    "aigerim nursultan askar dinara timur rustam aliya madina "
+    "thandiwe nomvula sibusiso themba chidi chiamaka uchenna nkechi adaeze oluwadamilare "
+    "lior yael avi eitan shira oren itai noa "
+    "greta laila henrike ayumi haruka kazuki yusuke naoki hyun-woo min-jun seo-yeon ji-woo "
+    "dorian damian adrien fabian florian julien kieran lorcan tristan "
+    "joaquin rodrigo gonzalo ignacio mauricio esteban leticia rocio guadalupe lucia";
 
 // First names that are also words or tool names: names only when capitalised mid-sentence.
 constexpr std::string_view kAmbiguousNames =
@@ -185,7 +206,39 @@ bool ends_with(std::string_view w, std::string_view suffix) {
   return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
 }
 
+// One edit apart: a letter changed, added, dropped, or two neighbours swapped.
+bool one_edit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return b.size() == a.size() + 1;  // one letter added at the end
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // changed
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // swapped
+  }
+  return a.substr(i) == b.substr(i + 1);  // added or dropped
+}
+
+// Judging words often typed in a hurry ("carless", "incompetant", "negligant"); long enough that
+// one edit away is not another word people use in incidents.
+constexpr std::string_view kBlameWords[] = {
+    "careless",  "carelessly",    "carelessness", "incompetent",   "incompetence",
+    "negligent", "negligence",    "negligently",  "irresponsible", "unprofessional",
+    "reckless",  "recklessly",    "clueless",     "sloppiness",    "stupidity",
+    "idiotic",   "incompetently", "inexcusable",  "amateurish",    "lazy"};
+
 }  // namespace
+
+std::string_view corrected_blame_word(std::string_view w) {
+  if (w.size() < 6) return {};
+  for (std::string_view b : kBlameWords) {
+    if (b.size() < 7 || w == b) continue;
+    if (one_edit(w, b)) return b;
+  }
+  return {};
+}
 
 bool is_first_name(std::string_view w) {
   static const WordSet names(kFirstNames);

@@ -217,6 +217,16 @@ void performance(const View& v, std::size_t i, Hits& hits) {
                                                "disciplinary", "a", "an"})) {
         return;
       }
+      // People Operations as a team doing incident work ("hands comms to the People
+      // Operations lead") is no personnel matter; taking a person to them is.
+      if ((p == "people ops" || p == "people operations" || p == "people partner") &&
+          (v.any(i + n, {"lead", "leads", "manager", "director", "head", "team", "coordinator"}) ||
+           !v.near(i, 8,
+                   {"him", "her", "them", "his", "their", "he", "she", "about", "escalate",
+                    "escalated", "complaint", "report", "reported", "conduct", "behaviour",
+                    "behavior", "attitude"}))) {
+        return;
+      }
       add_unless_tool(v, hits, i, i + n - 1);
       return;
     }
@@ -302,6 +312,14 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
              "underperforming", "underperformer", "underperformance", "underperformed"})) {
     // "the demotion of the primary" is a database failover.
     if (w == "demotion" && !(i > v.begin() && v.person_owner(i - 1))) return;
+    // "informing personnel", "all personnel were evacuated": staff, not a personnel matter;
+    // "a personnel matter", "his personnel file" are.
+    if (w == "personnel" &&
+        !v.any(i + 1, {"file", "files", "matter", "matters", "issue", "issues", "action", "actions",
+                       "record", "records", "decision", "decisions", "complaint", "case", "problem",
+                       "review", "folder"})) {
+      return;
+    }
     add_unless_tool(v, hits, i, i);  // not "the disciplinary field in the HR app"
     return;
   }
@@ -321,6 +339,13 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
       return;
     }
     if (const std::size_t np = v.person_np(i + 1); np > 0 && !v.is(i + 1, "me")) {
+      // "suspended the admin account", "terminated the contractor's sessions": accounts.
+      if (v.any(i + 1 + np,
+                {"account", "accounts", "user", "users", "session", "sessions", "credentials",
+                 "token", "tokens", "laptop", "access", "login", "logins", "key", "keys"}) ||
+          v.at(i + np).possessive) {
+        return;
+      }
       add(hits, i, i + np);  // "discipline him", "terminate Bob"
     } else if (passive_aux_before(v, i) && v.subject_of(i).who == Who::person) {
       add(hits, i, i);  // "he should be disciplined"; "the pod was terminated" is a thing
@@ -549,7 +574,12 @@ void removal_phrases(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
   std::size_t np = 0;
   if (v.any(i, {"replace", "replacing", "ditch"}) && (np = v.person_np(i + 1)) > 0 &&
-      !v.any(i + 1, {"me", "us"})) {
+      !v.any(i + 1, {"me", "us"}) &&
+      // "terminated the stuck instances and let the autoscaler replace them": things.
+      !(v.is(i + 1, "them") &&
+        v.near(i, 8,
+               {"instances", "instance", "nodes", "pods", "hosts", "servers", "autoscaler", "disks",
+                "containers", "vms", "replicas", "workers", "certs", "keys"}))) {
     add(hits, i, i + np);
   } else if (v.phrase(i, "get rid of") && (np = v.person_np(i + 3)) > 0) {
     add(hits, i, i + 2 + np);
@@ -629,6 +659,11 @@ void personnel_rules(const View& v, std::vector<Hit>& hits) {
     removal_phrases(v, i, hits);
     stays_on(v, i, hits);
     pip(v, i, hits);
+  }
+  // "1:1" is three tokens, number first: private_rules looks at every token.
+  for (std::size_t i = v.begin(); i < v.end(); ++i) {
+    if (v.at(i).type == Token::Type::url) continue;
+    private_rules(v, i, hits);
   }
 }
 

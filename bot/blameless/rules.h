@@ -122,5 +122,10 @@ void agency_rules(const View& v, std::size_t i, std::vector<Hit>& hits);
 // Causes and tone: "because Bob…", "Bob broke prod", sarcasm (blameless_causation.cpp).
 void causation_rules(const View& v, std::size_t i, std::vector<Hit>& hits);
 void personnel_rules(const View& v, std::vector<Hit>& hits);
+// Blame as write-ups narrate it: mistakes without a judging word, the passive with a colleague
+// as agent, "had been told not to", "on her watch" (narration.cpp); called for each token.
+void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits);
+// Leave, health, family, notice, contracts, 1:1 notes, attitude (private.cpp); for each token.
+void private_rules(const View& v, std::size_t i, std::vector<Hit>& hits);
 
 }  // namespace incident::blameless_detail

@@ -84,17 +84,19 @@ bool starts_with_ci(std::string_view s, std::size_t i, std::string_view prefix) 
   return true;
 }
 
-std::string lower_ascii(std::string_view s) {
+// The token's normal form: folded like names are (fold_name), so "Zoë", "ZOË" and the
+// decomposed "Zoe" + U+0308 are all "zoe"; invalid bytes stay as they are.
+std::string normalise(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const CodePoint cp = decode(s, i);
     if (cp.value == 0x2019 || cp.value == 0x2018) {
       out += '\'';
-    } else if (cp.size == 1 && s[i] >= 'A' && s[i] <= 'Z') {
-      out += static_cast<char>(s[i] - 'A' + 'a');
+    } else if (cp.value == 0xFFFD && cp.size == 1) {
+      out += s[i];
     } else {
-      out.append(s.substr(i, cp.size));
+      fold_code_point(cp.value, out);
     }
     i += cp.size;
   }
@@ -137,6 +139,7 @@ class Tokenizer {
       } else {
         if (line_first_) {
           line_starts_heading_ = text_[i] == '#' || text_[i] == '|';
+          line_is_table_ = text_[i] == '|';
           line_first_ = false;
         }
         i = token_at(i, cp, c);
@@ -302,6 +305,10 @@ class Tokenizer {
     const bool digit_first = text_[i] >= '0' && text_[i] <= '9';
     Token t = make(digit_first ? Token::Type::number : Token::Type::word, i, j - i);
     t.quoted = quote_before(i) && quote_at(j);
+    // Rules read the judging word a hurried typo stands for: "his rollout was carless".
+    if (const std::string_view fixed = corrected_blame_word(t.norm); !fixed.empty()) {
+      t.norm.assign(fixed);
+    }
     if (t.norm.size() > 2 && t.norm.compare(t.norm.size() - 2, 2, "'s") == 0 &&
         !is_contraction_stem(std::string_view(t.norm).substr(0, t.norm.size() - 2))) {
       t.possessive = true;
@@ -324,7 +331,8 @@ class Tokenizer {
     const bool ends = ch == '!' || ch == '?' || cp.value == 0x2026 ||
                       (ch == '.' && !(out_.tokens.size() > sentence_begin_ &&
                                       is_abbreviation(out_.tokens.back().norm)));
-    if (ends) {
+    // A table row's cells are read one by one: "| 14:02 | Dana | rolled back |".
+    if (ends || (ch == '|' && line_is_table_)) {
       end_sentence();
       return i + cp.size;
     }
@@ -351,14 +359,15 @@ class Tokenizer {
     t.length = length;
     t.stem_length = length;
     const std::string_view raw = text_.substr(offset, length);
-    t.norm = lower_ascii(raw);
-    t.capitalised = raw[0] >= 'A' && raw[0] <= 'Z';
+    t.norm = normalise(raw);
+    t.capitalised = is_upper_letter(decode(raw, 0).value);
     std::size_t letters = 0;
     bool lower = false;
     for (char ch : raw) {
       if (ch >= 'A' && ch <= 'Z') ++letters;
       if (ch >= 'a' && ch <= 'z') lower = true;
     }
+    t.inner_capital = letters > (t.capitalised ? 1u : 0u);
     t.all_caps = letters >= 2 && !lower;
     return t;
   }
@@ -384,6 +393,7 @@ class Tokenizer {
   bool start_marked_ = false;
   bool line_first_ = true;
   bool line_starts_heading_ = false;
+  bool line_is_table_ = false;
 };
 
 using NameIndex = std::unordered_map<std::string, std::vector<std::vector<std::string>>>;
@@ -448,7 +458,59 @@ std::size_t known_name_span(const std::vector<Token>& tokens, std::size_t i, std
   return 0;
 }
 
+// A month that reads as a name ("Jan", "May", "June", "August") is a date next to a number or
+// after a time preposition: "Jan 29", "12 August", "in May", "since June".
+bool is_date_word(const std::vector<Token>& ts, std::size_t i, const Sentence& s) {
+  static constexpr std::string_view months[] = {
+      "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
+      "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
+      "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
+  if (std::find(std::begin(months), std::end(months), ts[i].norm) == std::end(months)) {
+    return false;
+  }
+  auto number = [&](std::size_t k) {
+    return k >= s.begin && k < s.end && ts[k].type == Token::Type::number;
+  };
+  if (number(i + 1) || (i > s.begin && number(i - 1))) return true;
+  if (i > s.begin) {
+    static constexpr std::string_view before[] = {"in",   "of",   "since", "until",  "till",
+                                                  "by",   "from", "early", "late",   "mid",
+                                                  "last", "next", "this",  "during", "through"};
+    const std::string_view w = ts[i - 1].norm;
+    if (std::find(std::begin(before), std::end(before), w) != std::end(before)) return true;
+  }
+  return false;
+}
+
+// "@sre-oncall", "@payments-team": a handle for a group or a rotation, addressing no one in
+// particular (Slack user groups look like this).
+bool is_group_handle(std::string_view norm) {
+  if (norm.size() < 2 || norm[0] != '@' || norm.find('-') == std::string_view::npos ||
+      norm.find(':') != std::string_view::npos) {
+    return false;
+  }
+  static constexpr std::string_view parts[] = {"oncall", "on-call",  "team",  "ops",      "sre",
+                                               "eng",    "support",  "infra", "platform", "devs",
+                                               "squad",  "rotation", "leads", "admins"};
+  for (std::string_view p : parts) {
+    if (norm.find(p) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// Products and services named like people ("Travis" the CI service): a person only when the
+// incident knows someone by that name (People), never by the first-name list.
+bool is_product_name(std::string_view w) {
+  return w == "travis" || w == "jenkins" || w == "alexa" || w == "siri" || w == "cortana";
+}
+
 }  // namespace
+
+char32_t decode_utf8(std::string_view s, std::size_t i, std::size_t& size) {
+  const CodePoint cp = decode(s, i);
+  size = cp.size;
+  return cp.value;
+}
 
 Tokens tokenize(std::string_view text) {
   return Tokenizer(text).run();
@@ -460,6 +522,7 @@ void mark_people(Tokens& tokens, const People& people) {
   for (const Sentence& s : tokens.sentences) {
     for (std::size_t i = s.begin; i < s.end; ++i) {
       Token& t = ts[i];
+      if (t.type == Token::Type::mention && is_group_handle(t.norm)) t.broadcast = true;
       if (t.type == Token::Type::mention) {
         if (!t.broadcast) t.person_span = 1;
         t.person = !t.broadcast;
@@ -473,6 +536,7 @@ void mark_people(Tokens& tokens, const People& people) {
         continue;
       }
       if (t.all_caps || !is_first_name(t.norm) || !name_case_ok(ts, i, s.end)) continue;
+      if (is_date_word(ts, i, s) || is_product_name(t.norm)) continue;
       t.person_span = 1;
       t.person = true;
       // "Bob Smith": a capitalised word after a first name is taken as the surname.

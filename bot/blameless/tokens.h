@@ -17,9 +17,11 @@ struct Token {
   std::size_t offset = 0;       // bytes into the checked text
   std::size_t length = 0;       // bytes, possessive suffix included
   std::size_t stem_length = 0;  // bytes without a possessive "'s" / "’s" / trailing "'"
-  std::string norm;             // ASCII-lowercased, ’ as ', possessive suffix removed
-  bool capitalised = false;     // starts with an ASCII capital
+  std::string norm;             // folded (fold_name: lower case, no diacritics), ’ as ',
+                                // possessive suffix removed
+  bool capitalised = false;     // starts with a capital letter ("Bob", "Émile", "Łukasz")
   bool all_caps = false;        // two or more letters, all capitals ("HR", "PIP", "DNS")
+  bool inner_capital = false;   // a capital after the first letter ("IaC", "GitHub")
   bool sentence_start = false;  // the first word-like token of its sentence
   bool possessive = false;      // "Dana's", "@dana's", "engineers'"
   bool broadcast = false;       // @here / @channel / <!channel>: addresses no one in particular
@@ -39,6 +41,14 @@ struct Tokens {
   std::vector<Sentence> sentences;
 };
 
+// One UTF-8 code point at i and its size in bytes; an invalid or truncated sequence is U+FFFD of
+// one byte, so any input is walked byte-safely.
+char32_t decode_utf8(std::string_view s, std::size_t i, std::size_t& size);
+// fold.cpp: an upper-case letter (Latin, Greek, Cyrillic); a code point's folded form appended
+// to `out` (see fold_name).
+bool is_upper_letter(char32_t c);
+void fold_code_point(char32_t c, std::string& out);
+
 // Splits `text` into tokens and sentences. Sentences end at . ! ? (outside numbers, versions and
 // common abbreviations), at blank lines and before a line that starts a list item, a heading, a
 // quote or a table row: post-mortems are often hard-wrapped, so a single newline alone does not
@@ -51,6 +61,8 @@ void mark_people(Tokens& tokens, const People& people);
 
 // Word lists. Each takes a normalized word (Token::norm).
 bool is_first_name(std::string_view w);
+// The judging word a word misspells by one letter ("carless" -> "careless"), or "".
+std::string_view corrected_blame_word(std::string_view w);
 bool is_ambiguous_name(std::string_view w);  // a first name that is also a word: "will", "rose"
 bool is_person_noun(std::string_view w);     // engineer, dev, intern, on-call, someone…
 bool is_system_noun(std::string_view w);     // check, job, service, deploy, alert, cache…

@@ -89,6 +89,48 @@ std::pair<std::size_t, std::string> matrix_to_target(std::string_view text, std:
   return {end, id};
 }
 
+// The bytes of `text` that spell `folded` (a fold_name form) from its start, comparing folded
+// code points, so "Zoë", "ZOË" and the decomposed "Zoe" + U+0308 all match "zoe"; 0 when they
+// do not. Combining marks right after the match belong to it.
+std::size_t folded_match(std::string_view text, std::string_view folded) {
+  std::size_t i = 0;
+  std::size_t matched = 0;
+  std::string piece;
+  while (matched < folded.size()) {
+    if (i >= text.size()) return 0;
+    std::size_t size = 1;
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    if (b0 >= 0x80) size = (b0 & 0xE0) == 0xC0 ? 2 : (b0 & 0xF0) == 0xE0 ? 3 : 4;
+    if (i + size > text.size()) return 0;
+    piece = fold_name(text.substr(i, size));
+    if (folded.compare(matched, piece.size(), piece) != 0) return 0;
+    matched += piece.size();
+    i += size;
+  }
+  // U+0300..U+036F, two bytes each: the decomposed diacritics of the last letter.
+  while (i + 1 < text.size() && static_cast<unsigned char>(text[i]) == 0xCC) i += 2;
+  while (i + 1 < text.size() && static_cast<unsigned char>(text[i]) == 0xCD &&
+         static_cast<unsigned char>(text[i + 1]) <= 0xAF) {
+    i += 2;
+  }
+  return i;
+}
+
+// Whether a word ends at `len`: at the end, before a non-word byte or before a curly apostrophe
+// ("lee’s", whose ’ is three bytes above 0x80).
+bool word_ends(std::string_view text, std::size_t len) {
+  return len >= text.size() || !is_word_byte(text[len]) || text.substr(len, 3) == "\xE2\x80\x99";
+}
+
+// "'s" or "’s" at the start of `text` as a whole word ("dana's change"): its length, else 0.
+std::size_t possessive_at(std::string_view text) {
+  std::size_t n = 0;
+  if (text.substr(0, 2) == "'s" || text.substr(0, 2) == "'S") n = 2;
+  if (text.substr(0, 4) == "\xE2\x80\x99s") n = 4;
+  if (n == 0 || (text.size() > n && is_word_byte(text[n]))) return 0;
+  return n;
+}
+
 }  // namespace
 
 Participants::Participants(const Incident& incident, const DisplayNames& display_names,
@@ -168,6 +210,7 @@ Participants::Participants(const Incident& incident, const DisplayNames& display
 
   std::stable_sort(names_.begin(), names_.end(),
                    [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [name, label] : names_) folded_.push_back(fold_name(name));
 }
 
 std::string Participants::role_of(std::string_view user) const {
@@ -198,6 +241,28 @@ std::string Participants::depersonalise(std::string_view text,
     }
     out += label;
   };
+  // A person replaced, at text[i..end): their role, or, when the name is a possessive ("dana's
+  // change to the parser"), no owner at all ("a change to the parser"): the draft is about what
+  // happened, not whose it was.
+  auto emit_person = [&](const std::string& label, std::size_t end) {
+    const std::size_t n = possessive_at(text.substr(end));
+    std::size_t next = end + n;
+    while (next < text.size() && text[next] == ' ') ++next;
+    // "Dana's fault" is the blame itself: quoted in the language check, it keeps its owner.
+    static constexpr std::string_view kBlameNouns[] = {"fault",   "mistake",    "error", "bad",
+                                                       "screwup", "negligence", "blame"};
+    for (std::string_view noun : kBlameNouns) {
+      if (iequals_at(text, next, noun)) next = std::string_view::npos;
+      if (next == std::string_view::npos) break;
+    }
+    if (n == 0 || next == std::string_view::npos) {
+      emit_label(label);
+      return end;
+    }
+    const char c = next < text.size() ? lower(text[next]) : ' ';
+    emit_label(std::string_view("aeiou").find(c) != std::string_view::npos ? "an" : "a");
+    return end + n;
+  };
   std::size_t i = 0;
   while (i < text.size()) {
     const bool word_start = i == 0 || !is_word_byte(text[i - 1]);
@@ -207,8 +272,7 @@ std::string Participants::depersonalise(std::string_view text,
       const std::size_t close = rest.find('>');
       if (close != std::string_view::npos && close < 100 &&
           rest.substr(1, close - 1).find_first_of(" \n<") == std::string_view::npos) {
-        emit_label(label_for_mention(rest.substr(0, close + 1)));
-        i += close + 1;
+        i = emit_person(label_for_mention(rest.substr(0, close + 1)), i + close + 1);
         continue;
       }
     }
@@ -220,8 +284,7 @@ std::string Participants::depersonalise(std::string_view text,
           rest.substr(mid + 2, kMatrixTo.size()) == kMatrixTo) {
         auto [end, id] = matrix_to_target(rest, mid + 2 + kMatrixTo.size());
         if (!id.empty() && end < rest.size() && rest[end] == ')') {
-          emit_label(label_for_mention(id));
-          i += end + 1;
+          i = emit_person(label_for_mention(id), i + end + 1);
           continue;
         }
       }
@@ -231,8 +294,7 @@ std::string Participants::depersonalise(std::string_view text,
       auto [end, id] = matrix_to_target(rest, 9 + kMatrixTo.size());
       const std::size_t close = rest.find("</a>", end);
       if (!id.empty() && close != std::string_view::npos && close < 300) {
-        emit_label(label_for_mention(id));
-        i += close + 4;
+        i = emit_person(label_for_mention(id), i + close + 4);
         continue;
       }
     }
@@ -240,8 +302,7 @@ std::string Participants::depersonalise(std::string_view text,
     if (rest.substr(0, kMatrixTo.size()) == kMatrixTo) {
       auto [end, id] = matrix_to_target(rest, kMatrixTo.size());
       if (!id.empty()) {
-        emit_label(label_for_mention(id));
-        i += end;
+        i = emit_person(label_for_mention(id), i + end);
         continue;
       }
     }
@@ -262,31 +323,27 @@ std::string Participants::depersonalise(std::string_view text,
       const std::string handle = lowered(rest.substr(1, end - 1));
       if (end > 1 && handle != "channel" && handle != "here" && handle != "everyone" &&
           handle != "room") {
-        emit_label(label_for_mention(rest.substr(0, end)));
-        i += end;
+        i = emit_person(label_for_mention(rest.substr(0, end)), i + end);
         continue;
       }
     }
     // Known names as whole words, longest first ("Dana Scully" before "Dana").
     if (word_start && is_word_byte(rest.front())) {
       bool replaced = false;
-      for (const auto& [name, label] : names_) {
-        if (!iequals_at(rest, 0, name)) continue;
-        if (rest.size() > name.size() && is_word_byte(rest[name.size()])) continue;
-        if (is_common_word(lowered(name)) &&
-            !std::isupper(static_cast<unsigned char>(rest.front()))) {
+      for (std::size_t n = 0; n < names_.size() && !replaced; ++n) {
+        const std::size_t len = folded_match(rest, folded_[n]);
+        if (len == 0 || !word_ends(rest, len)) continue;
+        if (is_common_word(folded_[n]) && !std::isupper(static_cast<unsigned char>(rest.front()))) {
           continue;
         }
-        emit_label(label);
-        i += name.size();
+        i = emit_person(names_[n].second, i + len);
         replaced = true;
-        break;
       }
       for (const auto& name : strangers) {
-        if (replaced || name.empty() || rest.substr(0, name.size()) != name) continue;
-        if (rest.size() > name.size() && is_word_byte(rest[name.size()])) continue;
-        emit_label(responder_);
-        i += name.size();
+        if (replaced || name.empty()) continue;
+        const std::size_t len = folded_match(rest, fold_name(name));
+        if (len == 0 || !word_ends(rest, len)) continue;
+        i = emit_person(responder_, i + len);
         replaced = true;
       }
       if (replaced) continue;

@@ -32,7 +32,9 @@ class Participants {
 
   // `text` with every mention — `<@U1>`, `<@U1|dana>`, `@dana`, `@dana:example.org`, matrix.to
   // links (bare, Markdown or HTML) — and every known participant name (display name, first name,
-  // login, Matrix localpart; whole words, any case) replaced by that person's role. Unknown
+  // login, Matrix localpart; whole words, any case, with or without diacritics: "Zoë", "ZOË",
+  // "Zoe") replaced by that person's role. A possessive loses its owner with the name: "dana's
+  // change" becomes "a change", not "the commander's change". Unknown
   // mentions become "a responder"; `@channel`, `@here`, `@everyone` and `@room` stay.
   // `strangers` are names nobody introduced that the blameless checker recognised as people
   // ("Bob forgot to renew the cert"): matched as written, whole words, they become "a responder".
@@ -47,6 +49,7 @@ class Participants {
 
   std::map<std::string, std::string> labels_;               // user key -> role wording
   std::vector<std::pair<std::string, std::string>> names_;  // name -> role wording, longest first
+  std::vector<std::string> folded_;                         // fold_name of each of names_
   std::string responder_;
 };
 

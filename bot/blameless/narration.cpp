@@ -1,0 +1,417 @@
+// Blame as real write-ups phrase it: no judging word, but the marks of a mistake pinned on a
+// colleague ("Lena deleted the volume thinking it was staging", "deployed the wrong branch by
+// accident"), a passive with the colleague as agent ("the bucket was made public by Ravi"),
+// "had been told not to", "on their watch", a person's patch named as the cause, questions
+// aimed at a person ("why was Bob running DELETEs on the primary in the first place?").
+//
+// First-person accounts are not flagged by these rules: "I ran the migration against the wrong
+// cluster" is the ownership a blameless review asks for (README, "Blameless checks"). Third
+// parties (attackers, vendors, banks, customers, researchers) are not colleagues either.
+#include <algorithm>
+#include <string_view>
+
+#include "bot/blameless/rules.h"
+
+namespace incident::blameless_detail {
+
+namespace {
+
+bool third_party(std::string_view w) {
+  static constexpr std::string_view words[] = {
+      "attacker",  "attackers", "hacker",     "hackers",     "vendor",    "vendors",
+      "customer",  "customers", "researcher", "researchers", "reporter",  "reporters",
+      "bank",      "rep",       "scammer",    "scammers",    "phisher",   "adversary",
+      "provider",  "client",    "user",       "users",       "providers", "supplier",
+      "suppliers", "registrar", "isp",        "partner",     "partners"};
+  return std::find(std::begin(words), std::end(words), w) != std::end(words);
+}
+
+// A colleague as the subject of the clause holding i: a name, a mention, he/she, a person noun
+// ("the engineer", "secondary on-call"), or a capitalised unknown word ("Chiara"). Not I/we,
+// not a system, not a third party.
+bool colleague_subject(const View& v, std::size_t i) {
+  const Subject s = v.clause_subject(i);
+  if (s.who != Who::person && s.who != Who::unknown) return false;
+  if (s.who == Who::unknown) {
+    // "Nightly Billing DB Snapshot accidentally skipped": a title in title case names a system.
+    std::size_t words = 0;
+    std::size_t capitals = 0;
+    for (std::size_t k = v.begin(); k < v.end(); ++k) {
+      if (v.at(k).type != Token::Type::word) continue;
+      ++words;
+      capitals += v.at(k).capitalised;
+    }
+    if (capitals >= 3 && 2 * capitals >= words) return false;
+  }
+  bool seen_capital = false;
+  for (std::size_t k = v.begin(); k < i; ++k) {
+    // A third party as subject; once past the verb, one is only its object ("granted the
+    // partner admin rights").
+    if (is_past_verb(v.word(k))) break;
+    if (third_party(v.word(k))) return false;
+    // An unknown subject must look like a name ("Chiara"), not like "IaC".
+    const Token& t = v.at(k);
+    if (s.who == Who::unknown && !seen_capital && t.type == Token::Type::word && t.capitalised) {
+      seen_capital = true;
+      if (t.inner_capital) return false;
+    }
+  }
+  return true;
+}
+
+// A name-like word nobody introduced ("Tamsin", "Maren"): capitalised, no inner capital, not a
+// known system, month or weekday.
+bool name_like(const View& v, std::size_t k) {
+  if (!v.inside(k)) return false;
+  const Token& t = v.at(k);
+  if (t.type != Token::Type::word || !t.capitalised || t.all_caps || t.inner_capital) return false;
+  return !is_system_noun(t.norm) && !is_function_word(t.norm) && !is_person_noun(t.norm) &&
+         pronoun_kind(t.norm) == Pronoun::none &&
+         !v.any(k, {"monday",   "tuesday",   "wednesday", "thursday",  "friday",  "saturday",
+                    "sunday",   "january",   "february",  "march",     "april",   "may",
+                    "june",     "july",      "august",    "september", "october", "november",
+                    "december", "terraform", "jenkins"});
+}
+
+// The verb a trailing marker belongs to: the nearest past or present-tense verb before it.
+std::size_t verb_before(const View& v, std::size_t i) {
+  for (std::size_t k = i; k > v.begin() && i - k < 8;) {
+    --k;
+    if (v.punct(k)) break;
+    const std::string_view w = v.word(k);
+    if (is_past_verb(w) && !is_response_verb(w)) return k;
+    if (w.size() > 3 && w.back() == 's' && !is_function_word(w) && !is_person_noun(w) &&
+        k > v.begin() &&
+        (v.at(k - 1).person ||
+         (!is_system_noun(w) && (is_person_noun(v.word(k - 1)) || is_skippable(v.word(k - 1)))))) {
+      return k;  // "Oluwaseun deploys the wrong branch"
+    }
+  }
+  return i;
+}
+
+// "accidentally", "by mistake", "thinking it was", "the wrong host": a colleague's act narrated
+// with the marks of a mistake.
+void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
+  std::size_t last = i;
+  bool before_verb = false;
+  if (v.any(i, {"accidentally", "accidently", "mistakenly", "unintentionally", "inadvertently",
+                "erroneously", "unknowingly"})) {
+    before_verb = true;
+  } else if (const std::size_t n = v.phrase(i, "by accident") + v.phrase(i, "by mistake") +
+                                   v.phrase(i, "thinking it was") + v.phrase(i, "thinking that") +
+                                   v.phrase(i, "thinking it") + v.phrase(i, "believing it was");
+             n > 0) {
+    last = i + n - 1;
+  } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
+             is_past_verb(v.word(i - 1)) &&
+             !v.any(i - 1, {"had", "got", "was", "were", "used", "showed", "gave", "received",
+                            "been", "found", "saw", "sent"})) {
+    last = i + 2;  // "deleted the wrong volume", "restarted the wrong service"
+  } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
+             v.any(i - 1, {"against", "on", "into", "to", "in"})) {
+    last = i + 2;  // "ran it against the wrong cluster"
+  } else {
+    return;
+  }
+  // The subject of the clause, or of the verb itself ("At 09:12 Tamsin deleted …").
+  const std::size_t verb = before_verb ? i + 1 : verb_before(v, i);
+  bool colleague = colleague_subject(v, i);
+  if (!colleague && verb != i && verb > v.begin()) {
+    const Subject s = v.subject_of(verb);
+    colleague = s.who == Who::person || (s.who == Who::unknown && name_like(v, verb - 1));
+    for (std::size_t k = v.begin(); k < verb && colleague; ++k) colleague = !third_party(v.word(k));
+  }
+  if (!colleague) return;
+  if (v.near_next_sentence(i, 20, {"identical", "indistinguishable", "ambiguous"})) return;
+  if (before_verb) {
+    const std::size_t verb = v.inside(i + 1) && !v.punct(i + 1) ? i + 1 : i;
+    add_blame(hits, i, verb, "blame_narrated");
+    return;
+  }
+  add_blame(hits, verb_before(v, i), last, "blame_narrated");
+}
+
+// "the bucket was made public by Ravi", "the flag was switched on for every tenant by Hana, not
+// for the pilot accounts": a colleague as the agent of a damaging act in the passive.
+void passive_agent(const View& v, std::size_t i, Hits& hits) {
+  if (!v.is(i, "by")) return;
+  std::size_t np = v.person_np(i + 1);
+  if (np == 0 && name_like(v, i + 1)) np = 1;  // "by Maren"
+  if (np == 0 || v.any(i + 1, {"me", "us", "someone", "somebody", "anyone", "everyone"})) return;
+  for (std::size_t k = i + 1; k < i + 1 + np; ++k) {
+    if (third_party(v.word(k))) return;
+  }
+  static constexpr std::string_view always[] = {
+      "deleted",   "dropped",  "wiped",         "truncated", "overwritten", "exposed",
+      "leaked",    "disabled", "misconfigured", "broken",    "destroyed",   "purged",
+      "corrupted", "killed",   "removed",       "erased"};
+  static constexpr std::string_view with_consequence[] = {
+      "made",   "committed", "pushed",  "set", "switched", "turned",  "flipped", "changed",
+      "merged", "deployed",  "shipped", "run", "ran",      "applied", "enabled", "granted"};
+  for (std::size_t k = i; k > v.begin() && i - k < 8;) {
+    --k;
+    if (v.punct(k)) return;
+    const std::string_view w = v.word(k);
+    const bool damaging = std::find(std::begin(always), std::end(always), w) != std::end(always);
+    const bool maybe = std::find(std::begin(with_consequence), std::end(with_consequence), w) !=
+                       std::end(with_consequence);
+    if (!damaging && !maybe) continue;
+    if (!v.before(k, 3, {"was", "were", "been", "is", "are", "being", "got", "get"})) return;
+    if (maybe && !v.near(i, 14,
+                         {"so", "causing", "wrong", "public", "without", "instead", "anyway",
+                          "every", "not", "accidentally", "mistakenly", "everyone"})) {
+      return;
+    }
+    add_blame(hits, k, i + np, "blame_passive");
+    return;
+  }
+}
+
+// "he had been told twice not to deploy on Fridays", "I told you so", "has been reminded to
+// pass the flag": one person pointing out that another was warned.
+void told(const View& v, std::size_t i, Hits& hits) {
+  if (v.phrase(i, "told you so") > 0 || v.phrase(i, "told ya") > 0) {
+    add_blame(hits, i, i + 2, "blame_told");
+    return;
+  }
+  if (v.any(i, {"told", "warned", "reminded", "asked"}) &&
+      v.any(i - 1, {"been", "was", "were", "be"})) {
+    // "he was warned about the maintenance window": a notice about a thing.
+    if (v.any(i + 1, {"about", "of", "by"})) return;
+    const bool warned = v.any(i, {"warned", "reminded"});
+    const std::size_t end = std::min(v.end(), i + 5);
+    bool not_to = false;
+    for (std::size_t k = i + 1; k < end; ++k) {
+      if (v.is(k, "not") && v.is(k + 1, "to")) not_to = true;
+      if (v.any(k, {"twice", "repeatedly", "again", "multiple", "several", "already", "before"})) {
+        not_to = true;
+      }
+    }
+    // "had been told to move his admin rights and never did"
+    for (std::size_t k = i + 1; k < v.end() && k < i + 25; ++k) {
+      if (v.phrase(k, "never did") > 0 || v.phrase(k, "didn't") > 0 || v.phrase(k, "anyway") > 0) {
+        not_to = true;
+      }
+    }
+    const bool someone = colleague_subject(v, i) || v.subject_of(i).who == Who::person;
+    if ((warned || not_to) && someone) {
+      add_blame(hits, i - 1, i, "blame_told");
+    }
+    return;
+  }
+  // "I told them not to", "we told him twice"
+  if (v.is(i, "told") && v.person_ref(i + 1) && !v.any(i + 1, {"me", "us"}) &&
+      (v.phrase(i + 2, "not to") > 0 || v.any(i + 2, {"twice", "repeatedly", "so"}))) {
+    add_blame(hits, i, i + 2, "blame_told");
+  }
+}
+
+// "on Aigerim's watch", "on the database team's watch", "during Ricardo's night shift" (when
+// the sentence is about something that went wrong then).
+void on_watch(const View& v, std::size_t i, Hits& hits) {
+  if (!v.any(i, {"on", "during", "under"})) return;
+  if (!v.person_owner(i + 1) || v.any(i + 1, {"my", "our"})) {
+    // "on the database team's watch": a determiner first.
+    if (!(is_determiner(v.word(i + 1)) && v.inside(i + 2) &&
+          (v.person_owner(i + 2) || (v.inside(i + 3) && v.person_owner(i + 3))))) {
+      return;
+    }
+  }
+  for (std::size_t k = i + 2; k < i + 6 && v.inside(k); ++k) {
+    if (v.is(k, "watch")) {
+      add_blame(hits, i, k, "blame_watch");
+      return;
+    }
+    if (v.any(k, {"shift", "rotation"}) &&
+        v.near(i, 10,
+               {"happened", "occurred", "broke", "began", "started", "expired", "sat",
+                "unacknowledged", "ignored", "missed", "went"})) {
+      add_blame(hits, i, k, "blame_watch");
+      return;
+    }
+  }
+}
+
+// "Fatima's hotfix disabled rate limiting, which is what let the spike through", "the root
+// cause was Emeka's one-line patch": a colleague's change named as the cause.
+void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
+  // "the hotfix Fatima pushed on Tuesday disabled rate limiting": the change, then its author.
+  if (v.any(i, {"fix", "hotfix", "quick-fix", "patch", "change", "commit", "pr", "script", "query",
+                "tweak", "migration"}) &&
+      i > v.begin() && is_determiner(v.word(i - 1)) && v.inside(i + 2) && v.at(i + 1).person &&
+      !v.at(i + 1).possessive && is_past_verb(v.word(i + 1 + v.at(i + 1).person_span)) &&
+      v.near(i, 30,
+             {"root", "caused", "causing", "broke", "introduced", "disabled", "deleted", "dropped",
+              "let", "culprit", "responsible"}) &&
+      !v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
+    add_blame(hits, i - 1, i + v.at(i + 1).person_span + 1, "blame_causation");
+    return;
+  }
+  if (!v.person_owner(i) || v.any(i, {"my", "our", "their", "its"})) return;
+  std::size_t k = i + 1;
+  for (; k < i + 4 && v.inside(k); ++k) {
+    if (v.any(k, {"fix", "hotfix", "quick-fix", "patch", "change", "commit", "pr", "script",
+                  "query", "tweak", "push", "merge", "rollout", "deploy"})) {
+      break;
+    }
+    if (v.punct(k)) return;
+  }
+  if (!v.inside(k) || k == i + 4) return;
+  if (!v.near(i, 40,
+              {"root", "caused", "causing", "broke", "introduced", "responsible", "culprit",
+               "behind", "let", "disabled", "deleted", "dropped"}) ||
+      v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
+    return;
+  }
+  add_blame(hits, i, k, "blame_causation");
+}
+
+// "the developer who triggered the outage", "…, resulting in the outage": a person as the
+// trigger of the incident.
+void triggered_incident(const View& v, std::size_t i, Hits& hits) {
+  const bool trigger = v.any(i, {"triggered", "caused", "started"});
+  const bool leading = v.phrase(i, "leading to") > 0 || v.phrase(i, "resulting in") > 0;
+  if (!trigger && !leading) return;
+  const std::size_t obj = i + (leading ? 2 : 1) + (v.is(i + (leading ? 2 : 1), "the") ? 1 : 0);
+  if (!v.any(obj, {"incident", "outage", "breakage", "incidents", "outages"})) return;
+  if (trigger) {
+    // "the developer who triggered it", "Bob, who caused the outage"
+    const bool relative = v.any(i - 1, {"that", "who"}) && v.person_np(i - 2) == 1;
+    const bool person_np_before =
+        i >= v.begin() + 2 && v.any(i - 1, {"that", "who"}) && is_person_noun(v.word(i - 2));
+    const Subject s = v.subject_of(i);
+    if (!relative && !person_np_before && s.who != Who::person) return;
+    add_blame(hits, i - (relative || person_np_before ? 2 : 0), obj, "blame_causation");
+    return;
+  }
+  if (v.before(i, 1, {","}) || v.punct(i - 1)) {
+    const Subject s = v.clause_subject(i - 1);
+    if (s.who == Who::person) add_blame(hits, i, obj, "blame_causation");
+  }
+}
+
+// "Why was Bogdan running DELETEs on the primary in the first place?", "why didn't she check
+// first?": a question aimed at a person, not at the system.
+void accusing_why(const View& v, std::size_t i, Hits& hits) {
+  if (!v.is(i, "why") || i != v.begin()) return;
+  const std::string_view aux = v.word(i + 1);
+  if (!v.any(i + 1, {"did", "was", "were", "would", "is", "does", "has", "had", "didn't", "wasn't",
+                     "hasn't", "hadn't", "didnt", "wasnt", "would've", "wouldn't"})) {
+    return;
+  }
+  std::size_t np = v.person_np(i + 2);
+  // "why was Milo running …": a capitalised unknown word doing something is someone.
+  const Token& who = v.at(v.inside(i + 2) ? i + 2 : i);
+  if (np == 0 && v.inside(i + 2) && who.type == Token::Type::word && who.capitalised &&
+      !who.all_caps && !who.inner_capital && !is_system_noun(who.norm) &&
+      v.word(i + 3).size() > 4 && v.word(i + 3).substr(v.word(i + 3).size() - 3) == "ing") {
+    np = 1;
+  }
+  if (np == 0 || v.any(i + 2, {"we", "i", "us", "me", "it", "this", "that"})) return;
+  if (!v.at(i + 2).person && !is_person_noun(v.word(i + 2 + np - 1)) &&
+      pronoun_kind(v.word(i + 2)) != Pronoun::person && !who.capitalised) {
+    return;
+  }
+  const bool accusing = is_negation(aux) || v.near(i, 30, {"even", "again", "ever", "anyway"}) ||
+                        v.phrase(v.end() > 4 ? v.end() - 4 : v.begin(), "in the first place") > 0;
+  bool first_place = false;
+  for (std::size_t k = i; k < v.end(); ++k) {
+    if (v.phrase(k, "in the first place") > 0) first_place = true;
+  }
+  if (!accusing && !first_place) return;
+  add_blame(hits, i, i + 1 + np, "blame_who");
+}
+
+// "wasted twenty minutes on the CDN", "merged it against our own deploy-window rule", "too
+// casual about dependency updates": a colleague's conduct judged without the usual words.
+void judged_conduct(const View& v, std::size_t i, Hits& hits) {
+  if (v.any(i, {"wasted", "squandered", "ignored", "disregarded", "brushed"})) {
+    if (v.subject_of(i).who != Who::person || !colleague_subject(v, i)) return;
+    add_blame(hits, i, std::min(i + 2, v.end() - 1), "blame_narrated");
+    return;
+  }
+  if (v.is(i, "against") && v.any(i + 1, {"our", "the", "their", "his", "her", "team's"})) {
+    for (std::size_t k = i + 2; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
+      if (v.any(k, {"rule", "rules", "policy", "process", "guidance", "advice", "runbook",
+                    "instructions", "agreement", "freeze"})) {
+        // "Dorian merged the PR at 15:50, against our own rule": the sentence's subject.
+        if (!colleague_subject(v, i) && !colleague_subject(v, v.begin() + 1)) return;
+        add_blame(hits, i, k, "blame_narrated");
+        return;
+      }
+    }
+    return;
+  }
+  if (v.is(i, "too") &&
+      v.any(i + 1, {"casual", "careless", "relaxed", "lax", "cavalier", "sloppy", "hasty", "quick",
+                    "lazy"}) &&
+      v.any(i + 2, {"about", "with", "when", "in"})) {
+    if (!colleague_subject(v, i)) return;
+    add_blame(hits, i, i + 1, "blame_trait");
+  }
+}
+
+// "The reviewer assumed the flag was off in staging, rather than on": a colleague's wrong belief
+// told as the cause. (What made it plausible is the
+// finding: the docs, the name of the trigger, the review tool.)
+void mistaken_belief(const View& v, std::size_t i, Hits& hits) {
+  if (!v.any(i, {"thought", "assumed", "believed", "expected", "misunderstood", "misread"})) return;
+  if (v.clause_subject(i).who != Who::person || !colleague_subject(v, i)) return;
+  for (std::size_t k = i + 1; k < v.end() && k < i + 40; ++k) {
+    if (v.phrase(k, "rather than") > 0 || v.phrase(k, "instead of") > 0 ||
+        v.phrase(k, "when in fact") > 0 || v.phrase(k, "when actually") > 0 ||
+        v.any(k, {"wrongly", "incorrectly", "mistakenly", "falsely", "wrong"})) {
+      add_blame(hits, i, i, "blame_narrated");
+      return;
+    }
+  }
+}
+
+// "silences the alert without investigating", "merged it without testing": a colleague skipping
+// the step, told as the cause.
+void without_step(const View& v, std::size_t i, Hits& hits) {
+  if (!v.is(i, "without")) return;
+  const std::size_t k = v.skip(i + 1, {"even", "really", "properly", "first", "any"});
+  if (!v.any(k, {"investigating", "checking", "testing", "looking", "reading", "asking", "telling",
+                 "reviewing", "verifying", "confirming", "acknowledging", "escalating", "glancing",
+                 "thinking", "warning", "notifying"})) {
+    return;
+  }
+  if (!colleague_subject(v, i)) return;
+  add_blame(hits, i, k, "blame_narrated");
+}
+
+// "…gave the customer admin rights, which is how the data got out": a colleague's act, then
+// its damage.
+void which_is_how(const View& v, std::size_t i, Hits& hits) {
+  const std::size_t n = v.phrase(i, "which is how") + v.phrase(i, "which is what") +
+                        v.phrase(i, "that is how") + v.phrase(i, "that's how") +
+                        v.phrase(i, "that is what") + v.phrase(i, "that's what");
+  if (n == 0 || i == v.begin()) return;
+  if (!v.near(i + n, 8,
+              {"let", "got", "leaked", "broke", "took", "caused", "lost", "deleted", "exposed",
+               "out", "down"})) {
+    return;
+  }
+  if (!colleague_subject(v, i - 1)) return;
+  add_blame(hits, i, i + n - 1, "blame_causation");
+}
+
+}  // namespace
+
+void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
+  narrated_mistake(v, i, hits);
+  passive_agent(v, i, hits);
+  told(v, i, hits);
+  on_watch(v, i, hits);
+  owned_change_as_cause(v, i, hits);
+  triggered_incident(v, i, hits);
+  accusing_why(v, i, hits);
+  judged_conduct(v, i, hits);
+  mistaken_belief(v, i, hits);
+  without_step(v, i, hits);
+  which_is_how(v, i, hits);
+}
+
+}  // namespace incident::blameless_detail
