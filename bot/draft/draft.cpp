@@ -219,7 +219,7 @@ class Builder {
         .set("started", format_utc(inc_.opened_at))
         .set("ended", inc_.closed_at ? format_utc(*inc_.closed_at) : std::string{})
         .set("open", inc_.is_open())
-        .set("duration", format_duration(end - inc_.opened_at))
+        .set("duration", format_duration(inc_.opened_at, end))
         .set("resolution", admit(inc_.resolution, where("summary")).value_or(std::string{}));
     return d;
   }
@@ -245,7 +245,7 @@ class Builder {
       d.add("gaps", TemplateData{}
                         .set("from", format_utc(g.from))
                         .set("to", format_utc(g.to))
-                        .set("length", format_duration(g.to - g.from)));
+                        .set("length", format_duration(g.from, g.to)));
       homework = true;
     }
     return homework;

@@ -64,6 +64,9 @@ class Decider {
                },
                body);
     if (!secrets_.empty()) tell_to_rotate(author);
+    if (cut_ && !out_.changes.empty()) {
+      say(Audience::caller, "text_cut", base().set("limit", std::to_string(kTextLimit)));
+    }
     return std::move(out_);
   }
 
@@ -71,9 +74,17 @@ class Decider {
   // --- credentials typed into a channel ------------------------------------------------------
 
   // Cuts every credential out of the text an incident could keep (a command, a pinned message,
-  // an edit, a review reply) before anything is decided, so none is stored, echoed or exported.
-  // Returns who wrote the text. DMs and security-case threads have their own handling (dm.h).
+  // an edit, a review reply) before anything is decided, so none is stored, echoed or exported;
+  // a pinned message, edit or review reply longer than kTextLimit is cut there (a command that
+  // long is refused by the parser instead). Returns who wrote the text. DMs and security-case
+  // threads have their own handling (dm.h).
   std::string scrub(InboundBody& body) {
+    auto shorten = [&](std::string& text) {
+      std::string kept = cut_to_limit(text);
+      if (kept.size() == text.size()) return;
+      text = std::move(kept);
+      cut_ = true;
+    };
     auto cut = [&](std::string& text) {
       auto found = find_secrets(text);
       if (found.empty()) return;
@@ -82,10 +93,19 @@ class Decider {
     };
     return std::visit(overloaded{
                           [&](in::CommandText& c) { return cut(c.text), event_.user; },
-                          [&](in::Pin& p) { return cut(p.target_text), p.target_author; },
-                          [&](in::Edited& e) { return cut(e.new_text), event_.user; },
+                          [&](in::Pin& p) {
+                            shorten(p.target_text);
+                            return cut(p.target_text), p.target_author;
+                          },
+                          [&](in::Edited& e) {
+                            shorten(e.new_text);
+                            return cut(e.new_text), event_.user;
+                          },
                           [&](in::ThreadReply& r) {
-                            if (!dm_.thread_case) cut(r.text);
+                            if (!dm_.thread_case) {
+                              shorten(r.text);
+                              cut(r.text);
+                            }
                             return event_.user;
                           },
                           [&](auto&) { return event_.user; },
@@ -142,10 +162,12 @@ class Decider {
     add_entry(Source::system, markup::to_markdown(prompts_.render(key, data)), event_.at);
   }
 
-  // Commands that change a live incident need an open one.
+  // Commands that change a live incident need an open one. After `close` the record of what
+  // happened is settled: what is learned later goes into the review, while actions, the draft
+  // and share still work (README, "After close").
   bool need_open() {
     if (incident_ && incident_->is_open()) return true;
-    say(Audience::caller, "no_open_incident", base());
+    say(Audience::caller, incident_ ? "incident_closed" : "no_open_incident", base());
     return false;
   }
   // Post-mortem work (actions, draft, review) also applies to the latest closed incident.
@@ -298,7 +320,7 @@ class Decider {
         .set("status", to_string(inc.status))
         .set("open", inc.is_open())
         .set("started", format_utc(inc.opened_at))
-        .set("duration", format_duration(inc.closed_at.value_or(event_.at) - inc.opened_at));
+        .set("duration", format_duration(inc.opened_at, inc.closed_at.value_or(event_.at)));
     for (const auto& [role, user] : inc.roles) {
       d.add("roles", TemplateData{}.set("role", to_string(role)).set("user", mention(user)));
     }
@@ -325,7 +347,7 @@ class Decider {
     change(change::Closed{event_.at, c.resolution});
     TemplateData d = base();
     d.set("resolution", c.resolution)
-        .set("duration", format_duration(event_.at - incident_->opened_at));
+        .set("duration", format_duration(incident_->opened_at, event_.at));
     add_system_entry("entry_closed", d);
     say(Audience::channel, "closed", d);
     post_draft(Audience::thread);
@@ -511,6 +533,7 @@ class Decider {
   const DmContext& dm_;
   const DisplayNames& display_names_;
   std::vector<SecretMatch> secrets_;  // cut out of this event's text (scrub)
+  bool cut_ = false;                  // the text was cut at kTextLimit (scrub)
   Decision out_;
 };
 

@@ -217,6 +217,30 @@ std::string_view without_trailing_punct(std::string_view t) {
   return t;
 }
 
+// "2026-11-28T21:59Z": a time a `log` command accepts, as a hint.
+std::string format_iso_minutes(TimePoint t) {
+  std::string text = format_utc(t);  // "2026-11-28 21:59 UTC"
+  text = text.substr(0, 16);
+  text[10] = 'T';
+  return text + "Z";
+}
+
+// Zero-width and bidi-control code points: a text of only these shows nothing.
+bool is_invisible(char32_t cp) {
+  return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+// The text's problem as a stored value of at most `limit` characters, or nothing.
+std::optional<std::string> size_problem(std::string_view what, std::string_view text,
+                                        std::size_t limit) {
+  if (is_blank(text)) return "missing the " + std::string(what);
+  const std::size_t n = count_characters(text);
+  if (n <= limit) return std::nullopt;
+  return "the " + std::string(what) + " is " + std::to_string(n) + " characters; the limit is " +
+         std::to_string(limit) + " (summarise it, and link to the full text)";
+}
+
 const char* const kTimeHint = " (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)";
 
 ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) {
@@ -236,7 +260,11 @@ ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) 
     } else if (now - (today - days{1}) <= hours{12}) {
       at = today - days{1};  // "23:55" just after midnight: a few minutes ago, yesterday
     } else {
-      return fail(std::string(first) + " is in the future (it is " + clock_of(now) + " UTC now)");
+      // More than 12 hours back yesterday, or a slip: never guess which. Say how to give both.
+      const TimePoint yesterday = today - days{1};
+      return fail(std::string(first) + " is later than now (it is " + clock_of(now) +
+                  " UTC); for " + format_duration(yesterday, now) +
+                  " ago, give the date: " + format_iso_minutes(yesterday));
     }
     consumed = 1;
   } else if (looks_like_date(first)) {
@@ -264,6 +292,10 @@ ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) 
   }
   if (consumed >= tokens.size()) return fail("missing the fact to log");
   const std::string_view fact = trim(rest.substr(tokens[consumed].begin));
+  if (istarts_with(fact, "impact:") && is_blank(fact.substr(7))) {
+    return fail("missing what users saw after impact:");
+  }
+  if (auto problem = size_problem("fact to log", fact, kTextLimit)) return fail(*problem);
   return Command{cmd::Log{std::string(fact), at}};
 }
 
@@ -304,7 +336,7 @@ FieldProblem read_field(std::string_view rest, const std::vector<Token>& tokens,
   return FieldProblem::none;
 }
 
-ParseResult parse_action(std::string_view rest, const Failer& fail) {
+ParseResult parse_action(std::string_view rest, TimePoint now, const Failer& fail) {
   const auto tokens = tokenize(rest);
   std::optional<Field> owner;
   std::optional<Field> due;
@@ -347,7 +379,7 @@ ParseResult parse_action(std::string_view rest, const Failer& fail) {
     from = f->end;
   }
   append(rest.substr(from));
-  if (text.empty()) return fail("missing the action text");
+  if (auto problem = size_problem("action text", text, kTextLimit)) return fail(*problem);
 
   cmd::Action action;
   action.text = std::move(text);
@@ -356,6 +388,11 @@ ParseResult parse_action(std::string_view rest, const Failer& fail) {
     action.due = parse_date(due->value);
     if (!action.due) {
       return fail("due date " + quoted(due->value) + " is not a real date (use YYYY-MM-DD)");
+    }
+    const Date today{std::chrono::floor<days>(now)};
+    if (*action.due < today) {
+      return fail("due date " + format_date(*action.due) + " has already passed (today is " +
+                  format_date(today) + " UTC)");
     }
   }
   return Command{std::move(action)};
@@ -377,7 +414,7 @@ ParseResult parse_start(std::string_view rest, const Failer& fail) {
     }
   }
   title = trim(title);
-  if (title.empty()) return fail("missing the incident title");
+  if (auto problem = size_problem("incident title", title, kTitleLimit)) return fail(*problem);
   return Command{cmd::Start{std::string(title), severity}};
 }
 
@@ -484,16 +521,57 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
 
   if (key == "start") return parse_start(rest, fail);
   if (key == "log") return parse_log(rest, now, fail);
-  if (key == "action") return parse_action(rest, fail);
+  if (key == "action") return parse_action(rest, now, fail);
   if (key == "done") return parse_done(rest, fail);
   if (key == "severity") return parse_set_severity(rest, fail);
   if (key == "role") return parse_assign_role(rest, fail);
-  if (key == "close") return Command{cmd::Close{std::string(rest)}};
+  if (key == "close") {
+    if (is_blank(rest)) return Command{cmd::Close{}};
+    if (auto problem = size_problem("resolution", rest, kTextLimit)) return fail(*problem);
+    return Command{cmd::Close{std::string(rest)}};
+  }
   if (key == "help") return Command{cmd::Help{}};  // "help log" still shows the list
   if (key == "status" || key == "postmortem" || key == "draft" || key == "share") {
     return parse_incident_command(key, rest, fail);
   }
   return ParseError{"unknown command " + quoted(word), ""};
+}
+
+std::size_t count_characters(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool is_blank(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (!is_space(text[i]) && text[i] != '\r' && text[i] != '\v' && text[i] != '\f') {
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (len == 1 || i + len > text.size()) return false;
+    char32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    if (!is_invisible(cp)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string cut_to_limit(std::string_view text) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (chars++ == kTextLimit) return std::string(text.substr(0, i));
+  }
+  return std::string(text);
 }
 
 std::int64_t named_incident(const Command& command) {

@@ -72,6 +72,17 @@ struct ParseError {
 
 using ParseResult = std::variant<Command, ParseError>;
 
+// What one command may store (README, "Limits"): a title is read in lists and channel topics; a
+// fact, action or resolution is a line of the record, not a document. Counted in characters
+// (Unicode code points). A longer pinned message or review reply is cut at kTextLimit.
+inline constexpr std::size_t kTitleLimit = 200;
+inline constexpr std::size_t kTextLimit = 4000;
+std::size_t count_characters(std::string_view text);
+// True when `text` shows nothing: only whitespace, zero-width characters and bidi controls.
+bool is_blank(std::string_view text);
+// `text` cut after kTextLimit characters (never inside a UTF-8 sequence), else unchanged.
+std::string cut_to_limit(std::string_view text);
+
 // Parses the text after the command prefix ("log 14:05 failover done").
 // `now` is the platform time of the message; it resolves back-dated times:
 //  - `HH:MM` is UTC on the day of `now`; when that is later than `now`, it means the day before,

@@ -156,6 +156,10 @@ std::string format_date(Date d) {
   return buf;
 }
 
+std::string format_duration(TimePoint from, TimePoint to) {
+  return format_duration(floor<minutes>(to) - floor<minutes>(from));
+}
+
 std::string format_duration(Millis d) {
   // Durations are shown to people as elapsed time: whole minutes, rounded down, never negative
   // (a clock skew between platforms must not print "-1m").

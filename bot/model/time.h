@@ -21,6 +21,9 @@ std::string format_iso(TimePoint t);
 std::string format_date(Date d);
 // "45m", "2h 05m", "3d 4h 10m"
 std::string format_duration(Millis d);
+// The time from `from` to `to` as people read it beside the two times printed to the minute:
+// "05:48 → 07:48" is 2h 00m, whatever the seconds were.
+std::string format_duration(TimePoint from, TimePoint to);
 
 // ISO-8601 date-time: YYYY-MM-DD[T| ]HH:MM[:SS[.fff]][Z|±HH:MM|±HHMM|±HH].
 // No zone means UTC. Offsets are converted to UTC. nullopt when malformed.

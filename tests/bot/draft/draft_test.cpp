@@ -431,9 +431,10 @@ TEST_F(DraftTest, ASecondPostmortemPointsAtTheFirstThread) {
 TEST_F(DraftTest, AHugeDraftSplitsAtSectionsWithinPlatformLimits) {
   testing::Script s(engine_, "slack", "C1");
   s.command("U1", "start Log flood sev3", utc(2026, 11, 29, 10, 0));
+  // 110 KB of hostile text, in facts at the length limit (kTextLimit).
   std::string fact = "log impact: ";
-  for (int i = 0; i < 10000; ++i) fact += "<!channel> ";  // 110 KB of hostile text
-  s.command("U1", fact, utc(2026, 11, 29, 10, 1));
+  for (int i = 0; i < 333; ++i) fact += "<!channel> ";
+  for (int i = 0; i < 30; ++i) s.command("U1", fact, utc(2026, 11, 29, 10, 1));
   for (int i = 0; i < 300; ++i) {
     s.command("U1", "log step " + std::to_string(i) + " of the clean-up", utc(2026, 11, 29, 10, 2));
   }
@@ -451,7 +452,7 @@ TEST_F(DraftTest, AHugeDraftSplitsAtSectionsWithinPlatformLimits) {
     EXPECT_FALSE(has(mrkdwn, "<!channel>"));
     whole += markup::to_markdown(part) + "\n";
   }
-  EXPECT_EQ(std::count(whole.begin(), whole.end(), '!'), 2 * 10000);  // Impact and Timeline
+  EXPECT_EQ(std::count(whole.begin(), whole.end(), '!'), 2 * 30 * 333);  // Impact and Timeline
   // Sections start parts where they can: every section heading opens a part or follows a blank.
   std::size_t headings_first = 0;
   for (const auto& part : slack) headings_first += part.rfind("## ", 0) == 0 ? 1 : 0;

@@ -3,6 +3,7 @@
 
 #include "bot/draft/draft.h"
 #include "bot/engine/engine.h"
+#include "bot/model/command.h"
 #include "bot/text/markup.h"
 #include "prompts/embedded.h"
 #include "support/events.h"
@@ -295,6 +296,33 @@ TEST(Domain, CredentialsTypedIntoTheChannelAreNeverKept) {
   }
   EXPECT_EQ(ch.incident().actions.at(0).text, "rotate [credential removed]");
   EXPECT_EQ(ch.incident().resolution, "my password is [credential removed]");
+}
+
+// After close the timeline is settled; the reply says where later facts go, and actions still
+// work (README, "After close").
+TEST(Domain, AfterCloseFactsGoToTheReviewAndActionsStillWork) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("2", "close", at(10, 5));
+  const Decision log = ch.say("3", "log the cache was cold", at(10, 6));
+  EXPECT_TRUE(log.changes.empty());
+  ASSERT_EQ(log.replies.size(), 1u);
+  EXPECT_TRUE(contains(log.replies[0].text, "INC-1 is closed")) << log.replies[0].text;
+  EXPECT_TRUE(contains(log.replies[0].text, "review thread"));
+  EXPECT_EQ(ch.say("4", "action warm the cache on deploy", at(10, 7)).changes.size(), 1u);
+}
+
+// A pinned message or review reply longer than the limit is kept up to it, and the caller is
+// told; nothing is silently stored whole.
+TEST(Domain, ALongPinnedMessageIsCutAtTheLimit) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  const std::string paste(50000, 'y');
+  const Decision d = ch.send(event("p1", in::Pin{"msg-1", "U2", paste, at(10, 1)}, at(10, 2)));
+  EXPECT_EQ(ch.incident().timeline.back().text, std::string(kTextLimit, 'y'));
+  ASSERT_FALSE(d.replies.empty());
+  EXPECT_TRUE(contains(d.replies.back().text, "longer than 4000 characters"))
+      << d.replies.back().text;
 }
 
 TEST(Domain, DirectMessagesGetAPrivateReplyAndChangeNoIncident) {

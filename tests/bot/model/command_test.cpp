@@ -147,11 +147,21 @@ std::vector<Case> grammar_cases() {
       {"log 23:55 x", on(ymd(2026, 12, 1), 0, 10), "log|x|2026-11-30T23:55:00.000Z"},
       {"log 23:50 x", on(ymd(2027, 1, 1), 0, 5), "log|x|2026-12-31T23:50:00.000Z"},
       {"log 23:50 x", on(ymd(2028, 3, 1), 0, 5), "log|x|2028-02-29T23:50:00.000Z"},
-      {"log 00:15 x", at(0, 10), log_error("00:15 is in the future (it is 00:10 UTC now)")},
-      {"log 14:05 x", kNow, log_error("14:05 is in the future (it is 10:00 UTC now)")},
-      {"log 14:06 x", at(14, 5, 30), log_error("14:06 is in the future (it is 14:05 UTC now)")},
-      {"log 10:01 x", kNow, log_error("10:01 is in the future (it is 10:00 UTC now)")},
-      {"log 21:59 x", kNow, log_error("21:59 is in the future (it is 10:00 UTC now)")},
+      {"log 00:15 x", at(0, 10),
+       log_error("00:15 is later than now (it is 00:10 UTC); for 23h 55m ago, give the date: "
+                 "2026-11-28T00:15Z")},
+      {"log 14:05 x", kNow,
+       log_error("14:05 is later than now (it is 10:00 UTC); for 19h 55m ago, give the date: "
+                 "2026-11-28T14:05Z")},
+      {"log 14:06 x", at(14, 5, 30),
+       log_error("14:06 is later than now (it is 14:05 UTC); for 23h 59m ago, give the date: "
+                 "2026-11-28T14:06Z")},
+      {"log 10:01 x", kNow,
+       log_error("10:01 is later than now (it is 10:00 UTC); for 23h 59m ago, give the date: "
+                 "2026-11-28T10:01Z")},
+      {"log 21:59 x", kNow,
+       log_error("21:59 is later than now (it is 10:00 UTC); for 12h 01m ago, give the date: "
+                 "2026-11-28T21:59Z")},
       {"log 09:30 UTC failover", kNow, "log|failover|2026-11-29T09:30:00.000Z"},
       {"log 09:30, failover done", kNow, "log|failover done|2026-11-29T09:30:00.000Z"},
       {"log 09:30: failover done", kNow, "log|failover done|2026-11-29T09:30:00.000Z"},
@@ -300,6 +310,19 @@ std::vector<Case> grammar_cases() {
       {"close", kNow, "close|"},
       {"close rolled back the deploy", kNow, "close|rolled back the deploy"},
       {"close   🎉 fixed\n by rollback  ", kNow, "close|🎉 fixed\n by rollback"},
+      // ---- empty, invisible and oversized values ----------------------------------------
+      {"log impact:", kNow, log_error("missing what users saw after impact:")},
+      {"log IMPACT: \u200b ", kNow, log_error("missing what users saw after impact:")},
+      {"start \u200b\u200b\u2060 sev2", kNow,
+       "error|missing the incident title|start <title> [sev1..sev4]"},
+      {"action \u200b\u202e", kNow, "error|missing the action text|" + kActionUsage},
+      {"log " + std::string(4001, 'x'), kNow,
+       log_error("the fact to log is 4001 characters; the limit is 4000 (summarise it, and link "
+                 "to the full text)")},
+      {"log " + std::string(4000, 'x'), kNow, "log|" + std::string(4000, 'x') + "|now"},
+      {"close \u200b", kNow, "close|"},
+      {"action renew the cert due:2026-11-28", kNow,
+       "error|due date 2026-11-28 has already passed (today is 2026-11-29 UTC)|" + kActionUsage},
       // ---- no command, unknown command ----------------------------------------------------
       {"", kNow, "error|missing a command|"},
       {"   \t\n ", kNow, "error|missing a command|"},
@@ -309,18 +332,27 @@ std::vector<Case> grammar_cases() {
       {"!incident start x", kNow, "error|unknown command \"!incident\"|"},
   };
 
-  // Very long text (100 KB) survives whole; error messages quote only the first 40 bytes,
-  // cut on a UTF-8 boundary.
+  // Text at the limits survives whole (characters, not bytes: 4,000 emoji are 16,000 bytes);
+  // one character more is refused with the count. Error messages quote only the first 40
+  // bytes, cut on a UTF-8 boundary.
   const std::string long_text(100 * 1024, 'x');
   std::string long_emoji;
   for (int i = 0; i < 30000; ++i) long_emoji += "🔥";
-  cases.push_back({"start " + long_text + " sev2", kNow, "start|" + long_text + "|sev2"});
-  cases.push_back({"start " + long_emoji + " sev1", kNow, "start|" + long_emoji + "|sev1"});
-  cases.push_back(
-      {"log 09:30 " + long_text, kNow, "log|" + long_text + "|2026-11-29T09:30:00.000Z"});
-  cases.push_back(
-      {"action " + long_text + " owner:@dana", kNow, "action|" + long_text + "|@dana|none"});
-  cases.push_back({"close " + long_emoji, kNow, "close|" + long_emoji});
+  std::string limit_emoji;
+  for (int i = 0; i < 4000; ++i) limit_emoji += "🔥";
+  const std::string title(200, 't');
+  cases.push_back({"start " + title + " sev2", kNow, "start|" + title + "|sev2"});
+  cases.push_back({"start " + title + "t sev2", kNow,
+                   "error|the incident title is 201 characters; the limit is 200 (summarise it, "
+                   "and link to the full text)|start <title> [sev1..sev4]"});
+  cases.push_back({"log 09:30 " + limit_emoji, kNow,
+                   "log|" + limit_emoji + "|2026-11-29T09:30:00.000Z"});
+  cases.push_back({"action " + limit_emoji + " owner:@dana", kNow,
+                   "action|" + limit_emoji + "|@dana|none"});
+  cases.push_back({"close " + limit_emoji, kNow, "close|" + limit_emoji});
+  cases.push_back({"close " + long_emoji, kNow,
+                   "error|the resolution is 30000 characters; the limit is 4000 (summarise it, "
+                   "and link to the full text)|close [<resolution>]"});
   cases.push_back({long_text, kNow, "error|unknown command \"" + std::string(40, 'x') + "…\"|"});
   cases.push_back(
       {long_emoji, kNow, "error|unknown command \"" + long_emoji.substr(0, 40) + "…\"|"});

@@ -67,6 +67,17 @@ TEST(FormatTest, DurationInMinutesHoursDays) {
   EXPECT_EQ(format_duration(days{400}), "400d 0h 00m");
 }
 
+// Beside times printed to the minute, the duration is their difference: 05:48:50 → 07:48:10
+// reads "05:48 → 07:48", so 2h 00m, not 1h 59m.
+TEST(FormatTest, DurationBetweenTimesAgreesWithTheTimesShown) {
+  const TimePoint from = parse_iso8601("2026-12-05T05:48:50Z").value();
+  const TimePoint to = parse_iso8601("2026-12-05T07:48:10Z").value();
+  EXPECT_EQ(format_utc(from), "2026-12-05 05:48 UTC");
+  EXPECT_EQ(format_utc(to), "2026-12-05 07:48 UTC");
+  EXPECT_EQ(format_duration(from, to), "2h 00m");
+  EXPECT_EQ(format_duration(to, from), "0m");
+}
+
 TEST(FormatTest, NegativeDurationIsZero) {
   EXPECT_EQ(format_duration(Millis{-1}), "0m");
   EXPECT_EQ(format_duration(-5min), "0m");
