@@ -90,7 +90,8 @@ constexpr std::string_view kAccount[] = {
     "github", "slack", "aws", "icloud", "apple id"};
 constexpr std::string_view kPushPrompt[] = {
     "push notification*", "mfa push*", "push request*", "approve*", "approval*",
-    "notifications", "prompts", "number matching"};
+    "notification*", "prompt*", "request*", "number matching", "didnt start", "didnt request",
+    "didnt make", "didnt initiate", "wasnt me", "not me"};
 constexpr std::string_view kMfa[] = {
     "mfa", "2fa", "duo", "okta", "authenticator", "login", "sign in", "microsoft", "push*"};
 constexpr std::string_view kLoggedIn[] = {

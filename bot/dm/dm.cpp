@@ -282,6 +282,9 @@ class DmDecider {
       advise(clean);
       return;
     }
+    // Credential guidance comes first, whatever the case handling says next: a password or code
+    // typed somewhere must be changed now, not after the asker picks a case.
+    credential_first(clean);
     if (auto code = leading_case_code(clean)) {
       const Escalation* target = find_open(*code);
       if (!target) {
@@ -310,9 +313,19 @@ class DmDecider {
       to_asker("dm.relay_empty", d, event_.channel);
       return;
     }
-    warn_about_secrets();
     to_security("security.asker_wrote", d, c.security_ref);
     to_asker("dm.relayed", d, event_.channel);
+  }
+
+  void credential_first(const std::string& clean) {
+    if (!secrets_.empty()) {
+      warn_about_secrets();
+      return;
+    }
+    const Topic topic = classify(clean);
+    if (topic == Topic::password_entered || topic == Topic::secret_exposed) {
+      to_asker_text(advice(topic, clean), event_.channel);
+    }
   }
 
   void which_case() {

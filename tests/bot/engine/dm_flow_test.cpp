@@ -282,6 +282,22 @@ TEST_F(DmTest, TheSecurityTeamClosesTheCase) {
   EXPECT_FALSE(store_.cases().begin()->second.open);
 }
 
+// With several open cases the bot must ask which one, but a password or code typed somewhere
+// gets its guidance first, always.
+TEST_F(DmTest, CredentialGuidanceComesBeforeAskingWhichCase) {
+  dm("report lost my phone");
+  dm("report weird popup");
+  const auto typed = dm("I typed my password and the MFA code into that page");
+  ASSERT_GE(typed.replies.size(), 2u);
+  EXPECT_TRUE(has(typed.replies[0].text, "password")) << typed.replies[0].text;
+  EXPECT_FALSE(has(typed.replies[0].text, "more than one open case"));
+  EXPECT_TRUE(has(typed.replies.back().text, "more than one open case"));
+  const auto pasted = dm("my password is Tr0ub4dor&3");
+  ASSERT_GE(pasted.replies.size(), 2u);
+  EXPECT_TRUE(has(pasted.replies[0].text, "rotate it now")) << pasted.replies[0].text;
+  for (const auto& r : pasted.replies) EXPECT_FALSE(has(r.text, "Tr0ub4dor"));
+}
+
 TEST_F(DmTest, WithSeveralOpenCasesTheCodeSaysWhich) {
   const std::string first = find(dm("report lost my phone"), Audience::security)->case_code;
   const auto second_o = dm("report weird popup");
