@@ -132,7 +132,9 @@ int run_console(const Config& config) {
   const Prompts prompts = load_prompts(config);
   Settings settings;
   settings.command_prefix = config.command_prefix;
-  settings.lessons_channel = !config.lessons_channel.empty();
+  // The console shows the lessons channel itself (`[lessons channel]`), as it does the security
+  // channel: `share` works without a workspace.
+  settings.lessons_channel = true;
   settings.dm = dm_settings(config, true);
   Engine engine(store, prompts, settings, system_random());
 

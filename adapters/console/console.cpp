@@ -50,6 +50,10 @@ std::size_t private_length(const InboundBody& body) {
 
 }  // namespace
 
+std::string console_dm_channel(const std::string& user) {
+  return std::string(kConsoleDmChannel) + ":" + user;
+}
+
 Console::Console(Engine& engine, ConsoleOptions options)
     : engine_(engine), options_(std::move(options)) {
   if (!options_.clock) {
@@ -76,7 +80,7 @@ void Console::handle_line(const std::string& raw, std::ostream& out) {
     event.channel = kConsoleChannel;
     event.body = in::CommandText{std::string(*rest)};
   } else if (line == "dm" || line.rfind("dm ", 0) == 0) {
-    event.channel = kConsoleDmChannel;
+    event.channel = console_dm_channel(options_.user);
     event.body = in::DirectMessage{trim(line.substr(2))};
   } else if (line == "thread" || line.rfind("thread ", 0) == 0) {
     // The terminal has no threads: `thread <text>` answers in the post-mortem thread of the

@@ -45,7 +45,10 @@ class Console {
 };
 
 inline constexpr const char* kConsoleChannel = "console";
+// Each console user has a DM channel of their own ("console-dm:<user>"), as on a platform: one
+// user's DM never lands in another user's security case.
 inline constexpr const char* kConsoleDmChannel = "console-dm";
+std::string console_dm_channel(const std::string& user);
 // The console stands in for the security channel, so `report` can be tried without a workspace;
 // `security` lines speak as this responder.
 inline constexpr const char* kConsoleSecurityChannel = "console-security";

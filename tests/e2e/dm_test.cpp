@@ -219,6 +219,30 @@ TEST_F(DmConsoleE2E, TheAskerClosesTheCaseAndTheBinaryStoresNoDmBeforeReport) {
   EXPECT_TRUE(has(r.out, "is closed, so I didn't pass this on"));
 }
 
+// Two console users (INCIDENT_BOT_CONSOLE_USER) have DM channels of their own: the second
+// user's DM is advice for them, never words relayed into the first user's open case.
+TEST_F(DmConsoleE2E, EachConsoleUserHasTheirOwnDm) {
+  const Result dana =
+      run("console", "dm report I left my laptop on the train\n", "INCIDENT_BOT_CONSOLE_USER=dana");
+  ASSERT_EQ(dana.status, 0) << dana.err;
+  ASSERT_TRUE(has(dana.out, "SEC-")) << dana.out;
+  const Result erin =
+      run("console", "dm I got an MFA prompt I didn't start\n", "INCIDENT_BOT_CONSOLE_USER=erin");
+  ASSERT_EQ(erin.status, 0) << erin.err;
+  EXPECT_FALSE(has(erin.out, "[security channel]")) << erin.out;
+  EXPECT_FALSE(has(erin.out, "SEC-")) << erin.out;
+  EXPECT_TRUE(has(erin.out, "password")) << erin.out;
+}
+
+// The console has a lessons channel of its own, as it has a security channel.
+TEST_F(DmConsoleE2E, ShareWorksInTheConsoleWithoutConfiguration) {
+  const Result r = run("console",
+                       "!incident start Cache outage\n!incident action warm the cache\n"
+                       "!incident close cache warmed\n!incident share confirm\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "[lessons channel] # Lessons learned: Cache outage")) << r.out;
+}
+
 TEST_F(DmConsoleE2E, WithoutACaseTheSecurityLineSaysHowToOpenOne) {
   const Result r = run("console", "security hello\n");
   ASSERT_EQ(r.status, 0);
