@@ -63,7 +63,10 @@ class Decider {
                    },
                },
                body);
-    if (!secrets_.empty()) tell_to_rotate(author);
+    // A pin, edit or thread reply in a channel without an incident is ordinary chat: the bot
+    // keeps nothing of it and says nothing about it.
+    const bool spoken_to = std::holds_alternative<in::CommandText>(event_.body) || incident_;
+    if (!secrets_.empty() && spoken_to) tell_to_rotate(author);
     if (cut_ && !out_.changes.empty()) {
       say(Audience::caller, "text_cut", base().set("limit", std::to_string(kTextLimit)));
     }

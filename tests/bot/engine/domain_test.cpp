@@ -296,6 +296,13 @@ TEST(Domain, CredentialsTypedIntoTheChannelAreNeverKept) {
   }
   EXPECT_EQ(ch.incident().actions.at(0).text, "rotate [credential removed]");
   EXPECT_EQ(ch.incident().resolution, "my password is [credential removed]");
+
+  // A pin in a channel without an incident is ordinary chat: nothing kept, nothing said.
+  Channel quiet;
+  const auto& pin =
+      quiet.send(event("p2", in::Pin{"msg-1", "U2", "key " + key, at(9, 0)}, at(9, 1)));
+  EXPECT_TRUE(pin.replies.empty());
+  EXPECT_TRUE(pin.changes.empty());
 }
 
 // After close the timeline is settled; the reply says where later facts go, and actions still
