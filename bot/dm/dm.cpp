@@ -40,9 +40,43 @@ std::string command_word(std::string_view s) {
 
 // --- the DM commands -------------------------------------------------------------------------
 
+// Which remembered questions `report` sends: "2", "1 3", "1, 2 and 3", "all", "both".
+struct Pick {
+  std::vector<int> numbers;  // 1-based, oldest first as listed
+  bool all = false;
+};
+
+std::optional<Pick> parse_pick(const std::string& words) {
+  Pick pick;
+  std::string token;
+  const auto take = [&]() {
+    if (token.empty() || token == "and") return true;
+    if (token == "all" || token == "both") {
+      pick.all = true;
+    } else if (token.size() <= 2 && std::all_of(token.begin(), token.end(),
+                                                [](char c) { return c >= '0' && c <= '9'; })) {
+      pick.numbers.push_back(std::stoi(token));
+    } else {
+      return false;
+    }
+    token.clear();
+    return true;
+  };
+  for (const char c : words + " ") {
+    if (c == ' ' || c == ',' || c == '&' || c == '+') {
+      if (!take()) return std::nullopt;
+    } else {
+      token += c;
+    }
+  }
+  if (!pick.all && pick.numbers.empty()) return std::nullopt;
+  return pick;
+}
+
 struct Report {
   bool as_me = false;
-  std::string text;  // empty: the remembered question
+  std::string text;          // empty: remembered questions
+  std::optional<Pick> pick;  // which of them; none: the only one, else the asker chooses
 };
 struct Close {
   std::string code;  // empty: the one open case
@@ -50,31 +84,52 @@ struct Close {
 struct Help {};
 using DmCommand = std::variant<std::monostate, Report, Close, Help>;
 
+bool starts_with_as_me(const std::string& low) {
+  return low == "as me" || low.rfind("as me ", 0) == 0 || low.rfind("as me:", 0) == 0;
+}
+
 DmCommand parse_dm_command(const std::string& text) {
   const std::size_t space = std::min(text.find_first_of(" \t\n"), text.size());
   const std::string first = command_word(text.substr(0, space));
   std::string rest = trim(std::string_view(text).substr(space));
-  const std::string rest_word = command_word(rest);
   if (first == "help" || text == "?") return rest.empty() ? DmCommand{Help{}} : DmCommand{};
   if (first == "close") {
     if (rest.empty()) return Close{};
     // "close SEC-7F3K2Q9M." counts; "close call with a scammer today…" is a question.
-    if (auto code = leading_case_code(rest); code && rest_word.size() == kCaseCodeLength)
+    if (auto code = leading_case_code(rest); code && command_word(rest).size() == kCaseCodeLength)
       return Close{*code};
     return {};
   }
   if (first != "report") return {};
-  for (std::string_view bare : {"", "it", "this", "that", "please", "it please", "this please"}) {
-    if (rest_word == bare) return Report{false, {}};
-  }
-  for (std::string_view bare : {"as me", "it as me", "this as me", "that as me", "as me please"}) {
-    if (rest_word == bare) return Report{true, {}};
-  }
-  if (lower(rest).rfind("as me ", 0) == 0 || lower(rest).rfind("as me:", 0) == 0) {
-    return Report{true, trim(std::string_view(rest).substr(6))};
+  Report r;
+  if (starts_with_as_me(lower(rest))) {
+    r.as_me = true;
+    rest = trim(std::string_view(rest).substr(5));
   }
   if (!rest.empty() && rest.front() == ':') rest = trim(std::string_view(rest).substr(1));
-  return Report{false, rest};
+  // "report it as me", "report 2 as me": the name goes along with remembered questions only.
+  std::string choice = command_word(rest);
+  bool as_me_after = false;
+  if (choice.size() >= 6 && choice.ends_with(" as me")) {
+    choice = trim(std::string_view(choice).substr(0, choice.size() - 6));
+    as_me_after = true;
+  } else if (choice == "as me") {
+    choice.clear();
+    as_me_after = true;
+  }
+  for (std::string_view bare : {"", "it", "this", "that", "please", "it please", "this please"}) {
+    if (choice == bare) {
+      r.as_me = r.as_me || as_me_after;
+      return r;
+    }
+  }
+  if (auto pick = parse_pick(choice)) {
+    r.as_me = r.as_me || as_me_after;
+    r.pick = std::move(pick);
+    return r;
+  }
+  r.text = rest;
+  return r;
 }
 
 std::string codes_of(const std::vector<Escalation>& cases) {
@@ -211,15 +266,23 @@ class DmDecider {
       to_asker("dm.report_rate_limited", d, event_.channel);
       return;
     }
-    Question question;
+    std::vector<Question> chosen;
     if (!r.text.empty()) {
-      question = {r.text, secrets_.empty() ? classify(r.text) : Topic::secret_exposed, event_.at};
-    } else if (context_.question) {
-      question = *context_.question;
-    } else {
+      chosen.push_back(
+          {r.text, secrets_.empty() ? classify(r.text) : Topic::secret_exposed, event_.at});
+    } else if (context_.questions.empty()) {
       to_asker("dm.report_no_question", d, event_.channel);
       return;
+    } else if (r.pick) {
+      chosen = picked(*r.pick);
+    } else if (context_.questions.size() == 1) {
+      chosen = context_.questions;
     }
+    if (chosen.empty()) {
+      which_question(r);
+      return;
+    }
+    Question question = joined(chosen);
     if (context_.new_case_code.empty()) {
       throw std::logic_error("the engine has no random source, so it cannot make a case code");
     }
@@ -232,7 +295,11 @@ class DmDecider {
     e.created_at = event_.at;
     out_.changes.push_back({0, change::CaseOpened{e}});
     case_code_ = e.code;
-    out_.question.action = QuestionUpdate::Action::forget;
+    if (r.text.empty()) {
+      std::vector<TimePoint> asked;
+      for (const auto& q : chosen) asked.push_back(q.at);
+      out_.question = QuestionUpdate::forget(std::move(asked));
+    }
 
     d.set("code", e.code)
         .set("topic", render("topic." + to_string(e.topic), base()))
@@ -245,6 +312,65 @@ class DmDecider {
                             .anchor = Anchor::security_case,
                             .case_code = e.code});
     to_asker("dm.report_sent", d, event_.channel);
+  }
+
+  // The remembered questions `pick` names, oldest first; none when a number is not listed.
+  std::vector<Question> picked(const Pick& pick) const {
+    const auto& all = context_.questions;
+    if (pick.all) return all;
+    std::vector<bool> take(all.size(), false);
+    for (const int n : pick.numbers) {
+      if (n < 1 || std::size_t(n) > all.size()) return {};
+      take[std::size_t(n - 1)] = true;
+    }
+    std::vector<Question> out;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (take[i]) out.push_back(all[i]);
+    }
+    return out;
+  }
+
+  // Several questions go as one case, in the order asked: an exposed credential heads it,
+  // else the first with a topic of its own.
+  static Question joined(const std::vector<Question>& chosen) {
+    Question out = chosen.front();
+    for (std::size_t i = 1; i < chosen.size(); ++i) out.text += "\n\n" + chosen[i].text;
+    for (const auto& q : chosen) {
+      if (q.topic == Topic::secret_exposed) out.topic = q.topic;
+    }
+    if (out.topic == Topic::general) {
+      for (const auto& q : chosen) {
+        if (q.topic != Topic::general) {
+          out.topic = q.topic;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  // Lists the remembered questions by topic and age only: the reply is recorded until scrubbed,
+  // and the asker's words never reach storage.
+  void which_question(const Report& r) {
+    TemplateData d = base();
+    const auto& all = context_.questions;
+    d.set("count", std::to_string(all.size())).set("as_me", r.as_me);
+    if (r.pick && !r.pick->all) {
+      for (const int n : r.pick->numbers) {
+        if (n < 1 || std::size_t(n) > all.size()) d.set("unknown", std::to_string(n));
+      }
+    }
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto ago = std::chrono::duration_cast<std::chrono::minutes>(event_.at - all[i].at);
+      TemplateData row;
+      row.set("n", std::to_string(i + 1))
+          .set("topic", render("topic." + to_string(all[i].topic), base()))
+          .set("just_now", ago.count() < 1)
+          .set("one_minute", ago.count() == 1)
+          .set("minutes_ago", std::to_string(ago.count()));
+      d.add("questions", std::move(row));
+    }
+    to_asker("dm.report_which", d, event_.channel);
   }
 
   void close(const Close& c) {
@@ -348,7 +474,7 @@ class DmDecider {
     footer.set("can_report", settings_.security_channel);
     text = trim(text) + "\n\n" + trim(render("advisor.footer", footer));
     to_asker_text(std::move(text), event_.channel);
-    out_.question = {QuestionUpdate::Action::remember, Question{clean, topic, event_.at}};
+    out_.question = QuestionUpdate::remember(Question{clean, topic, event_.at});
   }
 
   std::string advice(Topic topic, const std::string& clean) const {

@@ -1,8 +1,10 @@
 // "Is this safe?": direct messages to the bot, and the anonymous line to the security team.
 //
 // Rules of the DM conversation (README "Is this safe?" tells users the same):
-// - `report [as me] [<text>]` escalates <text>, else the last question asked in the last
-//   DmSettings::question_kept. `close [<code>]` closes a case. `help` explains.
+// - `report [as me] [<text>]` escalates <text>, else the question asked in the last
+//   DmSettings::question_kept; with several kept, the bot lists them by topic and `report 2`,
+//   `report 1 3` or `report all` says which go (as one case). `close [<code>]` closes a case.
+//   `help` explains.
 // - While the asker has open cases, every other DM goes to the security team: to the case whose
 //   code it starts with, else to the one open case; with several open and no code, the bot asks
 //   which. With none open, a DM is a question for the advisor.
@@ -31,7 +33,7 @@ struct DmSettings {
   int escalation_limit = 3;       // cases per DM channel per window
   Millis escalation_window = std::chrono::hours{24};
   std::chrono::days retention{30};  // how long a closed case is kept
-  // How long the last question waits in memory (never in storage) for a `report`.
+  // How long a question waits in memory (never in storage) for a `report`.
   Millis question_kept = std::chrono::minutes{30};
   // How long the recorded replies of a case-less DM are kept: past any platform's redelivery
   // (Slack retries within minutes), then scrubbed, since guidance hints at what was asked.
@@ -44,7 +46,7 @@ struct DmContext {
   std::vector<OpenIncident> open_incidents;  // on the event's platform
   std::vector<Escalation> open_cases;        // the sender's, by DM channel
   int recent_escalations = 0;                // the sender's cases within the rate window
-  std::optional<Question> question;          // the sender's last question, if still kept
+  std::vector<Question> questions;           // the sender's recent ones still kept, oldest first
   std::string new_case_code;                 // from the engine's injected randomness
   std::optional<Escalation> thread_case;     // for a ThreadReply under a case's post
 };

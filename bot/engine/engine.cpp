@@ -55,7 +55,7 @@ DmContext Engine::dm_context(const InboundEvent& event) {
     dm.open_cases = store_.open_cases(event.platform, event.channel);
     dm.recent_escalations = store_.cases_since(event.platform, event.channel,
                                                event.at - settings_.dm.escalation_window);
-    dm.question =
+    dm.questions =
         questions_.recall(event.platform, event.user, event.at, settings_.dm.question_kept);
     if (random_) dm.new_case_code = case_code(random_());
   } else if (const auto* reply = std::get_if<in::ThreadReply>(&event.body)) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/model/change.h"
@@ -11,23 +12,30 @@
 
 namespace incident {
 
-// The last question a user asked, credentials already removed.
+// A question a user asked, credentials already removed.
 struct Question {
   std::string text;
   Topic topic = Topic::general;
   TimePoint at{};
 };
 
-// What the engine does with its memory of the sender's last question after a DM.
+// What the engine does with its memory of the sender's recent questions after a DM.
 struct QuestionUpdate {
   enum class Action { keep, remember, forget } action = Action::keep;
-  Question question;
+  Question question;             // remember: this one
+  std::vector<TimePoint> asked;  // forget: the questions asked at these times; empty: all
+
+  static QuestionUpdate remember(Question q) { return {Action::remember, std::move(q), {}}; }
+  static QuestionUpdate forget(std::vector<TimePoint> asked) {
+    return {Action::forget, {}, std::move(asked)};
+  }
+  static QuestionUpdate forget_all() { return {Action::forget, {}, {}}; }
 };
 
 struct Decision {
   std::vector<Change> changes;
   std::vector<Reply> replies;
-  QuestionUpdate question;  // DMs: the engine's memory of the sender's last question
+  QuestionUpdate question;  // DMs: the engine's memory of the sender's recent questions
   std::string topic;        // DMs: what the message was, for a log line (Outcome::topic)
 };
 

@@ -188,6 +188,67 @@ TEST_F(DmTest, ReportAsMeNamesTheAskerAndReportTextSendsThatText) {
   EXPECT_FALSE(has(direct->text, "U9"));
 }
 
+TEST_F(DmTest, WithSeveralRecentQuestionsReportAsksWhichByTopicOnly) {
+  dm("left my laptop on the train this morning", at(10, 0));
+  dm("and someone then called me claiming to be from IT support", at(10, 5));
+  const auto ask = dm("report", at(10, 6));
+  EXPECT_EQ(find(ask, Audience::security), std::nullopt);
+  EXPECT_TRUE(store_.cases().empty());
+  ASSERT_EQ(ask.replies.size(), 1u);
+  const std::string list = ask.replies.at(0).text;
+  // Listed by topic and age, oldest first; the asker's words are not repeated (replies are
+  // recorded until scrubbed, and DM text never reaches storage).
+  EXPECT_TRUE(has(list, "1. a lost or stolen device")) << list;
+  EXPECT_TRUE(has(list, "2. a suspicious call or message")) << list;
+  EXPECT_TRUE(has(list, "`report all`")) << list;
+  EXPECT_FALSE(has(list, "laptop")) << list;
+  EXPECT_FALSE(has(list, "IT support")) << list;
+
+  // Both related questions go together, in the order they were asked, as one case.
+  const auto sent = find(dm("report 1 2", at(10, 7)), Audience::security);
+  ASSERT_NE(sent, std::nullopt);
+  EXPECT_TRUE(has(sent->text, "left my laptop on the train")) << sent->text;
+  EXPECT_TRUE(has(sent->text, "claiming to be from IT support")) << sent->text;
+  EXPECT_LT(sent->text.find("laptop"), sent->text.find("IT support"));
+  ASSERT_EQ(store_.cases().size(), 1u);
+  EXPECT_EQ(store_.cases().begin()->second.text,
+            "left my laptop on the train this morning\n\nand someone then called me claiming to "
+            "be from IT support");
+  // Reported questions are spent.
+  dm("close", at(10, 8));
+  EXPECT_EQ(find(dm("report", at(10, 9)), Audience::security), std::nullopt);
+}
+
+TEST_F(DmTest, ReportPicksOneQuestionByNumberOrAllOfThem) {
+  dm("left my laptop on the train", at(10, 0));
+  dm("is it safe to restart the database now?", at(10, 1));
+  dm("a pop-up says my computer is infected", at(10, 2));
+  const auto one = find(dm("report 3 as me", at(10, 3)), Audience::security);
+  ASSERT_NE(one, std::nullopt);
+  EXPECT_TRUE(has(one->text, "pop-up says my computer is infected"));
+  EXPECT_FALSE(has(one->text, "laptop"));
+  EXPECT_TRUE(has(one->text, "<@U9>"));
+  dm("close", at(10, 4));
+  // The two left keep their numbers.
+  const auto rest = find(dm("report all", at(10, 5)), Audience::security);
+  ASSERT_NE(rest, std::nullopt);
+  EXPECT_TRUE(has(rest->text, "laptop"));
+  EXPECT_TRUE(has(rest->text, "restart the database"));
+  dm("close", at(10, 6));
+  // A number that is not in the list is refused with the list, and nothing is sent.
+  dm("my phone was stolen", at(10, 7));
+  dm("and my email password was saved on it", at(10, 8));
+  const auto wrong = dm("report 5", at(10, 9));
+  EXPECT_EQ(find(wrong, Audience::security), std::nullopt);
+  EXPECT_TRUE(has(wrong.replies.at(0).text, "1. a lost or stolen device"))
+      << wrong.replies.at(0).text;
+  // `report <words>` still sends the words, even when they start with a number.
+  const auto words =
+      find(dm("report 2 laptops were stolen from the office", at(10, 10)), Audience::security);
+  ASSERT_NE(words, std::nullopt);
+  EXPECT_TRUE(has(words->text, "2 laptops were stolen from the office"));
+}
+
 TEST_F(DmTest, AQuestionIsKeptInMemoryOnlyForAWhileAndNotAcrossARestart) {
   dm("typed my password into a weird login page", at(10, 0));
   const auto late = dm("report", at(10, 31));
@@ -427,22 +488,39 @@ TEST_F(DmTest, PurgeDeletesClosedCasesAfterRetentionAndScrubsPrivateReplies) {
 TEST(QuestionMemory, ForgetsAfterTheWindowAndStaysBounded) {
   QuestionMemory memory;
   const auto kept = std::chrono::minutes{30};
-  memory.update("slack", "U1", {QuestionUpdate::Action::remember, {"q", Topic::general, at(10, 0)}},
+  memory.update("slack", "U1", QuestionUpdate::remember({"q", Topic::general, at(10, 0)}),
                 at(10, 0), kept);
-  EXPECT_TRUE(memory.recall("slack", "U1", at(10, 30), kept));
-  EXPECT_FALSE(memory.recall("slack", "U1", at(10, 31), kept));
-  EXPECT_FALSE(memory.recall("matrix", "U1", at(10, 1), kept));
-  memory.update("slack", "U1", {QuestionUpdate::Action::forget, {}}, at(10, 1), kept);
-  EXPECT_FALSE(memory.recall("slack", "U1", at(10, 1), kept));
+  EXPECT_FALSE(memory.recall("slack", "U1", at(10, 30), kept).empty());
+  EXPECT_TRUE(memory.recall("slack", "U1", at(10, 31), kept).empty());
+  EXPECT_TRUE(memory.recall("matrix", "U1", at(10, 1), kept).empty());
+  memory.update("slack", "U1", QuestionUpdate::forget_all(), at(10, 1), kept);
+  EXPECT_TRUE(memory.recall("slack", "U1", at(10, 1), kept).empty());
+
+  // A few questions per person, oldest first; the oldest goes when a new one does not fit.
+  for (int i = 0; i <= QuestionMemory::kPerUser; ++i) {
+    memory.update(
+        "slack", "U2",
+        QuestionUpdate::remember({"q" + std::to_string(i), Topic::general, at(10, 2 + i)}),
+        at(10, 2 + i), kept);
+  }
+  const auto recent = memory.recall("slack", "U2", at(10, 20), kept);
+  ASSERT_EQ(recent.size(), std::size_t(QuestionMemory::kPerUser));
+  EXPECT_EQ(recent.front().text, "q1");
+  EXPECT_EQ(recent.back().text, "q" + std::to_string(QuestionMemory::kPerUser));
+  // Forgetting the reported ones keeps the others.
+  memory.update("slack", "U2", QuestionUpdate::forget({recent[0].at, recent[2].at}), at(10, 21),
+                kept);
+  ASSERT_EQ(memory.recall("slack", "U2", at(10, 21), kept).size(),
+            std::size_t(QuestionMemory::kPerUser - 2));
 
   for (std::size_t i = 0; i <= QuestionMemory::kCapacity; ++i) {
-    memory.update("slack", "U" + std::to_string(i),
-                  {QuestionUpdate::Action::remember,
-                   {"q", Topic::general, at(11, 0) + std::chrono::milliseconds(i)}},
-                  at(11, 0), kept);
+    memory.update(
+        "slack", "U" + std::to_string(i),
+        QuestionUpdate::remember({"q", Topic::general, at(11, 0) + std::chrono::milliseconds(i)}),
+        at(11, 0), kept);
   }
-  EXPECT_FALSE(memory.recall("slack", "U0", at(11, 1), kept));  // the oldest made room
-  EXPECT_TRUE(memory.recall("slack", "U1", at(11, 1), kept));
+  EXPECT_TRUE(memory.recall("slack", "U0", at(11, 1), kept).empty());  // the oldest made room
+  EXPECT_FALSE(memory.recall("slack", "U1", at(11, 1), kept).empty());
 }
 
 }  // namespace
