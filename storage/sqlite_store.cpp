@@ -18,6 +18,7 @@
 #include "bot/model/overloaded.h"
 #include "storage/escalations.h"
 #include "storage/migrations.h"
+#include "storage/outbox.h"
 
 namespace incident {
 namespace {
@@ -344,17 +345,6 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
       c.body);
 }
 
-void store_cursor(StatementCache& sql, const std::string& name, const std::string& value) {
-  auto st =
-      sql("INSERT INTO cursors (name, value, updated_at) VALUES (?, ?, ?) "
-          "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
-          "updated_at = excluded.updated_at");
-  st->bind(1, name);
-  st->bind(2, value);
-  st->bind(3, now_ms());
-  st->exec();
-}
-
 TimelineEntry timeline_entry(const SQLite::Statement& st) {
   TimelineEntry e;
   e.seq = st.getColumn(0).getInt64();
@@ -549,17 +539,11 @@ std::int64_t SqliteStore::next_incident_number() {
   return st->getColumn(0).getInt64();
 }
 
-bool SqliteStore::commit(const std::string& key, const std::vector<Change>& changes,
-                         const std::vector<Reply>& replies) {
-  return commit_with_cursors(key, changes, replies, {});
-}
-
-bool SqliteStore::commit_with_cursors(const std::string& key, const std::vector<Change>& changes,
-                                      const std::vector<Reply>& replies, const Cursors& cursors) {
+CommitResult SqliteStore::commit(const UnitOfWork& work) {
   Lock lock(mutex_);
-  bool fresh = false;
-  write([&] { fresh = write_event(key, changes, replies, cursors); });
-  return fresh;
+  CommitResult result = CommitResult::committed;
+  write([&] { result = write_unit(work); });
+  return result;
 }
 
 void SqliteStore::write(const std::function<void()>& work) {
@@ -573,31 +557,40 @@ void SqliteStore::write(const std::function<void()>& work) {
   }
 }
 
-bool SqliteStore::write_event(const std::string& key, const std::vector<Change>& changes,
-                              const std::vector<Reply>& replies, const Cursors& cursors) {
-  // IMMEDIATE: take the write lock up front, so the duplicate check and the insert cannot be
-  // split by another writer. Any exception rolls everything back (Transaction's destructor).
+CommitResult SqliteStore::write_unit(const UnitOfWork& work) {
+  // IMMEDIATE: take the write lock up front, so the duplicate check, the number check and the
+  // inserts cannot be split by another writer. Any exception rolls everything back
+  // (Transaction's destructor).
   const auto began = std::chrono::steady_clock::now();
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  bool fresh = false;
-  {
+  bool fresh = true;
+  if (!work.key.empty()) {
     auto seen = (*sql_)("SELECT 1 FROM processed_events WHERE key = ?");
-    seen->bind(1, key);
+    seen->bind(1, work.key);
     fresh = !seen->executeStep();
   }
   if (fresh) {
-    for (const auto& change : changes) apply_change(*sql_, key, change);
-    auto st = (*sql_)("INSERT INTO processed_events (key, processed_at, replies) VALUES (?, ?, ?)");
-    st->bind(1, key);
-    st->bind(2, now_ms());
-    st->bind(3, replies_json(replies));
-    st->exec();
+    for (const auto& change : work.changes) {
+      if (!std::holds_alternative<change::Opened>(change.body)) continue;
+      auto taken = (*sql_)("SELECT 1 FROM incidents WHERE number >= ?");
+      taken->bind(1, change.incident);
+      if (taken->executeStep()) return CommitResult::conflict;  // rolled back
+    }
+    for (const auto& change : work.changes) apply_change(*sql_, work.key, change);
+    if (!work.key.empty()) {
+      auto st =
+          (*sql_)("INSERT INTO processed_events (key, processed_at, replies) VALUES (?, ?, ?)");
+      st->bind(1, work.key);
+      st->bind(2, now_ms());
+      st->bind(3, replies_json(work.replies));
+      st->exec();
+    }
   }
-  for (const auto& [name, value] : cursors) store_cursor(*sql_, name, value);
-  if (!fresh && cursors.empty()) return false;  // nothing written: let the transaction roll back
+  outbox::enqueue(*db_, work.outbox);
+  outbox::store_cursors(*db_, work.cursors);
   tx.commit();
   committed(began);
-  return fresh;
+  return fresh ? CommitResult::committed : CommitResult::duplicate;
 }
 
 void SqliteStore::committed(std::chrono::steady_clock::time_point began) {
@@ -627,30 +620,6 @@ std::optional<std::string> SqliteStore::write_check() {
     if (e.getErrorCode() == SQLITE_BUSY) return last_write_error_;
     return std::string(e.what());
   }
-}
-
-std::optional<std::string> SqliteStore::cursor(const std::string& name) {
-  Lock lock(mutex_);
-  SQLite::Statement st(*db_, "SELECT value FROM cursors WHERE name = ?");
-  st.bind(1, name);
-  if (!st.executeStep()) return std::nullopt;
-  return st.getColumn(0).getString();
-}
-
-void SqliteStore::set_cursor(const std::string& name, const std::string& value) {
-  Lock lock(mutex_);
-  store_cursor(*sql_, name, value);  // a single statement is its own transaction
-}
-
-void SqliteStore::transact(const std::function<void(SQLite::Database&)>& work) {
-  Lock lock(mutex_);
-  write([&] {
-    const auto began = std::chrono::steady_clock::now();
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    work(*db_);
-    tx.commit();
-    committed(began);
-  });
 }
 
 std::vector<IncidentSummary> SqliteStore::list_incidents() {
@@ -693,25 +662,33 @@ int SqliteStore::schema_version() {
   return read_schema_version(*db_);
 }
 
-std::string SqliteStore::journal_mode() {
-  Lock lock(mutex_);
-  return db_->execAndGet("PRAGMA journal_mode").getString();
-}
-
 int SqliteStore::synchronous() {
   Lock lock(mutex_);
   return db_->execAndGet("PRAGMA synchronous").getInt();
 }
 
-std::string SqliteStore::integrity_check() {
+StoreDiagnosis SqliteStore::diagnose() {
   Lock lock(mutex_);
-  SQLite::Statement st(*db_, "PRAGMA integrity_check");
-  std::string out;
-  while (st.executeStep()) {
-    if (!out.empty()) out += '\n';
-    out += st.getColumn(0).getString();
+  StoreDiagnosis d;
+  d.schema_version = read_schema_version(*db_);
+  d.journal = db_->execAndGet("PRAGMA journal_mode").getString();
+  d.durability =
+      db_->execAndGet("PRAGMA synchronous").getInt() >= 2 ? Durability::power : Durability::process;
+  {
+    SQLite::Statement st(*db_, "PRAGMA integrity_check");
+    while (st.executeStep()) {
+      if (!d.integrity.empty()) d.integrity += '\n';
+      d.integrity += st.getColumn(0).getString();
+    }
   }
-  return out;
+  try {
+    // Refused (SQLITE_READONLY) when the file or its folder (for the -wal and -shm files) is
+    // read-only for this user; rolled back by the destructor, so nothing is written.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  } catch (const SQLite::Exception& e) {
+    d.write_error = e.what();
+  }
+  return d;
 }
 
 }  // namespace incident

@@ -1,5 +1,5 @@
-// The durable Store: one SQLite file in WAL mode, schema managed by storage/migrations.h.
-// SQLiteCpp and JSON stay behind this header so the rest of the program does not depend on them.
+// The SQLite store: one file in WAL mode, schema managed by storage/migrations.h. SQLiteCpp and
+// JSON stay behind this header. Only storage/ (open_store) and tests name it.
 #pragma once
 
 #include <chrono>
@@ -8,12 +8,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <stdexcept>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "bot/model/store.h"
+#include "storage/store.h"
 
 namespace SQLite {
 class Database;
@@ -23,53 +21,17 @@ namespace incident {
 
 class StatementCache;
 
-// How much a returned commit survives. Both survive a killed process (the WAL is written before
-// commit returns); only `power` also fsyncs on every commit, so it survives power loss / a kernel
-// crash, at the cost of one fsync per event.
-enum class Durability {
-  process,  // PRAGMA synchronous=NORMAL
-  power,    // PRAGMA synchronous=FULL
-};
-
-// One row of `incident-bot list`.
-struct IncidentSummary {
-  std::int64_t number = 0;
-  std::string platform;
-  std::string channel;
-  std::string title;
-  Severity severity = Severity::unset;
-  Status status = Status::open;
-  TimePoint opened_at{};
-  std::optional<TimePoint> closed_at;
-  std::int64_t timeline_entries = 0;  // live ones: deleted entries are not counted
-  std::int64_t actions = 0;
-  std::int64_t open_actions = 0;
-};
-
-// Transport positions to store in the same transaction as an event's effects.
-using Cursors = std::vector<std::pair<std::string, std::string>>;
-
 // Thread-safe: every public method holds one mutex, so a transaction is never interleaved with
 // another call on the same connection. Several processes may open the same file (WAL readers
-// never block; writers wait up to busy_timeout=5000 ms).
-class NoDatabaseError : public std::runtime_error {
+// never block; writers wait up to busy_timeout=5000 ms). Durability::process is
+// PRAGMA synchronous=NORMAL (the WAL is written before commit returns), Durability::power is
+// synchronous=FULL (an fsync on every commit).
+class SqliteStore final : public DurableStore {
  public:
-  using std::runtime_error::runtime_error;
-};
+  using Create = StoreOptions::Create;
 
-class SqliteStore final : public Store {
- public:
-  using Durability = ::incident::Durability;
-
-  // Whether a missing file may be created: only `run` and `console` do; `list`, `export` and
-  // `doctor` must not turn a mistyped path into a new, empty database.
-  enum class Create { yes, no };
-
-  // Opens (or creates) `path` and upgrades its schema. The file is the bot's alone: created
-  // 0600, and an older one readable by others is narrowed to 0600, its -wal and -shm too (SQLite
-  // gives those the file's mode). Throws NoDatabaseError for a missing file with Create::no,
-  // SchemaTooNewError (migrations.h) for a file from a newer binary, SQLite::Exception (a
-  // std::runtime_error) for anything SQLite refuses (unreadable file, not a database, ...).
+  // The file is the bot's alone: created 0600, and an older one readable by others is narrowed
+  // to 0600, its -wal and -shm too (SQLite gives those the file's mode). Throws as open_store.
   SqliteStore(const std::string& path, Durability durability, Create create = Create::yes);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -80,8 +42,7 @@ class SqliteStore final : public Store {
   std::optional<Incident> current_incident(const std::string& platform, const std::string& channel,
                                            const IncidentView& view) override;
   std::int64_t next_incident_number() override;
-  bool commit(const std::string& key, const std::vector<Change>& changes,
-              const std::vector<Reply>& replies) override;
+  CommitResult commit(const UnitOfWork& work) override;
   std::vector<OpenIncident> open_incidents() override;
   std::vector<Escalation> open_cases(const std::string& platform,
                                      const std::string& dm_channel) override;
@@ -90,47 +51,31 @@ class SqliteStore final : public Store {
   int cases_since(const std::string& platform, const std::string& dm_channel,
                   TimePoint since) override;
   int purge_private(TimePoint closed_before, TimePoint private_before) override;
+  std::optional<std::string> cursor(const std::string& name) override;
+  std::vector<OutboxItem> pending_requests(const std::string& platform,
+                                           std::size_t limit = 100) override;
+  void finish_request(std::int64_t id, bool done, const std::string& result = {}) override;
+  std::optional<std::string> request_result(const std::string& key) override;
+  int prune_requests(TimePoint before) override;
 
-  // As commit, and also stores `cursors` in the same transaction, so a sync batch's position
-  // never gets ahead of (or behind) its effects. For a duplicate key the effects and replies are
-  // left alone but the cursors ARE stored: the event was consumed before, and the position must
-  // still move past it. Returns false for a duplicate key, like commit.
-  bool commit_with_cursors(const std::string& key, const std::vector<Change>& changes,
-                           const std::vector<Reply>& replies, const Cursors& cursors);
+  // DurableStore
+  std::vector<IncidentSummary> list_incidents() override;
+  std::optional<Incident> incident(std::int64_t number) override;
+  std::optional<std::string> write_check() override;
+  StoreDiagnosis diagnose() override;
+  void set_commit_observer(CommitObserver observer) override {
+    commit_observer_ = std::move(observer);
+  }
 
-  // Named transport positions (e.g. "matrix.next_batch"); nullopt when never set.
-  std::optional<std::string> cursor(const std::string& name);
-  void set_cursor(const std::string& name, const std::string& value);
-
-  // Runs `work` in one write transaction on this store's connection, under its lock: for tables
-  // that other storage/ modules own (storage/outbox.h). An exception from `work` rolls back.
-  void transact(const std::function<void(SQLite::Database&)>& work);
-
-  // For the CLI: every incident, ordered by number, and one incident fully loaded.
-  std::vector<IncidentSummary> list_incidents();
-  std::optional<Incident> incident(std::int64_t number);
-
-  // For `doctor` and tests.
+  // For tests: PRAGMA synchronous (1 = NORMAL, 2 = FULL) and the schema version.
+  int synchronous();
   int schema_version();
-  std::string journal_mode();     // "wal"
-  int synchronous();              // 1 = NORMAL (Durability::process), 2 = FULL (Durability::power)
-  std::string integrity_check();  // "ok", else SQLite's list of problems
-
-  // For /healthz, without waiting: whether a write transaction can start now (BEGIN IMMEDIATE,
-  // rolled back at once, so nothing is written). nullopt when it can, else SQLite's reason. When
-  // another connection holds the write lock, the last write's outcome instead.
-  std::optional<std::string> write_check();
-  // For /metrics: told how long each committed write transaction took, begin to commit. Storage
-  // stays independent of who listens.
-  using CommitObserver = std::function<void(std::chrono::steady_clock::duration)>;
-  void set_commit_observer(CommitObserver observer) { commit_observer_ = std::move(observer); }
 
  private:
   static constexpr int kBusyTimeoutMs = 5000;  // how long a write waits for another writer
 
-  // One event's effects, key and cursors in one write transaction (call under the lock).
-  bool write_event(const std::string& key, const std::vector<Change>& changes,
-                   const std::vector<Reply>& replies, const Cursors& cursors);
+  // One unit of work in one write transaction (call under the lock).
+  CommitResult write_unit(const UnitOfWork& work);
   // Runs a write, remembering whether SQLite refused it (write_check).
   void write(const std::function<void()>& work);
 

@@ -21,7 +21,7 @@
 #include "adapters/net/url.h"
 #include "adapters/slack/web_api.h"
 #include "storage/migrations.h"
-#include "storage/sqlite_store.h"
+#include "storage/store.h"
 
 namespace incident {
 namespace {
@@ -156,26 +156,20 @@ void check_database(const Config& config, Report& report) {
     return;
   }
   try {
-    SqliteStore store(path.string(),
-                      config.storage.durability == DurabilityMode::power ? Durability::power
-                                                                         : Durability::process,
-                      SqliteStore::Create::no);
-    const int version = store.schema_version();
-    const std::string integrity = store.integrity_check();
-    if (integrity != "ok") {
-      report.fail(name, path.string() + ": integrity check failed: " + integrity,
+    const auto store =
+        open_store({path.string(),
+                    config.storage.durability == DurabilityMode::power ? Durability::power
+                                                                       : Durability::process,
+                    StoreOptions::Create::no});
+    const StoreDiagnosis d = store->diagnose();
+    if (d.integrity != "ok") {
+      report.fail(name, path.string() + ": integrity check failed: " + d.integrity,
                   "stop the bot, keep a copy of the file, and restore it from a backup "
                   "(sqlite3 FILE '.recover' can salvage what is readable)");
       return;
     }
-    // A write transaction that is rolled back: refused (SQLITE_READONLY) when the file or its
-    // folder (for the -wal and -shm files) is read-only for this user.
-    struct Probe {};
-    try {
-      store.transact([](SQLite::Database&) { throw Probe{}; });
-    } catch (const Probe&) {
-    } catch (const std::exception& e) {
-      report.fail(name, path.string() + " is not writable: " + e.what(),
+    if (d.write_error) {
+      report.fail(name, path.string() + " is not writable: " + *d.write_error,
                   "give the bot's user write access to the file and its folder");
       return;
     }
@@ -187,10 +181,10 @@ void check_database(const Config& config, Report& report) {
                   "give the bot's user write access to the folder");
       return;
     }
-    report.pass(name, path.string() + ": schema version " + std::to_string(version) + " of " +
-                          std::to_string(latest_schema_version()) + ", journal " +
-                          store.journal_mode() + ", durability " +
-                          (store.synchronous() >= 2 ? "power" : "process") +
+    report.pass(name, path.string() + ": schema version " + std::to_string(d.schema_version) +
+                          " of " + std::to_string(latest_schema_version()) + ", journal " +
+                          d.journal + ", durability " +
+                          (d.durability == Durability::power ? "power" : "process") +
                           ", integrity ok, writable");
   } catch (const SchemaTooNewError& e) {
     report.fail(name, path.string() + ": " + e.what(),

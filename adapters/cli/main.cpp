@@ -33,7 +33,7 @@
 #include "bot/engine/engine.h"
 #include "bot/text/markup.h"
 #include "prompts/embedded.h"
-#include "storage/sqlite_store.h"
+#include "storage/store.h"
 
 namespace fs = std::filesystem;
 using namespace incident;
@@ -88,12 +88,12 @@ Prompts load_prompts(const Config& config) {
 
 // `run` and `console` create the database; the read-only commands (`list`, `export`) say when
 // there is none rather than create an empty one at a mistyped path.
-SqliteStore open_store(const Config& config,
-                       SqliteStore::Create create = SqliteStore::Create::yes) {
-  return SqliteStore(
-      config.storage.path,
-      config.storage.durability == DurabilityMode::power ? Durability::power : Durability::process,
-      create);
+std::unique_ptr<DurableStore> open_configured_store(
+    const Config& config, StoreOptions::Create create = StoreOptions::Create::yes) {
+  return open_store(
+      {config.storage.path,
+       config.storage.durability == DurabilityMode::power ? Durability::power : Durability::process,
+       create});
 }
 
 int no_database(const Config& config, const char* command) {
@@ -128,7 +128,8 @@ Engine::RandomSource system_random() {
 }
 
 int run_console(const Config& config) {
-  auto store = open_store(config);
+  auto store_ptr = open_configured_store(config);
+  DurableStore& store = *store_ptr;
   const Prompts prompts = load_prompts(config);
   Settings settings;
   settings.command_prefix = config.command_prefix;
@@ -156,7 +157,8 @@ int run_console(const Config& config) {
 // every adapter, each letting queued replies go out (for a few seconds) first; an adapter that
 // fails for good stops the others, and the exit status is 1.
 int run_platforms(const Config& config) {
-  auto store = open_store(config);
+  auto store_ptr = open_configured_store(config);
+  DurableStore& store = *store_ptr;
   const Prompts prompts = load_prompts(config);
   auto engine_for = [&](const std::string& prefix) {
     Settings settings;
@@ -295,8 +297,8 @@ int run_bot(const Config& config) {
 }
 
 int list_incidents(const Config& config) try {
-  auto store = open_store(config, SqliteStore::Create::no);
-  const auto rows = store.list_incidents();
+  auto store = open_configured_store(config, StoreOptions::Create::no);
+  const auto rows = store->list_incidents();
   if (rows.empty()) {
     std::cout << "No incidents stored in " << config.storage.path << ".\n";
     return 0;
@@ -320,7 +322,7 @@ int export_incident(const Config& config, const std::string& id, const std::stri
   }
   std::optional<Incident> inc;
   try {
-    inc = open_store(config, SqliteStore::Create::no).incident(*number);
+    inc = open_configured_store(config, StoreOptions::Create::no)->incident(*number);
   } catch (const NoDatabaseError&) {
     return no_database(config, "export");
   }

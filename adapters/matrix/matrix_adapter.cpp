@@ -69,7 +69,7 @@ TimePoint system_now() {
 
 }  // namespace
 
-MatrixAdapter::MatrixAdapter(asio::any_io_executor executor, Engine& engine, SqliteStore& store,
+MatrixAdapter::MatrixAdapter(asio::any_io_executor executor, Engine& engine, Store& store,
                              const Prompts& prompts, net::TlsContext& tls, MatrixOptions options)
     : executor_(executor),
       engine_(engine),
@@ -82,8 +82,7 @@ MatrixAdapter::MatrixAdapter(asio::any_io_executor executor, Engine& engine, Sql
           executor, tls, homeserver_url(options_.homeserver), pool(options_.http, 2))),
       sync_client_(executor, *sync_http_, client_options(options_)),
       api_client_(executor, *api_http_, client_options(options_)),
-      outbox_(store),
-      sender_(executor, api_client_, outbox_, engine, rooms_,
+      sender_(executor, api_client_, store, engine, rooms_,
               SenderOptions{options_.user_id, options_.send_patience, options_.on_durable}),
       retry_timer_(executor),
       sender_done_(executor) {
@@ -321,7 +320,7 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
   }
   try {
     if (last == steps.size()) {
-      outbox_.enqueue({}, cursor);
+      store_.commit({{}, {}, {}, {}, cursor});
       durable("cursor");
     }
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -331,19 +330,15 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
       }
       const std::string type = step_type(steps[i]);
       ops::count(options_.metrics, ops::series::kEventsReceived, {"matrix", type});
-      auto items = co_await items_of(std::move(steps[i]), since);
-      if (!items) {
+      // Named, not a conditional temporary inside co_await (GCC 12 destroys such twice).
+      Cursors with = i == last ? cursor : Cursors{};
+      auto queued = co_await record(std::move(steps[i]), since, std::move(with));
+      if (!queued) {
         ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", type});
         co_return false;
       }
-      if (i == last) {
-        outbox_.enqueue(*items, cursor);
-        durable("cursor");
-      } else if (!items->empty()) {
-        outbox_.enqueue(*items);
-        durable("outbox");
-      }
-      if (!items->empty()) sender_.wake();
+      durable(i == last ? "cursor" : "event");
+      if (*queued) sender_.wake();
       ops::count(options_.metrics, ops::series::kEventsAcked, {"matrix", type});
       ops::observe(options_.metrics, ops::series::kAckLatency, {"matrix"},
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_received_)
@@ -357,54 +352,72 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
   co_return true;
 }
 
-awaitable<std::optional<std::vector<OutboxItem>>> MatrixAdapter::items_of(Step s,
-                                                                          std::string since) {
+awaitable<std::optional<bool>> MatrixAdapter::record(Step s, std::string since, Cursors cursors) {
   const TxnIds txn_ids = random_txn_id;
   if (auto* invite = std::get_if<step::Invite>(&s)) {
-    co_return std::vector<OutboxItem>{
-        invite_item(*invite, since.empty() ? "initial" : since, txn_ids)};
+    store_.commit(
+        {{}, {}, {}, {invite_item(*invite, since.empty() ? "initial" : since, txn_ids)}, cursors});
+    co_return true;
   }
   if (auto* notice = std::get_if<step::EncryptedNotice>(&s)) {
     // Keyed by room alone: said once per room, ever.
-    co_return std::vector<OutboxItem>{notice_item("matrix:encrypted:" + notice->room, notice->room,
-                                                  prompts_.raw("matrix.encrypted_room"), txn_ids)};
+    store_.commit({{},
+                   {},
+                   {},
+                   {notice_item("matrix:encrypted:" + notice->room, notice->room,
+                                prompts_.raw("matrix.encrypted_room"), txn_ids)},
+                   cursors});
+    co_return true;
   }
   auto& handle = std::get<step::Handle>(s);
   if (!handle.fetch_pin.empty()) {
     // The pinned message came before this batch: ask for it (spec "GET /rooms/{roomId}/event").
     auto target =
         co_await sync_client_.event(handle.origin.room, handle.fetch_pin, options_.send_patience);
+    std::optional<in::Pin> pin;
     if (!target) {
       if (target.error().transient() || target.error().unknown_token()) co_return std::nullopt;
-      spdlog::info(
-          "matrix: room {}: the pinned message {} cannot be read ({}); nothing "
-          "captured",
-          handle.origin.room, handle.fetch_pin, target.error().describe());
-      co_return std::vector<OutboxItem>{};
+      spdlog::info("matrix: room {}: the pinned message {} cannot be read ({}); nothing captured",
+                   handle.origin.room, handle.fetch_pin, target.error().describe());
+    } else {
+      pin = pin_from(*target);
     }
-    auto pin = pin_from(*target);
-    if (!pin) co_return std::vector<OutboxItem>{};
+    if (!pin) {
+      if (!cursors.empty()) store_.commit({{}, {}, {}, {}, cursors});
+      co_return false;
+    }
     handle.event.body = std::move(*pin);
   }
-  Outcome outcome = engine_.handle(handle.event);  // commits before it returns
-  durable("event");
+  bool queued = false;
+  // The event's effects, the requests its replies cause and the batch position: one commit.
+  Outcome outcome =
+      engine_.handle(handle.event, [&](const std::vector<Reply>& replies, UnitOfWork& work) {
+        work.outbox =
+            reply_items(handle.event.key, replies, handle.origin, reply_options_, txn_ids);
+        work.cursors = cursors;
+        queued = !work.outbox.empty();
+      });
   if (outcome.duplicate) {
     ops::count(options_.metrics, ops::series::kEventsDeduplicated,
                {"matrix", ops::event_type(handle.event)});
     spdlog::info("matrix: {} was handled before; its replies are not repeated", handle.event.key);
   }
   ops::count_outcome(options_.metrics, "matrix", handle.event, outcome);
-  co_return reply_items(handle.event.key, outcome.replies, handle.origin, reply_options_, txn_ids);
+  co_return queued;
 }
 
 awaitable<void> MatrixAdapter::purge_periodically() {
   asio::steady_timer timer(executor_);
   while (true) {
     try {
-      const int deleted = engine_.purge(options_.clock());
+      const TimePoint now = options_.clock();
+      const int deleted = engine_.purge(now);
       if (deleted > 0) {
         spdlog::info("matrix: deleted {} closed security case(s) past retention", deleted);
       }
+      // A replay only ever reaches back to the last stored sync token (seconds), so a week of
+      // finished requests is ample to keep a replayed event from sending twice.
+      store_.prune_requests(now - std::chrono::days{7});
     } catch (const std::exception& e) {
       spdlog::error("matrix: could not purge private records: {}", e.what());
     }

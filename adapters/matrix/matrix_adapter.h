@@ -36,13 +36,12 @@
 #include "adapters/net/signal.h"
 #include "adapters/net/tls.h"
 #include "bot/engine/engine.h"
+#include "bot/model/store.h"
 #include "bot/text/prompts.h"
-#include "storage/outbox.h"
-#include "storage/sqlite_store.h"
 
 namespace incident::matrix {
 
-// Where the sync position is kept (SqliteStore cursors).
+// Where the sync position is kept (a Store cursor).
 inline constexpr const char* kCursor = "matrix.next_batch";
 
 struct MatrixOptions {
@@ -73,7 +72,7 @@ struct MatrixOptions {
 class MatrixAdapter {
  public:
   // Throws std::invalid_argument when the homeserver is not an https:// URL.
-  MatrixAdapter(boost::asio::any_io_executor executor, Engine& engine, SqliteStore& store,
+  MatrixAdapter(boost::asio::any_io_executor executor, Engine& engine, Store& store,
                 const Prompts& prompts, net::TlsContext& tls, MatrixOptions options);
   ~MatrixAdapter();
   MatrixAdapter(const MatrixAdapter&) = delete;
@@ -101,16 +100,16 @@ class MatrixAdapter {
   // after the failure point was committed, and the batch must be tried again.
   boost::asio::awaitable<bool> apply(std::vector<Step> steps, std::string since,
                                      std::string next_batch);
-  // The outbox items of one step; nullopt when it must be tried again later.
-  boost::asio::awaitable<std::optional<std::vector<OutboxItem>>> items_of(Step step,
-                                                                          std::string since);
+  // Commits one step with the requests it causes and `cursors`: whether any request was
+  // queued; nullopt when it must be tried again later (nothing of it committed).
+  boost::asio::awaitable<std::optional<bool>> record(Step step, std::string since, Cursors cursors);
   boost::asio::awaitable<void> purge_periodically();
   boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
   void durable(std::string_view step);
 
   boost::asio::any_io_executor executor_;
   Engine& engine_;
-  SqliteStore& store_;
+  Store& store_;
   const Prompts& prompts_;
   MatrixOptions options_;
   // The long-poll holds a connection for up to 30 s, so it gets its own; requests the sync loop
@@ -119,7 +118,6 @@ class MatrixAdapter {
   std::unique_ptr<net::KeepAliveHttpsClient> api_http_;
   Client sync_client_;
   Client api_client_;
-  Outbox outbox_;
   Rooms rooms_;
   Sender sender_;
   boost::asio::steady_timer retry_timer_;

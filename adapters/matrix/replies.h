@@ -1,4 +1,4 @@
-// Where the engine's replies go on Matrix, as outbox items (storage/outbox.h) made when the
+// Where the engine's replies go on Matrix, as outbox items (UnitOfWork::outbox) made when the
 // event is handled and sent later by the Sender.
 //
 // Audience → Matrix: channel → the room; caller → the room, as a reply to the command (in its
@@ -17,7 +17,7 @@
 
 #include "adapters/matrix/translate.h"
 #include "bot/model/event.h"
-#include "storage/outbox.h"
+#include "bot/model/store.h"
 
 namespace incident::matrix {
 

@@ -12,11 +12,11 @@ namespace incident::matrix {
 namespace asio = boost::asio;
 using asio::awaitable;
 
-Sender::Sender(asio::any_io_executor executor, Client& client, Outbox& outbox, Engine& engine,
+Sender::Sender(asio::any_io_executor executor, Client& client, Store& store, Engine& engine,
                Rooms& rooms, SenderOptions options)
     : executor_(executor),
       client_(client),
-      outbox_(outbox),
+      store_(store),
       engine_(engine),
       rooms_(rooms),
       options_(std::move(options)),
@@ -38,7 +38,7 @@ awaitable<std::optional<std::string>> Sender::run() {
   while (!stopping_) {
     std::vector<OutboxItem> items;
     try {
-      items = outbox_.pending(kPlatform);
+      items = store_.pending_requests(kPlatform);
     } catch (const std::exception& e) {
       spdlog::error("matrix: could not read the outbox: {}", e.what());
     }
@@ -90,7 +90,7 @@ awaitable<Sender::Done> Sender::perform(OutboxItem item) {
     if (item.kind == kJoin || item.kind == kLeave) co_return co_await membership(std::move(item));
     spdlog::error("matrix: outbox item {} has an unknown kind \"{}\"; dropped", item.key,
                   item.kind);
-    outbox_.finish(item.id, false);
+    store_.finish_request(item.id, false);
     co_return Done::failed;
   } catch (const std::exception& e) {
     // The store failed (disk full, locked): the item stays pending for the next round.
@@ -117,7 +117,7 @@ awaitable<Sender::Done> Sender::send(OutboxItem item) {
     auto dm = co_await direct_room(payload.direct_user);
     if (!dm) {
       const Done done = failed(dm.error(), "opening a DM with " + payload.direct_user, "(new DM)");
-      if (done == Done::failed) outbox_.finish(item.id, false);
+      if (done == Done::failed) store_.finish_request(item.id, false);
       co_return done;
     }
     room = *dm;
@@ -126,13 +126,13 @@ awaitable<Sender::Done> Sender::send(OutboxItem item) {
   if (root.empty() && !payload.thread_after.empty()) {
     // The message this one threads under was posted before (maybe before a restart). If it
     // could not be posted, this one goes in the room plainly rather than nowhere.
-    root = outbox_.result(payload.thread_after).value_or("");
+    root = store_.request_result(payload.thread_after).value_or("");
   }
   auto sent = co_await client_.send(room, "m.room.message", item.txn_id,
                                     content_with_relation(payload, root), options_.patience);
   if (!sent) {
     const Done done = failed(sent.error(), "sending a message", room);
-    if (done == Done::failed) outbox_.finish(item.id, false);
+    if (done == Done::failed) store_.finish_request(item.id, false);
     co_return done;
   }
   durable("sent");
@@ -140,7 +140,7 @@ awaitable<Sender::Done> Sender::send(OutboxItem item) {
   // returns the same event id, and reporting the anchor again is harmless.
   if (payload.anchor.anchor != Anchor::none)
     engine_.anchor_posted(kPlatform, payload.anchor, *sent);
-  outbox_.finish(item.id, true, *sent);
+  store_.finish_request(item.id, true, *sent);
   co_return Done::sent;
 }
 
@@ -153,20 +153,20 @@ awaitable<Sender::Done> Sender::membership(OutboxItem item) {
     auto left = co_await client_.leave(item.channel, options_.patience);
     if (!left) {
       const Done done = failed(left.error(), "declining the invite", item.channel);
-      if (done == Done::failed) outbox_.finish(item.id, false);
+      if (done == Done::failed) store_.finish_request(item.id, false);
       co_return done;
     }
     spdlog::warn(
         "matrix: declined the invite to {} from {}: not an allowed inviter "
         "(MATRIX_ALLOWED_INVITERS)",
         item.channel, inviter);
-    outbox_.finish(item.id, true);
+    store_.finish_request(item.id, true);
     co_return Done::sent;
   }
   auto joined = co_await client_.join(item.channel, options_.patience);
   if (!joined) {
     const Done done = failed(joined.error(), "joining", item.channel);
-    if (done == Done::failed) outbox_.finish(item.id, false);
+    if (done == Done::failed) store_.finish_request(item.id, false);
     co_return done;
   }
   rooms_.joined(item.channel);
@@ -177,7 +177,7 @@ awaitable<Sender::Done> Sender::membership(OutboxItem item) {
     rooms_.add_direct(inviter, item.channel);
     co_await record_direct(inviter, item.channel);
   }
-  outbox_.finish(item.id, true);
+  store_.finish_request(item.id, true);
   co_return Done::sent;
 }
 

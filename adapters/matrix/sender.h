@@ -1,6 +1,6 @@
-// Works through the Matrix outbox (storage/outbox.h), oldest first, one request at a time: the
-// homeserver rate-limits per account (Synapse rc_message, rc_joins), so parallel sends would only
-// collect 429s, and one queue keeps every room's messages in order (spec "Sending events":
+// Works through the Matrix outbox (Store::pending_requests), oldest first, one request at a time:
+// the homeserver rate-limits per account (Synapse rc_message, rc_joins), so parallel sends would
+// only collect 429s, and one queue keeps every room's messages in order (spec "Sending events":
 // "queue sends per room"). Each send reuses the txnId stored with it, so a retry — after a
 // dropped connection, a 429, or a restart — is deduplicated by the server.
 #pragma once
@@ -18,11 +18,11 @@
 #include "adapters/matrix/translate.h"
 #include "adapters/net/signal.h"
 #include "bot/engine/engine.h"
-#include "storage/outbox.h"
+#include "bot/model/store.h"
 
 namespace incident::matrix {
 
-// Called after each durable step of the adapter ("event", "outbox", "cursor", "sent"), before
+// Called after each durable step of the adapter ("event", "cursor", "sent"), before
 // the next one starts. A seam for tests: they end the process there to prove a crash at any
 // step neither loses nor repeats anything.
 using DurableHook = std::function<void(std::string_view step)>;
@@ -37,7 +37,7 @@ struct SenderOptions {
 
 class Sender {
  public:
-  Sender(boost::asio::any_io_executor executor, Client& client, Outbox& outbox, Engine& engine,
+  Sender(boost::asio::any_io_executor executor, Client& client, Store& store, Engine& engine,
          Rooms& rooms, SenderOptions options);
 
   // The bot's user id, once known (its m.direct is updated when DMs are created or accepted).
@@ -68,7 +68,7 @@ class Sender {
 
   boost::asio::any_io_executor executor_;
   Client& client_;
-  Outbox& outbox_;
+  Store& store_;
   Engine& engine_;
   Rooms& rooms_;
   SenderOptions options_;

@@ -22,7 +22,7 @@ struct ComponentHealth {
 
 // A platform: "connected" when ready, else "connecting"; the error only when there was one.
 ComponentHealth platform_health(bool connected, const std::string& last_error);
-// The database: "writable", else "not_writable" with why (SqliteStore::write_check()).
+// The database: "writable", else "not_writable" with why (DurableStore::write_check()).
 ComponentHealth database_health(const std::optional<std::string>& write_error);
 
 class Health {

@@ -1,23 +1,40 @@
 #include "bot/engine/engine.h"
 
+#include <stdexcept>
+
 namespace incident {
 
-Outcome Engine::handle(const InboundEvent& event) {
-  // A redelivery (Slack retry, Matrix replay, a restart before the ack) gets the replies of the
-  // first delivery and changes nothing.
-  if (auto stored = store_.find_processed(event.key)) return Outcome{std::move(*stored), true};
-
-  Context context{store_.current_incident(event.platform, event.channel, view_for(event)),
-                  store_.next_incident_number(), display_names_, dm_context(event)};
-  Decision decision = decide(std::move(context), event, prompts_, settings_);
-  if (!store_.commit(event.key, decision.changes, decision.replies)) {
-    // Another writer recorded the key between our look-up and our commit: theirs stands.
-    auto stored = store_.find_processed(event.key);
-    return Outcome{stored.value_or(std::vector<Reply>{}), true};
+Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
+  // Another process may commit between our reads and our commit: a conflict (the incident
+  // number was taken) is decided again on fresh reads; a few rounds settle any real contention.
+  for (int round = 0; round < kDecideRounds; ++round) {
+    // A redelivery (Slack retry, Matrix replay, a restart before the ack) gets the replies of
+    // the first delivery and changes nothing; what the adapter attaches is still stored.
+    if (auto stored = store_.find_processed(event.key)) {
+      if (attach) {
+        UnitOfWork work{event.key, {}, *stored, {}, {}};
+        attach(*stored, work);
+        if (!work.outbox.empty() || !work.cursors.empty()) store_.commit(work);
+      }
+      return Outcome{std::move(*stored), true};
+    }
+    Context context{store_.current_incident(event.platform, event.channel, view_for(event)),
+                    store_.next_incident_number(), display_names_, dm_context(event)};
+    Decision decision = decide(std::move(context), event, prompts_, settings_);
+    UnitOfWork work{event.key, std::move(decision.changes), decision.replies, {}, {}};
+    if (attach) attach(decision.replies, work);
+    switch (store_.commit(work)) {
+      case CommitResult::committed:
+        questions_.update(event.platform, event.user, decision.question, event.at,
+                          settings_.dm.question_kept);
+        return Outcome{std::move(decision.replies), false, std::move(decision.topic)};
+      case CommitResult::duplicate:  // another writer recorded the key meanwhile: theirs stands
+      case CommitResult::conflict:
+        continue;
+    }
   }
-  questions_.update(event.platform, event.user, decision.question, event.at,
-                    settings_.dm.question_kept);
-  return Outcome{std::move(decision.replies), false, std::move(decision.topic)};
+  throw std::runtime_error("the store kept reporting a conflict for " + event.key +
+                           "; the event is left unacknowledged");
 }
 
 void Engine::anchor_posted(const std::string& platform, const Reply& reply,
@@ -36,7 +53,7 @@ void Engine::anchor_posted(const std::string& platform, const Reply& reply,
     case Anchor::none:
       return;
   }
-  store_.commit("anchor:" + platform + ":" + message_ref, changes, {});
+  store_.commit({"anchor:" + platform + ":" + message_ref, std::move(changes), {}, {}, {}});
 }
 
 std::string Engine::postmortem_ref(const std::string& platform, const std::string& channel) {

@@ -28,8 +28,14 @@ class Engine {
         settings_(std::move(settings)),
         random_(std::move(random)) {}
 
+  // What an adapter stores with an event's effects, in the same transaction: the requests its
+  // replies cause (`work.outbox`) and its transport position (`work.cursors`). Called with the
+  // replies the event gets — the stored ones for a redelivery.
+  using Attach = std::function<void(const std::vector<Reply>& replies, UnitOfWork& work)>;
+
   // Idempotent: the same event key gives the same replies and changes nothing the second time.
-  Outcome handle(const InboundEvent& event);
+  // Durable on return, together with what `attach` adds.
+  Outcome handle(const InboundEvent& event, const Attach& attach = {});
 
   // The adapter posted an anchored reply of `handle` and the platform gave it `message_ref`.
   // Recorded under its own idempotency key, so reporting it twice is harmless.
@@ -52,6 +58,8 @@ class Engine {
   int purge(TimePoint now);
 
  private:
+  static constexpr int kDecideRounds = 5;
+
   DmContext dm_context(const InboundEvent& event);
 
   Store& store_;

@@ -1,7 +1,11 @@
-// The one seam between the domain and durable storage. storage/ implements it with SQLite;
-// tests use an in-memory fake. The engine's guarantee rests on `commit` being atomic.
+// The one durable port: everything the engine and the adapters persist goes through it — an
+// event's effects, its idempotency key and replies, the requests an adapter must make afterwards
+// (the outbox) and transport positions (cursors) — one transaction per unit of work. storage/
+// implements it (storage/store.h opens the configured one); tests also use an in-memory fake,
+// and tests/storage/store_contract_test.cpp holds both to the same cases.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +35,41 @@ struct IncidentView {
   }
 };
 
+// A request an adapter must make after a commit (a message to send, a room to join), stored with
+// its platform idempotency id (e.g. a Matrix txnId) BEFORE its first attempt, so a retry — after
+// a timeout, a crash or a restart — is the same request and the platform acts once.
+struct OutboxItem {
+  std::int64_t id = 0;   // enqueue order; set when read back
+  std::string platform;  // "matrix"
+  std::string key;       // unique: enqueueing a key again changes nothing
+  std::string channel;   // e.g. the room; may be empty when the platform resolves it later
+  std::string kind;      // platform-defined, e.g. "send", "join"
+  std::string txn_id;    // fixed at the first enqueue, reused for every attempt
+  std::string payload;   // platform-defined (JSON)
+  bool operator==(const OutboxItem&) const = default;
+};
+
+// Named transport positions (e.g. "matrix.next_batch") and their values.
+using Cursors = std::vector<std::pair<std::string, std::string>>;
+
+// One unit of work, committed in one transaction: all of it or none.
+struct UnitOfWork {
+  std::string key;  // the event's idempotency key; empty for a unit without an event
+  std::vector<Change> changes;
+  std::vector<Reply> replies;      // recorded under `key`, returned to a redelivery
+  std::vector<OutboxItem> outbox;  // enqueued when their key is new
+  Cursors cursors;                 // stored even when `key` is a duplicate: the event was
+                                   // consumed before, and the position must move past it
+};
+
+enum class CommitResult {
+  committed,  // durable on return
+  duplicate,  // `key` was recorded before: changes and replies left alone (outbox and cursors
+              // still stored)
+  conflict,   // another writer took the incident number a change::Opened claims: nothing
+              // written; read again and decide again
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -45,13 +84,12 @@ class Store {
                                                    const std::string& channel,
                                                    const IncidentView& view) = 0;
 
-  // The number the next incident will get (INC-<n>): one more than the largest so far.
+  // The number the next incident will get (INC-<n>): one more than the largest so far. A read,
+  // not a reservation: `commit` checks it again inside its transaction (CommitResult::conflict).
   virtual std::int64_t next_incident_number() = 0;
 
-  // Applies `changes`, records `key` with `replies`, all in one transaction, durable on return.
-  // Returns false (and changes nothing) when `key` was already recorded.
-  virtual bool commit(const std::string& key, const std::vector<Change>& changes,
-                      const std::vector<Reply>& replies) = 0;
+  // Writes `work` in one transaction, durable on return.
+  virtual CommitResult commit(const UnitOfWork& work) = 0;
 
   // Every open incident on every platform, by number: the DM advisor points change-safety
   // questions at them.
@@ -71,6 +109,21 @@ class Store {
   // `private_before`. Scrubbed keys stay recorded, so a redelivery still changes nothing.
   // Returns the number of cases deleted.
   virtual int purge_private(TimePoint closed_before, TimePoint private_before) = 0;
+
+  // A transport position stored by `commit`; nullopt when never set.
+  virtual std::optional<std::string> cursor(const std::string& name) = 0;
+
+  // The outbox: pending requests of `platform`, oldest first.
+  virtual std::vector<OutboxItem> pending_requests(const std::string& platform,
+                                                   std::size_t limit = 100) = 0;
+  // The request is finished: done (`result` is e.g. the posted event's id) or failed for good.
+  // Its payload is cleared, as it may hold private text (DM guidance).
+  virtual void finish_request(std::int64_t id, bool done, const std::string& result = {}) = 0;
+  // A done request's result by key; nullopt while pending, when failed, or for an unknown key.
+  virtual std::optional<std::string> request_result(const std::string& key) = 0;
+  // Deletes finished requests last touched before `before`; returns how many. Keys are kept long
+  // enough that a replayed event re-enqueues nothing.
+  virtual int prune_requests(TimePoint before) = 0;
 };
 
 }  // namespace incident

@@ -13,6 +13,7 @@
 
 #include "storage/migrations.h"
 #include "storage/sqlite_store.h"
+#include "support/commit.h"
 
 namespace incident {
 namespace {
@@ -70,10 +71,13 @@ std::vector<Change> opened(const Escalation& e) {
 
 TEST_F(EscalationStoreTest, CasesRoundTripByDmChannelAndByThreadRef) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit("k1", opened(a_case("SEC-AAAAAAAA", "D1", t0)), {}));
-  ASSERT_TRUE(store.commit("k2", opened(a_case("SEC-BBBBBBBB", "D1", t0 + minutes{5})), {}));
-  ASSERT_TRUE(store.commit("k3", opened(a_case("SEC-CCCCCCCC", "D2", t0 + minutes{6})), {}));
-  ASSERT_TRUE(store.commit("anchor", {{0, change::CaseAnchored{"SEC-BBBBBBBB", "1700.01"}}}, {}));
+  ASSERT_TRUE(testing::commit(store, "k1", opened(a_case("SEC-AAAAAAAA", "D1", t0)), {}));
+  ASSERT_TRUE(
+      testing::commit(store, "k2", opened(a_case("SEC-BBBBBBBB", "D1", t0 + minutes{5})), {}));
+  ASSERT_TRUE(
+      testing::commit(store, "k3", opened(a_case("SEC-CCCCCCCC", "D2", t0 + minutes{6})), {}));
+  ASSERT_TRUE(
+      testing::commit(store, "anchor", {{0, change::CaseAnchored{"SEC-BBBBBBBB", "1700.01"}}}, {}));
 
   const auto mine = store.open_cases("slack", "D1");
   ASSERT_EQ(mine.size(), 2u);
@@ -90,7 +94,8 @@ TEST_F(EscalationStoreTest, CasesRoundTripByDmChannelAndByThreadRef) {
   EXPECT_FALSE(store.case_by_ref("matrix", "1700.01"));
   EXPECT_FALSE(store.case_by_ref("slack", ""));
 
-  ASSERT_TRUE(store.commit("k4", {{0, change::CaseClosed{"SEC-BBBBBBBB", t0 + hours{1}}}}, {}));
+  ASSERT_TRUE(
+      testing::commit(store, "k4", {{0, change::CaseClosed{"SEC-BBBBBBBB", t0 + hours{1}}}}, {}));
   EXPECT_EQ(store.open_cases("slack", "D1").size(), 1u);
   EXPECT_FALSE(store.case_by_ref("slack", "1700.01")->open);
   EXPECT_EQ(store.case_by_ref("slack", "1700.01")->closed_at, t0 + hours{1});
@@ -109,19 +114,19 @@ TEST_F(EscalationStoreTest, OpenIncidentsCarryTheirCommanderAndMembers) {
   action.number = 1;
   action.author = "U6";
   action.text = "add an alert";
-  store.commit("i1",
-               {{1, change::Opened{"slack", "C1", "Payments down", Severity::sev1, t0}},
-                {1, change::RoleSet{Role::commander, "U1"}},
-                {1, change::RoleSet{Role::comms, "<@U2|erin>"}},
-                {1, change::EntryAdded{fact}},
-                {1, change::ActionAdded{action}}},
-               {});
-  store.commit("i2",
-               {{2, change::Opened{"slack", "C2", "Old one", Severity::sev3, t0}},
-                {2, change::Closed{t0 + hours{1}, ""}}},
-               {});
-  store.commit("i3", {{3, change::Opened{"matrix", "!r:x", "No commander", Severity::unset, t0}}},
-               {});
+  testing::commit(store, "i1",
+                  {{1, change::Opened{"slack", "C1", "Payments down", Severity::sev1, t0}},
+                   {1, change::RoleSet{Role::commander, "U1"}},
+                   {1, change::RoleSet{Role::comms, "<@U2|erin>"}},
+                   {1, change::EntryAdded{fact}},
+                   {1, change::ActionAdded{action}}},
+                  {});
+  testing::commit(store, "i2",
+                  {{2, change::Opened{"slack", "C2", "Old one", Severity::sev3, t0}},
+                   {2, change::Closed{t0 + hours{1}, ""}}},
+                  {});
+  testing::commit(store, "i3",
+                  {{3, change::Opened{"matrix", "!r:x", "No commander", Severity::unset, t0}}}, {});
   const auto open = store.open_incidents();
   ASSERT_EQ(open.size(), 2u);
   EXPECT_EQ(open[0].number, 1);
@@ -145,7 +150,7 @@ TEST_F(EscalationStoreTest, RecordedRepliesKeepEverythingAnAdapterNeeds) {
       {.audience = Audience::security, .text = "in thread", .thread_ref = "1700.01"},
       {.audience = Audience::direct, .text = "to the asker", .channel = "D1"},
   };
-  ASSERT_TRUE(store.commit("k", {}, replies));
+  ASSERT_TRUE(testing::commit(store, "k", {}, replies));
   EXPECT_EQ(store.find_processed("k"), replies);
 }
 
@@ -187,15 +192,17 @@ TEST_F(EscalationStoreTest, PurgeForgetsClosedCasesAfterRetentionDownToTheBytes)
   const std::string dm_words = "orange-walrus-17 guidance";
   SqliteStore store(path_, Durability::process);
   const Escalation closed = a_case("SEC-CLOSED00", "D1", t0, words);
+  ASSERT_TRUE(testing::commit(store, "report", opened(closed),
+                              {{.audience = Audience::security, .text = words}}));
+  ASSERT_TRUE(testing::commit(store, "relay",
+                              {{0, change::PrivateEvent{closed.code, t0 + minutes{1}}}},
+                              {{.audience = Audience::direct, .text = words, .channel = "D1"}}));
   ASSERT_TRUE(
-      store.commit("report", opened(closed), {{.audience = Audience::security, .text = words}}));
-  ASSERT_TRUE(store.commit("relay", {{0, change::PrivateEvent{closed.code, t0 + minutes{1}}}},
-                           {{.audience = Audience::direct, .text = words, .channel = "D1"}}));
-  ASSERT_TRUE(store.commit("close", {{0, change::CaseClosed{closed.code, t0 + hours{1}}}}, {}));
+      testing::commit(store, "close", {{0, change::CaseClosed{closed.code, t0 + hours{1}}}}, {}));
   const Escalation open = a_case("SEC-OPEN0000", "D2", t0, "still being looked at");
-  ASSERT_TRUE(store.commit("report2", opened(open), {}));
-  ASSERT_TRUE(store.commit("question", {{0, change::PrivateEvent{"", t0}}},
-                           {{.audience = Audience::direct, .text = dm_words, .channel = "D3"}}));
+  ASSERT_TRUE(testing::commit(store, "report2", opened(open), {}));
+  ASSERT_TRUE(testing::commit(store, "question", {{0, change::PrivateEvent{"", t0}}},
+                              {{.audience = Audience::direct, .text = dm_words, .channel = "D3"}}));
   ASSERT_NE(file_bytes().find(words), std::string::npos);
 
   // Retention not over yet: nothing goes.
@@ -210,7 +217,7 @@ TEST_F(EscalationStoreTest, PurgeForgetsClosedCasesAfterRetentionDownToTheBytes)
     ASSERT_TRUE(store.find_processed(key)) << key;  // still recorded: redelivery is a no-op
     EXPECT_TRUE(store.find_processed(key)->empty()) << key;
   }
-  EXPECT_FALSE(store.commit("report", opened(closed), {}));
+  EXPECT_FALSE(testing::commit(store, "report", opened(closed), {}));
   const std::string bytes = file_bytes();
   EXPECT_EQ(bytes.find("purple-giraffe-42"), std::string::npos);
   EXPECT_EQ(bytes.find("orange-walrus-17"), std::string::npos);

@@ -1,6 +1,7 @@
 // SqliteStore against real files: schema, round trips, idempotency, migrations, constraints,
 // cursors, durability settings, and a process killed mid-stream.
 #include "storage/sqlite_store.h"
+#include "support/commit.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
@@ -108,8 +109,10 @@ TEST_F(SqliteStoreTest, FreshDatabaseIsAtLatestSchemaInWalMode) {
   SqliteStore store(path_, Durability::process);
   EXPECT_EQ(store.schema_version(), latest_schema_version());
   EXPECT_GE(latest_schema_version(), 2);
-  EXPECT_EQ(store.journal_mode(), "wal");
-  EXPECT_EQ(store.integrity_check(), "ok");
+  const StoreDiagnosis d = store.diagnose();
+  EXPECT_EQ(d.journal, "wal");
+  EXPECT_EQ(d.integrity, "ok");
+  EXPECT_FALSE(d.write_error);
   EXPECT_EQ(store.next_incident_number(), 1);
   EXPECT_FALSE(store.current_incident("console", "#ops", IncidentView::all()));
   EXPECT_TRUE(store.list_incidents().empty());
@@ -127,7 +130,8 @@ TEST_F(SqliteStoreTest, TheDatabaseIsReadableByItsOwnerOnly) {
   const mode_t old_mask = ::umask(022);  // the usual umask: a plain create would give 0644
   {
     SqliteStore store(path_, Durability::process);
-    store.commit("k1", {{1, change::Opened{"console", "c", "t", Severity::sev2, t0}}}, {});
+    testing::commit(store, "k1", {{1, change::Opened{"console", "c", "t", Severity::sev2, t0}}},
+                    {});
     EXPECT_EQ(mode(path_), 0600u);
     EXPECT_EQ(mode(path_ + "-wal"), 0600u);
     EXPECT_EQ(mode(path_ + "-shm"), 0600u);
@@ -159,12 +163,12 @@ TEST_F(SqliteStoreTest, WriteCheckDoesNotWaitForAnotherWriter) {
   EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(2));
   // A commit still waits for the lock (busy_timeout) and fails when it is never released; the
   // check then says so.
-  EXPECT_THROW(store.commit("k", {opened(1, "#ops")}, {}), SQLite::Exception);
+  EXPECT_THROW(testing::commit(store, "k", {opened(1, "#ops")}, {}), SQLite::Exception);
   auto error = store.write_check();
   ASSERT_TRUE(error);
   EXPECT_NE(error->find("locked"), std::string::npos) << *error;
   other.exec("ROLLBACK");
-  EXPECT_TRUE(store.commit("k", {opened(1, "#ops")}, {}));
+  EXPECT_TRUE(testing::commit(store, "k", {opened(1, "#ops")}, {}));
   EXPECT_EQ(store.write_check(), std::nullopt);
 }
 
@@ -173,7 +177,7 @@ TEST_F(SqliteStoreTest, DurabilitySetsSynchronous) {
     SqliteStore store(path_, Durability::power);
     EXPECT_EQ(store.synchronous(), 2);  // FULL
   }
-  SqliteStore store(path_, SqliteStore::Durability::process);
+  SqliteStore store(path_, Durability::process);
   EXPECT_EQ(store.synchronous(), 1);  // NORMAL
 }
 
@@ -231,7 +235,7 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
 
   {
     SqliteStore store(path_, Durability::power);
-    ASSERT_TRUE(store.commit("console:1", changes, {}));
+    ASSERT_TRUE(testing::commit(store, "console:1", changes, {}));
     auto loaded = store.current_incident("console", "#ops", IncidentView::all());
     ASSERT_TRUE(loaded);
     expect_same(*loaded, expected);
@@ -267,8 +271,8 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
 
 TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit(
-      "k1",
+  ASSERT_TRUE(testing::commit(
+      store, "k1",
       {opened(1, "#ops"),
        {1, change::RoleSet{Role::commander, "U1"}},
        entry(1, 1, "started", Source::system, t0),
@@ -308,16 +312,17 @@ TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
 
 TEST_F(SqliteStoreTest, EditsAndDeletesStayWithinTheirIncident) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit("k1", {opened(1, "#a"), entry(1, 1, "a", Source::pin, t0, "m-1")}, {}));
-  ASSERT_TRUE(store.commit("k2",
-                           {opened(2, "#b"), entry(2, 1, "b", Source::pin, t0, "m-1"),
-                            entry(2, 2, "system", Source::system, t0)},
-                           {}));
-  ASSERT_TRUE(store.commit("k3",
-                           {{2, change::EntryEdited{"m-1", "b2"}},
-                            {2, change::EntryDeleted{""}},  // must not hit ref-less entries
-                            {2, change::EntryEdited{"", "clobbered"}}},
-                           {}));
+  ASSERT_TRUE(testing::commit(store, "k1",
+                              {opened(1, "#a"), entry(1, 1, "a", Source::pin, t0, "m-1")}, {}));
+  ASSERT_TRUE(testing::commit(store, "k2",
+                              {opened(2, "#b"), entry(2, 1, "b", Source::pin, t0, "m-1"),
+                               entry(2, 2, "system", Source::system, t0)},
+                              {}));
+  ASSERT_TRUE(testing::commit(store, "k3",
+                              {{2, change::EntryEdited{"m-1", "b2"}},
+                               {2, change::EntryDeleted{""}},  // must not hit ref-less entries
+                               {2, change::EntryEdited{"", "clobbered"}}},
+                              {}));
   EXPECT_EQ(store.incident(1)->timeline[0].text, "a");
   EXPECT_EQ(store.incident(2)->timeline[0].text, "b2");
   EXPECT_EQ(store.incident(2)->timeline[1].text, "system");
@@ -335,10 +340,10 @@ TEST_F(SqliteStoreTest, DuplicateKeyChangesNothingAndKeepsOriginalReplies) {
   };
   SqliteStore store(path_, Durability::process);
   EXPECT_FALSE(store.find_processed("slack:Ev1"));
-  ASSERT_TRUE(store.commit("slack:Ev1", {opened(1, "#ops"), entry(1, 1, "x", Source::system, t0)},
-                           replies));
-  EXPECT_FALSE(store.commit(
-      "slack:Ev1",
+  ASSERT_TRUE(testing::commit(store, "slack:Ev1",
+                              {opened(1, "#ops"), entry(1, 1, "x", Source::system, t0)}, replies));
+  EXPECT_FALSE(testing::commit(
+      store, "slack:Ev1",
       {entry(1, 2, "again", Source::command, t0), {1, change::SeveritySet{Severity::sev4}}},
       {{Audience::caller, "different", ""}}));
   auto inc = store.incident(1);
@@ -350,7 +355,7 @@ TEST_F(SqliteStoreTest, DuplicateKeyChangesNothingAndKeepsOriginalReplies) {
   EXPECT_EQ(*found, replies);
 
   // An event with no changes and no replies is still remembered.
-  ASSERT_TRUE(store.commit("slack:Ev2", {}, {}));
+  ASSERT_TRUE(testing::commit(store, "slack:Ev2", {}, {}));
   ASSERT_TRUE(store.find_processed("slack:Ev2"));
   EXPECT_TRUE(store.find_processed("slack:Ev2")->empty());
 }
@@ -358,8 +363,9 @@ TEST_F(SqliteStoreTest, DuplicateKeyChangesNothingAndKeepsOriginalReplies) {
 TEST_F(SqliteStoreTest, ThePostmortemThreadRootIsRemembered) {
   {
     SqliteStore store(path_, Durability::process);
-    ASSERT_TRUE(store.commit("k1", {opened(1, "#ops")}, {}));
-    ASSERT_TRUE(store.commit("k2", {{1, change::PostmortemPosted{"1700000000.000100"}}}, {}));
+    ASSERT_TRUE(testing::commit(store, "k1", {opened(1, "#ops")}, {}));
+    ASSERT_TRUE(
+        testing::commit(store, "k2", {{1, change::PostmortemPosted{"1700000000.000100"}}}, {}));
   }
   SqliteStore reopened(path_, Durability::process);
   EXPECT_EQ(reopened.incident(1)->postmortem_ref, "1700000000.000100");
@@ -367,52 +373,53 @@ TEST_F(SqliteStoreTest, ThePostmortemThreadRootIsRemembered) {
 
 TEST_F(SqliteStoreTest, FailedCommitRollsBackEverything) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit("k1", {opened(1, "#ops")}, {}));
+  ASSERT_TRUE(testing::commit(store, "k1", {opened(1, "#ops")}, {}));
   // The second change refers to an incident that does not exist: nothing of k2 may remain.
-  EXPECT_ANY_THROW(store.commit(
-      "k2", {entry(1, 1, "kept?", Source::command, t0), {7, change::SeveritySet{Severity::sev1}}},
-      {}));
+  EXPECT_ANY_THROW(testing::commit(
+      store, "k2",
+      {entry(1, 1, "kept?", Source::command, t0), {7, change::SeveritySet{Severity::sev1}}}, {}));
   EXPECT_FALSE(store.find_processed("k2"));
   EXPECT_TRUE(store.incident(1)->timeline.empty());
   // A timeline entry for an unknown incident is refused by the foreign key.
-  EXPECT_ANY_THROW(store.commit("k3", {entry(8, 1, "orphan", Source::command, t0)}, {}));
+  EXPECT_ANY_THROW(testing::commit(store, "k3", {entry(8, 1, "orphan", Source::command, t0)}, {}));
   EXPECT_FALSE(store.find_processed("k3"));
   // And the store is still usable afterwards.
-  EXPECT_TRUE(store.commit("k4", {entry(1, 1, "fine", Source::command, t0)}, {}));
+  EXPECT_TRUE(testing::commit(store, "k4", {entry(1, 1, "fine", Source::command, t0)}, {}));
 }
 
 TEST_F(SqliteStoreTest, OneOpenIncidentPerChannel) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit("k1", {opened(1, "#ops")}, {}));
-  EXPECT_ANY_THROW(store.commit("k2", {opened(2, "#ops")}, {}));
+  ASSERT_TRUE(testing::commit(store, "k1", {opened(1, "#ops")}, {}));
+  EXPECT_ANY_THROW(testing::commit(store, "k2", {opened(2, "#ops")}, {}));
   EXPECT_FALSE(store.find_processed("k2"));
   EXPECT_EQ(store.next_incident_number(), 2);
   // Another channel, or the same name on another platform, is fine.
-  EXPECT_TRUE(store.commit("k3", {opened(2, "#other")}, {}));
-  EXPECT_TRUE(store.commit(
-      "k4", {{3, change::Opened{"slack", "#ops", "same name, other platform", Severity::sev3, t0}}},
-      {}));
+  EXPECT_TRUE(testing::commit(store, "k3", {opened(2, "#other")}, {}));
+  EXPECT_TRUE(testing::commit(
+      store, "k4",
+      {{3, change::Opened{"slack", "#ops", "same name, other platform", Severity::sev3, t0}}}, {}));
   // Once closed, the channel can have a new one.
-  EXPECT_TRUE(store.commit("k5", {closed(1, t0 + hours(1)), opened(4, "#ops", t0 + hours(2))}, {}));
+  EXPECT_TRUE(testing::commit(store, "k5",
+                              {closed(1, t0 + hours(1)), opened(4, "#ops", t0 + hours(2))}, {}));
   EXPECT_EQ(store.next_incident_number(), 5);
 }
 
 TEST_F(SqliteStoreTest, CurrentIncidentPrefersOpenOverLatestClosed) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit("k1", {opened(1, "#ops"), closed(1, t0 + hours(1))}, {}));
-  ASSERT_TRUE(store.commit("k2", {opened(2, "#ops"), closed(2, t0 + hours(3))}, {}));
-  ASSERT_TRUE(store.commit("k3", {opened(3, "#elsewhere")}, {}));
+  ASSERT_TRUE(testing::commit(store, "k1", {opened(1, "#ops"), closed(1, t0 + hours(1))}, {}));
+  ASSERT_TRUE(testing::commit(store, "k2", {opened(2, "#ops"), closed(2, t0 + hours(3))}, {}));
+  ASSERT_TRUE(testing::commit(store, "k3", {opened(3, "#elsewhere")}, {}));
   auto latest = store.current_incident("console", "#ops", IncidentView::all());
   ASSERT_TRUE(latest);
   EXPECT_EQ(latest->number, 2);  // most recently closed
   EXPECT_FALSE(latest->is_open());
 
-  // An open one wins even over a closed one with a higher number (numbers come from the domain).
-  ASSERT_TRUE(store.commit("k4", {opened(10, "#b"), closed(10, t0)}, {}));
-  ASSERT_TRUE(store.commit("k5", {opened(9, "#b")}, {}));
+  // An open one wins over the closed ones before it.
+  ASSERT_TRUE(testing::commit(store, "k4", {opened(9, "#b"), closed(9, t0)}, {}));
+  ASSERT_TRUE(testing::commit(store, "k5", {opened(10, "#b")}, {}));
   auto open = store.current_incident("console", "#b", IncidentView::all());
   ASSERT_TRUE(open);
-  EXPECT_EQ(open->number, 9);
+  EXPECT_EQ(open->number, 10);
   EXPECT_TRUE(open->is_open());
 
   EXPECT_FALSE(store.current_incident("slack", "#ops", IncidentView::all()));
@@ -424,9 +431,9 @@ TEST_F(SqliteStoreTest, Cursors) {
   {
     SqliteStore store(path_, Durability::process);
     EXPECT_FALSE(store.cursor("matrix.next_batch"));
-    store.set_cursor("matrix.next_batch", "s1");
+    testing::set_cursors(store, {{"matrix.next_batch", "s1"}});
     EXPECT_EQ(store.cursor("matrix.next_batch"), "s1");
-    store.set_cursor("matrix.next_batch", "s2");
+    testing::set_cursors(store, {{"matrix.next_batch", "s2"}});
     EXPECT_EQ(store.cursor("matrix.next_batch"), "s2");
   }
   SqliteStore store(path_, Durability::process);
@@ -435,21 +442,28 @@ TEST_F(SqliteStoreTest, Cursors) {
 
 TEST_F(SqliteStoreTest, CommitWithCursorsIsAtomic) {
   SqliteStore store(path_, Durability::process);
-  ASSERT_TRUE(store.commit_with_cursors("m:1", {opened(1, "!room")},
-                                        {{Audience::channel, "hi", ""}},
-                                        {{"matrix.next_batch", "s1"}, {"other", "o1"}}));
+  ASSERT_EQ(store.commit({"m:1",
+                          {opened(1, "!room")},
+                          {{Audience::channel, "hi", ""}},
+                          {},
+                          {{"matrix.next_batch", "s1"}, {"other", "o1"}}}),
+            CommitResult::committed);
   EXPECT_EQ(store.cursor("matrix.next_batch"), "s1");
   EXPECT_EQ(store.cursor("other"), "o1");
 
   // A failing change takes the cursor down with it.
   EXPECT_ANY_THROW(
-      store.commit_with_cursors("m:2", {opened(2, "!room")}, {}, {{"matrix.next_batch", "s2"}}));
+      store.commit({"m:2", {opened(2, "!room")}, {}, {}, {{"matrix.next_batch", "s2"}}}));
   EXPECT_EQ(store.cursor("matrix.next_batch"), "s1");
   EXPECT_FALSE(store.find_processed("m:2"));
 
   // A duplicate changes no effects, but the position still moves past it.
-  EXPECT_FALSE(store.commit_with_cursors("m:1", {entry(1, 1, "dup", Source::command, t0)}, {},
-                                         {{"matrix.next_batch", "s3"}}));
+  EXPECT_EQ(store.commit({"m:1",
+                          {entry(1, 1, "dup", Source::command, t0)},
+                          {},
+                          {},
+                          {{"matrix.next_batch", "s3"}}}),
+            CommitResult::duplicate);
   EXPECT_EQ(store.cursor("matrix.next_batch"), "s3");
   EXPECT_TRUE(store.incident(1)->timeline.empty());
   EXPECT_EQ(*store.find_processed("m:1"), (std::vector<Reply>{{Audience::channel, "hi", ""}}));
@@ -494,14 +508,14 @@ TEST_F(SqliteStoreTest, UpgradesAVersion1Database) {
             (std::vector<Reply>{{Audience::channel, "INC-4 closed", ""}}));
   EXPECT_EQ(store.next_incident_number(), 5);
   // The v2 features work on the upgraded file.
-  store.set_cursor("c", "v");
-  EXPECT_TRUE(store.commit("k",
-                           {{4, change::FacilitatorSet{"U7"}},
-                            {4, change::ReviewAdded{ReviewReply{t0, "U8", "r", "x", false}}}},
-                           {}));
+  testing::set_cursors(store, {{"c", "v"}});
+  EXPECT_TRUE(testing::commit(store, "k",
+                              {{4, change::FacilitatorSet{"U7"}},
+                               {4, change::ReviewAdded{ReviewReply{t0, "U8", "r", "x", false}}}},
+                              {}));
   EXPECT_EQ(store.incident(4)->facilitator, "U7");
   EXPECT_EQ(store.incident(4)->review.size(), 1u);
-  EXPECT_EQ(store.integrity_check(), "ok");
+  EXPECT_EQ(store.diagnose().integrity, "ok");
 }
 
 TEST_F(SqliteStoreTest, ApplyingMigrationsTwiceIsHarmless) {
@@ -546,8 +560,8 @@ TEST_F(SqliteStoreTest, SurvivesAKilledProcess) {
         if (i == 1) changes.push_back(opened(1, "#ops"));
         changes.push_back(entry(1, i, "fact " + std::to_string(i), Source::command, t0 + minutes(i),
                                 "m-" + std::to_string(i)));
-        store.commit("k" + std::to_string(i), changes,
-                     {{Audience::channel, "logged " + std::to_string(i), ""}});
+        testing::commit(store, "k" + std::to_string(i), changes,
+                        {{Audience::channel, "logged " + std::to_string(i), ""}});
         // No pause between commits: the kill should land inside SQLite's work as often as not.
         if (write(fds[1], &i, sizeof i) != static_cast<ssize_t>(sizeof i)) _exit(3);
       }
@@ -578,7 +592,7 @@ TEST_F(SqliteStoreTest, SurvivesAKilledProcess) {
   EXPECT_LT(last_reported, kEvents) << "the kill did not land mid-stream";
 
   SqliteStore store(path_, Durability::process);
-  EXPECT_EQ(store.integrity_check(), "ok");
+  EXPECT_EQ(store.diagnose().integrity, "ok");
   for (int i : reported) {
     auto replies = store.find_processed("k" + std::to_string(i));
     ASSERT_TRUE(replies) << "reported commit k" << i << " was lost";

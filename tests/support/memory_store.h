@@ -1,7 +1,10 @@
-// An in-memory Store for domain and engine tests: the same contract as SqliteStore, no disk.
+// An in-memory Store for domain and engine tests: the same contract as SqliteStore, no disk
+// (tests/storage/store_contract_test.cpp holds both to it).
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -42,18 +45,34 @@ class MemoryStore final : public Store {
   std::int64_t next_incident_number() override {
     return incidents_.empty() ? 1 : incidents_.rbegin()->first + 1;
   }
-  bool commit(const std::string& key, const std::vector<Change>& changes,
-              const std::vector<Reply>& replies) override {
+  CommitResult commit(const UnitOfWork& work) override {
     ++commits;
-    if (processed_.count(key)) return false;
-    for (const auto& c : changes) {
-      if (apply_case_change(key, c.body)) continue;
-      Incident& inc = incidents_[c.incident];
-      inc.number = c.incident;
-      apply_change(inc, c.body);
+    const bool fresh = work.key.empty() || !processed_.count(work.key);
+    if (fresh) {
+      for (const auto& c : work.changes) {
+        if (std::holds_alternative<change::Opened>(c.body) && !incidents_.empty() &&
+            incidents_.rbegin()->first >= c.incident) {
+          return CommitResult::conflict;
+        }
+      }
+      for (const auto& c : work.changes) {
+        if (apply_case_change(work.key, c.body)) continue;
+        Incident& inc = incidents_[c.incident];
+        inc.number = c.incident;
+        apply_change(inc, c.body);
+      }
+      if (!work.key.empty()) processed_[work.key] = work.replies;
     }
-    processed_[key] = replies;
-    return true;
+    for (const auto& item : work.outbox) {
+      if (std::any_of(outbox_.begin(), outbox_.end(),
+                      [&](const Request& r) { return r.item.key == item.key; })) {
+        continue;
+      }
+      outbox_.push_back({item, "pending", {}, {}});
+      outbox_.back().item.id = ++last_request_id_;
+    }
+    for (const auto& [name, value] : work.cursors) cursors_[name] = value;
+    return fresh ? CommitResult::committed : CommitResult::duplicate;
   }
 
   std::vector<OpenIncident> open_incidents() override {
@@ -126,13 +145,65 @@ class MemoryStore final : public Store {
     return static_cast<int>(expired.size());
   }
 
+  std::optional<std::string> cursor(const std::string& name) override {
+    const auto it = cursors_.find(name);
+    if (it == cursors_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<OutboxItem> pending_requests(const std::string& platform,
+                                           std::size_t limit = 100) override {
+    std::vector<OutboxItem> out;
+    for (const auto& r : outbox_) {
+      if (out.size() < limit && r.status == "pending" && r.item.platform == platform) {
+        out.push_back(r.item);
+      }
+    }
+    return out;
+  }
+  void finish_request(std::int64_t id, bool done, const std::string& result = {}) override {
+    for (auto& r : outbox_) {
+      if (r.item.id != id) continue;
+      r.status = done ? "done" : "failed";
+      r.result = result;
+      r.item.payload.clear();
+      r.finished_at = now_();
+    }
+  }
+  std::optional<std::string> request_result(const std::string& key) override {
+    for (const auto& r : outbox_) {
+      if (r.item.key == key && r.status == "done") return r.result;
+    }
+    return std::nullopt;
+  }
+  int prune_requests(TimePoint before) override {
+    return static_cast<int>(std::erase_if(outbox_, [&](const Request& r) {
+      return r.status != "pending" && r.finished_at < before;
+    }));
+  }
+
+  // The clock finish_request stamps with (the SQLite store uses the system clock).
+  void set_clock(std::function<TimePoint()> now) { now_ = std::move(now); }
+
   const std::map<std::string, Escalation>& cases() const { return cases_; }
 
   const std::map<std::int64_t, Incident>& incidents() const { return incidents_; }
   int commits = 0;
 
  private:
+  struct Request {
+    OutboxItem item;
+    std::string status;  // pending, done, failed
+    std::string result;
+    TimePoint finished_at{};
+  };
+
   std::map<std::int64_t, Incident> incidents_;
+  std::vector<Request> outbox_;  // in enqueue order
+  std::int64_t last_request_id_ = 0;
+  std::map<std::string, std::string> cursors_;
+  std::function<TimePoint()> now_ = [] {
+    return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+  };
   std::map<std::string, std::vector<Reply>> processed_;
   std::map<std::string, Escalation> cases_;
   std::map<std::string, std::pair<std::string, TimePoint>> private_;  // key -> (case, at)

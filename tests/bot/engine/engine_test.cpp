@@ -70,6 +70,73 @@ TEST_F(EngineTest, TheSameKeyTwiceChangesNothingAndRepliesTheSame) {
   EXPECT_EQ(store_.incidents().at(1).timeline.size(), 2u);
 }
 
+// Another process (a second bot on the same database) opens INC-1 between this engine's read
+// and its commit: the store says conflict, and the engine decides again on fresh reads.
+class RacedStore final : public Store {
+ public:
+  explicit RacedStore(Store& inner) : inner_(inner) {}
+  std::optional<std::vector<Reply>> find_processed(const std::string& key) override {
+    return inner_.find_processed(key);
+  }
+  std::optional<Incident> current_incident(const std::string& platform, const std::string& channel,
+                                           const IncidentView& view) override {
+    return inner_.current_incident(platform, channel, view);
+  }
+  std::int64_t next_incident_number() override { return inner_.next_incident_number(); }
+  CommitResult commit(const UnitOfWork& work) override {
+    if (!raced_) {
+      raced_ = true;
+      inner_.commit({"other:1",
+                     {{1, change::Opened{"slack", "C9", "elsewhere", Severity::unset, at(9, 0)}}},
+                     {},
+                     {},
+                     {}});
+    }
+    return inner_.commit(work);
+  }
+  std::vector<OpenIncident> open_incidents() override { return inner_.open_incidents(); }
+  std::vector<Escalation> open_cases(const std::string& p, const std::string& d) override {
+    return inner_.open_cases(p, d);
+  }
+  std::optional<Escalation> case_by_ref(const std::string& p, const std::string& r) override {
+    return inner_.case_by_ref(p, r);
+  }
+  int cases_since(const std::string& p, const std::string& d, TimePoint since) override {
+    return inner_.cases_since(p, d, since);
+  }
+  int purge_private(TimePoint a, TimePoint b) override { return inner_.purge_private(a, b); }
+  std::optional<std::string> cursor(const std::string& name) override {
+    return inner_.cursor(name);
+  }
+  std::vector<OutboxItem> pending_requests(const std::string& p, std::size_t limit) override {
+    return inner_.pending_requests(p, limit);
+  }
+  void finish_request(std::int64_t id, bool done, const std::string& result) override {
+    inner_.finish_request(id, done, result);
+  }
+  std::optional<std::string> request_result(const std::string& key) override {
+    return inner_.request_result(key);
+  }
+  int prune_requests(TimePoint before) override { return inner_.prune_requests(before); }
+
+ private:
+  Store& inner_;
+  bool raced_ = false;
+};
+
+TEST_F(EngineTest, ANumberTakenMeanwhileIsDecidedAgain) {
+  RacedStore raced(store_);
+  Engine engine(raced, prompts_);
+  const auto o = engine.handle(command("s", "start checkout errors", at(10, 0)));
+  EXPECT_FALSE(o.duplicate);
+  ASSERT_FALSE(o.replies.empty());
+  EXPECT_NE(o.replies.at(0).text.find("INC-2"), std::string::npos) << o.replies.at(0).text;
+  const auto inc = store_.current_incident("slack", "C1", IncidentView::all());
+  ASSERT_TRUE(inc);
+  EXPECT_EQ(inc->number, 2);
+  EXPECT_EQ(store_.current_incident("slack", "C9", IncidentView::all())->number, 1);
+}
+
 TEST_F(EngineTest, ARedeliveredStartDoesNotOpenASecondIncident) {
   const auto start = command("1", "start Outage", at(10, 0));
   engine_.handle(start);

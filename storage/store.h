@@ -1,0 +1,89 @@
+// The configured store as the program's edges see it: the domain's port (bot/model/store.h) plus
+// what operators ask of it — listing, export, /healthz, `doctor` and commit timings for
+// /metrics. `open_store` opens the configured one; nothing outside storage/ names a concrete
+// store.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bot/model/store.h"
+
+namespace incident {
+
+// How much a returned commit survives. Both survive a killed process; only `power` also survives
+// power loss or a kernel crash, at the cost of a flush to disk on every commit.
+enum class Durability {
+  process,
+  power,
+};
+
+// One row of `incident-bot list`.
+struct IncidentSummary {
+  std::int64_t number = 0;
+  std::string platform;
+  std::string channel;
+  std::string title;
+  Severity severity = Severity::unset;
+  Status status = Status::open;
+  TimePoint opened_at{};
+  std::optional<TimePoint> closed_at;
+  std::int64_t timeline_entries = 0;  // live ones: deleted entries are not counted
+  std::int64_t actions = 0;
+  std::int64_t open_actions = 0;
+};
+
+// What `doctor` reports about a store.
+struct StoreDiagnosis {
+  int schema_version = 0;
+  std::string journal;  // e.g. "wal"
+  Durability durability = Durability::process;
+  std::string integrity;                   // "ok", else the store's list of problems
+  std::optional<std::string> write_error;  // why a write transaction cannot start; none: it can
+};
+
+// A store that does not exist where the configuration points (StoreOptions::Create::no).
+class NoDatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class DurableStore : public Store {
+ public:
+  // For the CLI: every incident, ordered by number, and one incident fully loaded.
+  virtual std::vector<IncidentSummary> list_incidents() = 0;
+  virtual std::optional<Incident> incident(std::int64_t number) = 0;
+
+  // For /healthz, without waiting: nullopt when a write transaction can start now (nothing is
+  // written), else why not. When another writer holds the lock, the last write's outcome.
+  virtual std::optional<std::string> write_check() = 0;
+  // For `doctor`: may wait for a lock and read the whole file.
+  virtual StoreDiagnosis diagnose() = 0;
+
+  // For /metrics: told how long each committed write transaction took, begin to commit.
+  using CommitObserver = std::function<void(std::chrono::steady_clock::duration)>;
+  virtual void set_commit_observer(CommitObserver observer) = 0;
+};
+
+struct StoreOptions {
+  // Whether a missing store may be created: only `run` and `console` do; `list`, `export` and
+  // `doctor` must not turn a mistyped path into a new, empty database.
+  enum class Create { yes, no };
+
+  std::string path;  // the SQLite file
+  Durability durability = Durability::process;
+  Create create = Create::yes;
+};
+
+// Opens (or creates) the store and upgrades its schema. Throws NoDatabaseError for a missing
+// store with Create::no, SchemaTooNewError (storage/migrations.h) for one from a newer binary,
+// and std::runtime_error for anything else the store refuses.
+std::unique_ptr<DurableStore> open_store(const StoreOptions& options);
+
+}  // namespace incident
