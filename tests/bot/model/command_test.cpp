@@ -1,5 +1,6 @@
-// The command grammar of PRODUCT.md, table-driven: each case is the text after the prefix, the
-// platform time of the message, and the parse result rendered as one comparable string.
+// The command grammar (bot/model/command.h), table-driven: each case is the text after the
+// prefix, the platform time of the message, and the parse result rendered as one comparable
+// string.
 #include "bot/model/command.h"
 
 #include <gtest/gtest.h>
