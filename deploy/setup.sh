@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages incident-bot needs (when missing) and builds it.
 #   deploy/setup.sh BUILD_DIR [extra cmake arguments…]
+#   deploy/setup.sh                 # only the packages (tests/run.sh, before its docs check)
 # Everything it prints goes to stderr, so the bot's own stdout stays clean for scripts.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=$1
-shift
+build_dir=${1-}
+if (($#)); then shift; fi
 
 mapfile -t wanted < <(grep -v -E '^\s*(#|$)' "$root/deploy/packages.txt")
 missing=()
@@ -28,6 +29,7 @@ if ((${#missing[@]})); then
     "${missing[@]}" </dev/null >&2
 fi
 
+[ -n "$build_dir" ] || exit 0
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S "$root" -B "$build_dir" "$@" </dev/null >&2
 cmake --build "$build_dir" -j "$jobs" </dev/null >&2

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# The one command to test incident-bot: installs what is missing, builds, runs every test, then
-# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs every test again.
+# The one command to test incident-bot: installs what is missing, checks the docs' links and the
+# code's format (fast, before any build), builds, runs every test, then builds again with
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs every test again.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== packages, then the docs and format check" >&2
+"$root/deploy/setup.sh"
+"$root/tests/check_docs.sh"
 
 echo "== build (Release) and test" >&2
 "$root/deploy/setup.sh" "$root/build" -DCMAKE_BUILD_TYPE=Release -DINCIDENT_BOT_WERROR=ON

@@ -117,8 +117,9 @@ awaitable<Result<std::string>> Client::call(Call c, Patience patience) {
                  labels);
     }
     if (stopped_ || !error.transient()) co_return error;
-    // A 429 waits as long as the server asks (Retry-After, else retry_after_ms); everything
-    // else transient backs off exponentially (spec "Rate limiting"; our notes §5.3).
+    // A 429 waits as long as the server asks (Retry-After, else retry_after_ms: spec "Rate
+    // limiting"); everything else transient backs off exponentially, so that a homeserver in
+    // trouble is not hammered.
     const milliseconds delay = error.retry_after ? jitter(*error.retry_after) : backoff.next();
     if (give_up_at != SteadyClock::time_point::max() && SteadyClock::now() + delay >= give_up_at) {
       co_return error;

@@ -220,7 +220,8 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
       if (!since.empty() && e.kind == MatrixError::Kind::http && !e.transient() &&
           (e.status == 400 || e.status == 404)) {
         // The server forgot our token (or the filter). The filter is uploaded again; a second
-        // refusal drops the token: an initial sync, history skipped (our notes §2.4).
+        // refusal drops the token and starts over with an initial sync, which skips history as a
+        // first start does: missing a few events is better than never syncing again.
         ops::count(options_.metrics, ops::series::kReconnects, {"matrix", "sync_rejected"});
         if (++rejected >= 2) {
           spdlog::error(

@@ -55,9 +55,11 @@ struct MatrixOptions {
 
   net::HttpOptions http;
   std::chrono::milliseconds sync_timeout{30000};  // the long-poll (the spec's default is 0)
-  // The HTTP read timeout of a /sync: longer than the long-poll (our notes §2.1, pitfall 15).
+  // The HTTP read timeout of a /sync: longer than the long-poll, as the server may hold the
+  // request for the whole `timeout` before it answers; an equal or shorter one would cut off
+  // every quiet long-poll.
   std::chrono::milliseconds sync_read_timeout{45000};
-  int timeline_limit = 50;  // a larger limit makes gaps rarer (pitfall 5)
+  int timeline_limit = 50;  // a larger limit makes `limited` timelines (gaps) rarer
   int backfill_pages = 20;  // /messages pages of 100 per gap at most
   net::Backoff::Policy retry{std::chrono::milliseconds{1000}, std::chrono::milliseconds{60000}};
   std::chrono::milliseconds send_patience{std::chrono::minutes{5}};

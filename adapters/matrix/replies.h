@@ -24,7 +24,8 @@ namespace incident::matrix {
 inline constexpr const char* kPlatform = "matrix";
 
 // The spec caps a whole event at 65536 bytes including what the server adds (spec "Size
-// limits"); ~60,000 bytes of content is the safe ceiling (our notes §3.8).
+// limits"); 60,000 bytes of content leaves room for the rest of the event (its type, room,
+// sender, ids, timestamps, signatures).
 inline constexpr std::size_t kMaxContentBytes = 60000;
 
 // Outbox item kinds.

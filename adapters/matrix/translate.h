@@ -30,8 +30,9 @@ class Rooms {
   void set_direct(DirectMap direct);
   // A DM the bot accepted or created, before m.direct says so.
   void add_direct(const std::string& user, const std::string& room);
-  // Spec "Direct Messaging" gives no server-side flag, so (our notes §4.3): the bot's m.direct,
-  // else an unnamed room with two members.
+  // Spec "Direct Messaging" gives a room no server-side flag that makes it a DM, so a room is
+  // direct when the bot's m.direct account data lists it, else when it is unnamed and has two
+  // members.
   bool is_direct(const std::string& room) const;
   // The newest DM room with `user` the bot has not left.
   std::optional<std::string> direct_room(const std::string& user) const;

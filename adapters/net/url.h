@@ -1,6 +1,7 @@
 // URLs as the transport layer needs them: scheme, host, port and request target, plus the
-// form encoding of Web API bodies. Only TLS schemes are accepted: certificates are always
-// verified (PRODUCT.md, "Running it"), so a plain http:// or ws:// URL is a configuration error.
+// form encoding of Web API bodies. Only TLS schemes are accepted: the bot sends tokens and
+// incident records, so it always uses TLS and always verifies certificates, and a plain http://
+// or ws:// URL is a configuration error.
 #pragma once
 
 #include <optional>

@@ -2,8 +2,9 @@
 //
 // For every envelope the order is: decode → (for a 📌, fetch the pinned message) →
 // Engine::handle, which commits → ack → post the replies. A fact is durable before its envelope
-// is acknowledged (PRODUCT.md, "Transport facts"); a redelivered envelope finds its key recorded
-// and changes nothing.
+// is acknowledged: Slack redelivers an envelope that was not acknowledged, so a crash before the
+// ack costs a redelivery, never a fact; a redelivered envelope finds its key recorded and
+// changes nothing.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

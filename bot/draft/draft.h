@@ -1,6 +1,8 @@
 // The post-incident summary draft: a document built from the stored incident and rendered from
-// the `draft` template in prompts/ (the sections of PRODUCT.md, in order), and the lessons
-// learned that `share` posts (the `lessons` template).
+// the `draft` template in prompts/ (its sections in a fixed order: summary, impact, timeline,
+// contributing factors, what went well, what was difficult, lessons learned, discussion notes,
+// action items, before the review meeting, blameless language check), and the lessons learned
+// that `share` posts (the `lessons` template).
 //
 // Both are blameless by construction: every text a person wrote goes through the blameless check
 // (bot/blameless/blameless.h) and through Participants::depersonalise (people become roles), and

@@ -1,6 +1,6 @@
-// Who took part in an incident, and how the draft speaks of them: by role, never by name
-// ("focus on the what, not the who", PRODUCT.md). The draft runs every text it quotes through
-// `depersonalise`; action-item owners are the one place a person is named.
+// Who took part in an incident, and how the draft speaks of them: by role, never by name, as a
+// blameless review focuses on what happened, not on who did it. The draft runs every text it
+// quotes through `depersonalise`; action-item owners are the one place a person is named.
 #pragma once
 
 #include <map>

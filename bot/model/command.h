@@ -1,5 +1,6 @@
-// The command grammar of PRODUCT.md, platform-neutral: the same parser serves `/incident …`
-// on Slack and `!incident …` on Matrix and the console. The caller strips the prefix.
+// The incident command grammar (README.md lists the commands for users), platform-neutral: the
+// same parser serves `/incident …` on Slack and `!incident …` on Matrix and the console. The
+// caller strips the prefix.
 #pragma once
 
 #include <cstdint>

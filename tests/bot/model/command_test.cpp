@@ -1,5 +1,6 @@
-// The command grammar of PRODUCT.md, table-driven: each case is the text after the prefix, the
-// platform time of the message, and the parse result rendered as one comparable string.
+// The command grammar (bot/model/command.h), table-driven: each case is the text after the
+// prefix, the platform time of the message, and the parse result rendered as one comparable
+// string.
 #include "bot/model/command.h"
 
 #include <gtest/gtest.h>
@@ -345,10 +346,10 @@ std::vector<Case> grammar_cases() {
   cases.push_back({"start " + title + "t sev2", kNow,
                    "error|the incident title is 201 characters; the limit is 200 (summarise it, "
                    "and link to the full text)|start <title> [sev1..sev4]"});
-  cases.push_back({"log 09:30 " + limit_emoji, kNow,
-                   "log|" + limit_emoji + "|2026-11-29T09:30:00.000Z"});
-  cases.push_back({"action " + limit_emoji + " owner:@dana", kNow,
-                   "action|" + limit_emoji + "|@dana|none"});
+  cases.push_back(
+      {"log 09:30 " + limit_emoji, kNow, "log|" + limit_emoji + "|2026-11-29T09:30:00.000Z"});
+  cases.push_back(
+      {"action " + limit_emoji + " owner:@dana", kNow, "action|" + limit_emoji + "|@dana|none"});
   cases.push_back({"close " + limit_emoji, kNow, "close|" + limit_emoji});
   cases.push_back({"close " + long_emoji, kNow,
                    "error|the resolution is 30000 characters; the limit is 4000 (summarise it, "
