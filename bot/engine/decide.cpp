@@ -38,13 +38,14 @@ class Decider {
         incident_(std::move(context.current)),
         next_number_(context.next_number),
         dm_(context.dm),
-        display_names_(context.display_names) {}
+        display_names_(context.display_names),
+        command_(std::move(context.command)) {}
 
   Decision run() {
     InboundBody body = event_.body;
     const std::string author = scrub(body);
     std::visit(overloaded{
-                   [&](const in::CommandText& c) { on_command(c); },
+                   [&](const in::CommandText&) { on_command(); },
                    [&](const in::Pin& p) { on_pin(p); },
                    [&](const in::Edited& e) { on_edited(e); },
                    [&](const in::Deleted& d) { on_deleted(d); },
@@ -95,7 +96,14 @@ class Decider {
       secrets_.insert(secrets_.end(), found.begin(), found.end());
     };
     return std::visit(overloaded{
-                          [&](in::CommandText& c) { return cut(c.text), event_.user; },
+                          [&](in::CommandText&) {
+                            // Cut before parsing (parse_event_command); only the notes are left.
+                            if (command_) {
+                              secrets_.insert(secrets_.end(), command_->secrets.begin(),
+                                              command_->secrets.end());
+                            }
+                            return event_.user;
+                          },
                           [&](in::Pin& p) {
                             shorten(p.target_text);
                             return cut(p.target_text), p.target_author;
@@ -179,7 +187,7 @@ class Decider {
     say(Audience::caller, "no_incident", base());
     return false;
   }
-  // The whole record, for what reads every entry (view_for below must have asked for it).
+  // The whole record, for commands whose type reads every entry (kReadsWholeRecord).
   const Incident& whole() const {
     if (!incident_->complete) throw std::logic_error("decision needs the whole incident record");
     return *incident_;
@@ -187,15 +195,15 @@ class Decider {
 
   // --- commands ----------------------------------------------------------------------------
 
-  void on_command(const in::CommandText& c) {
-    auto parsed = parse_command(c.text, event_.at);
-    if (auto* err = std::get_if<ParseError>(&parsed)) {
+  void on_command() {
+    if (!command_) throw std::logic_error("a command event reached decide() unparsed");
+    if (auto* err = std::get_if<ParseError>(&command_->result)) {
       TemplateData d = base();
       d.set("message", err->message).set("usage", err->usage);
-      say(Audience::caller, err->usage.empty() ? "unknown_command" : "parse_error", d);
+      say(Audience::caller, "parse_error", d);
       return;
     }
-    const Command& command = std::get<Command>(parsed);
+    const Command& command = std::get<Command>(command_->result);
     // `draft INC-1`: the engine loaded that incident when it is this channel's (view_for).
     if (const std::int64_t named = named_incident(command);
         named != 0 && (!incident_ || incident_->number != named)) {
@@ -215,6 +223,12 @@ class Decider {
                    [&](const cmd::Draft&) { draft(); },
                    [&](const cmd::Share& s) { share(s); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
+                   [&](const cmd::Unknown& u) {
+                     TemplateData d = base();
+                     d.set("message", u.word.empty() ? std::string("missing a command")
+                                                     : "unknown command \"" + u.word + "\"");
+                     say(Audience::caller, "unknown_command", d);
+                   },
                },
                command);
   }
@@ -535,6 +549,7 @@ class Decider {
   std::int64_t next_number_;
   const DmContext& dm_;
   const DisplayNames& display_names_;
+  std::optional<ParsedCommand> command_;
   std::vector<SecretMatch> secrets_;  // cut out of this event's text (scrub)
   bool cut_ = false;                  // the text was cut at kTextLimit (scrub)
   Decision out_;
@@ -547,25 +562,31 @@ Decision decide(Context context, const InboundEvent& event, const Prompts& promp
   return Decider(context, event, prompts, settings).run();
 }
 
-IncidentView view_for(const InboundEvent& event) {
+std::optional<ParsedCommand> parse_event_command(const InboundEvent& event) {
+  const auto* c = std::get_if<in::CommandText>(&event.body);
+  if (!c) return std::nullopt;
+  auto secrets = find_secrets(c->text);
+  const std::string text = secrets.empty() ? c->text : redact_secrets(c->text, secrets);
+  return ParsedCommand{parse_command(text, event.at), std::move(secrets)};
+}
+
+IncidentView view_for(const InboundEvent& event, const std::optional<ParsedCommand>& command) {
+  if (command) {
+    const auto* parsed = std::get_if<Command>(&command->result);
+    if (!parsed) return IncidentView::header_only();
+    IncidentView view =
+        reads_whole_record(*parsed) ? IncidentView::all() : IncidentView::header_only();
+    view.number = named_incident(*parsed);
+    return view;
+  }
   return std::visit(
       overloaded{
-          [&](const in::CommandText& c) {
-            const auto parsed = parse_command(c.text, event.at);
-            const auto* command = std::get_if<Command>(&parsed);
-            const bool reads_all = command && (std::holds_alternative<cmd::ShowStatus>(*command) ||
-                                               std::holds_alternative<cmd::Close>(*command) ||
-                                               std::holds_alternative<cmd::Draft>(*command) ||
-                                               std::holds_alternative<cmd::Share>(*command));
-            IncidentView view = reads_all ? IncidentView::all() : IncidentView::summary();
-            if (command) view.number = named_incident(*command);
-            return view;
-          },
-          [](const in::Pin& p) { return IncidentView::summary(p.target_ref); },
-          [](const in::Edited& e) { return IncidentView::summary(e.target_ref); },
-          [](const in::Deleted& d) { return IncidentView::summary(d.target_ref); },
-          [](const in::ThreadReply&) { return IncidentView::summary(); },
-          [](const in::DirectMessage&) { return IncidentView::summary(); },
+          [](const in::CommandText&) { return IncidentView::header_only(); },
+          [](const in::Pin& p) { return IncidentView::header_only(p.target_ref); },
+          [](const in::Edited& e) { return IncidentView::header_only(e.target_ref); },
+          [](const in::Deleted& d) { return IncidentView::header_only(d.target_ref); },
+          [](const in::ThreadReply&) { return IncidentView::header_only(); },
+          [](const in::DirectMessage&) { return IncidentView::header_only(); },
       },
       event.body);
 }

@@ -6,8 +6,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/dm/dm.h"
+#include "bot/dm/secrets.h"
+#include "bot/model/command.h"
 #include "bot/model/decision.h"
 #include "bot/model/event.h"
 #include "bot/model/incident.h"
@@ -28,6 +31,11 @@ struct Settings {
 
 // What the domain knows when it decides: the channel's current incident (open, else the latest
 // closed one) and the number a new incident would get.
+struct ParsedCommand {
+  ParseResult result;
+  std::vector<SecretMatch> secrets;  // cut out of the text before parsing (for the rotate notes)
+};
+
 struct Context {
   std::optional<Incident> current;
   std::int64_t next_number = 1;
@@ -36,15 +44,22 @@ struct Context {
   // roles; unknown ids still become roles wherever they appear as mentions.
   std::map<std::string, std::string> display_names;
   DmContext dm;  // for DMs and replies in a security case's thread only
+  // The event's command, parsed once (parse_event_command): the engine loaded `current` as its
+  // type asks, and decide() acts on the same parse. Set for in::CommandText events.
+  std::optional<ParsedCommand> command;
 };
 
 // Pure: the same context and event always give the same decision.
 Decision decide(Context context, const InboundEvent& event, const Prompts& prompts,
                 const Settings& settings);
 
-// How much of the current incident decide() needs for `event`: the whole record for `status`,
-// `close`, `draft` and `share`; otherwise the summary plus the entries a 📌, edit or delete
-// refers to.
-IncidentView view_for(const InboundEvent& event);
+// The command an event carries (an in::CommandText), with every credential cut out of its text
+// before parsing, so no part of the command can keep one; nullopt for other events.
+std::optional<ParsedCommand> parse_event_command(const InboundEvent& event);
+
+// How much of the current incident decide() needs for `event`: for a command, what its type says
+// (cmd::*::kReadsWholeRecord) and the older incident it names; otherwise the header plus the
+// entries a 📌, edit or delete refers to.
+IncidentView view_for(const InboundEvent& event, const std::optional<ParsedCommand>& command);
 
 }  // namespace incident

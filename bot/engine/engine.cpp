@@ -18,8 +18,11 @@ Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
       }
       return Outcome{std::move(*stored), true};
     }
-    Context context{store_.current_incident(event.platform, event.channel, view_for(event)),
-                    store_.next_incident_number(), display_names_, dm_context(event)};
+    auto command = parse_event_command(event);
+    const IncidentView view = view_for(event, command);
+    Context context{store_.current_incident(event.platform, event.channel, view),
+                    store_.next_incident_number(), display_names_, dm_context(event),
+                    std::move(command)};
     Decision decision = decide(std::move(context), event, prompts_, settings_);
     UnitOfWork work{event.key, std::move(decision.changes), decision.replies, {}, {}};
     if (attach) attach(decision.replies, work);
@@ -57,7 +60,7 @@ void Engine::anchor_posted(const std::string& platform, const Reply& reply,
 }
 
 std::string Engine::postmortem_ref(const std::string& platform, const std::string& channel) {
-  auto current = store_.current_incident(platform, channel, IncidentView::summary());
+  auto current = store_.current_incident(platform, channel, IncidentView::header_only());
   return current ? current->postmortem_ref : std::string{};
 }
 

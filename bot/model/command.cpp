@@ -73,22 +73,23 @@ std::vector<Token> tokenize(std::string_view s) {
   return tokens;
 }
 
-// Quotes user input in an error message, shortened so a 100 KB paste does not come back whole.
-// The cut never lands inside a UTF-8 sequence.
-std::string quoted(std::string_view s) {
+// User input shortened for a reply, so a 100 KB paste does not come back whole; "…" marks the
+// cut, which never lands inside a UTF-8 sequence.
+std::string shortened(std::string_view s) {
   constexpr std::size_t kMax = 40;
   std::size_t cut = s.size();
   if (cut > kMax) {
     cut = kMax;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
   }
-  std::string out;
-  out.reserve(cut + 6);
-  out.push_back('"');
-  out.append(s.substr(0, cut));
+  std::string out(s.substr(0, cut));
   if (cut < s.size()) out.append("…");
-  out.push_back('"');
   return out;
+}
+
+// Quotes user input in an error message, shortened.
+std::string quoted(std::string_view s) {
+  return '"' + shortened(s) + '"';
 }
 
 std::string two_digits(long long v) {
@@ -511,7 +512,7 @@ ParseResult parse_incident_command(const std::string& key, std::string_view rest
 
 ParseResult parse_command(std::string_view text, TimePoint now) {
   text = trim(text);
-  if (text.empty()) return ParseError{"missing a command", ""};
+  if (text.empty()) return Command{cmd::Unknown{}};
   std::size_t word_end = 0;
   while (word_end < text.size() && !is_space(text[word_end])) ++word_end;
   const std::string_view word = text.substr(0, word_end);
@@ -534,7 +535,7 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
   if (key == "status" || key == "postmortem" || key == "draft" || key == "share") {
     return parse_incident_command(key, rest, fail);
   }
-  return ParseError{"unknown command " + quoted(word), ""};
+  return Command{cmd::Unknown{shortened(word)}};
 }
 
 std::size_t count_characters(std::string_view text) {

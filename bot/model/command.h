@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 #include "bot/model/incident.h"
@@ -14,58 +15,84 @@
 
 namespace incident {
 
+// Each command says how much of the incident deciding it reads (kReadsWholeRecord): the whole
+// record (every timeline entry and review reply) or only its header, roles and actions. The
+// engine loads what the parsed command's type says; a type without the constant does not compile.
 namespace cmd {
 struct Start {
+  static constexpr bool kReadsWholeRecord = false;
   std::string title;
   Severity severity = Severity::unset;
 };
 struct Log {
+  static constexpr bool kReadsWholeRecord = false;
   std::string text;
   std::optional<TimePoint> at;  // explicit back-dated time (already resolved to UTC)
 };
 struct Action {
+  static constexpr bool kReadsWholeRecord = false;
   std::string text;
   std::string owner;  // empty when none given
   std::optional<Date> due;
 };
 struct Done {
+  static constexpr bool kReadsWholeRecord = false;
   int number = 0;
 };
 struct SetSeverity {
+  static constexpr bool kReadsWholeRecord = false;
   Severity severity = Severity::unset;
 };
 struct AssignRole {
+  static constexpr bool kReadsWholeRecord = false;
   Role role = Role::commander;
   std::string user;
 };
 // `status`, `postmortem`, `draft` and `share` act on the channel's current incident, or on an
 // older one of the same channel when given its id (`draft INC-1`): 0 means the current one.
 struct ShowStatus {
+  static constexpr bool kReadsWholeRecord = true;
   std::int64_t incident = 0;
 };
 struct Close {
+  static constexpr bool kReadsWholeRecord = true;
   std::string resolution;
 };
 struct Postmortem {
+  static constexpr bool kReadsWholeRecord = false;
   std::int64_t incident = 0;
 };
 struct Draft {
+  static constexpr bool kReadsWholeRecord = true;
   std::int64_t incident = 0;
 };
 // `share` shows the lessons to the caller first; `share confirm` posts them, once.
 struct Share {
+  static constexpr bool kReadsWholeRecord = true;
   std::int64_t incident = 0;
   bool confirm = false;
 };
-struct Help {};
+struct Help {
+  static constexpr bool kReadsWholeRecord = false;
+};
+// Not a command word: the reply lists the commands.
+struct Unknown {
+  static constexpr bool kReadsWholeRecord = false;
+  std::string word;  // as typed, shortened to 40 bytes ("…" marks a cut); empty: no word at all
+};
 }  // namespace cmd
 
-using Command =
-    std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
-                 cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Help>;
+using Command = std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity,
+                             cmd::AssignRole, cmd::ShowStatus, cmd::Close, cmd::Postmortem,
+                             cmd::Draft, cmd::Share, cmd::Help, cmd::Unknown>;
 
-// Why the text is not a valid command: what is wrong, and the usage line of the command
-// (empty for an unknown command, where the reply shows the command list instead).
+// Whether deciding `command` reads every timeline entry and review reply (its type says).
+inline bool reads_whole_record(const Command& command) {
+  return std::visit([](const auto& c) { return std::decay_t<decltype(c)>::kReadsWholeRecord; },
+                    command);
+}
+
+// Why the text is not a valid use of a known command: what is wrong, and its usage line.
 struct ParseError {
   std::string message;
   std::string usage;

@@ -30,7 +30,8 @@ struct IncidentView {
   std::int64_t number = 0;
 
   static IncidentView all(std::int64_t number = 0) { return {true, {}, number}; }
-  static IncidentView summary(std::string message_ref = {}) {
+  // The header, roles and actions, and of the timeline and review only `message_ref`'s entries.
+  static IncidentView header_only(std::string message_ref = {}) {
     return {false, std::move(message_ref), 0};
   }
 };

@@ -283,7 +283,7 @@ TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
        {1, change::ReviewAdded{ReviewReply{t0, "U4", "a reply", "r-1", false}}}},
       {}));
 
-  auto summary = store.current_incident("console", "#ops", IncidentView::summary());
+  auto summary = store.current_incident("console", "#ops", IncidentView::header_only());
   ASSERT_TRUE(summary);
   EXPECT_FALSE(summary->complete);
   EXPECT_EQ(summary->entries, 3);  // the deleted entry still holds its seq
@@ -293,13 +293,13 @@ TEST_F(SqliteStoreTest, SummaryViewHoldsOnlyTheEntriesItNames) {
   ASSERT_EQ(summary->actions.size(), 1u);
   EXPECT_EQ(summary->actions[0].text, "fix it");
 
-  auto pinned = store.current_incident("console", "#ops", IncidentView::summary("m-3"));
+  auto pinned = store.current_incident("console", "#ops", IncidentView::header_only("m-3"));
   ASSERT_EQ(pinned->timeline.size(), 1u);
   EXPECT_EQ(pinned->timeline[0].seq, 3);
   EXPECT_TRUE(pinned->timeline[0].deleted);
   EXPECT_TRUE(pinned->review.empty());
 
-  auto reply = store.current_incident("console", "#ops", IncidentView::summary("r-1"));
+  auto reply = store.current_incident("console", "#ops", IncidentView::header_only("r-1"));
   EXPECT_TRUE(reply->timeline.empty());
   ASSERT_EQ(reply->review.size(), 1u);
   EXPECT_EQ(reply->review[0].text, "a reply");

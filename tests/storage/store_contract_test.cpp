@@ -181,7 +181,7 @@ TYPED_TEST(StoreContract, AViewOfOneMessageCarriesOnlyItsEntries) {
                         {},
                         {},
                         {}}) == CommitResult::committed);
-  const auto one = s.current_incident("slack", "C1", IncidentView::summary("m-1"));
+  const auto one = s.current_incident("slack", "C1", IncidentView::header_only("m-1"));
   ASSERT_TRUE(one);
   EXPECT_FALSE(one->complete);
   ASSERT_EQ(one->timeline.size(), 1u);

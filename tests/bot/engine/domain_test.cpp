@@ -30,6 +30,7 @@ class Channel {
     Context ctx;
     ctx.current = current_;
     ctx.next_number = next_number_;
+    ctx.command = parse_event_command(e);
     last_ = decide(ctx, e, prompts(), settings_);
     for (const auto& c : last_.changes) {
       if (c.incident == 0) continue;  // "is this safe?" cases belong to no incident

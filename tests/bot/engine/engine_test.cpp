@@ -19,26 +19,42 @@ class EngineTest : public ::testing::Test {
   Engine engine_{store_, prompts_};
 };
 
+IncidentView view_of(const InboundEvent& e) {
+  return view_for(e, parse_event_command(e));
+}
+
 TEST(ViewFor, OnlyWhatReadsEveryEntryAsksForTheWholeRecord) {
   using testing::event;
   for (const char* text : {"status", "close fixed", "draft", "share"}) {
-    EXPECT_TRUE(view_for(command("k", text, at(10, 0))).whole) << text;
+    EXPECT_TRUE(view_of(command("k", text, at(10, 0))).whole) << text;
   }
   for (const char* text : {"log it happened", "start x", "action fix it", "done 1", "severity sev2",
-                           "role scribe @U2", "postmortem", "help", "nonsense"}) {
-    const IncidentView v = view_for(command("k", text, at(10, 0)));
+                           "role scribe @U2", "postmortem", "help", "nonsense", "log"}) {
+    const IncidentView v = view_of(command("k", text, at(10, 0)));
     EXPECT_FALSE(v.whole) << text;
     EXPECT_EQ(v.message_ref, "") << text;
   }
-  const IncidentView pin = view_for(event("k", in::Pin{"m-7", "U2", "text", at(9, 0)}, at(10, 0)));
+  EXPECT_EQ(view_of(command("k", "draft INC-3", at(10, 0))).number, 3);
+  const IncidentView pin = view_of(event("k", in::Pin{"m-7", "U2", "text", at(9, 0)}, at(10, 0)));
   EXPECT_FALSE(pin.whole);
   EXPECT_EQ(pin.message_ref, "m-7");
-  EXPECT_EQ(view_for(event("k", in::Edited{"m-8", "new"}, at(10, 0))).message_ref, "m-8");
-  EXPECT_EQ(view_for(event("k", in::Deleted{"m-9"}, at(10, 0))).message_ref, "m-9");
+  EXPECT_EQ(view_of(event("k", in::Edited{"m-8", "new"}, at(10, 0))).message_ref, "m-8");
+  EXPECT_EQ(view_of(event("k", in::Deleted{"m-9"}, at(10, 0))).message_ref, "m-9");
 }
 
-// The engine asks for a summary where it can; a long timeline still numbers, dedupes and edits
-// right, because the summary carries the last seq and the entries an event names.
+TEST(ParseEventCommand, CutsCredentialsBeforeParsing) {
+  const auto parsed = parse_event_command(
+      command("k", "log rotated AKIAIOSFODNN7EXAMPLE after the leak", at(10, 0)));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->secrets.size(), 1u);
+  const auto* log = std::get_if<cmd::Log>(&std::get<Command>(parsed->result));
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->text.find("AKIAIOSFODNN7EXAMPLE"), std::string::npos) << log->text;
+  EXPECT_FALSE(parse_event_command(testing::event("k", in::Deleted{"m-9"}, at(10, 0))));
+}
+
+// The engine asks for the header only where it can; a long timeline still numbers, dedupes and
+// edits right, because the summary carries the last seq and the entries an event names.
 TEST_F(EngineTest, SummaryViewsKeepSequenceDedupeAndEditsRight) {
   using testing::event;
   engine_.handle(command("s", "start outage", at(10, 0)));
