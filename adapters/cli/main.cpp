@@ -17,6 +17,7 @@
 #include <memory>
 #include <random>
 #include <sstream>
+#include <vector>
 
 #include "adapters/cli/config.h"
 #include "adapters/cli/doctor.h"
@@ -28,6 +29,7 @@
 #include "adapters/net/tls.h"
 #include "adapters/ops/http_server.h"
 #include "adapters/ops/series.h"
+#include "adapters/platform/platform.h"
 #include "adapters/slack/slack_adapter.h"
 #include "bot/draft/draft.h"
 #include "bot/engine/engine.h"
@@ -179,8 +181,9 @@ int run_platforms(const Config& config) {
   store.set_commit_observer([&metrics](std::chrono::steady_clock::duration took) {
     metrics.histogram(ops::series::kDbCommit).observe(std::chrono::duration<double>(took).count());
   });
-  std::unique_ptr<Engine> slack_engine;
-  std::unique_ptr<slack::SlackAdapter> slack_adapter;
+  // Each adapter with its engine, in the order they are started, stopped and reported.
+  std::vector<std::unique_ptr<Engine>> engines;
+  std::vector<std::unique_ptr<platform::PlatformAdapter>> adapters;
   if (config.slack.configured()) {
     slack::SlackOptions options;
     options.app_token = config.slack.app_token;
@@ -191,12 +194,10 @@ int run_platforms(const Config& config) {
     options.security_channel = config.security_channel;
     options.drain_timeout = kDrainBudget;
     options.metrics = &metrics;
-    slack_engine = engine_for(config.slack.slash_command);
-    slack_adapter =
-        std::make_unique<slack::SlackAdapter>(io.get_executor(), *slack_engine, tls, options);
+    engines.push_back(engine_for(config.slack.slash_command));
+    adapters.push_back(
+        std::make_unique<slack::SlackAdapter>(io.get_executor(), *engines.back(), tls, options));
   }
-  std::unique_ptr<Engine> matrix_engine;
-  std::unique_ptr<matrix::MatrixAdapter> matrix_adapter;
   if (config.matrix.configured()) {
     matrix::MatrixOptions options;
     options.homeserver = config.matrix.homeserver;
@@ -208,22 +209,17 @@ int run_platforms(const Config& config) {
     options.security_room = config.security_channel;
     options.drain_timeout = kDrainBudget;
     options.metrics = &metrics;
-    matrix_engine = engine_for(config.command_prefix);
-    matrix_adapter = std::make_unique<matrix::MatrixAdapter>(io.get_executor(), *matrix_engine,
-                                                             store, prompts, tls, options);
+    engines.push_back(engine_for(config.command_prefix));
+    adapters.push_back(std::make_unique<matrix::MatrixAdapter>(io.get_executor(), *engines.back(),
+                                                               store, prompts, tls, options));
   }
 
   // /healthz: asked at request time. 200 only when every platform is connected and a write
   // transaction can start.
   ops::Health health;
-  if (slack_adapter) {
-    health.add("slack", [&] {
-      return ops::platform_health(slack_adapter->ready(), slack_adapter->last_error());
-    });
-  }
-  if (matrix_adapter) {
-    health.add("matrix", [&] {
-      return ops::platform_health(matrix_adapter->connected(), matrix_adapter->last_error());
+  for (const auto& adapter : adapters) {
+    health.add(std::string(adapter->name()), [&adapter = *adapter] {
+      return ops::platform_health(adapter.connected(), adapter.last_error());
     });
   }
   health.add("database", [&store] { return ops::database_health(store.write_check()); });
@@ -231,8 +227,7 @@ int run_platforms(const Config& config) {
   if (!config.http.empty()) http = ops::serve_ops(io.get_executor(), config.http, metrics, health);
 
   auto stop_all = [&] {
-    if (slack_adapter) slack_adapter->stop();
-    if (matrix_adapter) matrix_adapter->stop();
+    for (const auto& adapter : adapters) adapter->stop();
     if (http) http->stop();  // at once: a scraper must not hold up the exit
   };
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -256,33 +251,22 @@ int run_platforms(const Config& config) {
       std::_Exit(0);
     });
   });
-  int running = 0;
+  int running = static_cast<int>(adapters.size());
   int status = 0;
-  auto finished = [&](const char* platform, std::exception_ptr e,
-                      std::optional<std::string> failure) {
-    if (--running == 0) {
-      signals.cancel();
-      if (http) http->stop();
-      shutdown_deadline.cancel();
-    }
-    if (e) std::rethrow_exception(e);
-    if (!failure) return;
-    spdlog::error("{}: {}", platform, *failure);
-    status = 1;
-    stop_all();
-  };
-  if (slack_adapter) {
-    ++running;
-    boost::asio::co_spawn(io, slack_adapter->run(),
-                          [&](std::exception_ptr e, std::optional<std::string> result) {
-                            finished("slack", e, std::move(result));
-                          });
-  }
-  if (matrix_adapter) {
-    ++running;
-    boost::asio::co_spawn(io, matrix_adapter->run(),
-                          [&](std::exception_ptr e, std::optional<std::string> result) {
-                            finished("matrix", e, std::move(result));
+  for (const auto& adapter : adapters) {
+    boost::asio::co_spawn(io, adapter->run(),
+                          [&, name = std::string(adapter->name())](
+                              std::exception_ptr e, std::optional<std::string> failure) {
+                            if (--running == 0) {
+                              signals.cancel();
+                              if (http) http->stop();
+                              shutdown_deadline.cancel();
+                            }
+                            if (e) std::rethrow_exception(e);
+                            if (!failure) return;
+                            spdlog::error("{}: {}", name, *failure);
+                            status = 1;
+                            stop_all();
                           });
   }
   io.run();

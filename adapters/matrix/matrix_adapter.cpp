@@ -21,14 +21,7 @@ using asio::awaitable;
 namespace {
 
 net::Url homeserver_url(const std::string& homeserver) {
-  auto url = net::Url::parse(homeserver);
-  if (!url || url->scheme != "https") {
-    throw std::invalid_argument(
-        "MATRIX_HOMESERVER must be an https:// URL (certificates are "
-        "always verified), not \"" +
-        homeserver + "\"");
-  }
-  return *url;
+  return platform::https_url("MATRIX_HOMESERVER", homeserver);
 }
 
 ClientOptions client_options(const MatrixOptions& o) {
@@ -40,6 +33,11 @@ ClientOptions client_options(const MatrixOptions& o) {
   c.request_timeout = o.http.request_timeout;
   c.metrics = o.metrics;
   return c;
+}
+
+platform::HttpsClientFactory clients(const MatrixOptions& o, asio::any_io_executor executor,
+                                     net::TlsContext& tls) {
+  return o.http_clients ? o.http_clients : platform::keep_alive_clients(executor, tls);
 }
 
 net::HttpOptions pool(net::HttpOptions http, std::size_t connections) {
@@ -63,10 +61,6 @@ std::string step_type(const Step& s) {
   return "other";
 }
 
-TimePoint system_now() {
-  return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
-}
-
 }  // namespace
 
 MatrixAdapter::MatrixAdapter(asio::any_io_executor executor, Engine& engine, Store& store,
@@ -76,17 +70,17 @@ MatrixAdapter::MatrixAdapter(asio::any_io_executor executor, Engine& engine, Sto
       store_(store),
       prompts_(prompts),
       options_(std::move(options)),
-      sync_http_(std::make_unique<net::KeepAliveHttpsClient>(
-          executor, tls, homeserver_url(options_.homeserver), pool(options_.http, 1))),
-      api_http_(std::make_unique<net::KeepAliveHttpsClient>(
-          executor, tls, homeserver_url(options_.homeserver), pool(options_.http, 2))),
+      sync_http_(clients(options_, executor, tls)(homeserver_url(options_.homeserver),
+                                                  pool(options_.http, 1))),
+      api_http_(clients(options_, executor, tls)(homeserver_url(options_.homeserver),
+                                                 pool(options_.http, 2))),
       sync_client_(executor, *sync_http_, client_options(options_)),
       api_client_(executor, *api_http_, client_options(options_)),
       sender_(executor, api_client_, store, engine, rooms_,
               SenderOptions{options_.user_id, options_.send_patience, options_.on_durable}),
       retry_timer_(executor),
       sender_done_(executor) {
-  if (!options_.clock) options_.clock = system_now;
+  if (!options_.clock) options_.clock = platform::system_now;
 }
 
 MatrixAdapter::~MatrixAdapter() = default;
@@ -130,7 +124,9 @@ awaitable<std::optional<std::string>> MatrixAdapter::run() {
                    });
     using namespace asio::experimental::awaitable_operators;
     // The purge runs alongside and is cancelled when the sync loop ends.
-    auto ended = co_await (sync_loop() || purge_periodically());
+    auto ended =
+        co_await (sync_loop() || platform::purge_periodically(executor_, engine_, options_.clock,
+                                                              options_.purge_interval, "matrix"));
     if (ended.index() == 0) failure = std::get<0>(std::move(ended));
     // Replies of handled events still go out, within reason; whatever is left stays in the
     // outbox and goes out after the next start.
@@ -405,26 +401,6 @@ awaitable<std::optional<bool>> MatrixAdapter::record(Step s, std::string since, 
   }
   ops::count_outcome(options_.metrics, "matrix", handle.event, outcome);
   co_return queued;
-}
-
-awaitable<void> MatrixAdapter::purge_periodically() {
-  asio::steady_timer timer(executor_);
-  while (true) {
-    try {
-      const TimePoint now = options_.clock();
-      const int deleted = engine_.purge(now);
-      if (deleted > 0) {
-        spdlog::info("matrix: deleted {} closed security case(s) past retention", deleted);
-      }
-      // A replay only ever reaches back to the last stored sync token (seconds), so a week of
-      // finished requests is ample to keep a replayed event from sending twice.
-      store_.prune_requests(now - std::chrono::days{7});
-    } catch (const std::exception& e) {
-      spdlog::error("matrix: could not purge private records: {}", e.what());
-    }
-    timer.expires_after(options_.purge_interval);
-    co_await timer.async_wait(asio::use_awaitable);  // throws operation_aborted when cancelled
-  }
 }
 
 }  // namespace incident::matrix

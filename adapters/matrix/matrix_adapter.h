@@ -35,6 +35,7 @@
 #include "adapters/net/https_client.h"
 #include "adapters/net/signal.h"
 #include "adapters/net/tls.h"
+#include "adapters/platform/platform.h"
 #include "bot/engine/engine.h"
 #include "bot/model/store.h"
 #include "bot/text/prompts.h"
@@ -66,31 +67,34 @@ struct MatrixOptions {
   std::chrono::milliseconds drain_timeout{5000};  // on stop: how long replies may still go out
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
   std::function<TimePoint()> clock;  // for the purge; default: the system clock
+  // The HTTPS clients (one for the long-poll, one for sends). Default: kept-alive TLS pools.
+  platform::HttpsClientFactory http_clients;
   DurableHook on_durable;
   // Counts (adapters/ops/series.h) for /metrics; null: not counted. Handed on to the clients.
   ops::Metrics* metrics = nullptr;
 };
 
-class MatrixAdapter {
+class MatrixAdapter final : public platform::PlatformAdapter {
  public:
   // Throws std::invalid_argument when the homeserver is not an https:// URL.
   MatrixAdapter(boost::asio::any_io_executor executor, Engine& engine, Store& store,
                 const Prompts& prompts, net::TlsContext& tls, MatrixOptions options);
-  ~MatrixAdapter();
+  ~MatrixAdapter() override;
   MatrixAdapter(const MatrixAdapter&) = delete;
   MatrixAdapter& operator=(const MatrixAdapter&) = delete;
 
   // Runs until stop() (nullopt) or an error retrying cannot fix (what went wrong, for the
   // operator), then lets queued requests go out for at most drain_timeout.
-  boost::asio::awaitable<std::optional<std::string>> run();
-  void stop();
+  std::string_view name() const override { return "matrix"; }
+  boost::asio::awaitable<std::optional<std::string>> run() override;
+  void stop() override;
 
   // A sync batch has been committed since the start.
   bool ready() const { return ready_; }
   // Ready, and the latest /sync succeeded: what /healthz calls connected.
-  bool connected() const { return ready_ && !sync_failing_ && !stopping_; }
+  bool connected() const override { return ready_ && !sync_failing_ && !stopping_; }
   // The latest failure of the start or of /sync, for /healthz; empty before any.
-  const std::string& last_error() const { return last_error_; }
+  std::string last_error() const override { return last_error_; }
   const std::string& user_id() const { return user_id_; }
 
  private:
@@ -105,7 +109,6 @@ class MatrixAdapter {
   // Commits one step with the requests it causes and `cursors`: whether any request was
   // queued; nullopt when it must be tried again later (nothing of it committed).
   boost::asio::awaitable<std::optional<bool>> record(Step step, std::string since, Cursors cursors);
-  boost::asio::awaitable<void> purge_periodically();
   boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
   void durable(std::string_view step);
 
@@ -116,8 +119,8 @@ class MatrixAdapter {
   MatrixOptions options_;
   // The long-poll holds a connection for up to 30 s, so it gets its own; requests the sync loop
   // needs (start-up, back-fill, 📌 targets) go there too, sends over the other pool.
-  std::unique_ptr<net::KeepAliveHttpsClient> sync_http_;
-  std::unique_ptr<net::KeepAliveHttpsClient> api_http_;
+  std::unique_ptr<net::HttpsClient> sync_http_;
+  std::unique_ptr<net::HttpsClient> api_http_;
   Client sync_client_;
   Client api_client_;
   Rooms rooms_;

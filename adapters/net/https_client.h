@@ -48,6 +48,8 @@ class HttpsClient {
  public:
   virtual ~HttpsClient() = default;
   virtual boost::asio::awaitable<HttpResult> request(HttpRequest request) = 0;
+  // Closes every connection; requests in flight end with operation_aborted.
+  virtual void shutdown() = 0;
 };
 
 struct HttpOptions {
@@ -75,8 +77,7 @@ class KeepAliveHttpsClient final : public HttpsClient {
 
   boost::asio::awaitable<HttpResult> request(HttpRequest request) override;
 
-  // Closes every connection; requests in flight end with operation_aborted.
-  void shutdown();
+  void shutdown() override;
 
  private:
   struct Impl;

@@ -17,14 +17,7 @@ using asio::awaitable;
 namespace {
 
 net::Url api_origin(const std::string& api_url) {
-  auto url = net::Url::parse(api_url);
-  if (!url || url->scheme != "https") {
-    throw std::invalid_argument(
-        "SLACK_API_URL must be an https:// URL (certificates are always "
-        "verified), not \"" +
-        api_url + "\"");
-  }
-  return *url;
+  return platform::https_url("SLACK_API_URL", api_url);
 }
 
 WebApiOptions web_options(const SlackOptions& o) {
@@ -43,10 +36,6 @@ SocketModeOptions socket_options(const SlackOptions& o) {
   return socket;
 }
 
-TimePoint system_now() {
-  return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
-}
-
 }  // namespace
 
 SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::TlsContext& tls,
@@ -54,14 +43,15 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::
     : executor_(executor),
       engine_(engine),
       options_(std::move(options)),
-      http_(std::make_unique<net::KeepAliveHttpsClient>(executor, tls, api_origin(options_.api_url),
-                                                        options_.http)),
+      http_((options_.http_clients ? options_.http_clients
+                                   : platform::keep_alive_clients(executor, tls))(
+          api_origin(options_.api_url), options_.http)),
       api_(*http_, web_options(options_)),
       socket_(executor, tls, api_, *this, socket_options(options_)),
       poster_(executor, api_, engine,
               PosterOptions{options_.lessons_channel, options_.security_channel}),
       retry_timer_(executor) {
-  if (!options_.clock) options_.clock = system_now;
+  if (!options_.clock) options_.clock = platform::system_now;
 }
 
 SlackAdapter::~SlackAdapter() = default;
@@ -103,7 +93,9 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
   if (!failure && !stopping_) {
     using namespace boost::asio::experimental::awaitable_operators;
     // The purge runs alongside and is cancelled when Socket Mode ends.
-    const auto ended = co_await (socket_.run() || purge_periodically());
+    const auto ended =
+        co_await (socket_.run() || platform::purge_periodically(executor_, engine_, options_.clock,
+                                                                options_.purge_interval, "slack"));
     const SocketModeEnd end = std::get<0>(ended);
     switch (end) {
       case SocketModeEnd::stopped:
@@ -128,21 +120,6 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
   http_->shutdown();
   co_await poster_.drain(options_.drain_timeout);
   co_return failure;
-}
-
-awaitable<void> SlackAdapter::purge_periodically() {
-  asio::steady_timer timer(executor_);
-  while (true) {
-    try {
-      const int deleted = engine_.purge(options_.clock());
-      if (deleted > 0)
-        spdlog::info("slack: deleted {} closed security case(s) past retention", deleted);
-    } catch (const std::exception& e) {
-      spdlog::error("slack: could not purge private records: {}", e.what());
-    }
-    timer.expires_after(options_.purge_interval);
-    co_await timer.async_wait(asio::use_awaitable);  // throws operation_aborted when cancelled
-  }
 }
 
 awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {

@@ -19,6 +19,7 @@
 
 #include "adapters/net/https_client.h"
 #include "adapters/net/tls.h"
+#include "adapters/platform/platform.h"
 #include "adapters/slack/replies.h"
 #include "adapters/slack/socket_mode.h"
 #include "adapters/slack/web_api.h"
@@ -47,12 +48,14 @@ struct SlackOptions {
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
   // The wall clock, for slash commands (they carry no timestamp). Default: the system clock.
   std::function<TimePoint()> clock;
+  // The Web API's HTTPS client. Default: a kept-alive TLS pool.
+  platform::HttpsClientFactory http_clients;
   // Counts (adapters/ops/series.h) for /metrics; null: not counted. Handed on to the Web API
   // and Socket Mode options.
   ops::Metrics* metrics = nullptr;
 };
 
-class SlackAdapter final : private EnvelopeHandler {
+class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHandler {
  public:
   // Throws std::invalid_argument when api_url is not an https:// URL.
   SlackAdapter(boost::asio::any_io_executor executor, Engine& engine, net::TlsContext& tls,
@@ -63,26 +66,27 @@ class SlackAdapter final : private EnvelopeHandler {
 
   // auth.test, then Socket Mode until stop() or a fatal error, then the queued replies (at most
   // drain_timeout). nullopt after stop(); otherwise what went wrong, for the operator.
-  boost::asio::awaitable<std::optional<std::string>> run();
-  void stop();
+  std::string_view name() const override { return "slack"; }
+  boost::asio::awaitable<std::optional<std::string>> run() override;
+  void stop() override;
 
   bool ready() const { return socket_.ready(); }
+  bool connected() const override { return ready(); }
   const SocketModeStats& stats() const { return socket_.stats(); }
   int duplicates() const { return duplicates_; }
   // The latest trouble for /healthz: a refused auth.test, a failed or ended connection.
-  const std::string& last_error() const {
+  std::string last_error() const override {
     return socket_.last_error().empty() ? auth_error_ : socket_.last_error();
   }
 
  private:
   DecodeContext decode_context() override;
   boost::asio::awaitable<std::optional<Ack>> on_envelope(Envelope envelope) override;
-  boost::asio::awaitable<void> purge_periodically();
 
   boost::asio::any_io_executor executor_;
   Engine& engine_;
   SlackOptions options_;
-  std::unique_ptr<net::KeepAliveHttpsClient> http_;
+  std::unique_ptr<net::HttpsClient> http_;
   WebApi api_;
   SocketModeClient socket_;
   ReplyPoster poster_;

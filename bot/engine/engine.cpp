@@ -85,8 +85,10 @@ DmContext Engine::dm_context(const InboundEvent& event) {
 }
 
 int Engine::purge(TimePoint now) {
-  return store_.purge_private(now - settings_.dm.retention,
-                              now - settings_.dm.private_replies_kept);
+  const int deleted =
+      store_.purge_private(now - settings_.dm.retention, now - settings_.dm.private_replies_kept);
+  store_.prune_requests(now - kRequestsKept);
+  return deleted;
 }
 
 }  // namespace incident

@@ -2,6 +2,7 @@
 // Adapters call `handle` and acknowledge the platform only after it returns.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -53,9 +54,14 @@ class Engine {
   }
 
   // Deletes security cases closed more than DmSettings::retention before `now` and scrubs the
-  // recorded replies of older DMs (Store::purge_private). Adapters call it at start and then
-  // periodically; returns the number of cases deleted.
+  // recorded replies of older DMs (Store::purge_private), and drops outbox requests finished
+  // more than kRequestsKept ago. Adapters call it at start and then periodically; returns the
+  // number of cases deleted.
   int purge(TimePoint now);
+
+  // A replay only reaches back to the last stored transport position (seconds), so a week of
+  // finished requests is ample to keep a replayed event from sending twice.
+  static constexpr std::chrono::days kRequestsKept{7};
 
  private:
   static constexpr int kDecideRounds = 5;

@@ -7,8 +7,11 @@
 #include <deque>
 #include <exception>
 
+#include "adapters/slack/slack_adapter.h"
 #include "adapters/slack/web_api.h"
+#include "prompts/embedded.h"
 #include "slack/envelopes.h"
+#include "support/memory_store.h"
 
 namespace incident::slack {
 namespace {
@@ -33,6 +36,7 @@ class RecordingHttps final : public net::HttpsClient {
     responses.push_back(net::HttpResponse{status, std::move(headers), std::move(body)});
   }
   void fail(boost::system::error_code ec) { responses.push_back(ec); }
+  void shutdown() override {}
 };
 
 WebApiOptions options() {
@@ -210,6 +214,52 @@ TEST(WebApi, UserNamesAreCached) {
   EXPECT_EQ(*run(io, api.user_name("W012A3CDE")), "Egon Spengler");
   EXPECT_EQ(*run(io, api.user_name("W012A3CDE")), "Egon Spengler");
   EXPECT_EQ(http.requests.size(), 1u);
+}
+
+// The adapter over an injected transport (the shell's HttpsClientFactory): nothing reaches a
+// network, and a refused token ends run() with the operator's reason.
+TEST(SlackAdapterShell, RunsOverAnInjectedHttpsClient) {
+  asio::io_context io;
+  incident::testing::MemoryStore store;
+  const Prompts prompts = Prompts::load(embedded_prompts());
+  Engine engine(store, prompts);
+  net::TlsContext tls;
+  RecordingHttps* https = nullptr;
+  std::string origin;
+  SlackOptions o;
+  o.app_token = "xapp-1";
+  o.bot_token = "xoxb-1";
+  o.api_url = "https://slack.invalid/api/";
+  o.http_clients = [&](const net::Url& url, net::HttpOptions) {
+    auto client = std::make_unique<RecordingHttps>();
+    client->reply(200, R"({"ok":false,"error":"invalid_auth"})");
+    https = client.get();
+    origin = url.origin();
+    return client;
+  };
+  SlackAdapter adapter(io.get_executor(), engine, tls, o);
+  platform::PlatformAdapter& shell = adapter;
+  EXPECT_EQ(shell.name(), "slack");
+  const auto failure = run(io, shell.run());
+  ASSERT_TRUE(failure);
+  EXPECT_NE(failure->find("invalid_auth"), std::string::npos) << *failure;
+  EXPECT_EQ(origin, "https://slack.invalid");
+  ASSERT_NE(https, nullptr);
+  ASSERT_EQ(https->requests.size(), 1u);
+  EXPECT_EQ(https->requests[0].target, "/api/auth.test");
+  EXPECT_FALSE(shell.connected());
+  EXPECT_NE(shell.last_error().find("invalid_auth"), std::string::npos);
+}
+
+TEST(SlackAdapterShell, RefusesAPlainHttpApiUrl) {
+  asio::io_context io;
+  incident::testing::MemoryStore store;
+  const Prompts prompts = Prompts::load(embedded_prompts());
+  Engine engine(store, prompts);
+  net::TlsContext tls;
+  SlackOptions o;
+  o.api_url = "http://slack.invalid/api/";
+  EXPECT_THROW(SlackAdapter(io.get_executor(), engine, tls, o), std::invalid_argument);
 }
 
 }  // namespace
