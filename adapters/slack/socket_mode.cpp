@@ -193,22 +193,11 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
     const auto* disconnect = std::get_if<Disconnect>(&frame);
     co_await connection->ws.close();
     if (disconnect && disconnect->reason == "link_disabled") {
-      last_error_ = "link_disabled: Socket Mode is off in the app's settings";
-      spdlog::error(
-          "slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
-          "the app's settings (Socket Mode), then restart the bot");
-      end_ = SocketModeEnd::link_disabled;
+      link_disabled();
       co_return nullptr;
     }
     if (disconnect && disconnect->reason == "too_many_websockets") {
-      ++stats_.too_many_websockets;
-      last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
-      ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
-      spdlog::warn(
-          "slack: too many Socket Mode connections for this app (Slack allows 10); is "
-          "another copy of the bot running with this app token? Waiting before "
-          "connecting again");
-      co_await pause(std::max(options_.too_many_websockets_delay, backoff_.next()));
+      co_await pause(too_many_websockets(connection->id));
       continue;
     }
     last_error_ = "the first frame was not hello";
@@ -348,28 +337,37 @@ awaitable<void> SocketModeClient::process(Notice notice) {
       co_return;
     }
     case Kind::too_many: {
-      ++stats_.too_many_websockets;
-      last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
-      ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
-      spdlog::warn(
-          "slack: too many Socket Mode connections for this app (Slack allows 10); "
-          "is another copy of the bot running with this app token? Closing connection "
-          "{} and waiting before connecting again",
-          connection->id);
+      const auto delay = too_many_websockets(connection->id);
       co_await connection->ws.close();
       if (connection != active_) co_return;
       active_.reset();
-      co_await pause(std::max(options_.too_many_websockets_delay, backoff_.next()));
+      co_await pause(delay);
       co_return;
     }
     case Kind::link_disabled:
-      last_error_ = "link_disabled: Socket Mode is off in the app's settings";
-      spdlog::error(
-          "slack: Socket Mode is disabled for this app (link_disabled): turn it on in "
-          "the app's settings (Socket Mode), then restart the bot");
-      end_ = SocketModeEnd::link_disabled;
+      link_disabled();
       co_return;
   }
+}
+
+void SocketModeClient::link_disabled() {
+  last_error_ = "link_disabled: Socket Mode is off in the app's settings";
+  spdlog::error(
+      "slack: Socket Mode is disabled for this app (link_disabled): turn it on in the app's "
+      "settings (Socket Mode), then restart the bot");
+  end_ = SocketModeEnd::link_disabled;
+}
+
+std::chrono::milliseconds SocketModeClient::too_many_websockets(int connection_id) {
+  ++stats_.too_many_websockets;
+  last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
+  ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
+  spdlog::warn(
+      "slack: too many Socket Mode connections for this app (Slack allows 10); is another copy "
+      "of the bot running with this app token? Connection {} closed; waiting before connecting "
+      "again",
+      connection_id);
+  return std::max(options_.too_many_websockets_delay, backoff_.next());
 }
 
 }  // namespace incident::slack

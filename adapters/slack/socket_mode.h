@@ -112,6 +112,11 @@ class SocketModeClient {
   boost::asio::awaitable<void> process(Notice notice);
   boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
   void notify(std::shared_ptr<Connection> connection, Kind kind, std::string detail);
+  // Slack's refusals, met in a first frame or later on a live connection, handled alike:
+  // link_disabled ends Socket Mode for the operator to fix; too_many_websockets is counted and
+  // reported, and returns how long to wait before connecting again.
+  void link_disabled();
+  std::chrono::milliseconds too_many_websockets(int connection_id);
 
   boost::asio::any_io_executor executor_;
   net::TlsContext& tls_;
