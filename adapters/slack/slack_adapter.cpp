@@ -96,21 +96,7 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
     const auto ended =
         co_await (socket_.run() || platform::purge_periodically(executor_, engine_, options_.clock,
                                                                 options_.purge_interval, "slack"));
-    const SocketModeEnd end = std::get<0>(ended);
-    switch (end) {
-      case SocketModeEnd::stopped:
-        break;
-      case SocketModeEnd::link_disabled:
-        failure =
-            "Socket Mode is disabled for this app (link_disabled): turn it on in the "
-            "app's settings, then restart";
-        break;
-      case SocketModeEnd::unauthorized:
-        failure =
-            "apps.connections.open refused SLACK_APP_TOKEN: it must be an app-level "
-            "token (xapp-…) with the connections:write scope";
-        break;
-    }
+    failure = std::get<0>(ended);
   }
 
   // Replies of envelopes already acknowledged still go out, within reason; then whatever is
@@ -162,7 +148,6 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
     co_return std::nullopt;
   }
   if (outcome.duplicate) {
-    ++duplicates_;
     ops::count(
         options_.metrics, ops::series::kEventsDeduplicated,
         {"slack", ops::closed(envelope.type, {"events_api", "slash_commands", "interactive"})});

@@ -72,8 +72,6 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
 
   bool ready() const { return socket_.ready(); }
   bool connected() const override { return ready(); }
-  const SocketModeStats& stats() const { return socket_.stats(); }
-  int duplicates() const { return duplicates_; }
   // The latest trouble for /healthz: a refused auth.test, a failed or ended connection.
   std::string last_error() const override {
     return socket_.last_error().empty() ? auth_error_ : socket_.last_error();
@@ -93,7 +91,6 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   boost::asio::steady_timer retry_timer_;  // between auth.test attempts; stop() cancels it
   Identity identity_;
   std::set<std::string> named_users_;  // users whose display name the engine was told
-  int duplicates_ = 0;
   std::string auth_error_;
   bool stopping_ = false;
 };

@@ -95,7 +95,7 @@ awaitable<void> SocketModeClient::pause(milliseconds delay) {
   co_await pause_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-awaitable<SocketModeEnd> SocketModeClient::run() {
+awaitable<std::optional<std::string>> SocketModeClient::run() {
   while (!stopping_ && !end_) {
     if (!active_) {
       auto connection = co_await establish();
@@ -117,7 +117,7 @@ awaitable<SocketModeEnd> SocketModeClient::run() {
   while (readers_ > 0) co_await wake_.wait();
   active_.reset();
   live_.clear();
-  co_return end_.value_or(SocketModeEnd::stopped);
+  co_return end_;
 }
 
 awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::establish() {
@@ -128,11 +128,9 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
       last_error_ = "apps.connections.open: " + opened.error().error;
       ops::count(options_.metrics, ops::series::kReconnects, {"slack", "open_failed"});
       if (opened.error().unrecoverable()) {
-        spdlog::error(
-            "slack: apps.connections.open refused the app token ({}): check "
-            "SLACK_APP_TOKEN (an app-level token with connections:write)",
-            opened.error().error);
-        end_ = SocketModeEnd::unauthorized;
+        end_ = "apps.connections.open refused SLACK_APP_TOKEN (" + opened.error().error +
+               "): it must be an app-level token (xapp-…) with the connections:write scope";
+        spdlog::error("slack: {}", *end_);
         co_return nullptr;
       }
       co_await pause(backoff_.next());
@@ -182,7 +180,6 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
     if (const auto* hello = std::get_if<Hello>(&frame)) {
       connection->ready = true;
       connection->ready_at = Clock::now();
-      ++stats_.connections;
       ops::count(options_.metrics, ops::series::kConnections, {"slack"});
       spdlog::info(
           "slack: connected (connection {}; {} open for this app; refresh expected in "
@@ -221,8 +218,6 @@ awaitable<void> SocketModeClient::read_loop(std::shared_ptr<Connection> connecti
     auto message = co_await connection->ws.read();
     if (!message) {
       const auto ec = message.error();
-      if (ec == boost::beast::error::timeout) ++stats_.watchdog_timeouts;
-      if (ec == boost::beast::websocket::error::message_too_big) ++stats_.too_big;
       ended = why_ended(ec);
       connection->end_reason = end_reason(ec);
       break;
@@ -242,14 +237,12 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
     ops::count(options_.metrics, ops::series::kFramesSkipped, {"slack", reason});
   };
   if (message.oversized) {
-    ++stats_.too_big;
     skipped("too_big");
     spdlog::warn("slack: connection {}: skipped a frame of {} bytes (over the {} byte limit)",
                  connection->id, message.size, options_.socket.read_message_max);
     co_return;
   }
   if (message.binary) {
-    ++stats_.binary;
     skipped("binary");
     spdlog::warn("slack: connection {}: ignored a binary frame ({} bytes)", connection->id,
                  message.data.size());
@@ -257,20 +250,17 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
   }
   Frame frame = parse_frame(message.data, handler_.decode_context());
   if (auto* envelope = std::get_if<Envelope>(&frame)) {
-    ++stats_.envelopes;
     const std::string id = envelope->id;
     const ops::LabelValues labels{"slack", envelope_type(envelope->type)};
     ops::count(options_.metrics, ops::series::kEventsReceived, labels);
     auto ack = co_await handler_.on_envelope(std::move(*envelope));
     if (!ack) {
-      ++stats_.unacked;
       ops::count(options_.metrics, ops::series::kEventsRejected, labels);
       co_return;
     }
     // On the connection it came on; if that one is gone, Slack redelivers and the engine's
     // idempotency key makes the second delivery a no-op.
     connection->ws.send(ack_json(id, ack->message));
-    ++stats_.acks;
     ops::count(options_.metrics, ops::series::kEventsAcked, labels);
     ops::observe(options_.metrics, ops::series::kAckLatency, {"slack"},
                  std::chrono::duration<double>(Clock::now() - received).count());
@@ -286,14 +276,12 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
       notify(connection, Kind::refresh, reason);
     }
   } else if (auto* unknown = std::get_if<UnknownFrame>(&frame)) {
-    ++stats_.unknown;
     skipped("unknown");
     spdlog::warn("slack: connection {}: ignored a frame of unknown type \"{}\"", connection->id,
                  unknown->type);
     // We will never process it; acknowledging stops Slack from redelivering it.
     if (!unknown->envelope_id.empty()) connection->ws.send(ack_json(unknown->envelope_id, {}));
   } else if (auto* malformed = std::get_if<MalformedFrame>(&frame)) {
-    ++stats_.malformed;
     skipped("malformed");
     spdlog::warn("slack: connection {}: ignored a malformed frame ({} bytes): {}", connection->id,
                  message.data.size(), malformed->error);
@@ -309,7 +297,6 @@ awaitable<void> SocketModeClient::process(Notice notice) {
       std::erase(live_, connection);
       if (connection != active_) co_return;  // one we replaced or closed
       active_.reset();
-      ++stats_.drops;
       last_error_ = "connection ended: " + notice.detail;
       ops::count(options_.metrics, ops::series::kReconnects, {"slack", connection->end_reason});
       // A connection that lived long clears the record of failures; flapping ones add up.
@@ -322,7 +309,6 @@ awaitable<void> SocketModeClient::process(Notice notice) {
     }
     case Kind::refresh: {
       if (connection != active_) co_return;
-      ++stats_.refreshes;
       ops::count(options_.metrics, ops::series::kReconnects,
                  {"slack", ops::closed(notice.detail, {"warning", "refresh_requested"})});
       // Make before break: the old connection keeps serving until the new one said hello, so
@@ -352,14 +338,13 @@ awaitable<void> SocketModeClient::process(Notice notice) {
 
 void SocketModeClient::link_disabled() {
   last_error_ = "link_disabled: Socket Mode is off in the app's settings";
-  spdlog::error(
-      "slack: Socket Mode is disabled for this app (link_disabled): turn it on in the app's "
-      "settings (Socket Mode), then restart the bot");
-  end_ = SocketModeEnd::link_disabled;
+  end_ =
+      "Socket Mode is disabled for this app (link_disabled): turn it on in the app's settings "
+      "(Socket Mode), then restart the bot";
+  spdlog::error("slack: {}", *end_);
 }
 
 std::chrono::milliseconds SocketModeClient::too_many_websockets(int connection_id) {
-  ++stats_.too_many_websockets;
   last_error_ = "too_many_websockets: another copy of the bot may hold the connections";
   ops::count(options_.metrics, ops::series::kReconnects, {"slack", "too_many_websockets"});
   spdlog::warn(

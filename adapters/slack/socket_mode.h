@@ -54,28 +54,6 @@ struct SocketModeOptions {
   ops::Metrics* metrics = nullptr;  // adapters/ops/series.h; null: not counted
 };
 
-// Counters for logs, metrics and tests.
-struct SocketModeStats {
-  int connections = 0;  // connections that reached hello
-  int drops = 0;        // connections that ended without being asked to
-  int refreshes = 0;    // warning / refresh_requested handled make-before-break
-  int too_many_websockets = 0;
-  int watchdog_timeouts = 0;
-  int envelopes = 0;
-  int acks = 0;
-  int unacked = 0;    // left for Slack to redeliver
-  int malformed = 0;  // not JSON, or not an object, or an envelope without envelope_id
-  int unknown = 0;    // a frame type we do not know
-  int binary = 0;
-  int too_big = 0;  // over read_message_max: skipped (far over it: the connection is replaced)
-};
-
-enum class SocketModeEnd {
-  stopped,        // stop() was called
-  link_disabled,  // Socket Mode was turned off in the app's settings
-  unauthorized,   // apps.connections.open refused the app token for good
-};
-
 class SocketModeClient {
  public:
   SocketModeClient(boost::asio::any_io_executor executor, net::TlsContext& tls, WebApi& api,
@@ -84,14 +62,14 @@ class SocketModeClient {
   SocketModeClient(const SocketModeClient&) = delete;
   SocketModeClient& operator=(const SocketModeClient&) = delete;
 
-  // Connects and serves until stop() or a fatal disconnect; on the way out closes every
-  // connection with a close frame and waits for its reader.
-  boost::asio::awaitable<SocketModeEnd> run();
+  // Connects and serves until stop() or a refusal retrying cannot fix (Socket Mode turned off in
+  // the app's settings, the app token refused); on the way out closes every connection with a
+  // close frame and waits for its reader. nullopt after stop(); else what the operator must fix.
+  boost::asio::awaitable<std::optional<std::string>> run();
   void stop();
 
   // A connection has said hello and is serving.
   bool ready() const;
-  const SocketModeStats& stats() const { return stats_; }
   // Why the last connection attempt failed or the last connection ended (for /healthz); empty
   // before any trouble. Never the connection URL, which carries a one-time ticket.
   const std::string& last_error() const { return last_error_; }
@@ -133,8 +111,7 @@ class SocketModeClient {
   int readers_ = 0;
   int next_id_ = 1;
   bool stopping_ = false;
-  std::optional<SocketModeEnd> end_;
-  SocketModeStats stats_;
+  std::optional<std::string> end_;  // why Socket Mode cannot go on, once it cannot
   std::string last_error_;
 };
 

@@ -24,7 +24,7 @@ TEST(SlackConnection, ReadyOnlyAfterHelloWhichIsNeverAcked) {
   EXPECT_EQ(open[0].authorization, std::string("Bearer ") + kAppToken);
   EXPECT_TRUE(open[0].fields.empty());
   EXPECT_EQ(h.fake.sockets().size(), 1u);
-  EXPECT_EQ(h.adapter->stats().connections, 1);
+  EXPECT_EQ(h.counted(ops::series::kConnections, {"slack"}), 1);
   h.run_for(100ms);
   EXPECT_TRUE(h.fake.acks().empty());  // hello has no envelope_id and is never acked
 }
@@ -67,8 +67,8 @@ void expect_make_before_break(const std::string& reason) {
   EXPECT_TRUE(old_one.client_close_frame) << reason;
   EXPECT_LT(new_one.opened_at, old_one.closed_at) << reason;
   EXPECT_TRUE(new_one.open);
-  EXPECT_EQ(h.adapter->stats().refreshes, 1);
-  EXPECT_EQ(h.adapter->stats().drops, 0);
+  EXPECT_EQ(h.counted(ops::series::kReconnects, {"slack", reason}), 1) << reason;
+  EXPECT_EQ(h.drops(), 0);
   EXPECT_EQ(h.fake.calls("apps.connections.open").size(), 2u);  // a fresh URL
   EXPECT_EQ(h.fake.rejected_tickets(), 0);
   // The new connection serves.
@@ -119,7 +119,7 @@ TEST(SlackConnection, TooManyWebsocketsBacksOffBeforeConnectingAgain) {
   EXPECT_GE(h.fake.sockets()[2].opened_at - h.fake.sockets()[1].closed_at,
             h.options.socket_mode.too_many_websockets_delay);
   EXPECT_EQ(h.fake.open_sockets(), 1);
-  EXPECT_EQ(h.adapter->stats().too_many_websockets, 2);
+  EXPECT_EQ(h.counted(ops::series::kReconnects, {"slack", "too_many_websockets"}), 2);
 }
 
 TEST(SlackConnection, AnAbruptDropReconnectsWithAFreshUrl) {
@@ -127,7 +127,7 @@ TEST(SlackConnection, AnAbruptDropReconnectsWithAFreshUrl) {
   ASSERT_TRUE(h.start_ready());
   h.fake.drop(1);
   ASSERT_TRUE(h.run_until([&] { return h.fake.sockets().size() == 2 && h.adapter->ready(); }));
-  EXPECT_EQ(h.adapter->stats().drops, 1);
+  EXPECT_EQ(h.drops(), 1);
   EXPECT_EQ(h.fake.calls("apps.connections.open").size(), 2u);
   EXPECT_EQ(h.fake.rejected_tickets(), 0);
   EXPECT_TRUE(h.deliver(slash_envelope("help")));
@@ -146,8 +146,8 @@ TEST(SlackConnection, ASilentServerTripsTheWatchdogAndIsReplaced) {
   h.fake.next_connection(ConnectionMode::silent);  // hello, then never a pong or a frame
   h.start();
   ASSERT_TRUE(h.run_until([&] { return h.fake.sockets().size() == 2 && h.adapter->ready(); }));
-  EXPECT_EQ(h.adapter->stats().watchdog_timeouts, 1);
-  EXPECT_EQ(h.adapter->stats().drops, 1);
+  EXPECT_EQ(h.counted(ops::series::kReconnects, {"slack", "watchdog"}), 1);
+  EXPECT_EQ(h.drops(), 1);
   // Detected within the pong deadline (plus a ping interval and a watchdog tick), not later.
   const auto& s = h.fake.sockets();
   const auto& o = h.options.socket_mode.socket;
@@ -168,10 +168,9 @@ TEST(SlackConnection, BadFramesAreCountedNeverFatal) {
   auto ack = h.deliver(slash_envelope("help"));
   ASSERT_TRUE(ack);
   EXPECT_EQ(ack->connection, 1);
-  const auto& stats = h.adapter->stats();
-  EXPECT_EQ(stats.malformed, 4);
-  EXPECT_EQ(stats.binary, 1);
-  EXPECT_EQ(stats.unknown, 1);
+  EXPECT_EQ(h.counted(ops::series::kFramesSkipped, {"slack", "malformed"}), 4);
+  EXPECT_EQ(h.counted(ops::series::kFramesSkipped, {"slack", "binary"}), 1);
+  EXPECT_EQ(h.counted(ops::series::kFramesSkipped, {"slack", "unknown"}), 1);
   EXPECT_EQ(h.fake.sockets().size(), 1u);
   // An unknown envelope is acknowledged, so Slack does not redeliver what we will never read.
   bool unknown_acked = false;
@@ -189,7 +188,7 @@ TEST(SlackConnection, AnOversizedFrameIsSkippedAHugeOneCostsTheConnectionOnly) {
   auto ack = h.deliver(slash_envelope("help"));  // the same connection still serves
   ASSERT_TRUE(ack);
   EXPECT_EQ(ack->connection, 1);
-  EXPECT_EQ(h.adapter->stats().too_big, 1);
+  EXPECT_EQ(h.counted(ops::series::kFramesSkipped, {"slack", "too_big"}), 1);
   EXPECT_EQ(h.fake.acks().size(), 1u);  // the skipped one is not acknowledged
   // Far over the limit (16 times): that is not Slack talking; the connection is replaced.
   h.fake.send_text(std::string(17 * 64 * 1024, 'x'));

@@ -28,6 +28,7 @@ SlackHarness::SlackHarness(fs::path db)
   options.api_url = fake.api_url();
   options.clock = [this] { return now; };
   prompts = Prompts::load(embedded_prompts());
+  ops::declare_series(metrics);
   const fs::path ca = dir_ / "ca.pem";
   std::ofstream(ca) << pki().ca_pem;
   tls = std::make_unique<net::TlsContext>(ca.string());
@@ -72,6 +73,7 @@ void SlackHarness::start() {
   std::uint64_t counter = 0x5eed;
   engine = std::make_unique<Engine>(*store, prompts, settings,
                                     [counter]() mutable { return counter += 0x9e3779b97f4a7c15; });
+  options.metrics = &metrics;
   adapter = std::make_unique<slack::SlackAdapter>(io.get_executor(), *engine, *tls, options);
   spawn_run();
 }

@@ -12,6 +12,8 @@
 #include <string>
 
 #include "adapters/net/tls.h"
+#include "adapters/ops/metrics.h"
+#include "adapters/ops/series.h"
 #include "adapters/slack/slack_adapter.h"
 #include "bot/engine/engine.h"
 #include "bot/text/prompts.h"
@@ -38,10 +40,25 @@ class SlackHarness : public HarnessLoop<SlackHarness> {
   // Waits until the bot has posted at least `count` messages (all channels).
   bool wait_posted(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds{5});
 
+  // What the adapter counted (adapters/ops/series.h), over every start of this harness: the one
+  // tally of its events, as /metrics shows it.
+  double counted(const std::string& series, const ops::LabelValues& labels) {
+    return metrics.counter(series, labels).value();
+  }
+  // Connections that ended without being asked to, whatever the reason.
+  double drops() {
+    double n = 0;
+    for (const char* reason : {"drop", "closed", "watchdog", "too_big"}) {
+      n += counted(ops::series::kReconnects, {"slack", reason});
+    }
+    return n;
+  }
+
   TimePoint now;  // the adapter's wall clock (slash commands)
   boost::asio::io_context io;
   FakeSlack fake;
   slack::SlackOptions options;
+  ops::Metrics metrics;
   std::filesystem::path db_path;
   std::unique_ptr<SqliteStore> store;
   Prompts prompts;
