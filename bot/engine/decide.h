@@ -29,13 +29,14 @@ struct Settings {
   DmSettings dm;  // "is this safe?" DMs and escalations (bot/dm/dm.h)
 };
 
-// What the domain knows when it decides: the channel's current incident (open, else the latest
-// closed one) and the number a new incident would get.
+// A command event's text, read once: credentials cut out, then parsed.
 struct ParsedCommand {
   ParseResult result;
   std::vector<SecretMatch> secrets;  // cut out of the text before parsing (for the rotate notes)
 };
 
+// What the domain knows when it decides: the channel's current incident (open, else the latest
+// closed one) and the number a new incident would get.
 struct Context {
   std::optional<Incident> current;
   std::int64_t next_number = 1;
