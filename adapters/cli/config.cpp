@@ -52,7 +52,7 @@ DurabilityMode parse_durability(const std::string& key, const std::string& v) {
   throw ConfigError(key, "must be \"process\" or \"power\", not \"" + v + "\"");
 }
 
-// The levels spdlog knows by these names (README, "Logs").
+// The levels spdlog knows by these names (deploy/README.md, "Logs").
 void check_log_level(const std::string& key, const std::string& v) {
   static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
   if (!levels.count(v)) {

@@ -91,7 +91,8 @@ std::string config_fix(const ConfigError& e, const Config& raw) {
     return "see deploy/slack/README.md, \"Tokens\"; both tokens are needed for Slack";
   }
   if (starts_with(e.key, "MATRIX_")) return "see deploy/matrix/README.md";
-  return "fix the value named above (README, \"Configuration\"); `incident-bot config` shows "
+  return "fix the value named above (deploy/README.md, \"Configuration\"); `incident-bot config` "
+         "shows "
          "what is in effect";
 }
 

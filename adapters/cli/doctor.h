@@ -2,7 +2,7 @@
 // configured platform's credentials (Slack: auth.test and apps.connections.open; Matrix:
 // /versions and whoami), and says what is wrong and how to fix it. One line per check, a fix
 // under each failure, never a secret. Exit status: 0 when every check passed, 1 when one failed,
-// 2 when the configuration itself cannot be loaded (README, "`doctor`").
+// 2 when the configuration itself cannot be loaded (deploy/README.md, "`doctor`").
 #pragma once
 
 #include <chrono>

@@ -8,8 +8,8 @@
 
 namespace incident {
 
-// The JSON document of README's "Export format": the incident, every timeline entry (deleted
-// ones flagged) and every action, times in ISO-8601 UTC.
+// The JSON document of deploy/README.md's "Export format": the incident, every timeline entry
+// (deleted ones flagged) and every action, times in ISO-8601 UTC.
 std::string export_json(const Incident& incident);
 
 // "INC-12" or "12" -> 12.

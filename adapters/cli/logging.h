@@ -1,7 +1,7 @@
 // Logging on stderr: human-readable text by default, or one JSON object per line for log
 // pipelines (`--log-format json`). Either way every line passes through a scrubber first, so a
 // credential that slipped into a message (a configured token, or anything that looks like one)
-// never reaches the log (README, "Logs").
+// never reaches the log (deploy/README.md, "Logs").
 #pragma once
 
 #include <memory>

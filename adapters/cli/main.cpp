@@ -44,8 +44,8 @@ namespace {
 
 constexpr int kUsageError = 2;
 
-// Shutdown (README, "Signals"): the first SIGINT/SIGTERM stops the adapters, which finish and
-// acknowledge what is in flight, close their WebSockets with a close frame and post queued
+// Shutdown (deploy/README.md, "Signals"): the first SIGINT/SIGTERM stops the adapters, which finish
+// and acknowledge what is in flight, close their WebSockets with a close frame and post queued
 // replies for at most kDrainBudget; past kShutdownBudget the process exits 0 anyway (every
 // acknowledged fact is committed already). A second signal exits at once with 128 + signal.
 constexpr std::chrono::milliseconds kDrainBudget{2500};
@@ -172,7 +172,8 @@ int run_platforms(const Config& config) {
 
   net::TlsContext tls(config.ca_file);
   boost::asio::io_context io;
-  // /metrics (README, "Health and metrics"): counted on this thread, read by the HTTP server.
+  // /metrics (deploy/README.md, "Health and metrics"): counted on this thread, read by the HTTP
+  // server.
   ops::Metrics metrics;
   ops::declare_series(metrics);
   metrics.declare_gauge_probe(ops::series::kOpenIncidents, "Incidents open now.", [&store] {

@@ -1,5 +1,5 @@
-// Every series the bot exports on /metrics (README, "Health and metrics", lists them): names,
-// labels, and small helpers the adapters count with. A null Metrics* counts nothing, so
+// Every series the bot exports on /metrics (deploy/README.md, "Health and metrics", lists them):
+// names, labels, and small helpers the adapters count with. A null Metrics* counts nothing, so
 // adapters built without a registry (unit tests) need no special case.
 //
 // Label values come from vocabularies fixed here or in the adapters' code: platform ("slack",

@@ -159,7 +159,7 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
 
   ops::count_outcome(options_.metrics, "slack", event, outcome);
   // Private messages (DMs, relays in a security case's thread) are logged by size and topic,
-  // never by their words (README, "What is stored and logged").
+  // never by their words (deploy/README.md, "What is stored and logged").
   if (!outcome.topic.empty()) {
     std::size_t length = 0;
     if (const auto* dm = std::get_if<in::DirectMessage>(&event.body)) length = dm->text.size();

@@ -5,8 +5,9 @@
 // aimed at a person ("why was Bob running DELETEs on the primary in the first place?").
 //
 // First-person accounts are not flagged by these rules: "I ran the migration against the wrong
-// cluster" is the ownership a blameless review asks for (README, "Blameless checks"). Third
-// parties (attackers, vendors, banks, customers, researchers) are not colleagues either.
+// cluster" is the ownership a blameless review asks for (tests/data/blameless/README.md,
+// "First-person accounts"). Third parties (attackers, vendors, banks, customers, researchers) are
+// not colleagues either.
 #include <algorithm>
 #include <string_view>
 

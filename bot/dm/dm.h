@@ -1,6 +1,7 @@
 // "Is this safe?": direct messages to the bot, and the anonymous line to the security team.
 //
-// Rules of the DM conversation (README "Is this safe?" tells users the same):
+// Rules of the DM conversation (README "Is this safe?" and deploy/README.md "The line to the
+// security team" tell users the same):
 // - `report [as me] [<text>]` escalates <text>, else the question asked in the last
 //   DmSettings::question_kept; with several kept, the bot lists them by topic and `report 2`,
 //   `report 1 3` or `report all` says which go (as one case). `close [<code>]` closes a case.

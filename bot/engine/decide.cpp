@@ -175,7 +175,7 @@ class Decider {
 
   // Commands that change a live incident need an open one. After `close` the record of what
   // happened is settled: what is learned later goes into the review, while actions, the draft
-  // and share still work (README, "After close").
+  // and share still work (deploy/README.md, "Commands in detail", "After close").
   bool need_open() {
     if (incident_ && incident_->is_open()) return true;
     say(Audience::caller, incident_ ? "incident_closed" : "no_open_incident", base());

@@ -100,9 +100,9 @@ struct ParseError {
 
 using ParseResult = std::variant<Command, ParseError>;
 
-// What one command may store (README, "Limits"): a title is read in lists and channel topics; a
-// fact, action or resolution is a line of the record, not a document. Counted in characters
-// (Unicode code points). A longer pinned message or review reply is cut at kTextLimit.
+// What one command may store (deploy/README.md, "Limits"): a title is read in lists and channel
+// topics; a fact, action or resolution is a line of the record, not a document. Counted in
+// characters (Unicode code points). A longer pinned message or review reply is cut at kTextLimit.
 inline constexpr std::size_t kTitleLimit = 200;
 inline constexpr std::size_t kTextLimit = 4000;
 std::size_t count_characters(std::string_view text);
