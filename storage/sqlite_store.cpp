@@ -586,6 +586,8 @@ CommitResult SqliteStore::write_unit(const UnitOfWork& work) {
       st->exec();
     }
   }
+  // A duplicate with nothing attached writes nothing: let the transaction roll back.
+  if (!fresh && work.outbox.empty() && work.cursors.empty()) return CommitResult::duplicate;
   outbox::enqueue(*db_, work.outbox);
   outbox::store_cursors(*db_, work.cursors);
   tx.commit();

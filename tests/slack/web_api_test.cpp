@@ -216,14 +216,19 @@ TEST(WebApi, UserNamesAreCached) {
   EXPECT_EQ(http.requests.size(), 1u);
 }
 
-// The adapter over an injected transport (the shell's HttpsClientFactory): nothing reaches a
-// network, and a refused token ends run() with the operator's reason.
-TEST(SlackAdapterShell, RunsOverAnInjectedHttpsClient) {
+// What an adapter is built from, with no platform behind it.
+class SlackAdapterShell : public ::testing::Test {
+ protected:
   asio::io_context io;
   incident::testing::MemoryStore store;
   const Prompts prompts = Prompts::load(embedded_prompts());
-  Engine engine(store, prompts);
+  Engine engine{store, prompts};
   net::TlsContext tls;
+};
+
+// The adapter over an injected transport (the shell's HttpsClientFactory): nothing reaches a
+// network, and a refused token ends run() with the operator's reason.
+TEST_F(SlackAdapterShell, RunsOverAnInjectedHttpsClient) {
   RecordingHttps* https = nullptr;
   std::string origin;
   SlackOptions o;
@@ -251,12 +256,7 @@ TEST(SlackAdapterShell, RunsOverAnInjectedHttpsClient) {
   EXPECT_NE(shell.last_error().find("invalid_auth"), std::string::npos);
 }
 
-TEST(SlackAdapterShell, RefusesAPlainHttpApiUrl) {
-  asio::io_context io;
-  incident::testing::MemoryStore store;
-  const Prompts prompts = Prompts::load(embedded_prompts());
-  Engine engine(store, prompts);
-  net::TlsContext tls;
+TEST_F(SlackAdapterShell, RefusesAPlainHttpApiUrl) {
   SlackOptions o;
   o.api_url = "http://slack.invalid/api/";
   EXPECT_THROW(SlackAdapter(io.get_executor(), engine, tls, o), std::invalid_argument);
