@@ -184,6 +184,57 @@ class StatementCache {
 
 namespace {
 
+// A transaction of its own, or — inside one already, i.e. a batch — a savepoint of it, so the
+// same code commits a unit alone or as part of a batch. A write scope is rolled back unless
+// commit() was called; a read scope only gives its reads one snapshot (inside a batch they have
+// the batch's).
+class Scope {
+ public:
+  enum Kind { read, write };
+  Scope(StatementCache& sql, Kind kind)
+      : sql_(sql), nested_(sqlite3_get_autocommit(sql.db().getHandle()) == 0) {
+    if (!nested_) {
+      run(kind == write ? "BEGIN IMMEDIATE" : "BEGIN");
+    } else if (kind == write) {
+      run("SAVEPOINT unit");
+    } else {
+      done_ = true;
+    }
+  }
+  ~Scope() {
+    if (done_) return;
+    try {
+      if (nested_) {
+        run("ROLLBACK TO unit");
+        run("RELEASE unit");
+      } else {
+        run("ROLLBACK");
+      }
+    } catch (...) {  // a failed rollback leaves nothing more to undo here
+    }
+  }
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+  // A transaction of its own: durable on return. A savepoint: kept in the batch.
+  void commit() {
+    run(nested_ ? "RELEASE unit" : "COMMIT");
+    done_ = true;
+  }
+  bool nested() const { return nested_; }
+
+ private:
+  void run(const char* sql) { sql_(sql)->exec(); }
+
+  StatementCache& sql_;
+  bool nested_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+namespace {
+
 std::optional<TimePoint> optional_time(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
   return from_unix_ms(c.getInt64());
@@ -517,7 +568,7 @@ std::optional<Incident> SqliteStore::current_incident(const std::string& platfor
   Lock lock(mutex_);
   // One read transaction, so the incident and its children come from the same snapshot even
   // when another process writes meanwhile.
-  SQLite::Transaction tx(*db_);
+  Scope snapshot(*sql_, Scope::read);
   std::int64_t number = 0;
   {
     auto st = (*sql_)(
@@ -559,10 +610,10 @@ void SqliteStore::write(const std::function<void()>& work) {
 
 CommitResult SqliteStore::write_unit(const UnitOfWork& work) {
   // IMMEDIATE: take the write lock up front, so the duplicate check, the number check and the
-  // inserts cannot be split by another writer. Any exception rolls everything back
-  // (Transaction's destructor).
+  // inserts cannot be split by another writer (a batch took it when it began). Any exception
+  // rolls the unit back (Scope's destructor).
   const auto began = std::chrono::steady_clock::now();
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  Scope tx(*sql_, Scope::write);
   bool fresh = true;
   if (!work.key.empty()) {
     auto seen = (*sql_)("SELECT 1 FROM processed_events WHERE key = ?");
@@ -591,8 +642,36 @@ CommitResult SqliteStore::write_unit(const UnitOfWork& work) {
   outbox::enqueue(*db_, work.outbox);
   outbox::store_cursors(*db_, work.cursors);
   tx.commit();
-  committed(began);
+  if (!tx.nested()) committed(began);
   return fresh ? CommitResult::committed : CommitResult::duplicate;
+}
+
+void SqliteStore::begin_batch() {
+  Lock lock(mutex_);
+  if (sqlite3_get_autocommit(db_->getHandle()) == 0) {
+    throw std::logic_error("a store batch is already open");
+  }
+  write([&] { db_->exec("BEGIN IMMEDIATE"); });
+  batch_began_ = std::chrono::steady_clock::now();
+}
+
+void SqliteStore::end_batch() {
+  Lock lock(mutex_);
+  write([&] {
+    try {
+      db_->exec("COMMIT");
+    } catch (...) {
+      // A COMMIT that failed may leave the transaction open: none of the batch is kept.
+      if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
+      throw;
+    }
+  });
+  committed(batch_began_);
+}
+
+void SqliteStore::abandon_batch() {
+  Lock lock(mutex_);
+  if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
 }
 
 void SqliteStore::committed(std::chrono::steady_clock::time_point began) {
@@ -655,7 +734,7 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
 
 std::optional<Incident> SqliteStore::incident(std::int64_t number) {
   Lock lock(mutex_);
-  SQLite::Transaction tx(*db_);  // one snapshot for the row and its children
+  Scope snapshot(*sql_, Scope::read);  // one snapshot for the row and its children
   return load_incident(*sql_, number, IncidentView::all());
 }
 

@@ -22,10 +22,11 @@ namespace incident {
 class StatementCache;
 
 // Thread-safe: every public method holds one mutex, so a transaction is never interleaved with
-// another call on the same connection. Several processes may open the same file (WAL readers
-// never block; writers wait up to busy_timeout=5000 ms). Durability::process is
-// PRAGMA synchronous=NORMAL (the WAL is written before commit returns), Durability::power is
-// synchronous=FULL (an fsync on every commit).
+// another call on the same connection (a batch, which spans calls, belongs to the one thread
+// that opened it). Several processes may open the same file (WAL readers never block; writers
+// wait up to busy_timeout=5000 ms). A batch is one transaction with a savepoint per unit.
+// Durability::process is PRAGMA synchronous=NORMAL (the WAL is written before commit returns),
+// Durability::power is synchronous=FULL (an fsync on every commit; a batch is one commit).
 class SqliteStore final : public DurableStore {
  public:
   using Create = StoreOptions::Create;
@@ -43,6 +44,9 @@ class SqliteStore final : public DurableStore {
                                            const IncidentView& view) override;
   std::int64_t next_incident_number() override;
   CommitResult commit(const UnitOfWork& work) override;
+  void begin_batch() override;
+  void end_batch() override;
+  void abandon_batch() override;
   std::vector<OpenIncident> open_incidents() override;
   std::vector<Escalation> open_cases(const std::string& platform,
                                      const std::string& dm_channel) override;
@@ -85,6 +89,7 @@ class SqliteStore final : public DurableStore {
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<StatementCache> sql_;  // declared after db_: finalized before it closes
   CommitObserver commit_observer_;
+  std::chrono::steady_clock::time_point batch_began_;
   std::optional<std::string> last_write_error_;
 };
 

@@ -38,6 +38,12 @@ class Engine {
   // Durable on return, together with what `attach` adds.
   Outcome handle(const InboundEvent& event, const Attach& attach = {});
 
+  // Group commit: events handled while the returned batch is open are decided over what the
+  // earlier ones did and made durable together by its commit() (Store::begin_batch). An event
+  // whose `handle` threw is not in it. Acknowledge the events only after commit() returned;
+  // if it throws, none of them is durable. Never hold it across an await.
+  StoreBatch batch() { return StoreBatch(store_); }
+
   // The adapter posted an anchored reply of `handle` and the platform gave it `message_ref`.
   // Recorded under its own idempotency key, so reporting it twice is harmless.
   void anchor_posted(const std::string& platform, const Reply& reply,

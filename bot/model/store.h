@@ -89,8 +89,19 @@ class Store {
   // not a reservation: `commit` checks it again inside its transaction (CommitResult::conflict).
   virtual std::int64_t next_incident_number() = 0;
 
-  // Writes `work` in one transaction, durable on return.
+  // Writes `work` in one transaction, durable on return — or, inside a batch, applied at once
+  // in the batch's transaction and durable when the batch is.
   virtual CommitResult commit(const UnitOfWork& work) = 0;
+
+  // Group commit (use StoreBatch): between begin_batch() and end_batch(), every commit() is
+  // applied in one transaction that later reads and commits see, each unit isolated (a unit
+  // that throws or conflicts takes back only itself), and nothing is durable until end_batch()
+  // returns — one fsync, one network round trip for the lot. end_batch() throws when the batch
+  // could not be made durable: then none of it was. abandon_batch() takes the whole batch back.
+  // Not nested, and never held across an await: everything else on the store would join it.
+  virtual void begin_batch() = 0;
+  virtual void end_batch() = 0;
+  virtual void abandon_batch() = 0;
 
   // Every open incident on every platform, by number: the DM advisor points change-safety
   // questions at them.
@@ -125,6 +136,31 @@ class Store {
   // Deletes finished requests last touched before `before`; returns how many. Keys are kept long
   // enough that a replayed event re-enqueues nothing.
   virtual int prune_requests(TimePoint before) = 0;
+};
+
+// An open batch (Store::begin_batch); abandoned unless commit() was called and returned.
+class StoreBatch {
+ public:
+  explicit StoreBatch(Store& store) : store_(store) { store_.begin_batch(); }
+  ~StoreBatch() {
+    if (!open_) return;
+    try {
+      store_.abandon_batch();
+    } catch (...) {  // the store reports its own trouble on the next call
+    }
+  }
+  StoreBatch(const StoreBatch&) = delete;
+  StoreBatch& operator=(const StoreBatch&) = delete;
+
+  // Every unit committed since the batch began is durable on return; throws when none is.
+  void commit() {
+    open_ = false;
+    store_.end_batch();
+  }
+
+ private:
+  Store& store_;
+  bool open_ = true;
 };
 
 }  // namespace incident

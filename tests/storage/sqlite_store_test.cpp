@@ -612,5 +612,94 @@ TEST_F(SqliteStoreTest, SurvivesAKilledProcess) {
   EXPECT_FALSE(store.find_processed("k" + std::to_string(n + 1)));
 }
 
+// --- group commit ---------------------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, AFailedUnitInABatchTakesBackOnlyItself) {
+  {
+    SqliteStore store(path_, Durability::power);
+    ASSERT_TRUE(testing::commit(store, "k0", {opened(1, "#ops")}, {}));
+    StoreBatch batch(store);
+    ASSERT_TRUE(testing::commit(store, "k1", {entry(1, 1, "one", Source::command, t0)}, {}));
+    // Half of k2 is written before the foreign key refuses the rest: none of it may stay.
+    EXPECT_ANY_THROW(testing::commit(
+        store, "k2",
+        {entry(1, 2, "half", Source::command, t0), {7, change::SeveritySet{Severity::sev1}}}, {}));
+    ASSERT_TRUE(testing::commit(store, "k3", {entry(1, 2, "three", Source::command, t0)}, {}));
+    batch.commit();
+  }
+  SqliteStore store(path_, Durability::power);
+  EXPECT_TRUE(store.find_processed("k1"));
+  EXPECT_FALSE(store.find_processed("k2"));
+  EXPECT_TRUE(store.find_processed("k3"));
+  const auto inc = store.incident(1);
+  ASSERT_EQ(inc->timeline.size(), 2u);
+  EXPECT_EQ(inc->timeline[0].text, "one");
+  EXPECT_EQ(inc->timeline[1].text, "three");
+}
+
+// A child process commits one batch of three units and is killed with SIGKILL at `point`:
+// 0 right after the batch began, 1–3 after that many units were applied, 4 after the COMMIT
+// returned but before it said so (an adapter acknowledges only then).
+void run_batch_then_die(const std::string& path, int point) {
+  SqliteStore store(path, Durability::power);
+  auto die_at = [&](int here) {
+    if (here == point) ::kill(::getpid(), SIGKILL);
+  };
+  StoreBatch batch(store);
+  die_at(0);
+  for (int i = 1; i <= 3; ++i) {
+    testing::commit(store, "b" + std::to_string(i),
+                    {entry(1, i, "fact " + std::to_string(i), Source::command, t0)},
+                    {{Audience::channel, "logged " + std::to_string(i), ""}});
+    die_at(i);
+  }
+  batch.commit();
+  die_at(4);
+}
+
+TEST_F(SqliteStoreTest, AKillAtAnyPointOfABatchKeepsItWholeOrNotAtAll) {
+  for (int point = 0; point <= 4; ++point) {
+    SCOPED_TRACE("killed at point " + std::to_string(point));
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_ + suffix);
+    {
+      SqliteStore store(path_, Durability::power);
+      ASSERT_TRUE(testing::commit(store, "k0", {opened(1, "#ops")}, {}));
+    }  // closed: SQLite connections must not cross fork()
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      try {
+        run_batch_then_die(path_, point);
+      } catch (...) {
+        _exit(2);
+      }
+      _exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+
+    SqliteStore store(path_, Durability::power);
+    EXPECT_EQ(store.diagnose().integrity, "ok");
+    const std::size_t kept = point == 4 ? 3 : 0;
+    EXPECT_EQ(store.incident(1)->timeline.size(), kept);
+    for (int i = 1; i <= 3; ++i) {
+      EXPECT_EQ(store.find_processed("b" + std::to_string(i)).has_value(), kept == 3);
+    }
+    // The platform delivers the unacknowledged batch again: applied once, whatever happened.
+    StoreBatch again(store);
+    for (int i = 1; i <= 3; ++i) {
+      testing::commit(store, "b" + std::to_string(i),
+                      {entry(1, i, "fact " + std::to_string(i), Source::command, t0)}, {});
+    }
+    again.commit();
+    const auto inc = store.incident(1);
+    ASSERT_EQ(inc->timeline.size(), 3u);
+    for (int i = 1; i <= 3; ++i) {
+      EXPECT_EQ(inc->timeline[static_cast<std::size_t>(i - 1)].text, "fact " + std::to_string(i));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace incident

@@ -193,5 +193,63 @@ TYPED_TEST(StoreContract, AViewOfOneMessageCarriesOnlyItsEntries) {
   EXPECT_FALSE(s.current_incident("matrix", "C1", IncidentView::all()));
 }
 
+// --- group commit ---------------------------------------------------------------------------
+
+TYPED_TEST(StoreContract, ALaterUnitInABatchSeesWhatEarlierOnesDid) {
+  Store& s = this->store();
+  StoreBatch batch(s);
+  ASSERT_EQ(s.commit({"e1", {opened(1, "C1")}, {said("INC-1")}, {}, {}}), CommitResult::committed);
+  // The number is handed out, the incident is there, the key is taken: all before the commit.
+  EXPECT_EQ(s.next_incident_number(), 2);
+  ASSERT_TRUE(s.current_incident("slack", "C1", IncidentView::header_only()));
+  EXPECT_EQ(s.commit({"e1", {logged(1, 1, "again")}, {said("other")}, {}, {}}),
+            CommitResult::duplicate);
+  EXPECT_EQ(s.commit({"e2", {logged(1, 1, "first fact")}, {}, {}, {}}), CommitResult::committed);
+  // Another writer's number, taken by an earlier unit of the same batch: a conflict that takes
+  // back only its own unit.
+  EXPECT_EQ(s.commit({"e3", {opened(1, "C2"), logged(1, 2, "x")}, {}, {request("e3#0", "t")}, {}}),
+            CommitResult::conflict);
+  EXPECT_EQ(s.commit({"e4", {}, {}, {}, {{"matrix.next_batch", "s4"}}}), CommitResult::committed);
+  batch.commit();
+
+  EXPECT_EQ(*s.find_processed("e1"), std::vector<Reply>{said("INC-1")});
+  EXPECT_TRUE(s.find_processed("e2"));
+  EXPECT_FALSE(s.find_processed("e3"));
+  EXPECT_TRUE(s.pending_requests("matrix").empty());
+  EXPECT_EQ(s.cursor("matrix.next_batch"), "s4");
+  const auto inc = s.current_incident("slack", "C1", IncidentView::all());
+  ASSERT_TRUE(inc);
+  ASSERT_EQ(inc->timeline.size(), 1u);
+  EXPECT_EQ(inc->timeline[0].text, "first fact");
+  EXPECT_FALSE(s.current_incident("slack", "C2", IncidentView::all()));
+}
+
+TYPED_TEST(StoreContract, AnAbandonedBatchLeavesNothing) {
+  Store& s = this->store();
+  ASSERT_EQ(s.commit({"before", {opened(1, "C1")}, {}, {}, {}}), CommitResult::committed);
+  {
+    StoreBatch batch(s);
+    ASSERT_EQ(s.commit({"e1",
+                        {logged(1, 1, "fact")},
+                        {},
+                        {request("e1#0", "t")},
+                        {{"matrix.next_batch", "s1"}}}),
+              CommitResult::committed);
+    ASSERT_EQ(s.commit({"e2", {opened(2, "C2")}, {}, {}, {}}), CommitResult::committed);
+  }  // not committed: the destructor abandons it
+  EXPECT_TRUE(s.find_processed("before"));
+  EXPECT_FALSE(s.find_processed("e1"));
+  EXPECT_FALSE(s.find_processed("e2"));
+  EXPECT_TRUE(s.pending_requests("matrix").empty());
+  EXPECT_FALSE(s.cursor("matrix.next_batch"));
+  EXPECT_EQ(s.next_incident_number(), 2);
+  EXPECT_TRUE(s.current_incident("slack", "C1", IncidentView::all())->timeline.empty());
+  // And the store takes the next batch as usual.
+  StoreBatch again(s);
+  EXPECT_EQ(s.commit({"e1", {logged(1, 1, "fact")}, {}, {}, {}}), CommitResult::committed);
+  again.commit();
+  EXPECT_TRUE(s.find_processed("e1"));
+}
+
 }  // namespace
 }  // namespace incident

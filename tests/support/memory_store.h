@@ -6,7 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <stdexcept>
+#include <tuple>
 #include <utility>
 
 #include "bot/model/store.h"
@@ -44,6 +47,28 @@ class MemoryStore final : public Store {
   }
   std::int64_t next_incident_number() override {
     return incidents_.empty() ? 1 : incidents_.rbegin()->first + 1;
+  }
+  // A batch keeps a copy of everything to go back to; each commit in it is atomic on its own.
+  void begin_batch() override {
+    if (saved_) throw std::logic_error("a store batch is already open");
+    saved_ = Saved{incidents_, outbox_, last_request_id_, cursors_, processed_, cases_, private_};
+  }
+  void end_batch() override {
+    if (!saved_) throw std::logic_error("no store batch is open");
+    if (fail_next_batch) {
+      fail_next_batch = false;
+      abandon_batch();
+      throw std::runtime_error("the batch could not be made durable (test)");
+    }
+    saved_.reset();
+    ++batches;
+  }
+  void abandon_batch() override {
+    if (!saved_) return;
+    std::tie(incidents_, outbox_, last_request_id_, cursors_, processed_, cases_, private_) =
+        std::tie(saved_->incidents, saved_->outbox, saved_->last_request_id, saved_->cursors,
+                 saved_->processed, saved_->cases, saved_->private_events);
+    saved_.reset();
   }
   CommitResult commit(const UnitOfWork& work) override {
     ++commits;
@@ -188,6 +213,8 @@ class MemoryStore final : public Store {
 
   const std::map<std::int64_t, Incident>& incidents() const { return incidents_; }
   int commits = 0;
+  int batches = 0;               // batches made durable
+  bool fail_next_batch = false;  // the next end_batch() throws, keeping nothing
 
  private:
   struct Request {
@@ -207,6 +234,17 @@ class MemoryStore final : public Store {
   std::map<std::string, std::vector<Reply>> processed_;
   std::map<std::string, Escalation> cases_;
   std::map<std::string, std::pair<std::string, TimePoint>> private_;  // key -> (case, at)
+
+  struct Saved {
+    std::map<std::int64_t, Incident> incidents;
+    std::vector<Request> outbox;
+    std::int64_t last_request_id;
+    std::map<std::string, std::string> cursors;
+    std::map<std::string, std::vector<Reply>> processed;
+    std::map<std::string, Escalation> cases;
+    std::map<std::string, std::pair<std::string, TimePoint>> private_events;
+  };
+  std::optional<Saved> saved_;
 
   // Case changes belong to no incident; true when `body` was one.
   bool apply_case_change(const std::string& key, const ChangeBody& body) {

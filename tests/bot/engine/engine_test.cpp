@@ -110,6 +110,9 @@ class RacedStore final : public Store {
     }
     return inner_.commit(work);
   }
+  void begin_batch() override { inner_.begin_batch(); }
+  void end_batch() override { inner_.end_batch(); }
+  void abandon_batch() override { inner_.abandon_batch(); }
   std::vector<OpenIncident> open_incidents() override { return inner_.open_incidents(); }
   std::vector<Escalation> open_cases(const std::string& p, const std::string& d) override {
     return inner_.open_cases(p, d);
