@@ -42,6 +42,10 @@ void declare_series(Metrics& m) {
   m.declare_counter(kApiRateLimited, "API requests answered with HTTP 429.",
                     {"platform", "method"});
   m.declare_counter(kMessagesSent, "Messages the platform accepted from the bot.", {"platform"});
+  m.declare_histogram(kBatchEvents,
+                      "Events read together and made durable in one commit (Slack: envelopes "
+                      "already read when one is handled; Matrix: a sync batch).",
+                      {1, 2, 4, 8, 16, 32, 64, 128, 256}, {"platform"});
   m.declare_histogram(kDbCommit, "Seconds per SQLite write transaction, begin to commit.",
                       latency_buckets());
   m.declare_counter(kDms, "Direct messages to the bot handled (counts only).", {"platform"});

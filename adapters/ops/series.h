@@ -36,6 +36,8 @@ inline constexpr const char* kApiErrors = "incident_bot_api_errors_total";
 inline constexpr const char* kApiRateLimited = "incident_bot_api_rate_limited_total";
 // {platform}: replies and other messages the platform accepted.
 inline constexpr const char* kMessagesSent = "incident_bot_messages_sent_total";
+// {platform}: events made durable together in one commit (group commit).
+inline constexpr const char* kBatchEvents = "incident_bot_batch_events";
 // (none): one SQLite write transaction, begin to commit.
 inline constexpr const char* kDbCommit = "incident_bot_db_commit_seconds";
 // (none): asked from the database at scrape time.

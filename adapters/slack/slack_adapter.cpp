@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
@@ -50,7 +51,8 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::
       socket_(executor, tls, api_, *this, socket_options(options_)),
       poster_(executor, api_, engine,
               PosterOptions{options_.lessons_channel, options_.security_channel}),
-      retry_timer_(executor) {
+      retry_timer_(executor),
+      worked_(executor) {
   if (!options_.clock) options_.clock = platform::system_now;
 }
 
@@ -99,6 +101,9 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
     failure = std::get<0>(ended);
   }
 
+  // 📌 look-ups under way finish (within pin_lookup_timeout) and answer their envelopes.
+  while (working_ > 0) co_await worked_.wait();
+
   // Replies of envelopes already acknowledged still go out, within reason; then whatever is
   // left is abandoned (its facts are stored; only the confirmation is lost).
   co_await poster_.drain(options_.drain_timeout);
@@ -108,44 +113,132 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
   co_return failure;
 }
 
-awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
-  if (envelope.action == Action::ignore) {
-    spdlog::debug("slack: {} envelope ignored: {}", envelope.type, envelope.ignored);
-    co_return Ack{};
+void SlackAdapter::on_envelopes(std::vector<Delivery> deliveries) {
+  std::vector<Delivery> now;
+  for (auto& delivery : deliveries) {
+    const Envelope& envelope = delivery.envelope;
+    if (envelope.action == Action::ignore) {
+      spdlog::debug("slack: {} envelope ignored: {}", envelope.type, envelope.ignored);
+      delivery.answer(Ack{});
+      continue;
+    }
+    // Order within a channel: behind a 📌 still being looked up, an envelope waits its turn;
+    // other channels go on.
+    const std::string channel = envelope.event.channel;  // a copy: `delivery` is moved below
+    if (auto held = held_.find(channel); held != held_.end()) {
+      held->second.push_back(std::move(delivery));
+    } else if (envelope.action == Action::lookup_pin) {
+      held_[channel].push_back(std::move(delivery));
+      ++working_;
+      asio::co_spawn(executor_, work_through(channel), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+    } else {
+      now.push_back(std::move(delivery));
+    }
   }
+  record(now);
+}
+
+awaitable<void> SlackAdapter::work_through(std::string channel) {
+  while (true) {
+    auto held = held_.find(channel);
+    auto& queue = held->second;
+    if (queue.empty()) {
+      held_.erase(held);
+      break;
+    }
+    std::vector<Delivery> run;
+    if (queue.front().envelope.action == Action::lookup_pin) {
+      Delivery pin = std::move(queue.front());
+      queue.pop_front();
+      const auto found = co_await look_up_pin(pin.envelope);
+      if (found == PinLookup::retry) {
+        pin.answer(std::nullopt);
+      } else if (found == PinLookup::nothing) {
+        pin.answer(Ack{});
+      } else {
+        run.push_back(std::move(pin));
+      }
+    } else {
+      // What came in behind the 📌, up to the next one: one batch.
+      while (!queue.empty() && queue.front().envelope.action != Action::lookup_pin) {
+        run.push_back(std::move(queue.front()));
+        queue.pop_front();
+      }
+    }
+    record(run);
+  }
+  --working_;
+  worked_.notify();
+}
+
+awaitable<SlackAdapter::PinLookup> SlackAdapter::look_up_pin(Envelope& envelope) {
   InboundEvent& event = envelope.event;
-
-  if (envelope.action == Action::lookup_pin) {
-    // The message must be fetched before the fact can be stored, and stored before the ack:
-    // all within Slack's 3 s. If Slack cannot tell us now, we do not ack, so the reaction is
-    // delivered again (events are retried up to 3 times: at once, after 1 and 5 minutes); if
-    // the message is gone or out of reach for good, there is nothing to capture, and we ack.
-    auto found = co_await api_.find_message(envelope.pin_channel, envelope.pin_ts,
-                                            options_.pin_lookup_timeout);
-    if (!found && found.error().transient()) {
-      spdlog::warn(
-          "slack: could not fetch the pinned message {} in {} yet; leaving {} "
-          "unacknowledged so that Slack delivers it again",
-          envelope.pin_ts, envelope.pin_channel, event.key);
-      co_return std::nullopt;
-    }
-    if (!found || !found->has_value()) {
-      spdlog::info("slack: the pinned message {} in {} cannot be read; nothing captured",
-                   envelope.pin_ts, envelope.pin_channel);
-      co_return Ack{};
-    }
-    const SlackMessage& message = **found;
-    event.body =
-        in::Pin{message.ts, message.user, message.text, parse_ts(message.ts).value_or(event.at)};
+  // The message must be fetched before the fact can be stored, and stored before the ack: all
+  // within Slack's 3 s. If Slack cannot tell us now, we do not ack, so the reaction is delivered
+  // again (events are retried up to 3 times: at once, after 1 and 5 minutes); if the message is
+  // gone or out of reach for good, there is nothing to capture, and we ack.
+  auto found = co_await api_.find_message(envelope.pin_channel, envelope.pin_ts,
+                                          options_.pin_lookup_timeout);
+  if (!found && found.error().transient()) {
+    spdlog::warn(
+        "slack: could not fetch the pinned message {} in {} yet; leaving {} unacknowledged so "
+        "that Slack delivers it again",
+        envelope.pin_ts, envelope.pin_channel, event.key);
+    co_return PinLookup::retry;
   }
+  if (!found || !found->has_value()) {
+    spdlog::info("slack: the pinned message {} in {} cannot be read; nothing captured",
+                 envelope.pin_ts, envelope.pin_channel);
+    co_return PinLookup::nothing;
+  }
+  const SlackMessage& message = **found;
+  event.body =
+      in::Pin{message.ts, message.user, message.text, parse_ts(message.ts).value_or(event.at)};
+  co_return PinLookup::found;
+}
 
+void SlackAdapter::record(std::vector<Delivery>& deliveries) {
+  if (deliveries.empty()) return;
+  // Group commit: every envelope decided over what the earlier ones did, all durable with one
+  // commit (one fsync with power durability), then all acknowledged and their replies posted.
+  std::vector<std::optional<Handled>> handled;
+  handled.reserve(deliveries.size());
+  try {
+    auto batch = engine_.batch();
+    for (auto& delivery : deliveries) handled.push_back(handle(delivery.envelope));
+    batch.commit();
+  } catch (const std::exception& e) {
+    spdlog::error("slack: could not store {} envelope(s), leaving them unacknowledged: {}",
+                  deliveries.size(), e.what());
+    for (auto& delivery : deliveries) delivery.answer(std::nullopt);
+    return;
+  }
+  ops::observe(options_.metrics, ops::series::kBatchEvents, {"slack"},
+               static_cast<double>(deliveries.size()));
+  for (std::size_t i = 0; i < deliveries.size(); ++i) {
+    if (!handled[i]) {
+      deliveries[i].answer(std::nullopt);
+      continue;
+    }
+    deliveries[i].answer(std::move(handled[i]->ack));
+    ReplyJob& job = handled[i]->job;
+    std::erase_if(job.learn_names,
+                  [&](const std::string& user) { return !named_users_.insert(user).second; });
+    poster_.post(std::move(job));
+  }
+}
+
+std::optional<SlackAdapter::Handled> SlackAdapter::handle(Envelope& envelope) {
+  InboundEvent& event = envelope.event;
   Outcome outcome;
   try {
-    outcome = engine_.handle(event);  // commits before it returns
+    outcome = engine_.handle(event);  // in the open batch: durable with its commit
   } catch (const std::exception& e) {
     spdlog::error("slack: could not record {} ({}), leaving it unacknowledged: {}", event.key,
                   envelope.type, e.what());
-    co_return std::nullopt;
+    return std::nullopt;
   }
   if (outcome.duplicate) {
     ops::count(
@@ -154,7 +247,7 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
     spdlog::info("slack: {} delivered again (retry {}{}{}): already recorded, not repeated",
                  event.key, envelope.retry_attempt, envelope.retry_reason.empty() ? "" : ", ",
                  envelope.retry_reason);
-    co_return Ack{};
+    return Handled{};
   }
 
   ops::count_outcome(options_.metrics, "slack", event, outcome);
@@ -167,24 +260,23 @@ awaitable<std::optional<Ack>> SlackAdapter::on_envelope(Envelope envelope) {
     spdlog::info("slack: private message ({} characters): {}", length, outcome.topic);
   }
 
-  Ack ack;
+  Handled handled;
   std::vector<Reply> replies = std::move(outcome.replies);
   if (envelope.slash_command && envelope.accepts_response_payload) {
     if (auto i = reply_for_ack(replies)) {
-      ack.message = AckMessage{markup::to_mrkdwn(replies[*i].text),
-                               replies[*i].audience == Audience::channel};
+      handled.ack.message = AckMessage{markup::to_mrkdwn(replies[*i].text),
+                                       replies[*i].audience == Audience::channel};
       replies.erase(replies.begin() + static_cast<std::ptrdiff_t>(*i));
     }
   }
   const bool from_dm = std::holds_alternative<in::DirectMessage>(event.body);
-  ReplyJob job{event.channel, event.user, from_dm, std::move(replies), {}};
+  handled.job = ReplyJob{event.channel, event.user, from_dm, std::move(replies), {}};
   // The draft replaces participants' names by roles; the engine learns them from us. DM askers
   // stay anonymous: their names are not looked up.
-  if (!from_dm && !event.user.empty() && named_users_.insert(event.user).second) {
-    job.learn_names.push_back(event.user);
+  if (!from_dm && !event.user.empty() && !named_users_.count(event.user)) {
+    handled.job.learn_names.push_back(event.user);
   }
-  poster_.post(std::move(job));
-  co_return ack;
+  return handled;
 }
 
 }  // namespace incident::slack

@@ -1,23 +1,27 @@
 // The Slack adapter: Socket Mode in, the engine in the middle, the Web API out.
 //
 // For every envelope the order is: decode → (for a 📌, fetch the pinned message) →
-// Engine::handle, which commits → ack → post the replies. A fact is durable before its envelope
-// is acknowledged: Slack redelivers an envelope that was not acknowledged, so a crash before the
-// ack costs a redelivery, never a fact; a redelivered envelope finds its key recorded and
-// changes nothing.
+// Engine::handle in a batch with the envelopes read together → one commit → acks → post the
+// replies. A fact is durable before its envelope is acknowledged: Slack redelivers an envelope
+// that was not acknowledged, so a crash before the ack costs a redelivery, never a fact; a
+// redelivered envelope finds its key recorded and changes nothing. A 📌 waiting for its message
+// holds up only the envelopes of its own channel, which keep their order.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "adapters/net/https_client.h"
+#include "adapters/net/signal.h"
 #include "adapters/net/tls.h"
 #include "adapters/platform/platform.h"
 #include "adapters/slack/replies.h"
@@ -78,8 +82,23 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   }
 
  private:
+  // What handling an envelope gave, to send once its batch is durable.
+  struct Handled {
+    Ack ack;
+    ReplyJob job;
+  };
+  enum class PinLookup { found, retry, nothing };
+
   DecodeContext decode_context() override;
-  boost::asio::awaitable<std::optional<Ack>> on_envelope(Envelope envelope) override;
+  void on_envelopes(std::vector<Delivery> deliveries) override;
+  // Handles `deliveries` in one batch, then answers each and posts the replies.
+  void record(std::vector<Delivery>& deliveries);
+  // One envelope inside the open batch; nullopt when it could not be recorded.
+  std::optional<Handled> handle(Envelope& envelope);
+  // The envelopes held behind a 📌 in `channel`, in order, until none is left.
+  boost::asio::awaitable<void> work_through(std::string channel);
+  // Fetches a 📌's message into the event's body.
+  boost::asio::awaitable<PinLookup> look_up_pin(Envelope& envelope);
 
   boost::asio::any_io_executor executor_;
   Engine& engine_;
@@ -91,6 +110,9 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   boost::asio::steady_timer retry_timer_;  // between auth.test attempts; stop() cancels it
   Identity identity_;
   std::set<std::string> named_users_;  // users whose display name the engine was told
+  std::map<std::string, std::deque<Delivery>> held_;  // by channel, behind a 📌 look-up
+  int working_ = 0;                                   // work_through coroutines running
+  net::Signal worked_;
   std::string auth_error_;
   bool stopping_ = false;
 };

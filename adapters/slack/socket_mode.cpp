@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/error.hpp>
@@ -41,6 +42,9 @@ const char* end_reason(const boost::system::error_code& ec) {
   if (ec == boost::beast::websocket::error::closed) return "closed";
   return "drop";
 }
+
+// Yields in a row that read nothing before a batch is handed on (SocketModeClient::drain).
+constexpr int kIdleYields = 8;
 
 std::string envelope_type(const std::string& type) {
   return ops::closed(type, {"events_api", "slash_commands", "interactive"});
@@ -114,7 +118,7 @@ awaitable<std::optional<std::string>> SocketModeClient::run() {
   // readers so that nothing refers to us once run() returns.
   auto live = live_;
   for (auto& connection : live) co_await connection->ws.close();
-  while (readers_ > 0) co_await wake_.wait();
+  while (readers_ > 0 || draining_) co_await wake_.wait();
   active_.reset();
   live_.clear();
   co_return end_;
@@ -222,17 +226,46 @@ awaitable<void> SocketModeClient::read_loop(std::shared_ptr<Connection> connecti
       connection->end_reason = end_reason(ec);
       break;
     }
-    co_await on_frame(connection, std::move(*message));
+    inbox_.push_back({connection, std::move(*message), Clock::now()});
+    if (!draining_) {
+      draining_ = true;
+      asio::co_spawn(executor_, drain(), rethrow);
+    }
   }
   --readers_;
   notify(std::move(connection), Kind::ended, std::move(ended));
 }
 
-awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connection,
-                                           net::WsMessage message) {
+awaitable<void> SocketModeClient::drain() {
+  while (!inbox_.empty()) {
+    // Take in what is already on the wire: yielding lets a reader whose next frame has arrived
+    // read it (a frame takes a few hops through the event loop: WebSocket, TLS, socket). Once
+    // several yields in a row add nothing, nothing more is waiting. No timer: a lone envelope
+    // is handled after a few microseconds.
+    const auto began = Clock::now();
+    for (int idle = 0; idle < kIdleYields && inbox_.size() < options_.batch_max &&
+                       Clock::now() - began < options_.batch_gather;) {
+      const std::size_t seen = inbox_.size();
+      co_await asio::post(executor_, asio::use_awaitable);
+      idle = inbox_.size() == seen ? idle + 1 : 0;
+    }
+    std::vector<Delivery> deliveries;
+    for (std::size_t n = 0; n < options_.batch_max && !inbox_.empty(); ++n) {
+      Inbound inbound = std::move(inbox_.front());
+      inbox_.pop_front();
+      on_frame(std::move(inbound), deliveries);
+    }
+    if (!deliveries.empty()) handler_.on_envelopes(std::move(deliveries));
+  }
+  draining_ = false;
+  wake_.notify();
+}
+
+void SocketModeClient::on_frame(Inbound inbound, std::vector<Delivery>& deliveries) {
   // Bad frames are counted and logged, never fatal: Slack only sends text JSON, so anything
   // else is noise on one frame, not a reason to drop the connection.
-  const auto received = Clock::now();
+  auto& connection = inbound.connection;
+  const net::WsMessage& message = inbound.message;
   auto skipped = [this](const char* reason) {
     ops::count(options_.metrics, ops::series::kFramesSkipped, {"slack", reason});
   };
@@ -240,30 +273,32 @@ awaitable<void> SocketModeClient::on_frame(std::shared_ptr<Connection> connectio
     skipped("too_big");
     spdlog::warn("slack: connection {}: skipped a frame of {} bytes (over the {} byte limit)",
                  connection->id, message.size, options_.socket.read_message_max);
-    co_return;
+    return;
   }
   if (message.binary) {
     skipped("binary");
     spdlog::warn("slack: connection {}: ignored a binary frame ({} bytes)", connection->id,
                  message.data.size());
-    co_return;
+    return;
   }
   Frame frame = parse_frame(message.data, handler_.decode_context());
   if (auto* envelope = std::get_if<Envelope>(&frame)) {
-    const std::string id = envelope->id;
     const ops::LabelValues labels{"slack", envelope_type(envelope->type)};
     ops::count(options_.metrics, ops::series::kEventsReceived, labels);
-    auto ack = co_await handler_.on_envelope(std::move(*envelope));
-    if (!ack) {
-      ops::count(options_.metrics, ops::series::kEventsRejected, labels);
-      co_return;
-    }
     // On the connection it came on; if that one is gone, Slack redelivers and the engine's
     // idempotency key makes the second delivery a no-op.
-    connection->ws.send(ack_json(id, ack->message));
-    ops::count(options_.metrics, ops::series::kEventsAcked, labels);
-    ops::observe(options_.metrics, ops::series::kAckLatency, {"slack"},
-                 std::chrono::duration<double>(Clock::now() - received).count());
+    auto answer = [this, connection, id = envelope->id, labels,
+                   received = inbound.received](std::optional<Ack> ack) {
+      if (!ack) {
+        ops::count(options_.metrics, ops::series::kEventsRejected, labels);
+        return;
+      }
+      connection->ws.send(ack_json(id, ack->message));
+      ops::count(options_.metrics, ops::series::kEventsAcked, labels);
+      ops::observe(options_.metrics, ops::series::kAckLatency, {"slack"},
+                   std::chrono::duration<double>(Clock::now() - received).count());
+    };
+    deliveries.push_back({std::move(*envelope), std::move(answer)});
   } else if (auto* disconnect = std::get_if<Disconnect>(&frame)) {
     const std::string& reason = disconnect->reason;
     if (reason == "link_disabled") {

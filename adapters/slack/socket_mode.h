@@ -1,15 +1,18 @@
 // Socket Mode (docs.slack.dev/apis/events-api/using-socket-mode) as one supervisor coroutine
 // and one reader per connection: apps.connections.open for a fresh URL before every connection
 // (tickets are single-use, python-slack-sdk#1379), ready only after `hello` (never acked),
-// envelopes handed to the handler and acknowledged with what it returns, `disconnect` handled
-// per reason, dead connections replaced with backoff.
+// envelopes handed to the handler together with whatever else was already read (group commit)
+// and acknowledged as it answers, `disconnect` handled per reason, dead connections replaced
+// with backoff.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,15 +35,24 @@ struct Ack {
   std::optional<AckMessage> message;  // a slash command's response, when it accepts one
 };
 
+// An envelope and how to answer it, exactly once and only when its effects are durable: with an
+// Ack it is acknowledged on the connection it came on; with nullopt it is counted rejected and
+// left unacknowledged, so that Slack redelivers it (events_api only: slash commands and
+// interactive payloads are not redelivered).
+struct Delivery {
+  Envelope envelope;
+  std::function<void(std::optional<Ack>)> answer;
+};
+
 class EnvelopeHandler {
  public:
   virtual ~EnvelopeHandler() = default;
   // Frames are decoded with this: who we are, the slash command, the time now.
   virtual DecodeContext decode_context() = 0;
-  // Makes the envelope's effects durable, then returns the ack to send; nullopt leaves it
-  // unacknowledged, so that Slack redelivers it (events_api only: slash commands and
-  // interactive payloads are not redelivered).
-  virtual boost::asio::awaitable<std::optional<Ack>> on_envelope(Envelope envelope) = 0;
+  // The envelopes read together, in the order they came. Not a coroutine, so a batch never
+  // spans an await: what can be decided now is made durable together and answered before it
+  // returns; an envelope that must wait for a look-up is answered later.
+  virtual void on_envelopes(std::vector<Delivery> deliveries) = 0;
 };
 
 struct SocketModeOptions {
@@ -51,6 +63,10 @@ struct SocketModeOptions {
   // of the bot hold the app's 10 connections; reconnecting at once only feeds the storm,
   // slackapi/bolt-js#2225).
   std::chrono::milliseconds too_many_websockets_delay{30000};
+  // Group commit: frames already read when one is handled join its batch, up to this many and
+  // for at most this long. Nothing waits for frames still to come.
+  std::size_t batch_max = 256;
+  std::chrono::milliseconds batch_gather{2};
   ops::Metrics* metrics = nullptr;  // adapters/ops/series.h; null: not counted
 };
 
@@ -86,7 +102,14 @@ class SocketModeClient {
   boost::asio::awaitable<std::shared_ptr<Connection>> establish();
   void adopt(std::shared_ptr<Connection> connection);
   boost::asio::awaitable<void> read_loop(std::shared_ptr<Connection> connection);
-  boost::asio::awaitable<void> on_frame(std::shared_ptr<Connection> connection, net::WsMessage m);
+  struct Inbound {
+    std::shared_ptr<Connection> connection;
+    net::WsMessage message;
+    std::chrono::steady_clock::time_point received;
+  };
+  // Takes in what is already read, then hands it on: one batch at a time.
+  boost::asio::awaitable<void> drain();
+  void on_frame(Inbound inbound, std::vector<Delivery>& deliveries);
   boost::asio::awaitable<void> process(Notice notice);
   boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
   void notify(std::shared_ptr<Connection> connection, Kind kind, std::string detail);
@@ -108,6 +131,8 @@ class SocketModeClient {
   std::shared_ptr<Connection> connecting_;
   std::vector<std::shared_ptr<Connection>> live_;
   std::deque<Notice> notices_;
+  std::deque<Inbound> inbox_;  // read, not yet handled
+  bool draining_ = false;
   int readers_ = 0;
   int next_id_ = 1;
   bool stopping_ = false;
