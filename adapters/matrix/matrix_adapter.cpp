@@ -309,52 +309,99 @@ awaitable<bool> MatrixAdapter::backfill(SyncResponse& sync, std::string since) {
 
 awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
                                      std::string next_batch) {
+  // The 📌 messages from before the batch are fetched first, so the batch itself never awaits.
+  for (auto& s : steps) {
+    auto* handle = std::get_if<step::Handle>(&s);
+    if (!handle || handle->fetch_pin.empty()) continue;
+    const auto fetched = co_await fetch_pin(*handle);
+    if (!fetched) {
+      ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", "pin"});
+      co_return false;  // nothing of the batch committed yet: it comes again from `since`
+    }
+  }
+
   const Cursors cursor{{kCursor, next_batch}};
   // The token goes with the last step that writes anything; display names write nothing.
   std::size_t last = steps.size();
   for (std::size_t i = 0; i < steps.size(); ++i) {
     if (!std::holds_alternative<step::DisplayName>(steps[i])) last = i;
   }
+  // Group commit: the whole batch in one transaction (one fsync with power durability), each
+  // step decided over what the earlier ones did. A step that fails ends the batch there: what
+  // came before it is committed without the token, so the batch is read again and the steps
+  // already recorded are recognised by their keys.
+  bool whole = true;
+  bool queued = false;
+  std::size_t recorded = 0;
   try {
-    if (last == steps.size()) {
-      store_.commit({{}, {}, {}, {}, cursor});
-      durable("cursor");
-    }
+    auto batch = engine_.batch();
+    if (last == steps.size()) store_.commit({{}, {}, {}, {}, cursor});
     for (std::size_t i = 0; i < steps.size(); ++i) {
       if (auto* name = std::get_if<step::DisplayName>(&steps[i])) {
         engine_.set_display_name(name->user, name->name);
         continue;
       }
-      const std::string type = step_type(steps[i]);
-      ops::count(options_.metrics, ops::series::kEventsReceived, {"matrix", type});
-      // Named, not a conditional temporary inside co_await (GCC 12 destroys such twice).
-      Cursors with = i == last ? cursor : Cursors{};
-      auto queued = co_await record(std::move(steps[i]), since, std::move(with));
-      if (!queued) {
-        ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", type});
-        co_return false;
+      ops::count(options_.metrics, ops::series::kEventsReceived, {"matrix", step_type(steps[i])});
+      try {
+        queued = record(steps[i], since, i == last ? cursor : Cursors{}) || queued;
+      } catch (const std::exception& e) {
+        ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", step_type(steps[i])});
+        spdlog::error(
+            "matrix: could not record an event of a sync batch (it will be read again): {}",
+            e.what());
+        whole = false;
+        break;
       }
-      durable(i == last ? "cursor" : "event");
-      if (*queued) sender_.wake();
-      ops::count(options_.metrics, ops::series::kEventsAcked, {"matrix", type});
-      ops::observe(options_.metrics, ops::series::kAckLatency, {"matrix"},
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_received_)
-                       .count());
+      ++recorded;
     }
+    batch.commit();
   } catch (const std::exception& e) {
     ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", "batch"});
     spdlog::error("matrix: could not record a sync batch (it will be read again): {}", e.what());
     co_return false;
   }
+  durable("batch");
+  ops::observe(options_.metrics, ops::series::kBatchEvents, {"matrix"},
+               static_cast<double>(recorded));
+  const double latency =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_received_).count();
+  for (std::size_t i = 0, acked = 0; i < steps.size() && acked < recorded; ++i) {
+    if (std::holds_alternative<step::DisplayName>(steps[i])) continue;
+    ++acked;
+    ops::count(options_.metrics, ops::series::kEventsAcked, {"matrix", step_type(steps[i])});
+    ops::observe(options_.metrics, ops::series::kAckLatency, {"matrix"}, latency);
+  }
+  if (queued) sender_.wake();
+  co_return whole;
+}
+
+awaitable<bool> MatrixAdapter::fetch_pin(step::Handle& handle) {
+  // The pinned message came before this batch: ask for it (spec "GET /rooms/{roomId}/event").
+  auto target =
+      co_await sync_client_.event(handle.origin.room, handle.fetch_pin, options_.send_patience);
+  std::optional<in::Pin> pin;
+  if (!target) {
+    if (target.error().transient() || target.error().unknown_token()) co_return false;
+    spdlog::info("matrix: room {}: the pinned message {} cannot be read ({}); nothing captured",
+                 handle.origin.room, handle.fetch_pin, target.error().describe());
+  } else {
+    pin = pin_from(*target);
+  }
+  handle.fetch_pin.clear();
+  if (pin) {
+    handle.event.body = std::move(*pin);
+  } else {
+    handle.unreadable_pin = true;
+  }
   co_return true;
 }
 
-awaitable<std::optional<bool>> MatrixAdapter::record(Step s, std::string since, Cursors cursors) {
+bool MatrixAdapter::record(Step& s, const std::string& since, const Cursors& cursors) {
   const TxnIds txn_ids = random_txn_id;
   if (auto* invite = std::get_if<step::Invite>(&s)) {
     store_.commit(
         {{}, {}, {}, {invite_item(*invite, since.empty() ? "initial" : since, txn_ids)}, cursors});
-    co_return true;
+    return true;
   }
   if (auto* notice = std::get_if<step::EncryptedNotice>(&s)) {
     // Keyed by room alone: said once per room, ever.
@@ -364,29 +411,15 @@ awaitable<std::optional<bool>> MatrixAdapter::record(Step s, std::string since, 
                    {notice_item("matrix:encrypted:" + notice->room, notice->room,
                                 prompts_.raw("matrix.encrypted_room"), txn_ids)},
                    cursors});
-    co_return true;
+    return true;
   }
   auto& handle = std::get<step::Handle>(s);
-  if (!handle.fetch_pin.empty()) {
-    // The pinned message came before this batch: ask for it (spec "GET /rooms/{roomId}/event").
-    auto target =
-        co_await sync_client_.event(handle.origin.room, handle.fetch_pin, options_.send_patience);
-    std::optional<in::Pin> pin;
-    if (!target) {
-      if (target.error().transient() || target.error().unknown_token()) co_return std::nullopt;
-      spdlog::info("matrix: room {}: the pinned message {} cannot be read ({}); nothing captured",
-                   handle.origin.room, handle.fetch_pin, target.error().describe());
-    } else {
-      pin = pin_from(*target);
-    }
-    if (!pin) {
-      if (!cursors.empty()) store_.commit({{}, {}, {}, {}, cursors});
-      co_return false;
-    }
-    handle.event.body = std::move(*pin);
+  if (handle.unreadable_pin) {
+    if (!cursors.empty()) store_.commit({{}, {}, {}, {}, cursors});
+    return false;
   }
   bool queued = false;
-  // The event's effects, the requests its replies cause and the batch position: one commit.
+  // The event's effects, the requests its replies cause and the batch position: one unit.
   Outcome outcome =
       engine_.handle(handle.event, [&](const std::vector<Reply>& replies, UnitOfWork& work) {
         work.outbox =
@@ -400,7 +433,7 @@ awaitable<std::optional<bool>> MatrixAdapter::record(Step s, std::string since, 
     spdlog::info("matrix: {} was handled before; its replies are not repeated", handle.event.key);
   }
   ops::count_outcome(options_.metrics, "matrix", handle.event, outcome);
-  co_return queued;
+  return queued;
 }
 
 }  // namespace incident::matrix

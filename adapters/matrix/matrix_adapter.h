@@ -102,13 +102,16 @@ class MatrixAdapter final : public platform::PlatformAdapter {
   boost::asio::awaitable<std::optional<std::string>> sync_loop();
   // Fills `limited` timelines from /messages (spec "Syncing": gaps). False: try the batch again.
   boost::asio::awaitable<bool> backfill(SyncResponse& sync, std::string since);
-  // Handles the steps and commits the batch with `next_batch`. False: nothing of the batch
-  // after the failure point was committed, and the batch must be tried again.
+  // Handles the steps and commits the batch with `next_batch`, in one store batch. False:
+  // nothing of the batch after the failure point was committed, and the batch must be tried
+  // again.
   boost::asio::awaitable<bool> apply(std::vector<Step> steps, std::string since,
                                      std::string next_batch);
-  // Commits one step with the requests it causes and `cursors`: whether any request was
-  // queued; nullopt when it must be tried again later (nothing of it committed).
-  boost::asio::awaitable<std::optional<bool>> record(Step step, std::string since, Cursors cursors);
+  // Fills in a 📌's body from its target, or marks it unreadable. False: ask again later.
+  boost::asio::awaitable<bool> fetch_pin(step::Handle& handle);
+  // Commits one step, inside the open batch, with the requests it causes and `cursors`:
+  // whether any request was queued. Throws when it could not be recorded.
+  bool record(Step& step, const std::string& since, const Cursors& cursors);
   boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
   void durable(std::string_view step);
 

@@ -22,7 +22,7 @@
 
 namespace incident::matrix {
 
-// Called after each durable step of the adapter ("event", "cursor", "sent"), before
+// Called after each durable step of the adapter ("batch": a sync batch committed; "sent"), before
 // the next one starts. A seam for tests: they end the process there to prove a crash at any
 // step neither loses nor repeats anything.
 using DurableHook = std::function<void(std::string_view step)>;

@@ -64,6 +64,7 @@ struct Handle {
   InboundEvent event;
   Origin origin;
   std::string fetch_pin;
+  bool unreadable_pin = false;  // the target could not be read for good: nothing to capture
 };
 // An invite: join (from an allowed inviter) or decline (leave).
 struct Invite {
