@@ -150,6 +150,8 @@ int run_console(const Config& config) {
       std::chrono::system_clock::now().time_since_epoch());
   options.session = std::to_string(now_ms.count()) + "-" + std::to_string(getpid());
   Console console(engine, options);
+  // Buffered standard input, so that lines piped in together are seen together (one batch).
+  std::ios::sync_with_stdio(false);
   return console.run(std::cin, std::cout);
 }
 

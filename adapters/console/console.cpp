@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <istream>
 #include <ostream>
+#include <sstream>
 
 #include "bot/model/command.h"
 #include "bot/model/escalation.h"
@@ -63,7 +64,26 @@ Console::Console(Engine& engine, ConsoleOptions options)
   }
 }
 
-void Console::handle_line(const std::string& raw, std::ostream& out) {
+void Console::handle_lines(const std::vector<std::string>& lines, std::ostream& out) {
+  purge_if_due(options_.clock());  // before the batch: the purge is a transaction of its own
+  std::ostringstream replies;
+  try {
+    auto batch = engine_.batch();
+    for (const auto& line : lines) handle_one(line, replies);
+    batch.commit();
+  } catch (const std::exception& e) {
+    // Nothing of these lines is durable: say so rather than pretend.
+    spdlog::error("console: could not store {} line(s): {}", lines.size(), e.what());
+    out << "Sorry, " << (lines.size() == 1 ? "that was" : "those lines were")
+        << " not recorded: " << e.what() << "\n";
+    out.flush();
+    return;
+  }
+  out << replies.str();
+  out.flush();
+}
+
+void Console::handle_one(const std::string& raw, std::ostream& out) {
   const std::string line = trim(raw);
   ++line_number_;
   if (line.empty()) return;
@@ -74,7 +94,6 @@ void Console::handle_line(const std::string& raw, std::ostream& out) {
   event.user = options_.user;
   event.at = options_.clock();
   event.message_ref = event.key;
-  purge_if_due(event.at);
 
   if (auto rest = strip_prefix(line, options_.prefix)) {
     event.channel = kConsoleChannel;
@@ -146,7 +165,10 @@ void Console::handle_line(const std::string& raw, std::ostream& out) {
     spdlog::error("console: could not apply the message: {}", e.what());
     out << "Sorry, that was not recorded: " << e.what() << "\n";
   }
-  out.flush();
+}
+
+bool Console::quits(const std::string& line) const {
+  return options_.interactive && (trim(line) == "quit" || trim(line) == "exit");
 }
 
 int Console::run(std::istream& in, std::ostream& out) {
@@ -162,8 +184,16 @@ int Console::run(std::istream& in, std::ostream& out) {
   while (true) {
     if (options_.interactive) out << "> " << std::flush;
     if (!std::getline(in, line)) break;
-    if (options_.interactive && (trim(line) == "quit" || trim(line) == "exit")) break;
-    handle_line(line, out);
+    if (quits(line)) break;
+    // Lines already read in (piped, pasted) join the batch; nothing waits for more.
+    std::vector<std::string> lines{line};
+    bool quit = false;
+    while (lines.size() < kBatchMax && in.rdbuf()->in_avail() > 0 && std::getline(in, line)) {
+      if ((quit = quits(line))) break;
+      lines.push_back(line);
+    }
+    handle_lines(lines, out);
+    if (quit) break;
   }
   return 0;
 }

@@ -6,10 +6,12 @@
 // through it.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <iosfwd>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "bot/engine/engine.h"
 #include "bot/model/time.h"
@@ -29,10 +31,18 @@ class Console {
   Console(Engine& engine, ConsoleOptions options);
   // Reads until end of input or `quit`; returns the process exit status.
   int run(std::istream& in, std::ostream& out);
-  // Handles one line; public for tests.
-  void handle_line(const std::string& line, std::ostream& out);
+  // Handles lines read together in one store batch, and prints their replies once it is
+  // durable; public for tests.
+  void handle_lines(const std::vector<std::string>& lines, std::ostream& out);
+  void handle_line(const std::string& line, std::ostream& out) { handle_lines({line}, out); }
+
+  // Lines already read when one is handled join its batch, up to this many.
+  static constexpr std::size_t kBatchMax = 256;
 
  private:
+  bool quits(const std::string& line) const;  // `quit` or `exit` at a terminal
+  // One line inside the open batch.
+  void handle_one(const std::string& line, std::ostream& out);
   Engine& engine_;
   ConsoleOptions options_;
   void purge_if_due(TimePoint now);
