@@ -1,5 +1,9 @@
 #include "adapters/net/websocket.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -90,19 +94,31 @@ struct WebSocket::Impl {
     return std::max(shortest / 4, std::chrono::milliseconds{5});
   }
 
+  // TCP_CORK on or off; false when the socket refused.
+  bool cork(bool on) {
+    const int value = on ? 1 : 0;
+    return ::setsockopt(beast::get_lowest_layer(ws).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
+                        &value, sizeof value) == 0;
+  }
+
   static awaitable<void> run_writer(std::shared_ptr<Impl> self);
   static awaitable<void> run_watchdog(std::shared_ptr<Impl> self);
 };
 
-// The one writer: queued messages first, then a due ping, then the close frame.
+// The one writer: queued messages first, then a due ping, then the close frame. A burst of
+// queued messages (the acks of a batch) is corked: the kernel sends them in as few packets as
+// fit, instead of one packet per message as TCP_NODELAY otherwise does; the last one uncorks.
 awaitable<void> WebSocket::Impl::run_writer(std::shared_ptr<Impl> self) {
+  bool corked = false;
   while (self->live()) {
     if (!self->outbox.empty()) {
       std::string message = std::move(self->outbox.front());
       self->outbox.pop_front();
+      if (!self->outbox.empty() && !corked) corked = self->cork(true);
       self->ws.text(true);
       auto [ec, written] = co_await self->ws.async_write(asio::buffer(message), use_tuple);
       if (ec) break;
+      if (self->outbox.empty() && corked) corked = !self->cork(false);
       continue;
     }
     if (self->ping_due && self->state == Impl::State::open) {
