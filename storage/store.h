@@ -77,7 +77,7 @@ struct StoreOptions {
   enum class Create { yes, no };
 
   std::string path;  // the SQLite file
-  Durability durability = Durability::process;
+  Durability durability = Durability::power;
   Create create = Create::yes;
 };
 

@@ -31,9 +31,9 @@ struct Config {
   } matrix;
   struct Storage {
     std::string path = "incident-bot.db";
-    // "process" (synchronous=NORMAL) survives a killed process; "power" (FULL) survives power
-    // loss at the cost of an fsync per commit.
-    DurabilityMode durability = DurabilityMode::process;
+    // "power" (FULL) survives power loss at the cost of an fsync per commit (a batch of events
+    // is one commit); "process" (synchronous=NORMAL) survives a killed process.
+    DurabilityMode durability = DurabilityMode::power;
   } storage;
   std::string command_prefix = "!incident";  // Matrix and the console
   std::string prompts_dir;                   // overrides for prompts/, key by key

@@ -3,12 +3,12 @@
 // the fake) and the bot's peak RSS. Not a test: run it by hand.
 //
 //   build/tests/slack_load [--events N] [--window W] [--rate R] [--kind thread|log]
-//                          [--durability process|power] [--binary PATH] [--no-ceiling]
+//                          [--durability power|process] [--binary PATH] [--no-ceiling]
 //
 // --window W: at most W envelopes unacknowledged at once (the throughput figure).
 // --rate R:   send R envelopes per second, evenly spaced (the latency figure at a steady load);
 //             the window still caps what is outstanding.
-// --durability: the bot's INCIDENT_BOT_DURABILITY (power: an fsync per commit).
+// --durability: the bot's INCIDENT_BOT_DURABILITY (power, the default: an fsync per commit).
 // Then the same load against a client that acks at once and stores nothing: the ceiling of the
 // fake and this generator (--no-ceiling: not measured).
 //
@@ -162,7 +162,7 @@ struct Options {
   int window = 100;
   double rate = 0;  // envelopes per second; 0: as fast as the window allows
   std::string kind = "thread";
-  std::string durability = "process";
+  std::string durability = "power";
   std::string binary = INCIDENT_BOT_BINARY;
   bool ceiling = true;  // also measure the load generator alone
 };
