@@ -177,9 +177,11 @@ bool trait_of_system(const View& v, std::size_t i) {
   const std::string_view next = v.word(i + 1);
   if (!v.punct(i + 1) && !is_work_product(next) &&
       (is_system_noun(next) ||
-       v.any(i + 1, {"default", "defaults", "logic", "algorithm", "heuristic", "heuristics",
-                     "parsing", "matching", "eviction", "caching", "validation", "regex",
-                     "behaviour", "behavior", "implementation"}))) {
+       v.any(i + 1,
+             {"default",   "defaults", "logic",          "algorithm", "heuristic",  "heuristics",
+              "parsing",   "matching", "eviction",       "caching",   "validation", "regex",
+              "behaviour", "behavior", "implementation", "rounding",  "formatting", "locking",
+              "retries",   "retry",    "buffering",      "batching",  "sampling"}))) {
     return true;
   }
   const std::size_t j = v.skip_back(i, {"so", "very", "really", "pretty", "too", "quite", "just",
@@ -403,12 +405,19 @@ void idioms(const View& v, std::size_t i, Hits& hits) {
                                                 "certain people",
                                                 "certain individuals",
                                                 "own goal",
-                                                "should've known better"};
+                                                "should've known better",
+                                                "left the rest of us to",
+                                                "left us to clean up",
+                                                "leaving us to clean up",
+                                                "clearly had no idea",
+                                                "obviously had no idea"};
   const std::string_view w0 = v.word(i);
   if (w0.empty()) return;
   for (std::string_view p : always) {
     if (p[0] != w0[0]) continue;  // most tokens start no phrase: skip without a call
     if (const std::size_t n = v.phrase(i, p); n > 0) {
+      // "the load balancer dropped the ball on sticky sessions": a thing, not a colleague.
+      if (p.find("ball") != std::string_view::npos && v.subject_of(i).who == Who::system) return;
       // "don't drop the ball" is a reminder, not an accusation.
       if (!v.negated(i, 2) || v.is(i - 1, "not")) add_blame(hits, i, i + n - 1, "blame_idiom");
       return;
@@ -577,11 +586,20 @@ void who(const View& v, std::size_t i, Hits& hits) {
 // "your bad deploy", "Sven's sloppy rollout plan": a person's work judged.
 void bad_work(const View& v, std::size_t i, Hits& hits) {
   if (!v.person_owner(i) || v.any(i, {"my", "our"})) return;
-  if (v.any(i + 1, {"bad", "broken", "buggy", "botched", "terrible", "awful", "crappy", "shitty",
-                    "half-baked", "untested", "rushed", "hasty", "shoddy", "dodgy", "poor", "janky",
-                    "hacky", "lousy"}) &&
+  if (v.any(i + 1, {"bad",      "broken", "buggy",         "botched",  "terrible", "awful",
+                    "crappy",   "shitty", "half-baked",    "untested", "rushed",   "hasty",
+                    "shoddy",   "dodgy",  "poor",          "janky",    "hacky",    "lousy",
+                    "mistyped", "faulty", "misconfigured", "sloppy",   "wrong"}) &&
       !v.punct(i + 2) && !is_function_word(v.word(i + 2))) {
     add_blame(hits, i, i + 2, "blame_mistake");
+    return;
+  }
+  // "Nikolai's rollback was botched"
+  if (is_work_product(v.word(i + 1)) && v.any(i + 2, {"was", "is", "were", "got"}) &&
+      v.any(v.skip(i + 3, {"completely", "totally", "badly", "really"}),
+            {"botched", "rushed", "sloppy", "half-baked", "shoddy", "untested", "careless"})) {
+    add_blame(hits, i, v.skip(i + 3, {"completely", "totally", "badly", "really"}),
+              "blame_mistake");
   }
 }
 
@@ -610,14 +628,18 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
   }
   if (is_error_compound(v, i + 1)) return;
   std::size_t j = i;  // skip adjectives back to a possessive: "his own silly mistake"
-  for (int n = 0;
-       n < 2 && j > v.begin() &&
-       v.any(j - 1, {"own", "big", "huge", "small", "little", "simple", "silly", "stupid", "dumb",
-                     "honest", "rookie", "classic", "obvious", "costly", "bad", "careless", "one"});
+  for (int n = 0; n < 2 && j > v.begin() &&
+                  (v.any(j - 1, {"own", "big", "huge", "small", "little", "simple", "silly",
+                                 "stupid", "dumb", "honest", "rookie", "classic", "obvious",
+                                 "costly", "bad", "careless", "one"}) ||
+                   // "Emre's copy-paste error"
+                   (v.word(j - 1).find('-') != std::string_view::npos && !v.at(j - 1).person));
        ++n) {
     --j;
   }
   if (j > v.begin() && v.person_owner(j - 1)) {
+    // "My mistake: I approved the PR without noticing the config change": owning it.
+    if (v.is(j - 1, "my")) return;
     // "my mistake in the timeline above: the page was at 03:12": correcting a record.
     if (v.any(j - 1, {"my", "our"}) && v.is(i + 1, "in") &&
         v.near(i, 5,

@@ -24,6 +24,14 @@ void causation(const View& v, std::size_t i, Hits& hits) {
              v.phrase(i, "introduced by") || v.phrase(i, "triggered by") ||
              v.phrase(i, "result of") || v.phrase(i, "owing to")) {
     j = i + 2;
+    // "Deployment was triggered by Priya at 09:00 as part of the normal weekly release": a
+    // routine act, named as such.
+    if (v.near(i, 16,
+               {"normal", "routine", "scheduled", "planned", "usual", "regular", "weekly", "daily",
+                "nightly"}) &&
+        !v.near(i, 16, {"wrong", "mistake", "accidentally", "without"})) {
+      return;
+    }
   } else if (const std::size_t n = v.phrase(i, "traces back to") + v.phrase(i, "traced back to") +
                                    v.phrase(i, "comes down to") + v.phrase(i, "came down to") +
                                    v.phrase(i, "boils down to") + v.phrase(i, "goes back to") +
@@ -43,6 +51,17 @@ void causation(const View& v, std::size_t i, Hits& hits) {
     add_blame(hits, i, i + 1 + v.person_np(i + 2), "blame_causation");  // "another mess from ops"
     return;
   } else if (v.phrase(i, "thanks to") && !v.before(i, 1, {"no"})) {
+    // "Thanks to Kalani for writing the script that replayed the lost events": gratitude for a
+    // deed, unless the deed is the damage ("thanks to Bob for breaking prod").
+    if (const std::size_t np = v.person_np(i + 2);
+        np > 0 && v.is(i + 2 + np, "for") &&
+        !v.any(i + 3 + np,
+               {"breaking", "nuking",   "taking",    "killing",    "deleting", "dropping",
+                "wiping",   "crashing", "ruining",   "bricking",   "borking",  "tanking",
+                "wrecking", "trashing", "hosing",    "corrupting", "knocking", "nothing",
+                "pushing",  "merging",  "deploying", "forgetting", "ignoring"})) {
+      return;
+    }
     // Gratitude ("thanks to Dana, we recovered fast") unless the sentence is about damage.
     if (!v.near(i, 12,
                 {"broke", "broken", "breaking", "down", "outage", "again", "another", "lost",
@@ -89,6 +108,13 @@ void causation(const View& v, std::size_t i, Hits& hits) {
   const std::size_t k =
       v.skip(after, {"just", "accidentally", "apparently", "probably", "already", "then"});
   const std::string_view verb = v.word(k);
+  // "because they went to an unmonitored mailbox": "they" are as often warnings, pages or
+  // vendors, and going, arriving, being are no act of a colleague.
+  if (v.any(j, {"they", "them"}) &&
+      v.any(k, {"went", "came", "arrived", "landed", "ended", "fell", "sat", "stayed", "were",
+                "had", "got", "looked", "seemed", "showed", "hit", "reached", "expired"})) {
+    return;
+  }
   if (is_negation(verb) || verb == "forgot" || (is_past_verb(verb) && !is_response_verb(verb))) {
     add_blame(hits, i, k, "blame_causation");
   }
@@ -136,7 +162,9 @@ void person_broke(const View& v, std::size_t i, Hits& hits) {
         if (v.subject_of(k).personal()) add_blame(hits, k, last, "blame_causation");
         return;
       }
-      if (v.person_owner(k) && !v.any(k, {"my", "our"})) {
+      // "A customer misconfigured their webhook, which caused…": "their" is as often a customer
+      // or a vendor as a colleague.
+      if (v.person_owner(k) && !v.any(k, {"my", "our", "their", "its"})) {
         // "it was Maria's commit that took the site down"
         add_blame(hits, k, last, "blame_causation");
         return;

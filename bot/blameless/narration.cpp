@@ -60,20 +60,6 @@ bool colleague_subject(const View& v, std::size_t i) {
   return true;
 }
 
-// A name-like word nobody introduced ("Tamsin", "Maren"): capitalised, no inner capital, not a
-// known system, month or weekday.
-bool name_like(const View& v, std::size_t k) {
-  if (!v.inside(k)) return false;
-  const Token& t = v.at(k);
-  if (t.type != Token::Type::word || !t.capitalised || t.all_caps || t.inner_capital) return false;
-  return !is_system_noun(t.norm) && !is_function_word(t.norm) && !is_person_noun(t.norm) &&
-         pronoun_kind(t.norm) == Pronoun::none &&
-         !v.any(k, {"monday",   "tuesday",   "wednesday", "thursday",  "friday",  "saturday",
-                    "sunday",   "january",   "february",  "march",     "april",   "may",
-                    "june",     "july",      "august",    "september", "october", "november",
-                    "december", "terraform", "jenkins"});
-}
-
 // The verb a trailing marker belongs to: the nearest past or present-tense verb before it.
 std::size_t verb_before(const View& v, std::size_t i) {
   for (std::size_t k = i; k > v.begin() && i - k < 8;) {
@@ -97,7 +83,7 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   std::size_t last = i;
   bool before_verb = false;
   if (v.any(i, {"accidentally", "accidently", "mistakenly", "unintentionally", "inadvertently",
-                "erroneously", "unknowingly"})) {
+                "erroneously", "unknowingly", "wrongly", "incorrectly", "wrongfully"})) {
     before_verb = true;
   } else if (const std::size_t n = v.phrase(i, "by accident") + v.phrase(i, "by mistake") +
                                    v.phrase(i, "thinking it was") + v.phrase(i, "thinking that") +
@@ -105,13 +91,20 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
              n > 0) {
     last = i + n - 1;
   } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
-             is_past_verb(v.word(i - 1)) &&
+             (is_past_verb(v.word(i - 1)) || (i > v.begin() && verb_before(v, i) == i - 1)) &&
              !v.any(i - 1, {"had", "got", "was", "were", "used", "showed", "gave", "received",
                             "been", "found", "saw", "sent"})) {
     last = i + 2;  // "deleted the wrong volume", "restarted the wrong service"
   } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
              v.any(i - 1, {"against", "on", "into", "to", "in"})) {
     last = i + 2;  // "ran it against the wrong cluster"
+  } else if (v.phrase(i, "instead of") > 0 && verb_before(v, i) != i &&
+             v.subject_of(verb_before(v, i)).who == Who::person &&
+             !v.before(verb_before(v, i), 2, {"is", "was", "were", "are", "been", "be", "being"}) &&
+             !v.near_next_sentence(i, 16,
+                                   {"saved", "faster", "quicker", "safer", "better", "worked",
+                                    "correctly", "right", "intended", "planned", "agreed"})) {
+    last = i + 1;  // "merged his branch into release instead of develop"
   } else {
     return;
   }
@@ -120,7 +113,7 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   bool colleague = colleague_subject(v, i);
   if (!colleague && verb != i && verb > v.begin()) {
     const Subject s = v.subject_of(verb);
-    colleague = s.who == Who::person || (s.who == Who::unknown && name_like(v, verb - 1));
+    colleague = s.who == Who::person || (s.who == Who::unknown && v.name_like(verb - 1));
     for (std::size_t k = v.begin(); k < verb && colleague; ++k) colleague = !third_party(v.word(k));
   }
   if (!colleague) return;
@@ -138,7 +131,7 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
 void passive_agent(const View& v, std::size_t i, Hits& hits) {
   if (!v.is(i, "by")) return;
   std::size_t np = v.person_np(i + 1);
-  if (np == 0 && name_like(v, i + 1)) np = 1;  // "by Maren"
+  if (np == 0 && v.name_like(i + 1)) np = 1;  // "by Maren"
   if (np == 0 || v.any(i + 1, {"me", "us", "someone", "somebody", "anyone", "everyone"})) return;
   for (std::size_t k = i + 1; k < i + 1 + np; ++k) {
     if (third_party(v.word(k))) return;
@@ -146,10 +139,13 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
   static constexpr std::string_view always[] = {
       "deleted",   "dropped",  "wiped",         "truncated", "overwritten", "exposed",
       "leaked",    "disabled", "misconfigured", "broken",    "destroyed",   "purged",
-      "corrupted", "killed",   "removed",       "erased"};
+      "corrupted", "killed",   "removed",       "erased",    "hard-coded",  "hardcoded"};
   static constexpr std::string_view with_consequence[] = {
-      "made",   "committed", "pushed",  "set", "switched", "turned",  "flipped", "changed",
-      "merged", "deployed",  "shipped", "run", "ran",      "applied", "enabled", "granted"};
+      "made",      "committed", "pushed",   "set",       "switched",     "turned",
+      "flipped",   "changed",   "merged",   "deployed",  "shipped",      "run",
+      "ran",       "applied",   "enabled",  "granted",   "emailed",      "sent",
+      "posted",    "shared",    "copied",   "pasted",    "reconfigured", "force-reconfigured",
+      "restarted", "rebooted",  "uploaded", "published", "edited",       "modified"};
   for (std::size_t k = i; k > v.begin() && i - k < 8;) {
     --k;
     if (v.punct(k)) return;
@@ -159,9 +155,10 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
                        std::end(with_consequence);
     if (!damaging && !maybe) continue;
     if (!v.before(k, 3, {"was", "were", "been", "is", "are", "being", "got", "get"})) return;
-    if (maybe && !v.near(i, 14,
-                         {"so", "causing", "wrong", "public", "without", "instead", "anyway",
-                          "every", "not", "accidentally", "mistakenly", "everyone"})) {
+    if (maybe &&
+        !v.near(i, 14,
+                {"so", "causing", "wrong", "public", "without", "instead", "anyway", "every", "not",
+                 "accidentally", "mistakenly", "everyone", "whole", "entire"})) {
       return;
     }
     add_blame(hits, k, i + np, "blame_passive");
@@ -199,6 +196,13 @@ void told(const View& v, std::size_t i, Hits& hits) {
     if ((warned || not_to) && someone) {
       add_blame(hits, i - 1, i, "blame_told");
     }
+    return;
+  }
+  // "I kept telling Kaveh the cron expression was wrong", "we kept warning them"
+  if (v.any(i, {"kept", "keep", "keeps"}) &&
+      v.any(i + 1, {"telling", "warning", "reminding", "asking"}) &&
+      (v.person_ref(i + 2) || v.name_like(i + 2)) && !v.any(i + 2, {"me", "us"})) {
+    add_blame(hits, i, i + 2, "blame_told");
     return;
   }
   // "I told them not to", "we told him twice"
@@ -239,12 +243,12 @@ void on_watch(const View& v, std::size_t i, Hits& hits) {
 void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
   // "the hotfix Fatima pushed on Tuesday disabled rate limiting": the change, then its author.
   if (v.any(i, {"fix", "hotfix", "quick-fix", "patch", "change", "commit", "pr", "script", "query",
-                "tweak", "migration"}) &&
+                "tweak", "migration", "hack", "band-aid", "bandaid", "workaround", "kludge"}) &&
       i > v.begin() && is_determiner(v.word(i - 1)) && v.inside(i + 2) && v.at(i + 1).person &&
       !v.at(i + 1).possessive && is_past_verb(v.word(i + 1 + v.at(i + 1).person_span)) &&
       v.near(i, 30,
              {"root", "caused", "causing", "broke", "introduced", "disabled", "deleted", "dropped",
-              "let", "culprit", "responsible"}) &&
+              "let", "culprit", "responsible", "exhausted", "overloaded", "crashed", "trigger"}) &&
       !v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
     add_blame(hits, i - 1, i + v.at(i + 1).person_span + 1, "blame_causation");
     return;
@@ -253,7 +257,8 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
   std::size_t k = i + 1;
   for (; k < i + 4 && v.inside(k); ++k) {
     if (v.any(k, {"fix", "hotfix", "quick-fix", "patch", "change", "commit", "pr", "script",
-                  "query", "tweak", "push", "merge", "rollout", "deploy"})) {
+                  "query", "tweak", "push", "merge", "rollout", "deploy", "hack", "band-aid",
+                  "bandaid", "workaround", "kludge"})) {
       break;
     }
     if (v.punct(k)) return;
@@ -261,7 +266,8 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
   if (!v.inside(k) || k == i + 4) return;
   if (!v.near(i, 40,
               {"root", "caused", "causing", "broke", "introduced", "responsible", "culprit",
-               "behind", "let", "disabled", "deleted", "dropped"}) ||
+               "behind", "let", "disabled", "deleted", "dropped", "exhausted", "overloaded",
+               "crashed", "trigger"}) ||
       v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
     return;
   }
@@ -271,6 +277,22 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
 // "the developer who triggered the outage", "…, resulting in the outage": a person as the
 // trigger of the incident.
 void triggered_incident(const View& v, std::size_t i, Hits& hits) {
+  // "the incident started when Thiago merged his branch", "was triggered when Valentina ran the
+  // cleanup script": a colleague's act as the moment it began.
+  if (v.any(i, {"triggered", "started", "began"}) && v.is(i + 1, "when") &&
+      v.near(i, 6, {"incident", "outage", "problem", "issue", "breakage", "it"})) {
+    std::size_t np = v.person_np(i + 2);
+    if (np == 0 && v.name_like(i + 2)) np = 1;
+    if (np > 0 && !v.any(i + 2, {"me", "us", "we", "i", "someone"}) &&
+        !third_party(v.word(i + 2 + np - 1))) {
+      const std::size_t k = v.skip(i + 2 + np, {"just", "accidentally", "then", "also"});
+      const std::string_view verb = v.word(k);
+      if ((is_past_verb(verb) && !is_response_verb(verb)) || is_negation(verb)) {
+        add_blame(hits, i, k, "blame_causation");
+        return;
+      }
+    }
+  }
   const bool trigger = v.any(i, {"triggered", "caused", "started"});
   const bool leading = v.phrase(i, "leading to") > 0 || v.phrase(i, "resulting in") > 0;
   if (!trigger && !leading) return;
@@ -295,7 +317,22 @@ void triggered_incident(const View& v, std::size_t i, Hits& hits) {
 // "Why was Bogdan running DELETEs on the primary in the first place?", "why didn't she check
 // first?": a question aimed at a person, not at the system.
 void accusing_why(const View& v, std::size_t i, Hits& hits) {
-  if (!v.is(i, "why") || i != v.begin()) return;
+  if (!v.is(i, "why")) return;
+  if (i != v.begin()) {
+    // "Is anyone going to ask why Grzegorz deleted the alert rule in the first place?"
+    std::size_t np = v.person_np(i + 1);
+    if (np == 0 && v.name_like(i + 1)) np = 1;
+    if (np == 0 || v.any(i + 1, {"we", "i", "us", "me", "it", "this", "that", "they"})) return;
+    const std::string_view verb = v.word(i + 1 + np);
+    if (!is_past_verb(verb) || is_response_verb(verb)) return;
+    for (std::size_t k = i; k < v.end(); ++k) {
+      if (v.phrase(k, "in the first place") > 0) {
+        add_blame(hits, i, i + np, "blame_who");
+        return;
+      }
+    }
+    return;
+  }
   const std::string_view aux = v.word(i + 1);
   if (!v.any(i + 1, {"did", "was", "were", "would", "is", "does", "has", "had", "didn't", "wasn't",
                      "hasn't", "hadn't", "didnt", "wasnt", "would've", "wouldn't"})) {
@@ -327,10 +364,35 @@ void accusing_why(const View& v, std::size_t i, Hits& hits) {
 // "wasted twenty minutes on the CDN", "merged it against our own deploy-window rule", "too
 // casual about dependency updates": a colleague's conduct judged without the usual words.
 void judged_conduct(const View& v, std::size_t i, Hits& hits) {
-  if (v.any(i, {"wasted", "squandered", "ignored", "disregarded", "brushed"})) {
+  if (v.any(i, {"wasted", "squandered", "ignored", "disregarded", "brushed", "ignores",
+                "disregards"})) {
     if (v.subject_of(i).who != Who::person || !colleague_subject(v, i)) return;
     add_blame(hits, i, std::min(i + 2, v.end() - 1), "blame_narrated");
     return;
+  }
+  // "Keanu ignoring the rollback criteria", "make sure Femi stops ignoring alerts"
+  if (v.any(i, {"ignoring", "disregarding"}) && i > v.begin()) {
+    std::size_t k = i - 1;
+    if (v.any(k, {"stops", "stop", "keeps", "keep", "kept", "started", "starts"}) &&
+        k > v.begin()) {
+      --k;
+    }
+    const Token& who = v.at(k);
+    if ((who.person || v.name_like(k) || is_person_noun(v.word(k))) && !third_party(v.word(k))) {
+      add_blame(hits, k, std::min(i + 1, v.end() - 1), "blame_narrated");
+    }
+    return;
+  }
+  // "Hiroshi never documents anything": a habit pinned on a person.
+  if (v.is(i, "never") && v.inside(i + 1) && i > v.begin() &&
+      (v.at(i - 1).person || (colleague_subject(v, i) && v.subject_of(i).who == Who::person))) {
+    const std::string_view w = v.word(i + 1);
+    if (w.size() > 4 && w.back() == 's' && !is_function_word(w) && !is_system_noun(w) &&
+        v.any(i + 2, {"anything", "tests", "checks", "reads", "documents", "anyone", "the", "a",
+                      "his", "her", "their"})) {
+      add_blame(hits, i, i + 1, "blame_trait");
+      return;
+    }
   }
   if (v.is(i, "against") && v.any(i + 1, {"our", "the", "their", "his", "her", "team's"})) {
     for (std::size_t k = i + 2; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
@@ -399,6 +461,28 @@ void which_is_how(const View& v, std::size_t i, Hits& hits) {
   add_blame(hits, i, i + n - 1, "blame_causation");
 }
 
+// "Radek left the debug flag on in the release build", "left the bucket public": a colleague's
+// setting left in place, told as what did the damage.
+void left_on(const View& v, std::size_t i, Hits& hits) {
+  if (!v.is(i, "left") || !v.any(i + 1, {"the", "a", "an", "his", "her", "their", "it"})) return;
+  for (std::size_t k = i + 2; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
+    if (v.any(k, {"call", "channel", "bridge", "room", "meeting", "company", "team", "building",
+                  "office", "war", "rest"})) {
+      return;  // "left the call", "left the company"
+    }
+    if (v.any(k, {"on", "enabled", "open", "running", "unlocked", "exposed", "public", "disabled",
+                  "off", "unpatched", "behind"})) {
+      if (v.is(k, "on") && !v.punct(k + 1) &&
+          !v.any(k + 1, {"in", "for", "after", "overnight", "all", "and", "when", "during"})) {
+        return;  // "left a note on the ticket"
+      }
+      if (!colleague_subject(v, i) || v.subject_of(i).who != Who::person) return;
+      add_blame(hits, i, k, "blame_narrated");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
@@ -413,6 +497,7 @@ void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
   mistaken_belief(v, i, hits);
   without_step(v, i, hits);
   which_is_how(v, i, hits);
+  left_on(v, i, hits);
 }
 
 }  // namespace incident::blameless_detail

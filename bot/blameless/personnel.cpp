@@ -100,7 +100,8 @@ void hr(const View& v, std::size_t i, Hits& hits) {
                    "investigation", "involved",  "ticket",   "report", "rep",
                    "partner",       "bp",        "business", "aware",  "want",
                    "wants",         "know",      "knows",    "hear",   "'ll",
-                   "might"}) ||
+                   "might",         "looks",     "looking",  "look",   "reviews",
+                   "reviewing"}) ||
       v.near(i, 3, {"legal"}) ||
       // "…with his manager and HR.": HR as one more place the matter is taken.
       (v.punct(next) && v.any(i - 1, {"and", "or"}) &&
@@ -310,6 +311,13 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
             {"disciplinary", "reprimand", "reprimanded", "reprimanding", "probation", "misconduct",
              "insubordination", "personnel", "demotion", "layoff", "layoffs", "dismissal",
              "underperforming", "underperformer", "underperformance", "underperformed"})) {
+    // "a probation period for new alert rules": a trial for a thing.
+    if ((w == "probation" || w == "probationary") &&
+        v.near(i, 5,
+               {"rule", "rules", "alert", "alerts", "check", "checks", "feature", "features",
+                "flag", "flags", "service", "services", "monitor", "monitors"})) {
+      return;
+    }
     // "the demotion of the primary" is a database failover.
     if (w == "demotion" && !(i > v.begin() && v.person_owner(i - 1))) return;
     // "informing personnel", "all personnel were evacuated": staff, not a personnel matter;

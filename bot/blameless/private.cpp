@@ -73,7 +73,9 @@ void one_on_one(const View& v, std::size_t i, Hits& hits) {
                        v.any(i, {"one-on-one", "1-1", "1on1", "one-to-one"});
   if (one_one) {
     const std::size_t last = v.is(i + 1, ":") ? i + 2 : i;
-    if (v.near(i, 6, {"notes", "note", "agenda", "discuss", "raise", "bring", "mention"}) ||
+    if (v.near(i, 6,
+               {"notes", "note", "agenda", "discuss", "raise", "bring", "mention", "prep", "points",
+                "topics"}) ||
         (v.near(i, 4, {"with"}) && person_in_sentence(v))) {
       add(hits, i, last);
     }
@@ -130,14 +132,115 @@ void rewards(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(i, {"promotion", "promo", "raise", "bonus", "bonuses", "pay"})) return;
   if (v.is(i, "raise") && !v.before(i, 2, {"a", "the", "his", "her", "their"})) return;
   if (v.is(i, "pay") && !v.before(i, 2, {"his", "her", "their"})) return;
-  if (!v.before(i, 4, {"get",     "getting",  "got",      "deny", "denied", "denying",
-                       "lose",    "lost",     "losing",   "miss", "missed", "block",
-                       "blocked", "withhold", "withheld", "cut",  "dock",   "docked",
-                       "affect",  "affects",  "hurt",     "cost"})) {
+  if (!v.before(i, 4,
+                {"get",      "getting", "got",       "deny",   "denied", "denying", "lose",
+                 "lost",     "losing",  "miss",      "missed", "block",  "blocked", "withhold",
+                 "withheld", "cut",     "dock",      "docked", "affect", "affects", "hurt",
+                 "cost",     "receive", "receiving", "forfeit"})) {
     return;
   }
   if (!person_in_sentence(v)) return;
   add(hits, i, i);
+}
+
+// A named colleague (or a name-like word: "Olumide", "Teodor") or he/she in the sentence:
+// private-life words ("surgery", "pregnant") are about someone only when someone is there;
+// "they" is as often a team or a vendor.
+bool individual_in_sentence(const View& v) {
+  for (std::size_t k = v.begin(); k < v.end(); ++k) {
+    // A capital that only opens the sentence ("Reduce burnout by…") is no name; one that acts
+    // is ("Olumide had a family emergency").
+    const bool name =
+        v.name_like(k) && (!v.at(k).sentence_start || k != v.begin() ||
+                           v.any(k + 1, {"is", "was", "has", "had", "will", "would", "told", "said",
+                                         "asked", "mentioned", "handed", "flew", "went", "took"}));
+    if (v.at(k).person || name ||
+        v.any(k, {"he", "she", "him", "his", "her", "hers", "he's", "she's"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Health, family and life outside work: "Hana is pregnant", "his diagnosis", "recovering from
+// knee surgery", "dealing with burnout and panic attacks", "a family emergency", "has been
+// drinking a lot", "her visa situation", "handed in her resignation", "an exit interview with
+// Keanu". Private whatever words surround them, once a colleague is named.
+void private_life(const View& v, std::size_t i, Hits& hits) {
+  std::size_t n =
+      v.phrase(i, "panic attack") + v.phrase(i, "panic attacks") + v.phrase(i, "burned out") +
+      v.phrase(i, "burnt out") + v.phrase(i, "family emergency") + v.phrase(i, "family matter") +
+      v.phrase(i, "family reasons") + v.phrase(i, "personal reasons") +
+      v.phrase(i, "personal matter") + v.phrase(i, "exit interview") + v.phrase(i, "part ways") +
+      v.phrase(i, "parting ways") + v.phrase(i, "drinking a lot") +
+      v.phrase(i, "drinking problem") + v.phrase(i, "been drinking") + v.phrase(i, "360 feedback") +
+      v.phrase(i, "360 review") + v.phrase(i, "work permit") + v.phrase(i, "notice period") +
+      v.phrase(i, "not a team player");
+  if (n == 0 &&
+      v.any(i, {"pregnant", "pregnancy", "illness", "surgery", "burnout", "chemo", "chemotherapy",
+                "miscarriage", "funeral", "hospitalised", "hospitalized", "therapist", "rehab",
+                "bereaved", "resigned", "resignation", "resigning", "divorce", "custody"})) {
+    // "resigned to waiting for the vendor" is a mood, not a resignation.
+    if (v.is(i, "resigned") && v.is(i + 1, "to")) return;
+    n = 1;
+  }
+  // "his diagnosis", "diagnosed with"; not "thanks for the fast diagnosis".
+  if (n == 0 && ((v.is(i, "diagnosis") && i > v.begin() && v.person_owner(i - 1) &&
+                  !v.any(i - 1, {"our", "its", "their"})) ||
+                 (v.is(i, "diagnosed") && v.is(i + 1, "with")))) {
+    n = 1;
+  }
+  // "his visa situation", "her visa renewal"; not "Visa transactions were declined".
+  if (n == 0 && v.is(i, "visa") && !v.at(i).capitalised &&
+      (v.before(i, 1, {"his", "her", "their"}) ||
+       v.any(i + 1, {"situation", "status", "renewal", "application", "issue", "issues"}))) {
+    n = 1;
+  }
+  if (n == 0 || !individual_in_sentence(v)) return;
+  // "the resignation flow in the HR app": software about the matter.
+  if (v.any(i + n, {"flow", "form", "forms", "page", "app", "portal", "workflow", "tool",
+                    "template", "field", "button", "screen", "module"})) {
+    return;
+  }
+  add(hits, i, i + n - 1);
+}
+
+// "Someone should speak to Marisol about the way she talks to people", "about how he handles
+// pages": a person's conduct, to be taken up with them, not in the review.
+void conduct_talk(const View& v, std::size_t i, Hits& hits) {
+  std::size_t n = v.phrase(i, "the way") + v.phrase(i, "how");
+  if (n == 0 || !v.any(i + n, {"he", "she"})) return;
+  if (!v.any(i + n + 1, {"talks", "speaks", "treats", "behaves", "acts", "handles", "responds",
+                         "reacts", "communicates", "deals", "talked", "spoke", "treated", "behaved",
+                         "acted", "handled", "responded", "reacted"})) {
+    return;
+  }
+  if (!v.before(i, 3, {"about", "on", "regarding"}) ||
+      !v.near(i, 12,
+              {"speak", "talk", "word", "chat", "raise", "discuss", "conversation", "feedback",
+               "coach", "coaching"})) {
+    return;
+  }
+  add(hits, i, i + n + 1);
+}
+
+// "no longer being considered for the senior role", "will not be offered another engagement",
+// "reassigned to the docs team as a consequence of the outage": a career consequence.
+void career(const View& v, std::size_t i, Hits& hits) {
+  if (v.phrase(i, "being considered for") > 0 && v.before(i, 2, {"longer", "not", "no"})) {
+    add(hits, i, i + 2);
+    return;
+  }
+  if (v.phrase(i, "be offered") > 0 && v.before(i, 2, {"not", "won't", "never"}) &&
+      v.near(i + 2, 3, {"engagement", "contract", "role", "position", "extension", "job"})) {
+    add(hits, i, i + 1);
+    return;
+  }
+  if (v.any(i, {"reassigned", "transferred", "moved"}) &&
+      v.near(i, 12, {"consequence", "punishment", "result"}) && individual_in_sentence(v) &&
+      v.before(i, 3, {"been", "be", "was", "is", "being", "get", "got"})) {
+    add(hits, i, i);
+  }
 }
 
 }  // namespace
@@ -148,6 +251,9 @@ void private_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
   employment(v, i, hits);
   attitude(v, i, hits);
   rewards(v, i, hits);
+  private_life(v, i, hits);
+  conduct_talk(v, i, hits);
+  career(v, i, hits);
 }
 
 }  // namespace incident::blameless_detail

@@ -82,6 +82,9 @@ class View {
   // The length in tokens of a person noun phrase starting at i ("him", "Bob Smith", "the new
   // contractor"), or 0.
   std::size_t person_np(std::size_t i) const;
+  // A name-like word nobody introduced ("Tamsin", "Maren"): capitalised, no inner capital, not
+  // a known system, person noun, month or weekday.
+  bool name_like(std::size_t k) const;
   // his / her / my / … or a person's possessive ("Dana's", "@dana's", "someone's").
   bool person_owner(std::size_t i) const;
   // Any of `words` within `distance` tokens before i (inside the sentence).

@@ -102,6 +102,18 @@ bool View::punct(std::size_t i) const {
   return !inside(i) || tokens_[i].type == Token::Type::punct;
 }
 
+bool View::name_like(std::size_t k) const {
+  if (!inside(k)) return false;
+  const Token& t = tokens_[k];
+  if (t.type != Token::Type::word || !t.capitalised || t.all_caps || t.inner_capital) return false;
+  return !is_system_noun(t.norm) && !is_function_word(t.norm) && !is_person_noun(t.norm) &&
+         pronoun_kind(t.norm) == Pronoun::none &&
+         !any(k, {"monday",   "tuesday",   "wednesday", "thursday",  "friday",  "saturday",
+                  "sunday",   "january",   "february",  "march",     "april",   "may",
+                  "june",     "july",      "august",    "september", "october", "november",
+                  "december", "terraform", "jenkins"});
+}
+
 bool View::person_ref(std::size_t i) const {
   if (!inside(i)) return false;
   const Token& t = tokens_[i];

@@ -323,6 +323,75 @@ TEST(Blameless, PersonnelInManyShapes) {
   }
 }
 
+// Shapes added after the misses of held-out batches 9 and 10 (tests/data/blameless/README.md):
+// a slip narrated with an adverb, a setting left on, a warning repeated, a question about
+// someone's act, a habit, an act named as the start; and private life, careers and conduct.
+TEST(Blameless, NarratedShapesFromHeldOutMisses) {
+  for (const char* text : {
+           "Ines wrongly flags the healthy shard as failed at 03:10.",
+           "Bruno left the maintenance flag on after the upgrade, so writes were refused all day.",
+           "We kept telling Anika that the TTL was too short and she kept brushing it off.",
+           "Did nobody ask why Wojtek disabled the pager rule in the first place?",
+           "The outage began when Lorenzo ran the reindex with the purge option on the primary.",
+           "Kofi pushed the tag to the release repo instead of the sandbox one.",
+           "The bucket policy was emailed around to the whole company by Mette.",
+           "Jonas's botched restore left the replica with half the rows.",
+           "Ayesha's mistyped hostname sent every write to the old cluster.",
+           "Anton's workaround for the lock contention, a bare retry loop, overloaded the queue.",
+           "Action: make sure Mirela stops ignoring the capacity warnings.",
+           "Honestly Sven never tests anything before he ships it.",
+       }) {
+    EXPECT_TRUE(has_kind(text, FindingKind::blame)) << text;
+  }
+  for (const char* text : {
+           "I forgot to bump the chart version, so the old image kept running.",
+           "My mistake: I merged before the second approval came in.",
+           "The alerts never reached anyone because they went to an archived channel.",
+           "Thanks to Leilani for writing the backfill job that rebuilt the lost rows.",
+           "The rollout was triggered by Dmitri at 10:00 as part of the routine Tuesday release.",
+           "A partner misconfigured their callback URL, which caused our retries to queue up.",
+           "The router's careless rounding hid the slow requests in the p99.",
+           "Upstream DNS dropped the ball on negative caching after the change.",
+           "The /login route is changed to return 503 instead of redirecting to the old service.",
+           "The mailbox was used for alerts instead of a pager, so nobody saw them at night.",
+       }) {
+    EXPECT_TRUE(of_kind(check(text), FindingKind::blame).empty()) << text;
+  }
+}
+
+TEST(Blameless, PrivateLifeCareersAndConduct) {
+  for (const char* text : {
+           "Noor is pregnant and has asked to come off the night rotation.",
+           "Keep this quiet: Arvid was diagnosed with a heart condition last month.",
+           "Pilar is recovering from hip surgery and back next week.",
+           "Ravi told me he is burned out and having panic attacks before shifts.",
+           "Olumide had a family emergency and flew home this morning.",
+           "Between us, Sean has been drinking a lot since the reorg.",
+           "Ingrid handed in her resignation on Friday.",
+           "Please book an exit interview with Teodor.",
+           "Her visa situation means Mei cannot join the on-site review.",
+           "We have decided to part ways with Lucas.",
+           "After this outage Dilnoza is no longer being considered for the staff role.",
+           "The contractor who ran the purge will not be offered another engagement.",
+           "Yusuf has been reassigned to the tooling team as a consequence of the outage.",
+           "Could someone have a word with Beatrix about the way she talks to new joiners?",
+           "Prep for the 1:1 with Hamid: he gets short with reviewers.",
+           "Because of the incident, Oskar will not receive a bonus.",
+           "Access for Nadia stays suspended while HR looks into the matter.",
+       }) {
+    EXPECT_TRUE(has_kind(text, FindingKind::personnel)) << text;
+  }
+  for (const char* text : {
+           "Huge thanks to Ama for the quick diagnosis of the TLS handshake failures.",
+           "Visa and Mastercard payments were declined for twelve minutes.",
+           "A probation period for new alert rules: two weeks as warnings before they page.",
+           "The on-call rotation was rebuilt to reduce burnout across the team.",
+           "We were resigned to waiting for the provider's status page.",
+       }) {
+    EXPECT_FALSE(has_kind(text, FindingKind::personnel)) << text;
+  }
+}
+
 TEST(Blameless, EveryMentionFormIsAPerson) {
   const std::string text =
       "ping @dana, <@U024BE7LH>, <@U024BE7LH|erin>, @kenji:example.org and "
