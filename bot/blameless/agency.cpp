@@ -426,9 +426,26 @@ void without(const View& v, std::size_t i, Hits& hits) {
     if (s.who == Who::person) add_blame(hits, i, i + 2, "blame_omission");
     return;
   }
+  // "we cut over in peak traffic instead of the agreed window", "rolled it out everywhere at
+  // once rather than one region first": a practice the team had, skipped. Said of us too, like
+  // a skipped review: the suggestion asks what let it happen.
+  if (const bool instead =
+          v.phrase(i, "instead of") > 0 && v.any(i + 2 + (v.is(i + 2, "the") ? 1 : 0),
+                                                 {"agreed", "planned", "usual", "documented",
+                                                  "approved", "scheduled", "normal", "standard"});
+      instead || (v.phrase(i, "rather than") > 0 && v.near(i + 2, 5, {"first"}))) {
+    const Subject s = v.clause_subject(i);
+    if (s.personal()) add_blame(hits, i, i + 1, "blame_omission");
+    return;
+  }
   if (!v.is(i, "without")) return;
   std::size_t last = i + 1;
   if (v.is(i + 1, "even")) ++last;  // "without even looking"
+  // "without anyone checking the TTL settings"
+  if (v.any(last, {"anyone", "anybody", "someone", "somebody"}) &&
+      v.any(last + 1, {"checking", "reviewing", "testing", "looking", "verifying", "noticing"})) {
+    ++last;
+  }
   if (v.any(last, {"a", "any"})) {
     if (!v.any(last + 1, {"review", "second", "test", "tests", "reviewer", "check", "backup",
                           "canary", "approval", "plan", "rollback", "lock", "ticket", "dry-run",
@@ -450,7 +467,8 @@ void without(const View& v, std::size_t i, Hits& hits) {
                      "looking",    "telling",    "review",     "approval",      "double-checking",
                      "verifying",  "thinking",   "bothering",  "waiting",       "warning",
                      "looping",    "informing",  "consulting", "notifying",     "coordinating",
-                     "announcing", "validating", "confirming", "understanding", "knowing"})) {
+                     "announcing", "validating", "confirming", "understanding", "knowing",
+                     "running"})) {
     return;
   }
   const Subject s = v.clause_subject(i);

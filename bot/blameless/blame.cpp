@@ -37,6 +37,8 @@ void human_error(const View& v, std::size_t i, Hits& hits) {
     return;
   }
   if (v.negated(i, 4)) return;  // "not human error", "no such thing as human error"
+  // "Human error was ruled out: the change was applied by automation"
+  if (v.near(i, 6, {"ruled", "excluded"})) return;
   if (!v.any(i, {"human", "pilot"}) && !person_noun) {
     // "user error rate", "the operator errors in the controller log" are about software.
     if (is_error_compound(v, i + 2)) return;
@@ -52,7 +54,7 @@ void fault(const View& v, std::size_t i, Hits& hits) {
   if (v.phrase(i, "my bad") &&
       v.near_next_sentence(i, 16,
                            {"now", "fixing", "reverting", "rolling", "redoing", "fixed", "reverted",
-                            "correcting", "corrected"})) {
+                            "correcting", "corrected", "switched", "undid", "undone"})) {
     return;
   }
   if (v.phrase(i, "my bad") && (v.punct(i + 2) || pronoun_kind(v.word(i + 2)) != Pronoun::none ||
@@ -86,6 +88,7 @@ void fault(const View& v, std::size_t i, Hits& hits) {
 // "that's on him", "this one's on you": an outcome hung on a person.
 void on_person(const View& v, std::size_t i, Hits& hits) {
   if (!v.is(i, "on") || i == v.begin()) return;
+  if (v.any(i + 1, {"me", "us"})) return;  // "that one's on me": owning it
   std::size_t np = v.person_np(i + 1);
   // Departments as the ones at fault: "this is squarely on product", "it's on management".
   if (np == 0 &&
@@ -473,6 +476,12 @@ void blame_word(const View& v, std::size_t i, Hits& hits) {
     return;
   }
   if (n == 1 && v.any(i, {"blame", "blamed", "blaming", "blames"})) {
+    // "The cache layer was blamed at first, but its hit rate never moved": suspicion of a thing.
+    if (v.any(i - 1, {"was", "were", "is", "are", "got", "been"}) &&
+        (v.subject_of(i).who == Who::system || is_system_noun(v.word(i - 2)) ||
+         is_system_noun(v.word(i - 3)))) {
+      return;
+    }
     std::size_t o = v.skip(i + 1, {"it", "this", "that", "all", "everything"});
     if (v.is(o, "on")) ++o;  // "blame it on the network"
     if (v.inside(o) && !v.punct(o) && !v.is(o, "for")) {
@@ -486,6 +495,7 @@ void blame_word(const View& v, std::size_t i, Hits& hits) {
       }
       return;  // "blame the cache", "always blame DNS" point at a thing
     }
+    // "The feature flag service was blamed at first": suspicion of a thing.
     // "who is to blame" vs "the cache is to blame", "the firewall blamed?"
     const Subject s = v.subject_of(v.is(i - 1, "to") ? i - 1 : i);
     if (s.who == Who::system || s.who == Who::unknown) return;

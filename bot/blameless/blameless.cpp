@@ -51,16 +51,12 @@ constexpr double kChatBareMargin = 2.0;
 constexpr std::size_t kChatSentences = 3;  // a text of more sentences reads as a document
 
 // Third parties are not colleagues, and a review does not blame them ("the attacker reused the
-// token", "the bank's support rep closed the ticket").
-bool is_third_party(std::string_view w) {
+// token", "the bank's support rep closed the ticket"). For the model's leash, support staff,
+// legal and the police count too: they are rarely the colleague a sentence blames.
+bool outside_team(std::string_view w) {
   static constexpr std::string_view words[] = {
-      "attacker",  "attackers", "hacker",     "hackers",        "vendor",     "vendors",
-      "customer",  "customers", "researcher", "researchers",    "reporter",   "reporters",
-      "bank",      "banks",     "rep",        "representative", "support",    "scammer",
-      "scammers",  "phisher",   "adversary",  "actor",          "actors",     "provider",
-      "providers", "client",    "clients",    "user",           "users",      "partner",
-      "partners",  "fraud",     "legal",      "police",         "enforcement"};
-  return std::find(std::begin(words), std::end(words), w) != std::end(words);
+      "representative", "support", "actor", "actors", "fraud", "legal", "police", "enforcement"};
+  return is_third_party(w) || std::find(std::begin(words), std::end(words), w) != std::end(words);
 }
 
 // Whether a window speaks of a colleague: a name or mention, a person noun or a personal
@@ -74,7 +70,7 @@ bool names_colleague(const Tokens& tokens, std::size_t first_sentence, std::size
     const Token& tok = tokens.tokens[t];
     if (tok.person) colleague = true;
     if (tok.type != Token::Type::word) continue;
-    if (is_third_party(tok.norm)) return false;
+    if (outside_team(tok.norm)) return false;
     if (is_person_noun(tok.norm) || tok.norm == "his" || tok.norm == "her" || tok.norm == "your") {
       colleague = true;
     }

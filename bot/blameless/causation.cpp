@@ -257,6 +257,10 @@ void wrong_action(const View& v, std::size_t i, Hits& hits) {
   }
   const Subject s = v.subject_of(i);
   const bool chat_start = s.who == Who::none && v.at(i).sentence_start;
+  // "The vendor confirmed that one of their engineers pushed a faulty config": not a colleague.
+  for (std::size_t k = v.begin(); k < i; ++k) {
+    if (is_third_party(v.word(k))) return;
+  }
   // "you need to stop pushing untested code": a habit someone is told to stop.
   const bool habit = ongoing && (v.before(i, 2, {"stop", "keep", "keeps", "kept", "quit"}) ||
                                  v.clause_subject(i).personal());

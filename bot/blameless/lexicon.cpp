@@ -1,5 +1,6 @@
 // The word lists of the blameless check. Kept as plain space-separated text so they read (and
 // review) like lists; each is split once into a hash set of views into the literal.
+#include <algorithm>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
@@ -258,6 +259,17 @@ bool is_person_noun(std::string_view w) {
 bool is_system_noun(std::string_view w) {
   static const WordSet nouns(kSystemNouns);
   return nouns.has(w);
+}
+
+bool is_third_party(std::string_view w) {
+  static constexpr std::string_view words[] = {
+      "attacker",  "attackers",  "hacker",      "hackers",    "vendor",     "vendors",  "customer",
+      "customers", "researcher", "researchers", "reporter",   "reporters",  "bank",     "banks",
+      "rep",       "scammer",    "scammers",    "phisher",    "adversary",  "provider", "providers",
+      "client",    "clients",    "user",        "users",      "partner",    "partners", "supplier",
+      "suppliers", "registrar",  "isp",         "journalist", "journalists"};
+  if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
+  return std::find(std::begin(words), std::end(words), w) != std::end(words);
 }
 
 bool is_function_word(std::string_view w) {

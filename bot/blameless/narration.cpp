@@ -17,16 +17,6 @@ namespace incident::blameless_detail {
 
 namespace {
 
-bool third_party(std::string_view w) {
-  static constexpr std::string_view words[] = {
-      "attacker",  "attackers", "hacker",     "hackers",     "vendor",    "vendors",
-      "customer",  "customers", "researcher", "researchers", "reporter",  "reporters",
-      "bank",      "rep",       "scammer",    "scammers",    "phisher",   "adversary",
-      "provider",  "client",    "user",       "users",       "providers", "supplier",
-      "suppliers", "registrar", "isp",        "partner",     "partners"};
-  return std::find(std::begin(words), std::end(words), w) != std::end(words);
-}
-
 // A colleague as the subject of the clause holding i: a name, a mention, he/she, a person noun
 // ("the engineer", "secondary on-call"), or a capitalised unknown word ("Chiara"). Not I/we,
 // not a system, not a third party.
@@ -49,7 +39,7 @@ bool colleague_subject(const View& v, std::size_t i) {
     // A third party as subject; once past the verb, one is only its object ("granted the
     // partner admin rights").
     if (is_past_verb(v.word(k))) break;
-    if (third_party(v.word(k))) return false;
+    if (is_third_party(v.word(k))) return false;
     // An unknown subject must look like a name ("Chiara"), not like "IaC".
     const Token& t = v.at(k);
     if (s.who == Who::unknown && !seen_capital && t.type == Token::Type::word && t.capitalised) {
@@ -77,17 +67,44 @@ std::size_t verb_before(const View& v, std::size_t i) {
   return i;
 }
 
+// Like verb_before, but any past verb, responses included: "Mai restarted the primary instead of
+// the replica" is a slip even though restarting is what responders do.
+std::size_t act_before(const View& v, std::size_t i) {
+  for (std::size_t k = i; k > v.begin() && i - k < 8;) {
+    --k;
+    if (v.punct(k)) break;
+    if (is_past_verb(v.word(k)) && !v.any(k, {"was", "were", "had", "is"})) return k;
+  }
+  return verb_before(v, i);
+}
+
 // "accidentally", "by mistake", "thinking it was", "the wrong host": a colleague's act narrated
 // with the marks of a mistake.
 void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   std::size_t last = i;
   bool before_verb = false;
   if (v.any(i, {"accidentally", "accidently", "mistakenly", "unintentionally", "inadvertently",
-                "erroneously", "unknowingly", "wrongly", "incorrectly", "wrongfully"})) {
+                "erroneously", "unknowingly"}) ||
+      // "Dagny wrongly marks the zone as degraded"; not "balances were displayed incorrectly".
+      (v.any(i, {"wrongly", "incorrectly", "wrongfully"}) && v.inside(i + 1) &&
+       (is_past_verb(v.word(i + 1)) ||
+        (v.word(i + 1).size() > 3 && v.word(i + 1).back() == 's')))) {
     before_verb = true;
+  } else if (v.any(i, {"misread", "misjudged", "mistyped", "misconfigured", "misremembered",
+                       "misinterpreted", "misclicked", "misjudges", "misreads"})) {
+    // "Ana-Maria misread the graph and declared it resolved": a colleague's slip, told plainly.
+    const Subject s = v.subject_of(i);
+    const bool named = s.who == Who::unknown && v.name_like(i - 1);
+    if ((s.who == Who::person || named) && colleague_subject(v, i)) {
+      add_blame(hits, i, std::min(i + 2, v.end() - 1), "blame_narrated");
+    }
+    return;
   } else if (const std::size_t n = v.phrase(i, "by accident") + v.phrase(i, "by mistake") +
                                    v.phrase(i, "thinking it was") + v.phrase(i, "thinking that") +
-                                   v.phrase(i, "thinking it") + v.phrase(i, "believing it was");
+                                   v.phrase(i, "thinking it") + v.phrase(i, "believing it was") +
+                                   v.phrase(i, "thinking the") + v.phrase(i, "thinking this") +
+                                   v.phrase(i, "assuming it was") + v.phrase(i, "assuming the") +
+                                   v.phrase(i, "believing the");
              n > 0) {
     last = i + n - 1;
   } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
@@ -98,9 +115,9 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
              v.any(i - 1, {"against", "on", "into", "to", "in"})) {
     last = i + 2;  // "ran it against the wrong cluster"
-  } else if (v.phrase(i, "instead of") > 0 && verb_before(v, i) != i &&
-             v.subject_of(verb_before(v, i)).who == Who::person &&
-             !v.before(verb_before(v, i), 2, {"is", "was", "were", "are", "been", "be", "being"}) &&
+  } else if (v.phrase(i, "instead of") > 0 && act_before(v, i) != i &&
+             v.subject_of(act_before(v, i)).who == Who::person &&
+             !v.before(act_before(v, i), 2, {"is", "was", "were", "are", "been", "be", "being"}) &&
              !v.near_next_sentence(i, 16,
                                    {"saved", "faster", "quicker", "safer", "better", "worked",
                                     "correctly", "right", "intended", "planned", "agreed"})) {
@@ -109,12 +126,17 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
     return;
   }
   // The subject of the clause, or of the verb itself ("At 09:12 Tamsin deleted …").
+  // "Rafael pasted the token into the job, thinking the repository was private": a trailing
+  // participle after a comma belongs to the verb before the comma.
+  const bool after_comma = !before_verb && i > v.begin() + 1 && v.is(i - 1, ",");
   const std::size_t verb = before_verb ? i + 1 : verb_before(v, i);
-  bool colleague = colleague_subject(v, i);
+  // The main clause before the comma says who: its subject, not the participle's (none).
+  bool colleague = colleague_subject(v, after_comma ? i - 2 : i);
   if (!colleague && verb != i && verb > v.begin()) {
     const Subject s = v.subject_of(verb);
     colleague = s.who == Who::person || (s.who == Who::unknown && v.name_like(verb - 1));
-    for (std::size_t k = v.begin(); k < verb && colleague; ++k) colleague = !third_party(v.word(k));
+    for (std::size_t k = v.begin(); k < verb && colleague; ++k)
+      colleague = !is_third_party(v.word(k));
   }
   if (!colleague) return;
   if (v.near_next_sentence(i, 20, {"identical", "indistinguishable", "ambiguous"})) return;
@@ -134,7 +156,7 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
   if (np == 0 && v.name_like(i + 1)) np = 1;  // "by Maren"
   if (np == 0 || v.any(i + 1, {"me", "us", "someone", "somebody", "anyone", "everyone"})) return;
   for (std::size_t k = i + 1; k < i + 1 + np; ++k) {
-    if (third_party(v.word(k))) return;
+    if (is_third_party(v.word(k))) return;
   }
   static constexpr std::string_view always[] = {
       "deleted",   "dropped",  "wiped",         "truncated", "overwritten", "exposed",
@@ -153,8 +175,15 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
     const bool damaging = std::find(std::begin(always), std::end(always), w) != std::end(always);
     const bool maybe = std::find(std::begin(with_consequence), std::end(with_consequence), w) !=
                        std::end(with_consequence);
-    if (!damaging && !maybe) continue;
+    // "the replica was promoted by Zoë without anyone checking the lag": any act, when the
+    // sentence carries the marks of a mistake.
+    const bool other = !damaging && !maybe && is_past_verb(w) && !is_response_verb(w) &&
+                       v.any(k - 1, {"was", "were", "been"});
+    if (!damaging && !maybe && !other) continue;
     if (!v.before(k, 3, {"was", "were", "been", "is", "are", "being", "got", "get"})) return;
+    if (other && !v.near(i, 14, {"without", "wrong", "instead", "accidentally", "mistakenly"})) {
+      return;
+    }
     if (maybe &&
         !v.near(i, 14,
                 {"so", "causing", "wrong", "public", "without", "instead", "anyway", "every", "not",
@@ -264,10 +293,12 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
     if (v.punct(k)) return;
   }
   if (!v.inside(k) || k == i + 4) return;
-  if (!v.near(i, 40,
-              {"root", "caused", "causing", "broke", "introduced", "responsible", "culprit",
-               "behind", "let", "disabled", "deleted", "dropped", "exhausted", "overloaded",
-               "crashed", "trigger"}) ||
+  // "the outage started with her own zone push"
+  const bool started_with = v.before(i, 2, {"with"}) && v.near(i, 6, {"started", "began"});
+  if ((!started_with && !v.near(i, 40,
+                                {"root", "caused", "causing", "broke", "introduced", "responsible",
+                                 "culprit", "behind", "let", "disabled", "deleted", "dropped",
+                                 "exhausted", "overloaded", "crashed", "trigger"})) ||
       v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
     return;
   }
@@ -284,7 +315,7 @@ void triggered_incident(const View& v, std::size_t i, Hits& hits) {
     std::size_t np = v.person_np(i + 2);
     if (np == 0 && v.name_like(i + 2)) np = 1;
     if (np > 0 && !v.any(i + 2, {"me", "us", "we", "i", "someone"}) &&
-        !third_party(v.word(i + 2 + np - 1))) {
+        !is_third_party(v.word(i + 2 + np - 1))) {
       const std::size_t k = v.skip(i + 2 + np, {"just", "accidentally", "then", "also"});
       const std::string_view verb = v.word(k);
       if ((is_past_verb(verb) && !is_response_verb(verb)) || is_negation(verb)) {
@@ -317,6 +348,17 @@ void triggered_incident(const View& v, std::size_t i, Hits& hits) {
 // "Why was Bogdan running DELETEs on the primary in the first place?", "why didn't she check
 // first?": a question aimed at a person, not at the system.
 void accusing_why(const View& v, std::size_t i, Hits& hits) {
+  // "Who approved a pinned certificate with no expiry alert in the first place?"
+  if (v.is(i, "who") && i == v.begin() && is_past_verb(v.word(i + 1)) &&
+      !is_response_verb(v.word(i + 1))) {
+    for (std::size_t k = i; k < v.end(); ++k) {
+      if (v.phrase(k, "in the first place") > 0) {
+        add_blame(hits, i, i + 1, "blame_who");
+        return;
+      }
+    }
+    return;
+  }
   if (!v.is(i, "why")) return;
   if (i != v.begin()) {
     // "Is anyone going to ask why Grzegorz deleted the alert rule in the first place?"
@@ -351,7 +393,10 @@ void accusing_why(const View& v, std::size_t i, Hits& hits) {
       pronoun_kind(v.word(i + 2)) != Pronoun::person && !who.capitalised) {
     return;
   }
-  const bool accusing = is_negation(aux) || v.near(i, 30, {"even", "again", "ever", "anyway"}) ||
+  std::size_t questions = 0;  // "why was Hamid running TRUNCATE on prod at 2am??"
+  for (std::size_t k = i; k < v.end(); ++k) questions += v.at(k).norm == "?";
+  const bool accusing = is_negation(aux) || questions > 1 ||
+                        v.near(i, 30, {"even", "again", "ever", "anyway"}) ||
                         v.phrase(v.end() > 4 ? v.end() - 4 : v.begin(), "in the first place") > 0;
   bool first_place = false;
   for (std::size_t k = i; k < v.end(); ++k) {
@@ -370,18 +415,40 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
     add_blame(hits, i, std::min(i + 2, v.end() - 1), "blame_narrated");
     return;
   }
-  // "Keanu ignoring the rollback criteria", "make sure Femi stops ignoring alerts"
+  // "Keanu ignoring the rollback criteria", "make sure Femi stops ignoring alerts", "Rafael,
+  // ignoring the change freeze, deploys…"
   if (v.any(i, {"ignoring", "disregarding"}) && i > v.begin()) {
     std::size_t k = i - 1;
+    if (v.is(k, ",") && k > v.begin()) --k;
     if (v.any(k, {"stops", "stop", "keeps", "keep", "kept", "started", "starts"}) &&
         k > v.begin()) {
       --k;
     }
     const Token& who = v.at(k);
-    if ((who.person || v.name_like(k) || is_person_noun(v.word(k))) && !third_party(v.word(k))) {
+    if ((who.person || v.name_like(k) || is_person_noun(v.word(k))) && !is_third_party(v.word(k))) {
       add_blame(hits, k, std::min(i + 1, v.end() - 1), "blame_narrated");
     }
     return;
+  }
+  // "why Kwame thought it was fine to hotfix prod over SSH", "she thought it was a good idea"
+  if (v.is(i, "thought") && (v.phrase(i + 1, "it was") > 0 || v.phrase(i + 1, "it'd be") > 0) &&
+      (v.any(i + 3, {"fine", "ok", "okay", "safe", "acceptable", "smart"}) ||
+       v.phrase(i + 3, "a good idea") > 0)) {
+    const bool named = i > v.begin() && (v.at(i - 1).person || v.name_like(i - 1));
+    if (named || (v.subject_of(i).who == Who::person && colleague_subject(v, i))) {
+      add_blame(hits, i, i + 3, "blame_who");
+      return;
+    }
+  }
+  // "How did Agnieszka manage to miss a test that had been red for two days?"
+  if (v.is(i, "how") && v.any(i + 1, {"did", "does", "could"})) {
+    std::size_t np = v.person_np(i + 2);
+    if (np == 0 && v.name_like(i + 2)) np = 1;
+    if (np > 0 && !v.any(i + 2, {"we", "i", "us", "me", "it", "this", "that", "they"}) &&
+        v.any(i + 2 + np, {"manage", "miss", "forget", "ignore", "skip", "break"})) {
+      add_blame(hits, i, i + 2 + np, "blame_who");
+      return;
+    }
   }
   // "Hiroshi never documents anything": a habit pinned on a person.
   if (v.is(i, "never") && v.inside(i + 1) && i > v.begin() &&

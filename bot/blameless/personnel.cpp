@@ -290,6 +290,17 @@ void performance(const View& v, std::size_t i, Hits& hits) {
 
 void discipline(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
+  // "Suspend Priya's production change approvals until…", "revoke his deploy rights"
+  if (v.any(i, {"suspend", "revoke", "pull", "remove", "withdraw", "suspending", "revoking"}) &&
+      v.person_owner(i + 1) && !v.any(i + 1, {"my", "our", "its", "their"})) {
+    for (std::size_t k = i + 2; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
+      if (v.any(k, {"access", "approvals", "privileges", "rights", "permissions", "credentials",
+                    "badge", "keys"})) {
+        add(hits, i, k);
+        return;
+      }
+    }
+  }
   // "the engineer's production access be suspended", "her admin rights were revoked"
   if (v.any(i, {"suspended", "revoked", "removed", "pulled", "withdrawn"}) &&
       v.before(i, 3, {"be", "been", "was", "were", "is", "are", "get", "got"})) {
@@ -503,7 +514,8 @@ void manager(const View& v, std::size_t i, Hits& hits) {
            "conversation", "word",     "chat",    "speak",    "aware",    "mention",    "1",
            "flagged",      "raised",   "going",   "go",       "went",     "emailed",    "pinged",
            "contacted",    "contact",  "message", "messaged", "bring",    "brought",    "bringing",
-           "notify",       "notified", "email",   "ping",     "told",     "discuss",    "sit"})) {
+           "notify",       "notified", "email",   "ping",     "told",     "discuss",    "sit",
+           "offline"})) {
     add(hits, o - 1, i);
     return;
   }

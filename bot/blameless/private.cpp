@@ -25,9 +25,33 @@ bool person_in_sentence(const View& v) {
   return false;
 }
 
+// A named colleague (or a name-like word: "Olumide", "Teodor") or he/she in the sentence:
+// private-life words ("surgery", "pregnant") are about someone only when someone is there;
+// "they" is as often a team or a vendor.
+bool individual_in_sentence(const View& v) {
+  for (std::size_t k = v.begin(); k < v.end(); ++k) {
+    // A capital that only opens the sentence ("Reduce burnout by…") is no name; one that acts
+    // is ("Olumide had a family emergency").
+    const bool name =
+        v.name_like(k) && (!v.at(k).sentence_start || k != v.begin() || v.at(k).possessive ||
+                           v.any(k + 1, {"is", "was", "has", "had", "will", "would", "told", "said",
+                                         "asked", "mentioned", "handed", "flew", "went", "took"}));
+    if (v.at(k).person || name ||
+        v.any(k, {"he", "she", "him", "his", "her", "hers", "he's", "she's"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void leave(const View& v, std::size_t i, Hits& hits) {
-  // "medical leave", "parental leave", "on stress leave"; not "leave the cluster drained".
+  // "medical leave", "parental leave", "on stress leave"; not "leave the cluster drained", nor
+  // "parental leave requests are processed by the HR system" (the software that handles it).
   if (v.is(i + 1, "leave") &&
+      !v.any(i + 2,
+             {"requests", "request", "balance", "balances", "policy",   "policies", "form",
+              "forms",    "system",  "portal",  "app",      "accrual",  "calendar", "tracker",
+              "data",     "records", "page",    "flow",     "workflow", "module"}) &&
       v.any(i, {"medical", "sick", "parental", "paternity", "maternity", "bereavement", "stress",
                 "compassionate", "family", "disability", "adoption", "caregiver", "unpaid",
                 "garden", "health"})) {
@@ -76,7 +100,8 @@ void one_on_one(const View& v, std::size_t i, Hits& hits) {
     if (v.near(i, 6,
                {"notes", "note", "agenda", "discuss", "raise", "bring", "mention", "prep", "points",
                 "topics"}) ||
-        (v.near(i, 4, {"with"}) && person_in_sentence(v))) {
+        ((v.near(i, 6, {"with"}) || v.before(i, 2, {"next", "weekly", "upcoming", "our", "my"})) &&
+         person_in_sentence(v))) {
       add(hits, i, last);
     }
     return;
@@ -96,9 +121,9 @@ void employment(const View& v, std::size_t i, Hits& hits) {
   if (v.any(i, {"contract", "contracts"}) &&
       v.near(i, 5,
              {"renew", "renewed", "renewing", "extend", "extended", "extending", "end", "ended",
-              "terminate", "terminated", "cut"}) &&
+              "ends", "ending", "expires", "terminate", "terminated", "cut"}) &&
       (v.near(i, 5, {"not", "won't", "wont", "isn't", "never", "no", "being", "to"}) ||
-       person_in_sentence(v)) &&
+       person_in_sentence(v) || individual_in_sentence(v)) &&
       !v.near(i, 6,
               {"vendor", "vendors", "support", "licence", "license", "lease", "sla", "provider",
                "supplier", "api", "data", "smart"})) {
@@ -114,7 +139,9 @@ void employment(const View& v, std::size_t i, Hits& hits) {
 
 // "Freya's attitude towards the SRE team", "a word with Ludmila about her attitude".
 void attitude(const View& v, std::size_t i, Hits& hits) {
-  if (!v.any(i, {"attitude", "demeanour", "demeanor", "tone", "behaviour", "behavior"})) return;
+  if (!v.any(i, {"attitude", "demeanour", "demeanor", "tone", "behaviour", "behavior", "morale"})) {
+    return;
+  }
   if (i > v.begin() && v.person_owner(i - 1) && !v.any(i - 1, {"my", "our", "its"})) {
     if (v.is(i, "tone") && !v.near(i, 6, {"problem", "issue", "with", "towards", "toward"})) {
       return;
@@ -132,34 +159,15 @@ void rewards(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(i, {"promotion", "promo", "raise", "bonus", "bonuses", "pay"})) return;
   if (v.is(i, "raise") && !v.before(i, 2, {"a", "the", "his", "her", "their"})) return;
   if (v.is(i, "pay") && !v.before(i, 2, {"his", "her", "their"})) return;
-  if (!v.before(i, 4,
-                {"get",      "getting", "got",       "deny",   "denied", "denying", "lose",
-                 "lost",     "losing",  "miss",      "missed", "block",  "blocked", "withhold",
-                 "withheld", "cut",     "dock",      "docked", "affect", "affects", "hurt",
-                 "cost",     "receive", "receiving", "forfeit"})) {
+  if (!v.before(i, 4, {"get",     "getting",  "got",      "deny",    "denied",   "denying",
+                       "lose",    "lost",     "losing",   "miss",    "missed",   "block",
+                       "blocked", "withhold", "withheld", "cut",     "dock",     "docked",
+                       "affect",  "affects",  "hurt",     "cost",    "receive",  "receiving",
+                       "forfeit", "asked",    "asking",   "request", "requested"})) {
     return;
   }
   if (!person_in_sentence(v)) return;
   add(hits, i, i);
-}
-
-// A named colleague (or a name-like word: "Olumide", "Teodor") or he/she in the sentence:
-// private-life words ("surgery", "pregnant") are about someone only when someone is there;
-// "they" is as often a team or a vendor.
-bool individual_in_sentence(const View& v) {
-  for (std::size_t k = v.begin(); k < v.end(); ++k) {
-    // A capital that only opens the sentence ("Reduce burnout by…") is no name; one that acts
-    // is ("Olumide had a family emergency").
-    const bool name =
-        v.name_like(k) && (!v.at(k).sentence_start || k != v.begin() ||
-                           v.any(k + 1, {"is", "was", "has", "had", "will", "would", "told", "said",
-                                         "asked", "mentioned", "handed", "flew", "went", "took"}));
-    if (v.at(k).person || name ||
-        v.any(k, {"he", "she", "him", "his", "her", "hers", "he's", "she's"})) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // Health, family and life outside work: "Hana is pregnant", "his diagnosis", "recovering from
@@ -175,7 +183,17 @@ void private_life(const View& v, std::size_t i, Hits& hits) {
       v.phrase(i, "parting ways") + v.phrase(i, "drinking a lot") +
       v.phrase(i, "drinking problem") + v.phrase(i, "been drinking") + v.phrase(i, "360 feedback") +
       v.phrase(i, "360 review") + v.phrase(i, "work permit") + v.phrase(i, "notice period") +
-      v.phrase(i, "not a team player");
+      v.phrase(i, "not a team player") + v.phrase(i, "health reasons") +
+      v.phrase(i, "medical reasons") + v.phrase(i, "reduced hours") +
+      v.phrase(i, "medical appointment") + v.phrase(i, "doctor's appointment") +
+      v.phrase(i, "admitted to hospital") + v.phrase(i, "admitted to the hospital") +
+      v.phrase(i, "to the hospital") + v.phrase(i, "at the hospital") + v.phrase(i, "into labour") +
+      v.phrase(i, "into labor") + v.phrase(i, "his wife") + v.phrase(i, "her husband") +
+      v.phrase(i, "his husband") + v.phrase(i, "her wife") + v.phrase(i, "leaving the company") +
+      v.phrase(i, "left the company") + v.phrase(i, "leave the company") +
+      v.phrase(i, "his last day") + v.phrase(i, "her last day") + v.phrase(i, "improvement plan") +
+      v.phrase(i, "moved down from") + v.phrase(i, "manager notes") +
+      v.phrase(i, "manager's notes");
   if (n == 0 &&
       v.any(i, {"pregnant", "pregnancy", "illness", "surgery", "burnout", "chemo", "chemotherapy",
                 "miscarriage", "funeral", "hospitalised", "hospitalized", "therapist", "rehab",

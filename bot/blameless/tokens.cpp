@@ -136,6 +136,8 @@ class Tokenizer {
         ++i;
       } else if (c == Class::space || c == Class::symbol) {
         i += cp.size;
+      } else if (line_first_ && is_line_marker(i)) {
+        ++i;  // "- ", "* ", "> ": the item or quote starts after it ("- Who approved …?")
       } else {
         if (line_first_) {
           line_starts_heading_ = text_[i] == '#' || text_[i] == '|';
@@ -150,6 +152,14 @@ class Tokenizer {
   }
 
  private:
+  // A list marker or a quote marker opening a line: structure, not a word of the sentence.
+  bool is_line_marker(std::size_t i) const {
+    const char c = text_[i];
+    if (c != '-' && c != '*' && c != '+' && c != '>') return false;
+    return i + 1 >= text_.size() || text_[i + 1] == ' ' || text_[i + 1] == '\t' ||
+           (c == '>' && text_[i + 1] != '\n');
+  }
+
   // A single newline inside hard-wrapped prose does not end a sentence; a blank line, a list
   // item, a heading, a quote, a table row or a line starting with a time or number does.
   bool line_ends_sentence(std::size_t newline) const {
@@ -482,20 +492,43 @@ bool is_date_word(const std::vector<Token>& ts, std::size_t i, const Sentence& s
   return false;
 }
 
-// "@sre-oncall", "@payments-team": a handle for a group or a rotation, addressing no one in
-// particular (Slack user groups look like this).
+// "@sre-oncall", "@payments-team", "@vendor-management", "@observability": a handle for a group
+// or a rotation, addressing no one in particular (Slack user groups look like this).
 bool is_group_handle(std::string_view norm) {
-  if (norm.size() < 2 || norm[0] != '@' || norm.find('-') == std::string_view::npos ||
-      norm.find(':') != std::string_view::npos) {
-    return false;
-  }
+  if (norm.size() < 2 || norm[0] != '@' || norm.find(':') != std::string_view::npos) return false;
   static constexpr std::string_view parts[] = {"oncall", "on-call",  "team",  "ops",      "sre",
                                                "eng",    "support",  "infra", "platform", "devs",
                                                "squad",  "rotation", "leads", "admins"};
-  for (std::string_view p : parts) {
-    if (norm.find(p) != std::string_view::npos) return true;
+  if (norm.find('-') != std::string_view::npos) {
+    for (std::string_view p : parts) {
+      if (norm.find(p) != std::string_view::npos) return true;
+    }
+  }
+  // Whole words of a handle that name a function, not a person.
+  static constexpr std::string_view functions[] = {
+      "oncall",     "sre",      "sres",     "security",   "secops",        "devops",
+      "ops",        "infra",    "platform", "management", "observability", "network",
+      "networking", "database", "dba",      "dbas",       "billing",       "payments",
+      "release",    "releases", "incident", "incidents",  "helpdesk",      "it",
+      "finance",    "legal",    "support",  "frontend",   "backend",       "mobile",
+      "data",       "qa",       "leads",    "managers",   "comms",         "engineering",
+      "here",       "channel",  "everyone", "all",        "team"};
+  std::string_view rest = norm.substr(1);
+  while (!rest.empty()) {
+    const std::size_t cut = rest.find_first_of("-_.");
+    const std::string_view part = rest.substr(0, cut);
+    if (std::find(std::begin(functions), std::end(functions), part) != std::end(functions)) {
+      return true;
+    }
+    if (cut == std::string_view::npos) break;
+    rest.remove_prefix(cut + 1);
   }
   return false;
+}
+
+// "@acme/http-utils": a scoped package, not a mention.
+bool is_scoped_package(std::string_view norm) {
+  return norm.size() > 2 && norm[0] == '@' && norm.find('/') != std::string_view::npos;
 }
 
 // Products and services named like people ("Travis" the CI service): a person only when the
@@ -522,6 +555,7 @@ void mark_people(Tokens& tokens, const People& people) {
   for (const Sentence& s : tokens.sentences) {
     for (std::size_t i = s.begin; i < s.end; ++i) {
       Token& t = ts[i];
+      if (t.type == Token::Type::mention && is_scoped_package(t.norm)) continue;
       if (t.type == Token::Type::mention && is_group_handle(t.norm)) t.broadcast = true;
       if (t.type == Token::Type::mention) {
         if (!t.broadcast) t.person_span = 1;

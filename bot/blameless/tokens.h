@@ -66,11 +66,14 @@ std::string_view corrected_blame_word(std::string_view w);
 bool is_ambiguous_name(std::string_view w);  // a first name that is also a word: "will", "rose"
 bool is_person_noun(std::string_view w);     // engineer, dev, intern, on-call, someone…
 bool is_system_noun(std::string_view w);     // check, job, service, deploy, alert, cache…
-bool is_function_word(std::string_view w);   // determiners, prepositions, auxiliaries, copulas
-bool is_skippable(std::string_view w);       // adverbs and auxiliaries between subject and verb
-bool is_determiner(std::string_view w);      // the, a, this, our…
-bool is_clause_word(std::string_view w);     // because, when, but, so… (start a new clause)
-bool is_negation(std::string_view w);        // not, no, never, didn't, nobody…
+// Attackers, vendors, banks, customers, researchers, reporters ("customer's" too): people
+// outside the team, narrated, never blamed as colleagues.
+bool is_third_party(std::string_view w);
+bool is_function_word(std::string_view w);  // determiners, prepositions, auxiliaries, copulas
+bool is_skippable(std::string_view w);      // adverbs and auxiliaries between subject and verb
+bool is_determiner(std::string_view w);     // the, a, this, our…
+bool is_clause_word(std::string_view w);    // because, when, but, so… (start a new clause)
+bool is_negation(std::string_view w);       // not, no, never, didn't, nobody…
 
 // Personal pronouns as subjects. first_person: I / we (self-blame and collective language).
 enum class Pronoun { none, person, first_person, thing };

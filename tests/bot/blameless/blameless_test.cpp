@@ -340,6 +340,13 @@ TEST(Blameless, NarratedShapesFromHeldOutMisses) {
            "Anton's workaround for the lock contention, a bare retry loop, overloaded the queue.",
            "Action: make sure Mirela stops ignoring the capacity warnings.",
            "Honestly Sven never tests anything before he ships it.",
+           "- Who signed off a wildcard certificate with no owner in the first place?",
+           "Farid copied the secret into the wiki as plain text, thinking the space was private.",
+           "The shard was rebalanced by Oona without anyone taking a snapshot first.",
+           "Nils restarted the writer instead of the reader, which is what dropped the writes.",
+           "Selin, ignoring the freeze, merges the pricing change anyway.",
+           "How did Bartek manage to miss an alert that fired for a whole day?",
+           "We moved the traffic at noon instead of the agreed overnight window.",
        }) {
     EXPECT_TRUE(has_kind(text, FindingKind::blame)) << text;
   }
@@ -354,9 +361,22 @@ TEST(Blameless, NarratedShapesFromHeldOutMisses) {
            "Upstream DNS dropped the ball on negative caching after the change.",
            "The /login route is changed to return 503 instead of redirecting to the old service.",
            "The mailbox was used for alerts instead of a pager, so nobody saw them at night.",
+           "Human error was ruled out: the rollout was fully automated.",
+           "The cache layer was blamed at first, but its hit rate never moved.",
+           "The vendor said one of their technicians pushed a faulty route to the edge.",
+           "that restart was mine, that one's on me",
        }) {
     EXPECT_TRUE(of_kind(check(text), FindingKind::blame).empty()) << text;
   }
+}
+
+// Group handles, scoped packages and list markers are structure, not people or words.
+TEST(Blameless, HandlesPackagesAndMarkersAreNotPeople) {
+  for (const char* text : {"Escalated to @observability and @vendor-management at 10:02.",
+                           "Pinned @acme/http-utils to 2.4.1 in every service."}) {
+    EXPECT_TRUE(of_kind(check(text), FindingKind::person).empty()) << text;
+  }
+  EXPECT_FALSE(of_kind(check("Escalated to @dana at 10:02."), FindingKind::person).empty());
 }
 
 TEST(Blameless, PrivateLifeCareersAndConduct) {
@@ -378,6 +398,12 @@ TEST(Blameless, PrivateLifeCareersAndConduct) {
            "Prep for the 1:1 with Hamid: he gets short with reviewers.",
            "Because of the incident, Oskar will not receive a bonus.",
            "Access for Nadia stays suspended while HR looks into the matter.",
+           "Halvard is off this week for health reasons, so his reviews go to Ruth.",
+           "Revoke Imogen's deploy approvals until the review with her manager is done.",
+           "Mateus was admitted to hospital on Sunday, so he missed the handover.",
+           "Gwen is leaving the company next month; her handover is now urgent.",
+           "Dorcas will pair with a senior engineer for 30 days under her improvement plan.",
+           "Ulrich's contract ends in June and will not be extended.",
        }) {
     EXPECT_TRUE(has_kind(text, FindingKind::personnel)) << text;
   }
@@ -387,6 +413,8 @@ TEST(Blameless, PrivateLifeCareersAndConduct) {
            "A probation period for new alert rules: two weeks as warnings before they page.",
            "The on-call rotation was rebuilt to reduce burnout across the team.",
            "We were resigned to waiting for the provider's status page.",
+           "Parental leave requests queue in the HR system, which was one of the affected "
+           "services.",
        }) {
     EXPECT_FALSE(has_kind(text, FindingKind::personnel)) << text;
   }
