@@ -341,13 +341,32 @@ void not_doing(const View& v, std::size_t i, Hits& hits) {
 }
 
 // "if John had followed the runbook", "if only emma had looked": hindsight on a person.
+// Who did the act a trailing phrase ("without telling…", "instead of following…") qualifies:
+// the subject of the nearest past verb before it ("At 17:50 UTC Thiago merged it … without"),
+// where the clause's own start is hidden behind a time or an adverb.
+Subject actor_before(const View& v, std::size_t i) {
+  for (std::size_t k = i; k > v.begin() && i - k < 14;) {
+    --k;
+    if (v.punct(k) && !v.is(k, ":")) break;
+    if (is_past_verb(v.word(k)) && !v.any(k, {"was", "were", "had", "been", "is", "got"})) {
+      Subject s = v.subject_of(k);
+      if (s.who == Who::unknown && !v.name_like(k - 1)) s.who = Who::none;
+      return s;
+    }
+  }
+  return {};
+}
+
 void counterfactual(const View& v, std::size_t i, Hits& hits) {
   // Inverted: "avoidable had Yusuf done his job".
   if (v.is(i, "had") &&
       (i == v.begin() || (!v.at(i - 1).person && pronoun_kind(v.word(i - 1)) == Pronoun::none &&
                           !is_person_noun(v.word(i - 1))))) {
-    const std::size_t np = v.person_np(i + 1);
-    const std::size_t k = v.skip(i + 1 + np, {"simply", "just", "only", "actually", "even"});
+    std::size_t np = v.person_np(i + 1);
+    // "Had Rosalind not ignored the first page, we would have…"
+    if (np == 0 && v.name_like(i + 1)) np = 1;
+    const std::size_t k =
+        v.skip(i + 1 + np, {"simply", "just", "only", "actually", "even", "not", "never"});
     if (np > 0 && v.at(i + 1).type != Token::Type::punct && is_past_verb(v.word(k)) &&
         !v.any(k, {"been", "had"}) && !v.any(i + 1, {"we", "i", "me", "us"})) {
       add_blame(hits, i, k, "blame_should_have");
@@ -433,9 +452,15 @@ void without(const View& v, std::size_t i, Hits& hits) {
           v.phrase(i, "instead of") > 0 && v.any(i + 2 + (v.is(i + 2, "the") ? 1 : 0),
                                                  {"agreed", "planned", "usual", "documented",
                                                   "approved", "scheduled", "normal", "standard"});
-      instead || (v.phrase(i, "rather than") > 0 && v.near(i + 2, 5, {"first"}))) {
+      instead ||
+      (v.phrase(i, "instead of") > 0 &&
+       v.any(i + 2, {"following", "using", "going", "waiting", "doing"}) &&
+       v.near(i + 3, 8,
+              {"rollout", "checklist", "process", "review", "agreed", "runbook", "staged", "phased",
+               "canary", "window", "pull", "pr", "ticket"})) ||
+      (v.phrase(i, "rather than") > 0 && v.near(i + 2, 5, {"first"}))) {
     const Subject s = v.clause_subject(i);
-    if (s.personal()) add_blame(hits, i, i + 1, "blame_omission");
+    if (s.personal() || actor_before(v, i).personal()) add_blame(hits, i, i + 1, "blame_omission");
     return;
   }
   if (!v.is(i, "without")) return;
@@ -475,7 +500,11 @@ void without(const View& v, std::size_t i, Hits& hits) {
   // "Gabe yanked the flag without checking": a capitalised unknown word opening the clause.
   const bool named = s.who == Who::unknown && v.at(v.begin()).capitalised &&
                      !v.at(v.begin()).all_caps && !is_system_noun(v.word(v.begin()));
-  if (s.personal() || s.who == Who::none || named) add_blame(hits, i, last, "blame_omission");
+  const Subject actor = actor_before(v, i);
+  if (s.personal() || s.who == Who::none || named || actor.personal() ||
+      (actor.who == Who::unknown)) {
+    add_blame(hits, i, last, "blame_omission");
+  }
 }
 
 }  // namespace

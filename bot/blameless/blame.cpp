@@ -227,6 +227,18 @@ bool trait_of_system(const View& v, std::size_t i) {
 
 void traits(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
+  // "the scheduler's careless handling of leap seconds": a component's, not a colleague's.
+  if (i > v.begin() && v.at(i - 1).possessive) {
+    std::string_view owner = v.word(i - 1);
+    if (owner.size() > 2 && owner.substr(owner.size() - 2) == "'s") owner.remove_suffix(2);
+    if (is_system_noun(owner) || is_third_party(owner)) return;
+  }
+  // "The ops crew's neglect of the disk alerts"
+  if (v.any(i, {"neglect", "negligence"}) && i > v.begin() && v.person_owner(i - 1) &&
+      !v.any(i - 1, {"my", "our", "its"})) {
+    add_blame(hits, i - 1, i, "blame_trait");
+    return;
+  }
   if (is_strong_trait(w)) {
     if (!v.negated(i, 3) && !trait_of_system(v, i)) add_blame(hits, i, i, "blame_trait");
     return;

@@ -181,9 +181,13 @@ void person_broke(const View& v, std::size_t i, Hits& hits) {
 void sat_on(const View& v, std::size_t i, Hits& hits) {
   const bool sat = v.any(i, {"sat", "sitting", "sits"}) && v.is(i + 1, "on");
   const bool slept = v.any(i, {"slept", "sleeping", "sleeps"}) && v.is(i + 1, "through");
-  if ((sat || slept) &&
-      v.any(i + 3, {"page", "alert", "alerts", "ticket", "pr", "issue", "escalation", "review",
-                    "pages", "alarm", "alarms", "incident"}) &&
+  auto thing = [&](std::size_t k) {
+    return v.any(
+        k, {"page", "alert", "alerts", "ticket", "pr", "issue", "escalation", "review", "pages",
+            "alarm", "alarms", "incident", "warning", "warnings", "report", "finding", "findings"});
+  };
+  // "sat on the scanner's warning"
+  if ((sat || slept) && (thing(i + 3) || (v.at(i + 3).possessive && thing(i + 4))) &&
       v.subject_of(i).who == Who::person) {
     add_blame(hits, i, i + 3, "blame_omission");  // "the on-call guy slept through the pages"
   }
@@ -775,6 +779,12 @@ void mock_title(const View& v, std::size_t i, Hits& hits) {
     first = i - 1;  // "…at noon, brilliant idea"
   } else if (!v.any(i, {"genius", "einstein", "sherlock", "hero", "champ", "rockstar", "ace",
                         "smartass", "wizard", "mastermind"})) {
+    return;
+  }
+  // "Sure, brilliant idea from Noor to test the firewall rules in production"
+  if (first < i && v.is(i + 1, "from") &&
+      (v.person_np(i + 2) > 0 || v.name_like(i + 2) || v.at(i + 2).person)) {
+    add_blame(hits, first, i + 2, "blame_sarcasm");
     return;
   }
   if (first == v.begin() || !v.is(first - 1, ",") || !v.punct(i + 1)) return;

@@ -263,11 +263,12 @@ bool is_system_noun(std::string_view w) {
 
 bool is_third_party(std::string_view w) {
   static constexpr std::string_view words[] = {
-      "attacker",  "attackers",  "hacker",      "hackers",    "vendor",     "vendors",  "customer",
-      "customers", "researcher", "researchers", "reporter",   "reporters",  "bank",     "banks",
-      "rep",       "scammer",    "scammers",    "phisher",    "adversary",  "provider", "providers",
-      "client",    "clients",    "user",        "users",      "partner",    "partners", "supplier",
-      "suppliers", "registrar",  "isp",         "journalist", "journalists"};
+      "attacker",  "attackers",  "hacker",      "hackers",     "vendor",      "vendors",
+      "customer",  "customers",  "researcher",  "researchers", "reporter",    "reporters",
+      "bank",      "banks",      "rep",         "scammer",     "scammers",    "phisher",
+      "adversary", "provider",   "providers",   "client",      "clients",     "user",
+      "users",     "partner",    "partners",    "supplier",    "suppliers",   "registrar",
+      "isp",       "journalist", "journalists", "maintainer",  "maintainers", "upstream"};
   if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
   return std::find(std::begin(words), std::end(words), w) != std::end(words);
 }

@@ -104,7 +104,8 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
                                    v.phrase(i, "thinking it") + v.phrase(i, "believing it was") +
                                    v.phrase(i, "thinking the") + v.phrase(i, "thinking this") +
                                    v.phrase(i, "assuming it was") + v.phrase(i, "assuming the") +
-                                   v.phrase(i, "believing the");
+                                   v.phrase(i, "believing the") + v.phrase(i, "thinking he") +
+                                   v.phrase(i, "thinking she") + v.phrase(i, "thinking they");
              n > 0) {
     last = i + n - 1;
   } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
@@ -132,6 +133,19 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   const std::size_t verb = before_verb ? i + 1 : verb_before(v, i);
   // The main clause before the comma says who: its subject, not the participle's (none).
   bool colleague = colleague_subject(v, after_comma ? i - 2 : i);
+  if (!colleague && after_comma) {
+    // "At 13:02 UTC Benedikt changed the prefetch count…, thinking he was editing staging": the
+    // main clause's first act, behind its time.
+    for (std::size_t k = i - 1; k > v.begin() && i - k < 25;) {
+      --k;
+      if (is_past_verb(v.word(k)) && !is_response_verb(v.word(k)) &&
+          !v.any(k - 1, {"was", "were", "been"})) {
+        const Subject s = v.subject_of(k);
+        if (s.who == Who::person || (s.who == Who::unknown && v.name_like(k - 1))) colleague = true;
+        if (s.who != Who::none) break;
+      }
+    }
+  }
   if (!colleague && verb != i && verb > v.begin()) {
     const Subject s = v.subject_of(verb);
     colleague = s.who == Who::person || (s.who == Who::unknown && v.name_like(verb - 1));
@@ -159,9 +173,10 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
     if (is_third_party(v.word(k))) return;
   }
   static constexpr std::string_view always[] = {
-      "deleted",   "dropped",  "wiped",         "truncated", "overwritten", "exposed",
-      "leaked",    "disabled", "misconfigured", "broken",    "destroyed",   "purged",
-      "corrupted", "killed",   "removed",       "erased",    "hard-coded",  "hardcoded"};
+      "deleted",   "dropped",   "wiped",         "truncated",      "overwritten", "exposed",
+      "leaked",    "disabled",  "misconfigured", "broken",         "destroyed",   "purged",
+      "corrupted", "killed",    "removed",       "erased",         "hard-coded",  "hardcoded",
+      "detached",  "unmounted", "deprovisioned", "decommissioned", "overridden"};
   static constexpr std::string_view with_consequence[] = {
       "made",      "committed", "pushed",   "set",       "switched",     "turned",
       "flipped",   "changed",   "merged",   "deployed",  "shipped",      "run",
@@ -181,7 +196,11 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
                        v.any(k - 1, {"was", "were", "been"});
     if (!damaging && !maybe && !other) continue;
     if (!v.before(k, 3, {"was", "were", "been", "is", "are", "being", "got", "get"})) return;
-    if (other && !v.near(i, 14, {"without", "wrong", "instead", "accidentally", "mistakenly"})) {
+    if (other &&
+        !v.near(i, 14,
+                {"without", "wrong", "instead", "accidentally", "mistakenly", "faulty", "broken",
+                 "bad", "untested"}) &&
+        !(v.is(k, "commented") && v.is(k + 1, "out"))) {
       return;
     }
     if (maybe &&
@@ -225,6 +244,13 @@ void told(const View& v, std::size_t i, Hits& hits) {
     if ((warned || not_to) && someone) {
       add_blame(hits, i - 1, i, "blame_told");
     }
+    return;
+  }
+  // "As I told Bea on Monday, her cron change was always going to collide with the backups"
+  if (v.is(i, "as") && v.any(i + 1, {"i", "we"}) &&
+      v.any(i + 2, {"told", "warned", "said", "predicted"}) &&
+      (v.person_ref(i + 3) || v.name_like(i + 3) || v.is(i + 3, ","))) {
+    add_blame(hits, i, i + 2, "blame_told");
     return;
   }
   // "I kept telling Kaveh the cron expression was wrong", "we kept warning them"
@@ -434,7 +460,8 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
   if (v.is(i, "thought") && (v.phrase(i + 1, "it was") > 0 || v.phrase(i + 1, "it'd be") > 0) &&
       (v.any(i + 3, {"fine", "ok", "okay", "safe", "acceptable", "smart"}) ||
        v.phrase(i + 3, "a good idea") > 0)) {
-    const bool named = i > v.begin() && (v.at(i - 1).person || v.name_like(i - 1));
+    const bool named = i > v.begin() && (v.at(i - 1).person || v.name_like(i - 1) ||
+                                         v.any(i - 1, {"you", "he", "she", "u"}));
     if (named || (v.subject_of(i).who == Who::person && colleague_subject(v, i))) {
       add_blame(hits, i, i + 3, "blame_who");
       return;
@@ -447,6 +474,35 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
     if (np > 0 && !v.any(i + 2, {"we", "i", "us", "me", "it", "this", "that", "they"}) &&
         v.any(i + 2 + np, {"manage", "miss", "forget", "ignore", "skip", "break"})) {
       add_blame(hits, i, i + 2 + np, "blame_who");
+      return;
+    }
+  }
+  // "Benedikt has a habit of making config edits straight on the cluster"
+  if (v.phrase(i, "habit of") > 0 && v.before(i, 3, {"has", "had", "have"}) &&
+      (colleague_subject(v, i) || (i > v.begin() + 2 && v.name_like(i - 3)))) {
+    add_blame(hits, i, i + 1, "blame_trait");
+    return;
+  }
+  // "disabled the paging rule to silence the noise and never turned it back on"
+  if (v.phrase(i, "never turned it back on") + v.phrase(i, "never re-enabled") +
+          v.phrase(i, "never switched it back on") + v.phrase(i, "never put it back") >
+      0) {
+    const Subject s = v.subject_of(i);
+    if (s.who == Who::person || (s.who == Who::unknown && colleague_subject(v, i))) {
+      add_blame(hits, i, i + 3, "blame_narrated");
+      return;
+    }
+  }
+  // "Connor hard-coded the database password": a secret put where it leaks.
+  if (v.any(i, {"hard-coded", "hardcoded", "committed", "pasted", "posted"}) &&
+      v.near(i + 1, 4,
+             {"password", "passwords", "secret", "secrets", "token", "tokens", "key", "credentials",
+              "api"}) &&
+      !v.before(i, 2, {"was", "were", "is", "been"})) {
+    const Subject s = v.subject_of(i);
+    if ((s.who == Who::person || (s.who == Who::unknown && v.name_like(i - 1))) &&
+        colleague_subject(v, i)) {
+      add_blame(hits, i, std::min(i + 3, v.end() - 1), "blame_narrated");
       return;
     }
   }

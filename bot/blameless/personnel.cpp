@@ -324,9 +324,10 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
              "underperforming", "underperformer", "underperformance", "underperformed"})) {
     // "a probation period for new alert rules": a trial for a thing.
     if ((w == "probation" || w == "probationary") &&
-        v.near(i, 5,
-               {"rule", "rules", "alert", "alerts", "check", "checks", "feature", "features",
-                "flag", "flags", "service", "services", "monitor", "monitors"})) {
+        v.near(i, 5, {"rule",    "rules",    "alert",   "alerts", "check",   "checks",
+                      "feature", "features", "flag",    "flags",  "service", "services",
+                      "monitor", "monitors", "patch",   "build",  "release", "canary",
+                      "ring",    "change",   "version", "deploy"})) {
       return;
     }
     // "the demotion of the primary" is a database failover.

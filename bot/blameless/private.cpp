@@ -100,7 +100,8 @@ void one_on_one(const View& v, std::size_t i, Hits& hits) {
     if (v.near(i, 6,
                {"notes", "note", "agenda", "discuss", "raise", "bring", "mention", "prep", "points",
                 "topics"}) ||
-        ((v.near(i, 6, {"with"}) || v.before(i, 2, {"next", "weekly", "upcoming", "our", "my"})) &&
+        ((v.near(i, 6, {"with"}) ||
+          v.before(i, 2, {"next", "weekly", "upcoming", "our", "my", "last"})) &&
          person_in_sentence(v))) {
       add(hits, i, last);
     }
@@ -193,19 +194,48 @@ void private_life(const View& v, std::size_t i, Hits& hits) {
       v.phrase(i, "left the company") + v.phrase(i, "leave the company") +
       v.phrase(i, "his last day") + v.phrase(i, "her last day") + v.phrase(i, "improvement plan") +
       v.phrase(i, "moved down from") + v.phrase(i, "manager notes") +
-      v.phrase(i, "manager's notes");
+      v.phrase(i, "manager's notes") + v.phrase(i, "opportunities outside") +
+      v.phrase(i, "other opportunities") + v.phrase(i, "for termination") +
+      v.phrase(i, "performance concerns") + v.phrase(i, "performance concern") +
+      v.phrase(i, "given notice") + v.phrase(i, "given his notice") +
+      v.phrase(i, "given her notice") + v.phrase(i, "served notice") +
+      v.phrase(i, "development plan") + v.phrase(i, "sick parent") + v.phrase(i, "sick child") +
+      v.phrase(i, "caring for") + v.phrase(i, "childcare") + v.phrase(i, "child care") +
+      v.phrase(i, "daycare");
   if (n == 0 &&
       v.any(i, {"pregnant", "pregnancy", "illness", "surgery", "burnout", "chemo", "chemotherapy",
                 "miscarriage", "funeral", "hospitalised", "hospitalized", "therapist", "rehab",
                 "bereaved", "resigned", "resignation", "resigning", "divorce", "custody"})) {
-    // "resigned to waiting for the vendor" is a mood, not a resignation.
-    if (v.is(i, "resigned") && v.is(i + 1, "to")) return;
+    // "resigned to waiting for the vendor", "he sounded resigned" are a mood, not a resignation.
+    if (v.is(i, "resigned") &&
+        (v.is(i + 1, "to") ||
+         v.before(i, 2,
+                  {"sounded", "seemed", "looked", "felt", "sounds", "seems", "looks", "feels"}))) {
+      return;
+    }
     n = 1;
   }
   // "his diagnosis", "diagnosed with"; not "thanks for the fast diagnosis".
   if (n == 0 && ((v.is(i, "diagnosis") && i > v.begin() && v.person_owner(i - 1) &&
                   !v.any(i - 1, {"our", "its", "their"})) ||
                  (v.is(i, "diagnosed") && v.is(i + 1, "with")))) {
+    n = 1;
+  }
+  // "she is expecting and will reduce her hours", "she's had a hard few months at home"
+  if (n == 0 && v.is(i, "expecting") && v.before(i, 2, {"is", "she's", "she"}) &&
+      (v.punct(i + 1) || v.any(i + 1, {"and", "a", "twins", "again"}))) {
+    n = 1;
+  }
+  if (n == 0 && v.phrase(i, "at home") > 0 &&
+      v.near(i, 6,
+             {"hard", "difficult", "tough", "rough", "going", "issues", "situation", "problems",
+              "trouble"})) {
+    n = 2;
+  }
+  // "moved out of the team lead role", "removed from her on-call lead position"
+  if (n == 0 && v.any(i, {"role", "position", "title"}) &&
+      v.near(i, 7, {"moved", "removed", "stripped", "demoted", "stepped", "stepping", "taken"}) &&
+      v.near(i, 7, {"out", "from", "off"}) && v.before(i, 4, {"lead", "manager", "senior"})) {
     n = 1;
   }
   // "his visa situation", "her visa renewal"; not "Visa transactions were declined".

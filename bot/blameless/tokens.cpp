@@ -506,13 +506,14 @@ bool is_group_handle(std::string_view norm) {
   }
   // Whole words of a handle that name a function, not a person.
   static constexpr std::string_view functions[] = {
-      "oncall",     "sre",      "sres",     "security",   "secops",        "devops",
-      "ops",        "infra",    "platform", "management", "observability", "network",
-      "networking", "database", "dba",      "dbas",       "billing",       "payments",
-      "release",    "releases", "incident", "incidents",  "helpdesk",      "it",
-      "finance",    "legal",    "support",  "frontend",   "backend",       "mobile",
-      "data",       "qa",       "leads",    "managers",   "comms",         "engineering",
-      "here",       "channel",  "everyone", "all",        "team"};
+      "oncall",        "sre",         "sres",       "security", "secops",   "appsec",
+      "infosec",       "devops",      "ops",        "infra",    "platform", "management",
+      "observability", "network",     "networking", "database", "dba",      "dbas",
+      "billing",       "payments",    "release",    "releases", "incident", "incidents",
+      "helpdesk",      "it",          "finance",    "legal",    "support",  "frontend",
+      "backend",       "mobile",      "data",       "qa",       "leads",    "managers",
+      "comms",         "engineering", "here",       "channel",  "everyone", "all",
+      "team"};
   std::string_view rest = norm.substr(1);
   while (!rest.empty()) {
     const std::size_t cut = rest.find_first_of("-_.");

@@ -46,14 +46,17 @@ bool is_filler(std::string_view w) {
 
 bool is_past_verb(std::string_view w) {
   static constexpr std::string_view irregular[] = {
-      "broke",     "ran",     "did",    "made",       "took",  "put",     "set",       "left",
-      "wrote",     "forgot",  "got",    "went",       "shut",  "cut",     "hit",       "let",
-      "brought",   "sent",    "spun",   "threw",      "tore",  "gave",    "blew",      "kept",
-      "read",      "saw",     "knew",   "thought",    "built", "rebuilt", "undid",     "overrode",
-      "overwrote", "rewrote", "began",  "chose",      "drove", "fed",     "forgotten", "broken",
-      "done",      "known",   "caught", "seen",       "taken", "told",    "given",     "written",
-      "gone",      "paid",    "found",  "understood", "heard", "held",    "meant",     "sent",
-      "spent",     "lost",    "run",    "been",       "had"};
+      "broke",       "ran",     "did",        "made",      "took",      "put",        "set",
+      "left",        "wrote",   "forgot",     "got",       "went",      "shut",       "cut",
+      "hit",         "let",     "brought",    "sent",      "spun",      "threw",      "tore",
+      "gave",        "blew",    "kept",       "read",      "saw",       "knew",       "thought",
+      "built",       "rebuilt", "undid",      "overrode",  "overwrote", "rewrote",    "began",
+      "chose",       "drove",   "fed",        "forgotten", "broken",    "done",       "known",
+      "caught",      "seen",    "taken",      "told",      "given",     "written",    "gone",
+      "paid",        "found",   "understood", "heard",     "held",      "meant",      "sent",
+      "spent",       "lost",    "run",        "been",      "had",       "overridden", "rewritten",
+      "overwritten", "driven",  "shot",       "sat",       "stood",     "bypassed",   "mistook",
+      "mistaken"};
   if (std::find(std::begin(irregular), std::end(irregular), w) != std::end(irregular)) {
     return true;
   }

@@ -347,6 +347,17 @@ TEST(Blameless, NarratedShapesFromHeldOutMisses) {
            "Selin, ignoring the freeze, merges the pricing change anyway.",
            "How did Bartek manage to miss an alert that fired for a whole day?",
            "We moved the traffic at noon instead of the agreed overnight window.",
+           "At 09:40 UTC Kasimir raised the pool size to 900 on the primary, thinking he was on "
+           "the replica.",
+           "Had Oriane not muted the first page, mitigation would have started earlier.",
+           "If Tobiah hadn't overridden the rate limits, the queue would have held.",
+           "Liesel has a habit of editing the load balancer by hand instead of through a PR.",
+           "The archive volume was detached by Ömer during his cleanup, so restores failed.",
+           "Valdis disabled the pager rule to quiet the noise and never turned it back on.",
+           "As I told Wanjiru last week, her cron change was always going to collide with backups.",
+           "Sure, brilliant idea from Cosmin to try the new ACLs straight in production.",
+           "The platform crew's neglect of the quota alerts is why the cluster filled up.",
+           "The infra team sat on the scanner's warning for two sprints.",
        }) {
     EXPECT_TRUE(has_kind(text, FindingKind::blame)) << text;
   }
@@ -365,6 +376,8 @@ TEST(Blameless, NarratedShapesFromHeldOutMisses) {
            "The cache layer was blamed at first, but its hit rate never moved.",
            "The vendor said one of their technicians pushed a faulty route to the edge.",
            "that restart was mine, that one's on me",
+           "The scheduler's careless handling of leap seconds is a known upstream bug.",
+           "The upstream maintainer accidentally published a broken 3.0.1 of the parser.",
        }) {
     EXPECT_TRUE(of_kind(check(text), FindingKind::blame).empty()) << text;
   }
@@ -373,6 +386,7 @@ TEST(Blameless, NarratedShapesFromHeldOutMisses) {
 // Group handles, scoped packages and list markers are structure, not people or words.
 TEST(Blameless, HandlesPackagesAndMarkersAreNotPeople) {
   for (const char* text : {"Escalated to @observability and @vendor-management at 10:02.",
+                           "Looping in @appsec for the token rotation.",
                            "Pinned @acme/http-utils to 2.4.1 in every service."}) {
     EXPECT_TRUE(of_kind(check(text), FindingKind::person).empty()) << text;
   }
@@ -404,6 +418,13 @@ TEST(Blameless, PrivateLifeCareersAndConduct) {
            "Gwen is leaving the company next month; her handover is now urgent.",
            "Dorcas will pair with a senior engineer for 30 days under her improvement plan.",
            "Ulrich's contract ends in June and will not be extended.",
+           "Zainab and her manager agreed she might explore opportunities outside the company.",
+           "Eamon has been moved out of the team lead role and reports to Ruth now.",
+           "Marisa shared that she is expecting and will cut her hours in spring.",
+           "- Goran: performance concerns raised in the last 1:1, follow-up in May",
+           "Go easy on Paulo this week; he's had a rough few months at home.",
+           "Ife's childcare situation means she can only take morning shifts.",
+           "Kristof has been given notice, so keep him off new tickets.",
        }) {
     EXPECT_TRUE(has_kind(text, FindingKind::personnel)) << text;
   }
@@ -415,6 +436,8 @@ TEST(Blameless, PrivateLifeCareersAndConduct) {
            "We were resigned to waiting for the provider's status page.",
            "Parental leave requests queue in the HR system, which was one of the affected "
            "services.",
+           "He sounded resigned when the third rollback failed, but we got there.",
+           "The patch sat on probation in the canary ring for two days.",
        }) {
     EXPECT_FALSE(has_kind(text, FindingKind::personnel)) << text;
   }
