@@ -152,10 +152,31 @@ ALTER TABLE incidents ADD COLUMN shared_at INTEGER;
 ALTER TABLE actions ADD COLUMN message_ref TEXT NOT NULL DEFAULT '';
 )sql";
 
+const char* const kV6 = R"sql(
+-- The review page (adapters/web). A sign-in link `web` sent: only the SHA-256 of its token.
+CREATE TABLE web_sign_ins (
+  token_hash  TEXT    PRIMARY KEY,
+  platform    TEXT    NOT NULL,
+  user        TEXT    NOT NULL,
+  incident    INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  used_at     INTEGER
+);
+-- A signed-in browser: the SHA-256 of its session id, never the id.
+CREATE TABLE web_sessions (
+  id_hash     TEXT    PRIMARY KEY,
+  platform    TEXT    NOT NULL,
+  user        TEXT    NOT NULL,
+  csrf        TEXT    NOT NULL,
+  created_at  INTEGER NOT NULL,
+  last_seen   INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6};
   return scripts;
 }
 

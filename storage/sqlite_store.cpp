@@ -19,6 +19,7 @@
 #include "storage/escalations.h"
 #include "storage/migrations.h"
 #include "storage/outbox.h"
+#include "storage/web.h"
 
 namespace incident {
 namespace {
@@ -403,6 +404,7 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           [&](const change::CaseAnchored& a) { escalations::anchor_case(db, a); },
           [&](const change::CaseClosed& cl) { escalations::close_case(db, cl); },
           [&](const change::PrivateEvent& p) { escalations::record_private_event(db, key, p); },
+          [&](const change::SignInIssued& s) { web_rows::insert_sign_in(db, n, s); },
       },
       c.body);
 }

@@ -62,9 +62,18 @@ class SqliteStore final : public DurableStore {
   std::optional<std::string> request_result(const std::string& key) override;
   int prune_requests(TimePoint before) override;
 
-  // DurableStore
+  // ReviewStore (storage/web.cpp for the sign-ins and sessions)
   std::vector<IncidentSummary> list_incidents() override;
   std::optional<Incident> incident(std::int64_t number) override;
+  std::optional<SignInGrant> redeem_sign_in(const std::string& token_hash, TimePoint now) override;
+  void save_session(const WebSession& session) override;
+  std::optional<WebSession> session(const std::string& id_hash) override;
+  void touch_session(const std::string& id_hash, TimePoint now) override;
+  void end_session(const std::string& id_hash) override;
+  void purge_web(TimePoint idle_before, TimePoint created_before,
+                 TimePoint expired_before) override;
+
+  // DurableStore
   std::optional<std::string> write_check() override;
   StoreDiagnosis diagnose() override;
   void set_commit_observer(CommitObserver observer) override {

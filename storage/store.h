@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/model/review_store.h"
 #include "bot/model/store.h"
 
 namespace incident {
@@ -22,21 +23,6 @@ namespace incident {
 enum class Durability {
   process,
   power,
-};
-
-// One row of `incident-bot list`.
-struct IncidentSummary {
-  std::int64_t number = 0;
-  std::string platform;
-  std::string channel;
-  std::string title;
-  Severity severity = Severity::unset;
-  Status status = Status::open;
-  TimePoint opened_at{};
-  std::optional<TimePoint> closed_at;
-  std::int64_t timeline_entries = 0;  // live ones: deleted entries are not counted
-  std::int64_t actions = 0;
-  std::int64_t open_actions = 0;
 };
 
 // What `doctor` reports about a store.
@@ -54,12 +40,9 @@ class NoDatabaseError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class DurableStore : public Store {
+// The domain's port, and the review page's (which the CLI's list and export read too).
+class DurableStore : public Store, public ReviewStore {
  public:
-  // For the CLI: every incident, ordered by number, and one incident fully loaded.
-  virtual std::vector<IncidentSummary> list_incidents() = 0;
-  virtual std::optional<Incident> incident(std::int64_t number) = 0;
-
   // For /healthz, without waiting: nullopt when a write transaction can start now (nothing is
   // written), else why not. When another writer holds the lock, the last write's outcome.
   virtual std::optional<std::string> write_check() = 0;

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+
+#include "adapters/web/app.h"
 
 namespace incident {
 namespace {
@@ -181,6 +184,12 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
     r.text("slash_command", c.slack.slash_command);
     r.reject_unknown();
   }
+  if (const auto* t = top.table("web")) {
+    TableReader r(*t, "web");
+    r.text("listen", c.web.listen);
+    r.text("url", c.web.url);
+    r.reject_unknown();
+  }
   if (const auto* t = top.table("matrix")) {
     TableReader r(*t, "matrix");
     r.text("homeserver", c.matrix.homeserver);
@@ -228,6 +237,8 @@ void apply_environment(Config& c, const EnvLookup& env) {
   }
   set("INCIDENT_BOT_LESSONS_CHANNEL", c.lessons_channel);
   set("INCIDENT_BOT_HTTP", c.http);
+  set("INCIDENT_BOT_WEB", c.web.listen);
+  set("INCIDENT_BOT_WEB_URL", c.web.url);
   if (auto v = get("INCIDENT_BOT_LOG_LEVEL")) {
     check_log_level("INCIDENT_BOT_LOG_LEVEL", *v);
     c.log_level = *v;
@@ -244,6 +255,13 @@ LogFormat parse_log_format(const std::string& key, const std::string& v) {
 }
 
 void validate(const Config& c) {
+  if (!c.web.listen.empty()) {
+    try {
+      web::web_options(c.web.listen, c.web.url);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("INCIDENT_BOT_WEB", e.what());
+    }
+  }
   if (c.slack.configured()) {
     if (c.slack.app_token.rfind("xapp-", 0) != 0) {
       throw ConfigError("SLACK_APP_TOKEN",
@@ -335,7 +353,7 @@ std::string redacted(const Config& c) {
   for (std::size_t i = 0; i < c.matrix.allowed_inviters.size(); ++i) {
     out << (i ? ", " : "") << quoted(c.matrix.allowed_inviters[i]);
   }
-  out << "]\n";
+  out << "]\n\n[web]\nlisten = " << quoted(c.web.listen) << "\nurl = " << quoted(c.web.url) << "\n";
   return out.str();
 }
 

@@ -44,7 +44,13 @@ struct Config {
   int escalation_limit = 3;
   int escalation_retention_days = 30;
   std::string lessons_channel;
-  std::string http;       // host:port for /healthz and /metrics
+  std::string http;  // host:port for /healthz and /metrics
+  // The review page (adapters/web): where it listens (host:port; empty: off) and the public
+  // URL its links start with (https://…; optional for a loopback address).
+  struct Web {
+    std::string listen;
+    std::string url;
+  } web;
   std::string log_level;  // empty: info for services, warn for the console
   LogFormat log_format = LogFormat::text;
 };

@@ -4,10 +4,15 @@
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <array>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -31,6 +36,7 @@
 #include "adapters/ops/series.h"
 #include "adapters/platform/platform.h"
 #include "adapters/slack/slack_adapter.h"
+#include "adapters/web/app.h"
 #include "bot/draft/draft.h"
 #include "bot/engine/engine.h"
 #include "bot/text/markup.h"
@@ -129,6 +135,58 @@ Engine::RandomSource system_random() {
   };
 }
 
+// The review page's renderings: the same functions as `draft` and `incident-bot export`.
+web::Renderers web_renderers(const Prompts& prompts) {
+  return {
+      [&prompts](const Incident& inc, TimePoint now) { return render_draft(inc, now, prompts); },
+      [](const Incident& inc) { return export_json(inc); }};
+}
+
+// The console with the review page beside it, on one event loop: standard input is read as it
+// comes (each read's complete lines one batch), and the page stays up after the end of input
+// until SIGINT or SIGTERM (or `quit`), so a piped incident can still be reviewed.
+int run_console_with_web(const Config& config, DurableStore& store, Console& console,
+                         web::WebApp& app) {
+  boost::asio::io_context io;
+  auto server = web::serve_web(io.get_executor(), config.web.listen, app);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) server->stop();
+  });
+  console.start(std::cout);
+  boost::asio::posix::stream_descriptor in(io);
+  boost::system::error_code assigned;
+  in.assign(::dup(STDIN_FILENO), assigned);
+  auto read_input = [&]() -> boost::asio::awaitable<void> {
+    std::array<char, 64 * 1024> buffer{};
+    while (true) {
+      auto [ec, n] = co_await in.async_read_some(boost::asio::buffer(buffer),
+                                                 boost::asio::as_tuple(boost::asio::use_awaitable));
+      if (n > 0 && !console.feed(std::string_view(buffer.data(), n), std::cout)) {
+        server->stop();  // `quit`
+        signals.cancel();
+        co_return;
+      }
+      if (ec) co_return;  // end of input: the page stays until a signal
+    }
+  };
+  if (assigned) {
+    // A regular file cannot be polled: read it whole, then serve.
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    if (!console.feed(text.str() + "\n", std::cout)) {
+      server->stop();
+      signals.cancel();
+    }
+  } else {
+    boost::asio::co_spawn(io, read_input(), boost::asio::detached);
+  }
+  std::cout << std::flush;
+  (void)store;
+  io.run();
+  return 0;
+}
+
 int run_console(const Config& config) {
   auto store_ptr = open_configured_store(config);
   DurableStore& store = *store_ptr;
@@ -139,7 +197,20 @@ int run_console(const Config& config) {
   // channel: `share` works without a workspace.
   settings.lessons_channel = true;
   settings.dm = dm_settings(config, true);
+  settings.web = !config.web.listen.empty();
   Engine engine(store, prompts, settings, system_random());
+  // Everyone at this terminal is in the console's channel.
+  std::unique_ptr<web::WebApp> app;
+  if (settings.web) {
+    app = std::make_unique<web::WebApp>(
+        store, web::web_options(config.web.listen, config.web.url), web_renderers(prompts),
+        [](std::string, std::string, std::string) -> boost::asio::awaitable<std::optional<bool>> {
+          co_return true;
+        },
+        platform::system_now);
+    engine.set_sign_in_issuer(
+        [&app = *app](const InboundEvent& event, std::int64_t n) { return app.issue(event, n); });
+  }
 
   ConsoleOptions options;
   options.user = console_user();
@@ -152,6 +223,7 @@ int run_console(const Config& config) {
   Console console(engine, options);
   // Buffered standard input, so that lines piped in together are seen together (one batch).
   std::ios::sync_with_stdio(false);
+  if (app) return run_console_with_web(config, store, console, *app);
   return console.run(std::cin, std::cout);
 }
 

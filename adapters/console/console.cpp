@@ -171,7 +171,7 @@ bool Console::quits(const std::string& line) const {
   return options_.interactive && (trim(line) == "quit" || trim(line) == "exit");
 }
 
-int Console::run(std::istream& in, std::ostream& out) {
+void Console::greet(std::ostream& out) {
   if (options_.interactive) {
     out << "incident-bot console — you are @" << options_.user << " in #" << kConsoleChannel
         << ". Type " << options_.prefix << " help, dm <text> to talk to the bot privately, "
@@ -180,6 +180,38 @@ int Console::run(std::istream& in, std::ostream& out) {
         << "quit to leave.\n";
   }
   purge_if_due(options_.clock());
+}
+
+void Console::start(std::ostream& out) {
+  greet(out);
+  if (options_.interactive) out << "> " << std::flush;
+}
+
+bool Console::feed(std::string_view chunk, std::ostream& out) {
+  pending_.append(chunk);
+  std::vector<std::string> lines;
+  bool quit = false;
+  std::size_t start = 0;
+  for (std::size_t nl = pending_.find('\n'); nl != std::string::npos;
+       nl = pending_.find('\n', start)) {
+    std::string line = pending_.substr(start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    start = nl + 1;
+    if ((quit = quits(line))) break;
+    lines.push_back(std::move(line));
+    if (lines.size() == kBatchMax) {
+      handle_lines(lines, out);
+      lines.clear();
+    }
+  }
+  pending_.erase(0, start);
+  if (!lines.empty()) handle_lines(lines, out);
+  if (!quit && options_.interactive) out << "> " << std::flush;
+  return !quit;
+}
+
+int Console::run(std::istream& in, std::ostream& out) {
+  greet(out);
   std::string line;
   while (true) {
     if (options_.interactive) out << "> " << std::flush;

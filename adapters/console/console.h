@@ -11,6 +11,7 @@
 #include <iosfwd>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/engine/engine.h"
@@ -31,6 +32,11 @@ class Console {
   Console(Engine& engine, ConsoleOptions options);
   // Reads until end of input or `quit`; returns the process exit status.
   int run(std::istream& in, std::ostream& out);
+  // For a console on an event loop (with the review page beside it): `chunk` is input as it was
+  // read; the complete lines in it are handled as one batch, a partial one waits for the rest.
+  // Returns false once `quit` was read. start() prints the greeting and purges, as run() does.
+  void start(std::ostream& out);
+  bool feed(std::string_view chunk, std::ostream& out);
   // Handles lines read together in one store batch, and prints their replies once it is
   // durable; public for tests.
   void handle_lines(const std::vector<std::string>& lines, std::ostream& out);
@@ -41,6 +47,7 @@ class Console {
 
  private:
   bool quits(const std::string& line) const;  // `quit` or `exit` at a terminal
+  void greet(std::ostream& out);              // the greeting at a terminal, and a purge
   // One line inside the open batch.
   void handle_one(const std::string& line, std::ostream& out);
   Engine& engine_;
@@ -48,6 +55,7 @@ class Console {
   void purge_if_due(TimePoint now);
 
   long line_number_ = 0;
+  std::string pending_;  // feed(): the start of a line not yet ended
   // The security cases posted in this session: case code -> the ref their thread answers go to.
   std::map<std::string, std::string> case_refs_;
   std::string latest_case_ref_;

@@ -13,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cctype>
 #include <charconv>
 #include <stdexcept>
 #include <system_error>
@@ -107,7 +108,23 @@ std::unique_ptr<HttpServer> serve_ops(asio::any_io_executor executor, const std:
   return server;
 }
 
+std::string HttpRequest::header(std::string_view name) const {
+  for (const auto& [n, value] : headers) {
+    if (n == name) return value;
+  }
+  return {};
+}
+
 HttpServer::HttpServer(asio::any_io_executor executor, Handler handler, HttpServerOptions options)
+    : HttpServer(executor,
+                 AsyncHandler(
+                     [handler = std::move(handler)](HttpRequest request) -> awaitable<HttpAnswer> {
+                       co_return handler(request.method, request.target);
+                     }),
+                 options) {}
+
+HttpServer::HttpServer(asio::any_io_executor executor, AsyncHandler handler,
+                       HttpServerOptions options)
     : executor_(executor),
       handler_(std::move(handler)),
       options_(options),
@@ -184,18 +201,36 @@ awaitable<void> HttpServer::serve(tcp::socket socket) {
       }
       a = plain(status_for(read_ec), "bad request\n");
     } else {
-      const auto& request = parser.get();
+      auto& request = parser.get();
       method = std::string(request.method_string());
       version = request.version();
       keep_alive = request.keep_alive();
-      a = handler_(method, std::string(request.target()));
+      HttpRequest r{method, std::string(request.target()), {}, std::move(request.body())};
+      for (const auto& field : request) {
+        std::string name(field.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        r.headers.emplace_back(std::move(name), std::string(field.value()));
+      }
+      try {
+        a = co_await handler_(std::move(r));
+      } catch (const std::exception& e) {
+        // A handler's bug or a store refusing: this request fails, the server serves on.
+        spdlog::error("http: {} failed: {}", method, e.what());
+        a = plain(500, "internal error\n");
+      }
     }
 
     http::response<http::string_body> response{static_cast<http::status>(a.status), version};
     response.set(http::field::server, "incident-bot");
     response.set(http::field::content_type, a.content_type);
     response.set(http::field::cache_control, "no-store");
-    for (const auto& [name, value] : a.headers) response.set(name, value);
+    for (const auto& [name, value] : a.headers) {
+      if (name == "Set-Cookie") {
+        response.insert(name, value);
+      } else {
+        response.set(name, value);
+      }
+    }
     response.keep_alive(keep_alive);
     response.body() = std::move(a.body);
     response.prepare_payload();

@@ -19,6 +19,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,7 +33,20 @@ struct HttpAnswer {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // extra ones, e.g. Allow
+  // Extra ones, e.g. Allow; each replaces the server's default of that name (Cache-Control:
+  // no-store), except Set-Cookie, which may come more than once.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A request as a handler sees it: header names in lower case, the body read whole (within the
+// server's body limit).
+struct HttpRequest {
+  std::string method;
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // The first value of header `name` (lower case), "" when absent.
+  std::string header(std::string_view name) const;
 };
 
 // GET or HEAD /healthz → 200 or 503 with the JSON report; /metrics → 200 with the text
@@ -51,8 +65,13 @@ struct HttpServerOptions {
 class HttpServer {
  public:
   using Handler = std::function<HttpAnswer(const std::string& method, const std::string& target)>;
+  // For a server whose answers wait on something (the review page asks a platform who may see
+  // an incident): one coroutine per request, the connection's next request read after it.
+  using AsyncHandler = std::function<boost::asio::awaitable<HttpAnswer>(HttpRequest request)>;
 
   HttpServer(boost::asio::any_io_executor executor, Handler handler,
+             HttpServerOptions options = {});
+  HttpServer(boost::asio::any_io_executor executor, AsyncHandler handler,
              HttpServerOptions options = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -74,7 +93,7 @@ class HttpServer {
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
 
   boost::asio::any_io_executor executor_;
-  Handler handler_;
+  AsyncHandler handler_;
   HttpServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::set<boost::asio::ip::tcp::socket*> sockets_;  // open connections: stop() closes them

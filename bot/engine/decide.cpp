@@ -222,6 +222,7 @@ class Decider {
                    [&](const cmd::Postmortem&) { postmortem(); },
                    [&](const cmd::Draft&) { draft(); },
                    [&](const cmd::Share& s) { share(s); },
+                   [&](const cmd::Web&) { web(); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                    [&](const cmd::Unknown& u) {
                      TemplateData d = base();
@@ -465,6 +466,21 @@ class Decider {
     out_.replies.push_back(Reply{Audience::lessons, std::move(lessons.text), {}});
     change(change::LessonsShared{event_.at});
     say(Audience::caller, "share_posted", d);
+  }
+
+  // The review page: a sign-in link for the caller, by direct message only (it is theirs), to
+  // the engine to fill in (kSignInLinkSlot).
+  void web() {
+    if (!need_any()) return;
+    TemplateData d = base();
+    if (!settings_.web) {
+      say(Audience::caller, "web_not_configured", d);
+      return;
+    }
+    d.set("link", std::string(kSignInLinkSlot));
+    say(Audience::direct, "web_link", d);
+    say(Audience::caller, "web_sent", d);
+    out_.sign_in = SignInRequest{incident_->number};
   }
 
   // --- platform events ---------------------------------------------------------------------

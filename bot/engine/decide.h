@@ -23,6 +23,7 @@ namespace incident {
 struct Settings {
   std::string command_prefix = "!incident";  // shown in help and hints
   bool lessons_channel = false;              // whether `share` has somewhere to post
+  bool web = false;                          // whether `web` can give a review page link
   // How user values enter replies: as literal spans of bot Markdown (bot/text/markup.h), which each
   // adapter renders for its platform, so no user text can turn into markup, links or pings.
   Escaper escape = markup::literal;

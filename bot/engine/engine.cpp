@@ -24,7 +24,9 @@ Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
                     store_.next_incident_number(), display_names_, dm_context(event),
                     std::move(command)};
     Decision decision = decide(std::move(context), event, prompts_, settings_);
-    UnitOfWork work{event.key, std::move(decision.changes), decision.replies, {}, {}};
+    std::vector<Reply> recorded = decision.replies;
+    if (decision.sign_in) issue_sign_in(event, decision, recorded);
+    UnitOfWork work{event.key, std::move(decision.changes), std::move(recorded), {}, {}};
     if (attach) attach(decision.replies, work);
     switch (store_.commit(work)) {
       case CommitResult::committed:
@@ -38,6 +40,28 @@ Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
   }
   throw std::runtime_error("the store kept reporting a conflict for " + event.key +
                            "; the event is left unacknowledged");
+}
+
+void Engine::issue_sign_in(const InboundEvent& event, Decision& decision,
+                           std::vector<Reply>& recorded) {
+  const std::optional<IssuedSignIn> issued =
+      sign_in_issuer_ ? sign_in_issuer_(event, decision.sign_in->incident) : std::nullopt;
+  if (issued) {
+    decision.changes.push_back(
+        {decision.sign_in->incident,
+         change::SignInIssued{issued->token_hash, event.platform, event.user, issued->expires}});
+  }
+  auto fill = [](std::vector<Reply>& replies, std::string_view with) {
+    for (Reply& r : replies) {
+      for (auto at = r.text.find(kSignInLinkSlot); at != std::string::npos;
+           at = r.text.find(kSignInLinkSlot, at + with.size())) {
+        r.text.replace(at, kSignInLinkSlot.size(), with);
+      }
+    }
+  };
+  fill(decision.replies, issued ? std::string_view(issued->link)
+                                : std::string_view("(none could be made just now: try again)"));
+  fill(recorded, "(a one-time link, not kept: ask again for a new one)");
 }
 
 void Engine::anchor_posted(const std::string& platform, const Reply& reply,

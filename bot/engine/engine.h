@@ -29,6 +29,17 @@ class Engine {
         settings_(std::move(settings)),
         random_(std::move(random)) {}
 
+  // Makes the sign-in link `web` asks for (the review page, adapters/web): a fresh random token
+  // in a link, and only the token's hash to store. nullopt when none can be made.
+  struct IssuedSignIn {
+    std::string link;
+    std::string token_hash;
+    TimePoint expires{};
+  };
+  using SignInIssuer =
+      std::function<std::optional<IssuedSignIn>(const InboundEvent& event, std::int64_t incident)>;
+  void set_sign_in_issuer(SignInIssuer issuer) { sign_in_issuer_ = std::move(issuer); }
+
   // What an adapter stores with an event's effects, in the same transaction: the requests its
   // replies cause (`work.outbox`) and its transport position (`work.cursors`). Called with the
   // replies the event gets — the stored ones for a redelivery.
@@ -73,12 +84,16 @@ class Engine {
   static constexpr int kDecideRounds = 5;
 
   DmContext dm_context(const InboundEvent& event);
+  // Fills kSignInLinkSlot: the link in the replies that go out, a note in the `recorded` ones
+  // (the link is never stored), and the token's hash among the changes.
+  void issue_sign_in(const InboundEvent& event, Decision& decision, std::vector<Reply>& recorded);
 
   Store& store_;
   const Prompts& prompts_;
   Settings settings_;
   std::map<std::string, std::string> display_names_;
   RandomSource random_;
+  SignInIssuer sign_in_issuer_;
   QuestionMemory questions_;
 };
 

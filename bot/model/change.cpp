@@ -60,10 +60,9 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           [&](const change::PostmortemPosted& c) { incident.postmortem_ref = c.message_ref; },
           [&](const change::LessonsShared& c) { incident.shared_at = c.at; },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
-          [](const change::CaseOpened&) {},
-          [](const change::CaseAnchored&) {},
-          [](const change::CaseClosed&) {},
-          [](const change::PrivateEvent&) {},
+          [](const change::CaseOpened&) {}, [](const change::CaseAnchored&) {},
+          [](const change::CaseClosed&) {}, [](const change::PrivateEvent&) {},
+          [](const change::SignInIssued&) {},  // the review page's, kept by storage
       },
       change);
 }

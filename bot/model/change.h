@@ -72,6 +72,14 @@ struct CaseClosed {
   std::string code;
   TimePoint at{};
 };
+// A sign-in link to the incident's review page was issued (`web`): only the SHA-256 of its
+// token is kept, with who may use it, until when. The link itself is never stored.
+struct SignInIssued {
+  std::string token_hash;  // lowercase hex
+  std::string platform;
+  std::string user;
+  TimePoint expires{};
+};
 // The event's recorded replies are private (DM guidance, or words relayed for a case): storage
 // scrubs them together with the case `code`, or after a day when there is no case.
 struct PrivateEvent {
@@ -80,12 +88,12 @@ struct PrivateEvent {
 };
 }  // namespace change
 
-using ChangeBody =
-    std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
-                 change::ActionAdded, change::ActionDone, change::Closed, change::FacilitatorSet,
-                 change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
-                 change::PostmortemPosted, change::LessonsShared, change::CaseOpened,
-                 change::CaseAnchored, change::CaseClosed, change::PrivateEvent>;
+using ChangeBody = std::variant<change::Opened, change::EntryAdded, change::SeveritySet,
+                                change::RoleSet, change::ActionAdded, change::ActionDone,
+                                change::Closed, change::FacilitatorSet, change::EntryEdited,
+                                change::EntryDeleted, change::ReviewAdded, change::PostmortemPosted,
+                                change::LessonsShared, change::CaseOpened, change::CaseAnchored,
+                                change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

@@ -109,7 +109,7 @@ struct Usage {
   std::string_view line;
 };
 
-constexpr std::array<Usage, 12> kUsages{{
+constexpr std::array<Usage, 13> kUsages{{
     {"start", "start <title> [sev1..sev4]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
@@ -121,6 +121,7 @@ constexpr std::array<Usage, 12> kUsages{{
     {"postmortem", "postmortem [INC-<n>]"},
     {"draft", "draft [INC-<n>]"},
     {"share", "share [INC-<n>] [confirm]"},
+    {"web", "web [INC-<n>]"},
     {"help", "help"},
 }};
 
@@ -505,6 +506,7 @@ ParseResult parse_incident_command(const std::string& key, std::string_view rest
   if (key == "status") return Command{cmd::ShowStatus{number}};
   if (key == "postmortem") return Command{cmd::Postmortem{number}};
   if (key == "draft") return Command{cmd::Draft{number}};
+  if (key == "web") return Command{cmd::Web{number}};
   return Command{cmd::Share{number, confirm}};
 }
 
@@ -532,7 +534,7 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
     return Command{cmd::Close{std::string(rest)}};
   }
   if (key == "help") return Command{cmd::Help{}};  // "help log" still shows the list
-  if (key == "status" || key == "postmortem" || key == "draft" || key == "share") {
+  if (key == "status" || key == "postmortem" || key == "draft" || key == "share" || key == "web") {
     return parse_incident_command(key, rest, fail);
   }
   return Command{cmd::Unknown{shortened(word)}};
@@ -581,6 +583,7 @@ std::int64_t named_incident(const Command& command) {
                         [](const cmd::Postmortem& c) { return c.incident; },
                         [](const cmd::Draft& c) { return c.incident; },
                         [](const cmd::Share& c) { return c.incident; },
+                        [](const cmd::Web& c) { return c.incident; },
                         [](const auto&) { return std::int64_t{0}; },
                     },
                     command);

@@ -72,6 +72,11 @@ struct Share {
   std::int64_t incident = 0;
   bool confirm = false;
 };
+// `web`: a one-time sign-in link to the incident's review page, by direct message.
+struct Web {
+  static constexpr bool kReadsWholeRecord = false;
+  std::int64_t incident = 0;
+};
 struct Help {
   static constexpr bool kReadsWholeRecord = false;
 };
@@ -84,7 +89,7 @@ struct Unknown {
 
 using Command = std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity,
                              cmd::AssignRole, cmd::ShowStatus, cmd::Close, cmd::Postmortem,
-                             cmd::Draft, cmd::Share, cmd::Help, cmd::Unknown>;
+                             cmd::Draft, cmd::Share, cmd::Web, cmd::Help, cmd::Unknown>;
 
 // Whether deciding `command` reads every timeline entry and review reply (its type says).
 inline bool reads_whole_record(const Command& command) {

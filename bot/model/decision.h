@@ -2,7 +2,10 @@
 // engine keeps in memory (never in storage) of a DM question.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,11 +35,21 @@ struct QuestionUpdate {
   static QuestionUpdate forget_all() { return {Action::forget, {}, {}}; }
 };
 
+// Where a reply's sign-in link goes: `decide` cannot make one (no randomness, no clock, no
+// hashing in the domain), so it leaves this slot and the engine fills it (Engine::handle).
+inline constexpr std::string_view kSignInLinkSlot = "\x01sign-in-link\x01";
+
+// `web` asked for a sign-in link to this incident's review page, for the event's sender.
+struct SignInRequest {
+  std::int64_t incident = 0;
+};
+
 struct Decision {
   std::vector<Change> changes;
   std::vector<Reply> replies;
   QuestionUpdate question;  // DMs: the engine's memory of the sender's recent questions
   std::string topic;        // DMs: what the message was, for a log line (Outcome::topic)
+  std::optional<SignInRequest> sign_in;  // a reply holds kSignInLinkSlot
 };
 
 }  // namespace incident

@@ -210,6 +210,8 @@ class MemoryStore final : public Store {
   void set_clock(std::function<TimePoint()> now) { now_ = std::move(now); }
 
   const std::map<std::string, Escalation>& cases() const { return cases_; }
+  // The sign-in links `web` issued (their hashes), in order.
+  const std::vector<change::SignInIssued>& sign_ins() const { return sign_ins_; }
 
   const std::map<std::int64_t, Incident>& incidents() const { return incidents_; }
   int commits = 0;
@@ -233,6 +235,7 @@ class MemoryStore final : public Store {
   };
   std::map<std::string, std::vector<Reply>> processed_;
   std::map<std::string, Escalation> cases_;
+  std::vector<change::SignInIssued> sign_ins_;
   std::map<std::string, std::pair<std::string, TimePoint>> private_;  // key -> (case, at)
 
   struct Saved {
@@ -258,6 +261,8 @@ class MemoryStore final : public Store {
       e.open = false;
     } else if (auto* p = std::get_if<change::PrivateEvent>(&body)) {
       private_[key] = {p->code, p->at};
+    } else if (auto* s = std::get_if<change::SignInIssued>(&body)) {
+      sign_ins_.push_back(*s);
     } else {
       return false;
     }

@@ -67,6 +67,7 @@ struct Describe {
   std::string operator()(const cmd::Share& c) const {
     return "share" + id(c.incident) + (c.confirm ? "|confirm" : "");
   }
+  std::string operator()(const cmd::Web& c) const { return "web" + id(c.incident); }
   std::string operator()(const cmd::Help&) const { return "help"; }
   std::string operator()(const cmd::Unknown& c) const { return "unknown|" + c.word; }
 };
@@ -301,6 +302,9 @@ std::vector<Case> grammar_cases() {
       {"draft INC-0", kNow, "error|\"INC-0\" is not an incident id (INC-<n>)|draft [INC-<n>]"},
       {"draft INC-1 INC-2", kNow,
        "error|\"INC-2\" is not an incident id (INC-<n>)|draft [INC-<n>]"},
+      {"web", kNow, "web"},
+      {"WEB inc-3", kNow, "web|INC-3"},
+      {"web now", kNow, "error|\"now\" is not an incident id (INC-<n>)|web [INC-<n>]"},
       {"share", kNow, "share"},
       {"share confirm", kNow, "share|confirm"},
       {"share INC-4 CONFIRM", kNow, "share|INC-4|confirm"},

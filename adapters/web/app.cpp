@@ -1,0 +1,354 @@
+#include "adapters/web/app.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <stdexcept>
+#include <utility>
+
+#include "adapters/web/assets.h"
+#include "adapters/web/crypto.h"
+#include "adapters/web/html.h"
+#include "adapters/web/pages.h"
+#include "bot/text/markup.h"
+
+namespace incident::web {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using ops::HttpAnswer;
+using ops::HttpRequest;
+
+namespace {
+
+HttpAnswer html(int status, std::string body) {
+  HttpAnswer a;
+  a.status = status;
+  a.content_type = "text/html; charset=utf-8";
+  a.body = std::move(body);
+  return a;
+}
+
+HttpAnswer redirect(const std::string& to) {
+  HttpAnswer a;
+  a.status = 303;
+  a.body = "see " + to + "\n";
+  a.headers.emplace_back("Location", to);
+  return a;
+}
+
+HttpAnswer not_found(const std::optional<Viewer>& viewer) {
+  return html(404, message_page("Not found",
+                                "There is nothing here, or nothing you can see: the review page "
+                                "shows the incidents of the channels you are in.",
+                                viewer, true));
+}
+
+HttpAnswer method_not_allowed(const char* allow) {
+  HttpAnswer a;
+  a.status = 405;
+  a.body = "method not allowed\n";
+  a.headers.emplace_back("Allow", allow);
+  return a;
+}
+
+Viewer viewer_of(const WebSession& s) {
+  return Viewer{s.platform, s.user, s.csrf};
+}
+
+// "https://host:8443/x" -> "https://host:8443"
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+bool loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+WebOptions web_options(const std::string& listen, const std::string& public_url) {
+  std::string host;
+  unsigned short port = 0;
+  if (!ops::split_host_port(listen, host, port)) {
+    throw std::invalid_argument("INCIDENT_BOT_WEB must be host:port, like 127.0.0.1:8080, not \"" +
+                                listen + "\"");
+  }
+  WebOptions options;
+  std::string url = public_url;
+  if (url.empty()) {
+    if (!loopback(host)) {
+      throw std::invalid_argument(
+          "INCIDENT_BOT_WEB_URL is required when INCIDENT_BOT_WEB is not a loopback address: "
+          "the https:// address people open (the reverse proxy's)");
+    }
+    url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+          std::to_string(port);
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (url.rfind("https://", 0) == 0) {
+    options.secure_cookie = true;
+  } else if (url.rfind("http://", 0) == 0 && loopback(host)) {
+    options.secure_cookie = false;  // a local trial: browsers send no Secure cookie over http
+  } else {
+    throw std::invalid_argument(
+        "INCIDENT_BOT_WEB_URL must be an https:// URL (plain http:// only with a loopback "
+        "INCIDENT_BOT_WEB), not \"" +
+        public_url + "\"");
+  }
+  options.public_url = url;
+  return options;
+}
+
+WebApp::WebApp(ReviewStore& store, WebOptions options, Renderers renderers, MembershipCheck members,
+               std::function<TimePoint()> clock)
+    : store_(store),
+      options_(std::move(options)),
+      renderers_(std::move(renderers)),
+      members_(std::move(members)),
+      clock_(std::move(clock)) {}
+
+std::optional<Engine::IssuedSignIn> WebApp::issue(const InboundEvent&, std::int64_t) {
+  try {
+    const std::string token = random_token();
+    return Engine::IssuedSignIn{options_.public_url + "/login/" + token, sha256_hex(token),
+                                clock_() + options_.sign_in_valid};
+  } catch (const std::exception& e) {
+    spdlog::error("web: no sign-in link could be made: {}", e.what());
+    return std::nullopt;
+  }
+}
+
+HttpAnswer WebApp::finish(HttpAnswer a) const {
+  a.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; script-src 'self'; style-src 'self'; img-src "
+                         "'self'; connect-src 'self'; form-action 'self'; frame-ancestors "
+                         "'none'; base-uri 'none'");
+  a.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  a.headers.emplace_back("Referrer-Policy", "same-origin");
+  a.headers.emplace_back("X-Frame-Options", "DENY");
+  if (options_.public_url.rfind("https://", 0) == 0) {
+    a.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  }
+  return a;
+}
+
+bool WebApp::same_origin(const HttpRequest& request) const {
+  const std::string origin = request.header("origin");
+  // A same-origin form post may come without Origin; its CSRF token (or its one-time token)
+  // is what proves it then.
+  return origin.empty() || origin == origin_of(options_.public_url);
+}
+
+std::optional<WebSession> WebApp::signed_in(const HttpRequest& request) {
+  const std::string id = cookie_value(request.header("cookie"), cookie_name());
+  if (id.empty()) return std::nullopt;
+  const std::string hash = sha256_hex(id);
+  auto session = store_.session(hash);
+  if (!session) return std::nullopt;
+  const TimePoint now = clock_();
+  if (now - session->last_seen > options_.session_idle ||
+      now - session->created > options_.session_max) {
+    store_.end_session(hash);
+    return std::nullopt;
+  }
+  if (now - session->last_seen > std::chrono::minutes{1}) {
+    store_.touch_session(hash, now);
+    session->last_seen = now;
+  }
+  return session;
+}
+
+awaitable<bool> WebApp::may_see(const WebSession& session, const IncidentSummary& row) {
+  if (row.platform != session.platform) co_return false;
+  const auto key = std::make_tuple(row.platform, row.channel, session.user);
+  const TimePoint now = clock_();
+  if (auto it = membership_.find(key);
+      it != membership_.end() && now - it->second.second < options_.membership_cached) {
+    co_return it->second.first;
+  }
+  std::optional<bool> member;
+  try {
+    member = co_await members_(row.platform, row.channel, session.user);
+  } catch (const std::exception& e) {
+    spdlog::warn("web: could not tell who is in a {} channel: {}", row.platform, e.what());
+  }
+  if (!member) co_return false;  // unknown: deny, and ask again next time
+  membership_[key] = {*member, now};
+  co_return *member;
+}
+
+HttpAnswer WebApp::login(const HttpRequest& request) {
+  if (!same_origin(request))
+    return html(403,
+                message_page("Refused", "A sign-in must come from this page.", std::nullopt, true));
+  const std::string token = form_field(request.body, "token");
+  const TimePoint now = clock_();
+  const auto grant = token.empty() ? std::nullopt : store_.redeem_sign_in(sha256_hex(token), now);
+  if (!grant) {
+    return html(400, message_page("This link cannot be used",
+                                  "It was used already or it expired (links work once, for 10 "
+                                  "minutes). Ask for a new one with `web` in the incident "
+                                  "channel.",
+                                  std::nullopt, true));
+  }
+  const std::string id = random_token();
+  WebSession session{sha256_hex(id), grant->platform, grant->user, random_token(), now, now};
+  store_.save_session(session);
+  spdlog::info("web: {} user signed in from a link to {}", grant->platform,
+               incident_id(grant->incident));
+  HttpAnswer a = redirect("/incidents/" + incident_id(grant->incident));
+  std::string cookie = cookie_name() + "=" + id + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                       std::to_string(std::chrono::seconds(options_.session_max).count());
+  if (options_.secure_cookie) cookie += "; Secure";
+  a.headers.emplace_back("Set-Cookie", cookie);
+  return a;
+}
+
+HttpAnswer WebApp::logout(const HttpRequest& request) {
+  const auto session = signed_in(request);
+  if (!session) return redirect("/");
+  if (!same_origin(request) || !equal_secret(form_field(request.body, "csrf"), session->csrf)) {
+    return html(403, message_page("Refused", "That request did not come from this page.",
+                                  viewer_of(*session), true));
+  }
+  store_.end_session(session->id_hash);
+  HttpAnswer a = html(200, message_page("Signed out", "You are signed out.", std::nullopt));
+  a.headers.emplace_back("Set-Cookie", cookie_name() +
+                                           "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" +
+                                           (options_.secure_cookie ? "; Secure" : ""));
+  return a;
+}
+
+awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const WebSession& session,
+                                             std::string_view rest) {
+  const Viewer viewer = viewer_of(session);
+  const auto slash = rest.find('/');
+  const std::string id(rest.substr(0, slash));
+  const std::string_view what = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  std::int64_t number = 0;
+  if (id.size() > 4 && (id.rfind("INC-", 0) == 0 || id.rfind("inc-", 0) == 0)) {
+    try {
+      std::size_t used = 0;
+      number = std::stoll(id.substr(4), &used);
+      if (used != id.size() - 4) number = 0;
+    } catch (const std::exception&) {
+      number = 0;
+    }
+  }
+  if (number <= 0) co_return not_found(viewer);
+  if (request.method != "GET" && request.method != "HEAD")
+    co_return method_not_allowed("GET, HEAD");
+  const std::optional<Incident> inc = store_.incident(number);
+  if (!inc) co_return not_found(viewer);
+  IncidentSummary row;
+  row.number = inc->number;
+  row.platform = inc->platform;
+  row.channel = inc->channel;
+  const bool visible = co_await may_see(session, row);
+  if (!visible) co_return not_found(viewer);
+  const TimePoint now = clock_();
+  if (what.empty()) {
+    const std::string draft = renderers_.draft(*inc, now);
+    co_return html(200, incident_page(*inc, markup::to_matrix(draft).formatted_body, viewer, now));
+  }
+  HttpAnswer a;
+  if (what == "export.md") {
+    a.content_type = "text/markdown; charset=utf-8";
+    a.body = markup::to_commonmark(renderers_.draft(*inc, now));
+    a.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + inc->id() + ".md\"");
+  } else if (what == "export.json") {
+    a.content_type = "application/json";
+    a.body = renderers_.export_json(*inc);
+    a.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"" + inc->id() + ".json\"");
+  } else {
+    co_return not_found(viewer);
+  }
+  co_return a;
+}
+
+awaitable<HttpAnswer> WebApp::handle(HttpRequest request) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const bool read = request.method == "GET" || request.method == "HEAD";
+
+  if (path.rfind("/assets/", 0) == 0) {
+    if (!read) co_return finish(method_not_allowed("GET, HEAD"));
+    const std::string_view name = std::string_view(path).substr(8);
+    for (const Asset& asset : assets()) {
+      if (asset.name != name) continue;
+      HttpAnswer a;
+      a.content_type = std::string(asset.content_type);
+      a.body = std::string(asset.content);
+      a.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+      co_return finish(std::move(a));
+    }
+    co_return finish(not_found(std::nullopt));
+  }
+  if (path.rfind("/login/", 0) == 0) {
+    if (!read) co_return finish(method_not_allowed("GET, HEAD"));
+    co_return finish(html(200, continue_page(path.substr(7))));
+  }
+  if (path == "/login") {
+    if (request.method != "POST") co_return finish(method_not_allowed("POST"));
+    co_return finish(login(request));
+  }
+  if (path == "/logout") {
+    if (request.method != "POST") co_return finish(method_not_allowed("POST"));
+    co_return finish(logout(request));
+  }
+  const bool ours = path == "/" || path.rfind("/incidents/", 0) == 0;
+  if (!ours) co_return finish(not_found(std::nullopt));
+  const auto session = signed_in(request);
+  if (!session) {
+    co_return finish(html(401, message_page("Sign in first",
+                                            "Type `web` in an incident's channel: the bot sends "
+                                            "you a sign-in link by direct message.",
+                                            std::nullopt)));
+  }
+  if (path == "/") {
+    if (!read) co_return finish(method_not_allowed("GET, HEAD"));
+    std::vector<IncidentSummary> visible;
+    for (IncidentSummary& row : store_.list_incidents()) {
+      const bool ok = co_await may_see(*session, row);
+      if (ok) visible.push_back(std::move(row));
+    }
+    co_return finish(html(200, list_page(visible, viewer_of(*session), clock_())));
+  }
+  HttpAnswer a = co_await incident_route(request, *session, std::string_view(path).substr(11));
+  co_return finish(std::move(a));
+}
+
+std::unique_ptr<ops::HttpServer> serve_web(asio::any_io_executor executor,
+                                           const std::string& listen, WebApp& app) {
+  std::string host;
+  unsigned short port = 0;
+  if (!ops::split_host_port(listen, host, port)) {
+    throw std::invalid_argument("INCIDENT_BOT_WEB must be host:port, not \"" + listen + "\"");
+  }
+  ops::HttpServerOptions limits;
+  limits.read_timeout = std::chrono::seconds{30};
+  limits.write_timeout = std::chrono::seconds{30};
+  limits.header_limit = 16 * 1024;
+  limits.body_limit = 256 * 1024;
+  limits.max_connections = 64;
+  auto server = std::make_unique<ops::HttpServer>(
+      executor, ops::HttpServer::AsyncHandler([&app](ops::HttpRequest request) {
+        return app.handle(std::move(request));
+      }),
+      limits);
+  try {
+    server->listen(host, port);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("INCIDENT_BOT_WEB " + listen + ": cannot listen: " + e.what());
+  }
+  spdlog::info("web: serving the review page on {}", listen);
+  asio::co_spawn(executor, server->run(), asio::detached);
+  return server;
+}
+
+}  // namespace incident::web

@@ -1,0 +1,95 @@
+// The review page (issue 15): a small web app served by the bot on its own listener
+// (INCIDENT_BOT_WEB), over the review store only — it has no way to reach a DM, a security case
+// or a recorded reply. Signing in: `web` in an incident channel DMs a one-time link (issue());
+// GET /login/<token> shows a Continue button and changes nothing (link previewers and mail
+// scanners only GET), POST /login uses the token once and starts a server-side session in an
+// HttpOnly cookie. Who sees what: members of the incident's channel, asked of the platform
+// (MembershipCheck, cached a minute); anyone else gets 404, as if it did not exist.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "adapters/ops/http_server.h"
+#include "bot/engine/engine.h"
+#include "bot/model/review_store.h"
+
+namespace incident::web {
+
+struct WebOptions {
+  std::string public_url;  // links start with it: "https://incidents.example.org" (no '/' at end)
+  // The cookie's Secure flag and __Host- prefix: off only for a plain-http URL on loopback.
+  bool secure_cookie = true;
+  std::chrono::minutes sign_in_valid{10};
+  std::chrono::hours session_idle{2};
+  std::chrono::hours session_max{12};
+  std::chrono::seconds membership_cached{60};
+};
+
+// Whether `user` is a member of `channel` on `platform` now; nullopt when it cannot be told
+// (then the answer is no).
+using MembershipCheck = std::function<boost::asio::awaitable<std::optional<bool>>(
+    std::string platform, std::string channel, std::string user)>;
+
+// The same renderings as `draft` and `incident-bot export`: bot Markdown of the draft, and the
+// JSON export.
+struct Renderers {
+  std::function<std::string(const Incident&, TimePoint now)> draft;
+  std::function<std::string(const Incident&)> export_json;
+};
+
+class WebApp {
+ public:
+  WebApp(ReviewStore& store, WebOptions options, Renderers renderers, MembershipCheck members,
+         std::function<TimePoint()> clock);
+
+  boost::asio::awaitable<ops::HttpAnswer> handle(ops::HttpRequest request);
+
+  // Engine::SignInIssuer: a fresh token in a link to /login/<token>, its hash for the store.
+  std::optional<Engine::IssuedSignIn> issue(const InboundEvent& event, std::int64_t incident);
+
+  std::string cookie_name() const {
+    return options_.secure_cookie ? "__Host-ib_session" : "ib_session";
+  }
+
+ private:
+  struct Signed {
+    WebSession session;
+  };
+  std::optional<WebSession> signed_in(const ops::HttpRequest& request);
+  boost::asio::awaitable<bool> may_see(const WebSession& session, const IncidentSummary& row);
+  boost::asio::awaitable<ops::HttpAnswer> incident_route(const ops::HttpRequest& request,
+                                                         const WebSession& session,
+                                                         std::string_view rest);
+  ops::HttpAnswer login(const ops::HttpRequest& request);
+  ops::HttpAnswer logout(const ops::HttpRequest& request);
+  bool same_origin(const ops::HttpRequest& request) const;
+  ops::HttpAnswer finish(ops::HttpAnswer answer) const;  // the security headers
+
+  ReviewStore& store_;
+  WebOptions options_;
+  Renderers renderers_;
+  MembershipCheck members_;
+  std::function<TimePoint()> clock_;
+  // (platform, channel, user) -> (member?, when asked)
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<bool, TimePoint>>
+      membership_;
+};
+
+// Listens on `listen` (host:port) and serves `app` on `executor` until the server is stopped.
+// Limits for a browser: 16 KiB of headers, 256 KiB of body, 64 connections, 30 s per request.
+// Throws std::runtime_error (naming the address) when it cannot listen.
+std::unique_ptr<ops::HttpServer> serve_web(boost::asio::any_io_executor executor,
+                                           const std::string& listen, WebApp& app);
+
+// "host:port" to listen on and the public URL; a URL that is not https:// is refused unless the
+// address is loopback (a local trial). Throws std::invalid_argument naming the setting.
+WebOptions web_options(const std::string& listen, const std::string& public_url);
+
+}  // namespace incident::web

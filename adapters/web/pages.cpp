@@ -1,0 +1,170 @@
+#include "adapters/web/pages.h"
+
+#include <string_view>
+
+#include "adapters/web/assets.h"
+#include "adapters/web/html.h"
+#include "bot/model/time.h"
+
+namespace incident::web {
+
+namespace {
+
+std::string asset_path(std::string_view file) {
+  for (const Asset& a : assets()) {
+    if (a.file == file) return "/assets/" + std::string(a.name);
+  }
+  return "/assets/" + std::string(file);
+}
+
+std::string time_tag(TimePoint t) {
+  return "<time datetime=\"" + escape(format_iso(t)) + "\">" + escape(format_utc(t)) + "</time>";
+}
+
+std::string state_of(Status s) {
+  return s == Status::open ? "<span class=\"state open\">open</span>"
+                           : "<span class=\"state\">closed</span>";
+}
+
+std::string incident_link(std::int64_t number) {
+  const std::string id = incident_id(number);
+  return "<a href=\"/incidents/" + escape(id) + "\">" + escape(id) + "</a>";
+}
+
+}  // namespace
+
+std::string page(const std::string& title, const std::string& body,
+                 const std::optional<Viewer>& viewer) {
+  std::string out =
+      "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"referrer\" content=\"same-origin\">\n<title>" +
+      escape(title) + " · incident-bot</title>\n<link rel=\"stylesheet\" href=\"" +
+      asset_path("style.css") + "\">\n<script src=\"" + asset_path("app.js") +
+      "\" defer></script>\n</head>\n<body>\n"
+      "<a class=\"skip\" href=\"#main\">Skip to the content</a>\n"
+      "<header class=\"site\"><a class=\"home\" href=\"/\">incident-bot review</a>";
+  if (viewer) {
+    out += "<form method=\"post\" action=\"/logout\"><span class=\"muted\">" +
+           escape(viewer->user) + " (" + escape(viewer->platform) +
+           ")</span> <input type=\"hidden\" name=\"csrf\" value=\"" + escape(viewer->csrf) +
+           "\"><button class=\"quiet\" type=\"submit\">Sign out</button></form>";
+  }
+  out += "</header>\n<main id=\"main\">\n" + body +
+         "</main>\n<footer class=\"site\"><p class=\"muted\">What happened, never who.</p>"
+         "</footer>\n</body>\n</html>\n";
+  return out;
+}
+
+std::string continue_page(const std::string& token) {
+  return page("Sign in",
+              "<h1>Sign in to the review page</h1>\n"
+              "<p>This link signs you in once. Continue to open the incident's review page.</p>\n"
+              "<form method=\"post\" action=\"/login\">"
+              "<input type=\"hidden\" name=\"token\" value=\"" +
+                  escape(token) + "\"><button type=\"submit\">Continue</button></form>\n",
+              std::nullopt);
+}
+
+std::string message_page(const std::string& title, const std::string& text,
+                         const std::optional<Viewer>& viewer, bool bad) {
+  return page(title,
+              "<h1>" + escape(title) + "</h1>\n<p class=\"notice" + (bad ? " bad" : "") +
+                  "\" role=\"status\">" + escape(text) + "</p>\n",
+              viewer);
+}
+
+std::string list_page(const std::vector<IncidentSummary>& incidents, const Viewer& viewer,
+                      TimePoint now) {
+  std::string body = "<h1>Incidents</h1>\n";
+  if (incidents.empty()) {
+    body +=
+        "<p role=\"status\">No incident you can see yet: the list shows the incidents of the "
+        "channels you are in.</p>\n";
+    return page("Incidents", body, viewer);
+  }
+  body +=
+      "<table>\n<caption class=\"muted\">The incidents of the channels you are in, newest "
+      "first.</caption>\n<thead><tr><th scope=\"col\">Incident</th><th scope=\"col\">Title</th>"
+      "<th scope=\"col\">Severity</th><th scope=\"col\">State</th><th scope=\"col\">Started</th>"
+      "<th scope=\"col\">Ended</th><th scope=\"col\">Duration</th>"
+      "<th scope=\"col\">Open actions</th></tr></thead>\n<tbody>\n";
+  for (auto it = incidents.rbegin(); it != incidents.rend(); ++it) {
+    const IncidentSummary& s = *it;
+    body += "<tr><td>" + incident_link(s.number) + "</td><td>" + escape(s.title) + "</td><td>" +
+            escape(to_string(s.severity)) + "</td><td>" + state_of(s.status) +
+            "</td><td class=\"when\">" + time_tag(s.opened_at) + "</td><td class=\"when\">" +
+            (s.closed_at ? time_tag(*s.closed_at) : std::string("—")) + "</td><td>" +
+            escape(format_duration(s.opened_at, s.closed_at.value_or(now))) + "</td><td>" +
+            std::to_string(s.open_actions) + " of " + std::to_string(s.actions) + "</td></tr>\n";
+  }
+  body += "</tbody>\n</table>\n";
+  return page("Incidents", body, viewer);
+}
+
+std::string incident_page(const Incident& inc, const std::string& draft_html, const Viewer& viewer,
+                          TimePoint now) {
+  const std::string id = inc.id();
+  std::string body = "<h1>" + escape(id) + ": " + escape(inc.title) + "</h1>\n";
+  body += "<dl class=\"facts\"><div><dt>State</dt><dd>" + state_of(inc.status) +
+          "</dd></div><div><dt>Severity</dt><dd>" + escape(to_string(inc.severity)) +
+          "</dd></div><div><dt>Started</dt><dd>" + time_tag(inc.opened_at) + "</dd></div>";
+  if (inc.closed_at) {
+    body += "<div><dt>Ended</dt><dd>" + time_tag(*inc.closed_at) + "</dd></div>";
+  }
+  body += "<div><dt>Duration</dt><dd>" +
+          escape(format_duration(inc.opened_at, inc.closed_at.value_or(now))) +
+          "</dd></div></dl>\n";
+  body += "<nav class=\"downloads\" aria-label=\"Downloads\"><a href=\"/incidents/" + escape(id) +
+          "/export.md\" download>Download Markdown</a><a href=\"/incidents/" + escape(id) +
+          "/export.json\" download>Download JSON</a></nav>\n";
+
+  body += "<h2 id=\"timeline\">Timeline</h2>\n";
+  const auto entries = inc.ordered_timeline_with_deleted();
+  if (entries.empty()) {
+    body += "<p>No timeline entries yet.</p>\n";
+  } else {
+    body +=
+        "<table>\n<thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">Source</th>"
+        "<th scope=\"col\">Entry</th></tr></thead>\n<tbody>\n";
+    std::optional<TimePoint> previous;
+    for (const TimelineEntry& e : entries) {
+      if (previous && !e.deleted && e.at - *previous > kGap) {
+        body += "<tr class=\"gap\"><td colspan=\"3\">" + escape(format_duration(*previous, e.at)) +
+                " with no entry: what happened in between?</td></tr>\n";
+      }
+      body += std::string("<tr") + (e.deleted ? " class=\"deleted\"" : "") +
+              "><td class=\"when\">" + time_tag(e.at) + "</td><td>" + escape(to_string(e.source)) +
+              "</td><td>" + escape(e.text) +
+              (e.deleted ? " <span class=\"muted\">(deleted on the platform)</span>" : "") +
+              "</td></tr>\n";
+      if (!e.deleted) previous = e.at;
+    }
+    body += "</tbody>\n</table>\n";
+  }
+
+  body += "<h2 id=\"actions\">Action items</h2>\n";
+  if (inc.actions.empty()) {
+    body += "<p>No action items yet.</p>\n";
+  } else {
+    body +=
+        "<table>\n<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Action</th>"
+        "<th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">State</th>"
+        "</tr></thead>\n<tbody>\n";
+    for (const ActionItem& a : inc.actions) {
+      body += "<tr><td>" + std::to_string(a.number) + "</td><td>" + escape(a.text) + "</td><td>" +
+              escape(a.owner.empty() ? std::string("—") : a.owner) + "</td><td>" +
+              escape(a.due ? format_date(*a.due) : std::string("—")) + "</td><td>" +
+              (a.done ? "done" : "open") + "</td></tr>\n";
+    }
+    body += "</tbody>\n</table>\n";
+  }
+
+  body +=
+      "<h2 id=\"draft\">Draft</h2>\n<p class=\"muted\">As the bot posts it: people by role, "
+      "never by name.</p>\n<div class=\"draft\">" +
+      draft_html + "</div>\n";
+  return page(id + " " + inc.title, body, viewer);
+}
+
+}  // namespace incident::web

@@ -1,0 +1,72 @@
+// The review page's port (adapters/web): incidents to read, the sign-in links `web` issued, and
+// the page's sessions. It has no method that reaches a DM, a security case or the recorded
+// replies, so the web code cannot show them: what it cannot ask for it cannot leak.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/model/incident.h"
+#include "bot/model/time.h"
+
+namespace incident {
+
+// One row of an incident list (`incident-bot list`, the review page's index).
+struct IncidentSummary {
+  std::int64_t number = 0;
+  std::string platform;
+  std::string channel;
+  std::string title;
+  Severity severity = Severity::unset;
+  Status status = Status::open;
+  TimePoint opened_at{};
+  std::optional<TimePoint> closed_at;
+  std::int64_t timeline_entries = 0;  // live ones: deleted entries are not counted
+  std::int64_t actions = 0;
+  std::int64_t open_actions = 0;
+};
+
+// Who a used sign-in link was for.
+struct SignInGrant {
+  std::string platform;
+  std::string user;
+  std::int64_t incident = 0;
+};
+
+// A signed-in browser. Only hashes of the session id are stored; `csrf` is the token its forms
+// must carry.
+struct WebSession {
+  std::string id_hash;
+  std::string platform;
+  std::string user;
+  std::string csrf;
+  TimePoint created{};
+  TimePoint last_seen{};
+};
+
+class ReviewStore {
+ public:
+  virtual ~ReviewStore() = default;
+
+  // Every incident, ordered by number, and one incident fully loaded.
+  virtual std::vector<IncidentSummary> list_incidents() = 0;
+  virtual std::optional<Incident> incident(std::int64_t number) = 0;
+
+  // Uses the sign-in link whose token hashes to `token_hash`, atomically: the first call before
+  // it expires gets the grant, every later one (or one after expiry) nullopt.
+  virtual std::optional<SignInGrant> redeem_sign_in(const std::string& token_hash,
+                                                    TimePoint now) = 0;
+
+  virtual void save_session(const WebSession& session) = 0;
+  virtual std::optional<WebSession> session(const std::string& id_hash) = 0;
+  virtual void touch_session(const std::string& id_hash, TimePoint now) = 0;
+  virtual void end_session(const std::string& id_hash) = 0;
+  // Deletes sessions last seen before `idle_before` or created before `created_before`, and
+  // sign-in links that expired before `expired_before`.
+  virtual void purge_web(TimePoint idle_before, TimePoint created_before,
+                         TimePoint expired_before) = 0;
+};
+
+}  // namespace incident

@@ -1,0 +1,114 @@
+// The review page's rows (bot/model/review_store.h): sign-in links and sessions, by hash only.
+// Each call is its own statement and transaction.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <mutex>
+
+#include "storage/sqlite_store.h"
+#include "storage/web.h"
+
+namespace incident::web_rows {
+
+void insert_sign_in(SQLite::Database& db, std::int64_t incident, const change::SignInIssued& s) {
+  SQLite::Statement st(db,
+                       "INSERT INTO web_sign_ins (token_hash, platform, user, incident, "
+                       "expires_at) VALUES (?, ?, ?, ?, ?)");
+  st.bind(1, s.token_hash);
+  st.bind(2, s.platform);
+  st.bind(3, s.user);
+  st.bind(4, incident);
+  st.bind(5, to_unix_ms(s.expires));
+  st.exec();
+}
+
+}  // namespace incident::web_rows
+
+namespace incident {
+
+std::optional<SignInGrant> SqliteStore::redeem_sign_in(const std::string& token_hash,
+                                                       TimePoint now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::optional<SignInGrant> grant;
+  write([&] {
+    // One statement: of two requests with the same token, only one changes the row.
+    SQLite::Statement st(*db_,
+                         "UPDATE web_sign_ins SET used_at = ? WHERE token_hash = ? AND "
+                         "used_at IS NULL AND expires_at > ? "
+                         "RETURNING platform, user, incident");
+    st.bind(1, to_unix_ms(now));
+    st.bind(2, token_hash);
+    st.bind(3, to_unix_ms(now));
+    if (st.executeStep()) {
+      grant = SignInGrant{st.getColumn(0).getString(), st.getColumn(1).getString(),
+                          st.getColumn(2).getInt64()};
+    }
+  });
+  return grant;
+}
+
+void SqliteStore::save_session(const WebSession& s) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  write([&] {
+    SQLite::Statement st(*db_,
+                         "INSERT INTO web_sessions (id_hash, platform, user, csrf, created_at, "
+                         "last_seen) VALUES (?, ?, ?, ?, ?, ?)");
+    st.bind(1, s.id_hash);
+    st.bind(2, s.platform);
+    st.bind(3, s.user);
+    st.bind(4, s.csrf);
+    st.bind(5, to_unix_ms(s.created));
+    st.bind(6, to_unix_ms(s.last_seen));
+    st.exec();
+  });
+}
+
+std::optional<WebSession> SqliteStore::session(const std::string& id_hash) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SQLite::Statement st(*db_,
+                       "SELECT platform, user, csrf, created_at, last_seen FROM web_sessions "
+                       "WHERE id_hash = ?");
+  st.bind(1, id_hash);
+  if (!st.executeStep()) return std::nullopt;
+  return WebSession{id_hash,
+                    st.getColumn(0).getString(),
+                    st.getColumn(1).getString(),
+                    st.getColumn(2).getString(),
+                    from_unix_ms(st.getColumn(3).getInt64()),
+                    from_unix_ms(st.getColumn(4).getInt64())};
+}
+
+void SqliteStore::touch_session(const std::string& id_hash, TimePoint now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  write([&] {
+    SQLite::Statement st(*db_, "UPDATE web_sessions SET last_seen = ? WHERE id_hash = ?");
+    st.bind(1, to_unix_ms(now));
+    st.bind(2, id_hash);
+    st.exec();
+  });
+}
+
+void SqliteStore::end_session(const std::string& id_hash) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  write([&] {
+    SQLite::Statement st(*db_, "DELETE FROM web_sessions WHERE id_hash = ?");
+    st.bind(1, id_hash);
+    st.exec();
+  });
+}
+
+void SqliteStore::purge_web(TimePoint idle_before, TimePoint created_before,
+                            TimePoint expired_before) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  write([&] {
+    SQLite::Statement sessions(*db_,
+                               "DELETE FROM web_sessions WHERE last_seen < ? OR created_at < ?");
+    sessions.bind(1, to_unix_ms(idle_before));
+    sessions.bind(2, to_unix_ms(created_before));
+    sessions.exec();
+    SQLite::Statement links(*db_, "DELETE FROM web_sign_ins WHERE expires_at < ?");
+    links.bind(1, to_unix_ms(expired_before));
+    links.exec();
+  });
+}
+
+}  // namespace incident
