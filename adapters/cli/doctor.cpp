@@ -20,6 +20,7 @@
 #include "adapters/net/tls.h"
 #include "adapters/net/url.h"
 #include "adapters/slack/web_api.h"
+#include "adapters/web/app.h"
 #include "storage/migrations.h"
 #include "storage/store.h"
 
@@ -219,6 +220,18 @@ void check_prompts(const DoctorOptions& options, const Config& config, Report& r
                 "fix the file and line named above in prompts_dir, or unset "
                 "INCIDENT_BOT_PROMPTS_DIR to use the built-in prompts");
   }
+}
+
+// --- the review page ------------------------------------------------------------------------
+
+void check_web(const Config& config, Report& report) {
+  const char* name = "review page";
+  if (config.web.listen.empty()) return;  // off: nothing to check
+  // The configuration check already refused an address or URL that cannot work.
+  const web::WebOptions options = web::web_options(config.web.listen, config.web.url);
+  report.pass(name, "listens on " + config.web.listen + "; sign-in links start with " +
+                        options.public_url +
+                        (options.secure_cookie ? "" : " (plain http: loopback only, for a trial)"));
 }
 
 // --- Slack ---------------------------------------------------------------------------------
@@ -444,6 +457,7 @@ int run_doctor(const DoctorOptions& options, std::ostream& out) {
                 secrets);
   check_database(*config, report);
   check_prompts(options, *config, report);
+  check_web(*config, report);
   check_platforms(*config, options, report);
   const int failed = report.failures();
   if (failed == 0) {

@@ -241,6 +241,7 @@ int run_platforms(const Config& config) {
     settings.command_prefix = prefix;
     settings.lessons_channel = !config.lessons_channel.empty();
     settings.dm = dm_settings(config, false);
+    settings.web = !config.web.listen.empty();
     return std::make_unique<Engine>(store, prompts, settings, system_random());
   };
 
@@ -300,10 +301,33 @@ int run_platforms(const Config& config) {
   health.add("database", [&store] { return ops::database_health(store.write_check()); });
   std::unique_ptr<ops::HttpServer> http;
   if (!config.http.empty()) http = ops::serve_ops(io.get_executor(), config.http, metrics, health);
+  // The review page: an incident is shown to the members of its channel, asked of its platform.
+  std::unique_ptr<web::WebApp> app;
+  std::unique_ptr<ops::HttpServer> web_server;
+  if (!config.web.listen.empty()) {
+    app = std::make_unique<web::WebApp>(
+        store, web::web_options(config.web.listen, config.web.url), web_renderers(prompts),
+        [&adapters](std::string platform, std::string channel,
+                    std::string user) -> boost::asio::awaitable<std::optional<bool>> {
+          for (const auto& adapter : adapters) {
+            if (adapter->name() != platform) continue;
+            std::optional<bool> member = co_await adapter->is_member(channel, user);
+            co_return member;
+          }
+          co_return std::nullopt;
+        },
+        platform::system_now);
+    for (const auto& engine : engines) {
+      engine->set_sign_in_issuer(
+          [&app = *app](const InboundEvent& event, std::int64_t n) { return app.issue(event, n); });
+    }
+    web_server = web::serve_web(io.get_executor(), config.web.listen, *app);
+  }
 
   auto stop_all = [&] {
     for (const auto& adapter : adapters) adapter->stop();
     if (http) http->stop();  // at once: a scraper must not hold up the exit
+    if (web_server) web_server->stop();
   };
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::steady_timer shutdown_deadline(io);
@@ -335,6 +359,7 @@ int run_platforms(const Config& config) {
                             if (--running == 0) {
                               signals.cancel();
                               if (http) http->stop();
+                              if (web_server) web_server->stop();
                               shutdown_deadline.cancel();
                             }
                             if (e) std::rethrow_exception(e);

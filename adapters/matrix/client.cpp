@@ -246,6 +246,17 @@ awaitable<Result<std::string>> Client::create_dm(std::string user, Patience pati
   co_return *id;
 }
 
+awaitable<Result<bool>> Client::is_joined(std::string room, std::string user, Patience patience) {
+  Call request{"GET", std::string(kV3) + "/rooms/" + segment(room) + "/joined_members", {}, {}};
+  auto body = co_await call(std::move(request), patience);
+  if (!body) co_return body.error();
+  const json doc = json::parse(*body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("joined") || !doc["joined"].is_object()) {
+    co_return unreadable("joined_members without joined");
+  }
+  co_return doc["joined"].contains(user);
+}
+
 awaitable<Result<std::optional<std::string>>> Client::account_data(std::string user,
                                                                    std::string type,
                                                                    Patience patience) {

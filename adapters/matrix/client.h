@@ -84,6 +84,9 @@ class Client {
   boost::asio::awaitable<Result<void>> leave(std::string room, Patience patience);
   // POST /createRoom for a DM: trusted_private_chat, is_direct, `user` invited. The room id.
   boost::asio::awaitable<Result<std::string>> create_dm(std::string user, Patience patience);
+  // GET /rooms/{room}/joined_members: whether `user` is joined to `room` now.
+  boost::asio::awaitable<Result<bool>> is_joined(std::string room, std::string user,
+                                                 Patience patience);
   // GET /user/{userId}/account_data/{type}: the content, nullopt when not set (404).
   boost::asio::awaitable<Result<std::optional<std::string>>> account_data(std::string user,
                                                                           std::string type,

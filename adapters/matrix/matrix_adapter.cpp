@@ -436,4 +436,11 @@ bool MatrixAdapter::record(Step& s, const std::string& since, const Cursors& cur
   return queued;
 }
 
+boost::asio::awaitable<std::optional<bool>> MatrixAdapter::is_member(std::string channel,
+                                                                     std::string user) {
+  auto r = co_await api_client_.is_joined(std::move(channel), std::move(user), Client::kOnce);
+  if (!r) co_return std::nullopt;
+  co_return *r;
+}
+
 }  // namespace incident::matrix

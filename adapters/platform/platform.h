@@ -34,6 +34,10 @@ class PlatformAdapter {
   virtual bool connected() const = 0;
   // The latest trouble, as an operator would read it (no tokens); empty before any.
   virtual std::string last_error() const = 0;
+  // Whether `user` is in `channel` now, asked of the platform (the review page shows an
+  // incident only to its channel's members); nullopt when it cannot be told.
+  virtual boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
+                                                                std::string user) = 0;
 };
 
 // The wall clock at the domain's resolution.

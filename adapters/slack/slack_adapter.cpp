@@ -279,4 +279,17 @@ std::optional<SlackAdapter::Handled> SlackAdapter::handle(Envelope& envelope) {
   return handled;
 }
 
+boost::asio::awaitable<std::optional<bool>> SlackAdapter::is_member(std::string channel,
+                                                                    std::string user) {
+  auto r = co_await api_.is_member(std::move(channel), std::move(user));
+  if (!r) {
+    if (!r.error().needed.empty()) {
+      spdlog::warn("slack: the review page cannot check channel members: add the {} scope",
+                   r.error().needed);
+    }
+    co_return std::nullopt;
+  }
+  co_return *r;
+}
+
 }  // namespace incident::slack

@@ -80,6 +80,8 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   std::string last_error() const override {
     return socket_.last_error().empty() ? auth_error_ : socket_.last_error();
   }
+  boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
+                                                        std::string user) override;
 
  private:
   // What handling an envelope gave, to send once its batch is durable.

@@ -282,6 +282,27 @@ boost::asio::awaitable<ApiResult<std::optional<SlackMessage>>> WebApi::find_mess
   co_return co_await lookup("conversations.replies", std::move(replies), ts, until);
 }
 
+boost::asio::awaitable<ApiResult<bool>> WebApi::is_member(std::string channel, std::string user) {
+  std::string cursor;
+  // A channel of tens of thousands is a few pages; the bound keeps a looping cursor finite.
+  for (int page = 0; page < 50; ++page) {
+    net::FormFields fields{{"channel", channel}, {"limit", "1000"}};
+    if (!cursor.empty()) fields.emplace_back("cursor", cursor);
+    Call c{"conversations.members", std::move(fields), false, {}, std::nullopt};
+    auto r = co_await call(std::move(c));
+    if (!r) co_return r.error();
+    auto members = r->find("members");
+    if (members != r->end() && members->is_array()) {
+      for (const auto& m : *members) {
+        if (m.is_string() && m.get<std::string>() == user) co_return true;
+      }
+    }
+    cursor = str(obj(*r, "response_metadata"), "next_cursor");
+    if (cursor.empty()) co_return false;
+  }
+  co_return false;
+}
+
 boost::asio::awaitable<ApiResult<std::string>> WebApi::user_name(std::string user) {
   if (auto it = user_names_.find(user); it != user_names_.end()) co_return it->second;
   net::FormFields fields{{"user", user}};

@@ -100,6 +100,9 @@ class WebApi {
   // is asked next. nullopt when neither has it. The whole look-up ends within `deadline`.
   boost::asio::awaitable<ApiResult<std::optional<SlackMessage>>> find_message(
       std::string channel, std::string ts, std::chrono::milliseconds deadline);
+  // conversations.members, page by page: whether `user` is in `channel` now (the review page's
+  // read check; needs channels:read and groups:read).
+  boost::asio::awaitable<ApiResult<bool>> is_member(std::string channel, std::string user);
   // users.info: the user's real name, else display name (cached).
   boost::asio::awaitable<ApiResult<std::string>> user_name(std::string user);
 

@@ -188,6 +188,9 @@ HttpAnswer WebApp::login(const HttpRequest& request) {
                 message_page("Refused", "A sign-in must come from this page.", std::nullopt, true));
   const std::string token = form_field(request.body, "token");
   const TimePoint now = clock_();
+  // Ended sessions and dead links go as new ones come: the tables stay the size of their use.
+  store_.purge_web(now - options_.session_idle, now - options_.session_max,
+                   now - std::chrono::hours{24});
   const auto grant = token.empty() ? std::nullopt : store_.redeem_sign_in(sha256_hex(token), now);
   if (!grant) {
     return html(400, message_page("This link cannot be used",

@@ -66,6 +66,18 @@ TEST_F(Doctor, NoPlatformChecksTheConfigurationAndTheDatabase) {
   EXPECT_TRUE(contains(out, "integrity ok, writable")) << out;
 }
 
+TEST_F(Doctor, TheReviewPageIsReportedAndABadUrlRefused) {
+  ASSERT_EQ(doctor({"INCIDENT_BOT_WEB=127.0.0.1:18090"}), 0) << out << err;
+  EXPECT_TRUE(contains(out, "\u2713 review page: listens on 127.0.0.1:18090")) << out;
+  EXPECT_TRUE(contains(out, "http://127.0.0.1:18090 (plain http: loopback only")) << out;
+  // Plain http:// to a public address would send sessions in the clear: refused.
+  EXPECT_EQ(doctor({"INCIDENT_BOT_WEB=0.0.0.0:18090",
+                    "INCIDENT_BOT_WEB_URL=http://incidents.example.org"}),
+            2)
+      << out << err;
+  EXPECT_TRUE(contains(out + err, "INCIDENT_BOT_WEB_URL must be an https:// URL")) << out << err;
+}
+
 TEST_F(Doctor, ABrokenDatabaseFails) {
   std::ofstream(dir.path / "bot.db")
       << "this is not a database, but it is long enough to look like one";

@@ -2,6 +2,10 @@
 // real adapter, engine and SQLite store handle them, replies come back through the Web API.
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <fstream>
+#include <iterator>
+
 #include "slack/envelopes.h"
 #include "slack/harness.h"
 
@@ -215,6 +219,59 @@ TEST(SlackCommands, ADirectMessageIsAnsweredPrivatelyInTheDm) {
   EXPECT_FALSE(posted[0].ephemeral);
   EXPECT_TRUE(h.fake.calls("users.info").empty());  // an asker's name is never looked up
   EXPECT_FALSE(h.store->current_incident("slack", "D1", IncidentView::all()));
+}
+
+// `/incident web`: the link goes to the caller's DM (conversations.open), never the channel, and
+// only its hash is stored; the reply kept for a redelivery holds a note, not the link.
+TEST(SlackCommands, TheWebLinkGoesToTheCallersDirectMessagesOnly) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  h.engine->set_sign_in_issuer([](const InboundEvent&, std::int64_t) {
+    return Engine::IssuedSignIn{"https://review.example.org/login/SECRET-TOKEN", "hash-of-token",
+                                TimePoint{} + std::chrono::hours{1}};
+  });
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  ASSERT_TRUE(h.deliver(slash_envelope("web", "U2")));
+  ASSERT_TRUE(h.run_until([&] {
+    for (const auto& m : h.fake.posted()) {
+      if (m.text.find("SECRET-TOKEN") != std::string::npos) return true;
+    }
+    return false;
+  }));
+  h.run_for(100ms);
+  for (const auto& m : h.fake.posted()) {
+    if (m.text.find("SECRET-TOKEN") == std::string::npos) continue;
+    EXPECT_EQ(m.channel, "DU2");  // the fake's DM channel with U2
+    EXPECT_FALSE(m.ephemeral);
+  }
+  ASSERT_FALSE(h.fake.calls("conversations.open").empty());
+  EXPECT_EQ(h.fake.calls("conversations.open").back().fields.at("users"), "U2");
+  for (const auto& call : h.fake.calls("chat.postMessage")) {
+    if (call.fields.at("text").find("SECRET-TOKEN") == std::string::npos) continue;
+    EXPECT_EQ(call.fields.at("unfurl_links"), "false");
+    EXPECT_EQ(call.fields.at("unfurl_media"), "false");
+  }
+  h.stop();
+  std::ifstream file(h.db_path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), {});
+  EXPECT_EQ(bytes.find("SECRET-TOKEN"), std::string::npos);
+}
+
+TEST(SlackCommands, ChannelMembersAreAskedPageByPage) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  h.fake.set_members("C1", {"U1", "U2", "U3", "U4", "U5"});
+  auto ask = [&](std::string channel, std::string user) {
+    std::optional<std::optional<bool>> answer;
+    boost::asio::co_spawn(h.io, h.adapter->is_member(channel, user),
+                          [&](std::exception_ptr, std::optional<bool> r) { answer = r; });
+    EXPECT_TRUE(h.run_until([&] { return answer.has_value(); }));
+    return answer.value_or(std::nullopt);
+  };
+  EXPECT_EQ(ask("C1", "U5"), std::optional<bool>(true));  // on the third page
+  EXPECT_EQ(h.fake.calls("conversations.members").size(), 3u);
+  EXPECT_EQ(ask("C1", "U9"), std::optional<bool>(false));
+  EXPECT_EQ(ask("C404", "U1"), std::nullopt);  // cannot tell: the page denies
 }
 
 TEST(SlackCommands, EditsAndDeletionsFollowTheCapturedMessage) {

@@ -93,6 +93,7 @@ struct FakeSlack::Impl {
   std::vector<StoredMessage> messages;
   std::map<std::string, int> ts_counter;
   std::map<std::string, std::string> names;
+  std::map<std::string, std::vector<std::string>> members;
 
   SocketInfo& info(int id) { return infos[static_cast<std::size_t>(id - 1)]; }
 
@@ -163,6 +164,17 @@ struct FakeSlack::Impl {
     }
     if (method == "conversations.open") {
       return {{"ok", true}, {"channel", {{"id", "D" + field("users")}}}};
+    }
+    if (method == "conversations.members") {
+      auto it = members.find(field("channel"));
+      if (it == members.end()) return {{"ok", false}, {"error", "channel_not_found"}};
+      const std::size_t from = field("cursor").empty() ? 0 : std::stoul(field("cursor"));
+      json page = json::array();
+      for (std::size_t i = from; i < it->second.size() && i < from + 2; ++i) {
+        page.push_back(it->second[i]);
+      }
+      const std::string next = from + 2 < it->second.size() ? std::to_string(from + 2) : "";
+      return {{"ok", true}, {"members", page}, {"response_metadata", {{"next_cursor", next}}}};
     }
     if (method == "users.info") {
       auto it = names.find(field("user"));
@@ -439,6 +451,10 @@ void FakeSlack::delay_next(const std::string& method, std::chrono::milliseconds 
 }
 void FakeSlack::set_user_name(const std::string& user, const std::string& real_name) {
   impl_->names[user] = real_name;
+}
+
+void FakeSlack::set_members(const std::string& channel, std::vector<std::string> users) {
+  impl_->members[channel] = std::move(users);
 }
 
 std::vector<ApiCall> FakeSlack::calls(const std::string& method) const {

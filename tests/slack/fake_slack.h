@@ -90,6 +90,8 @@ class FakeSlack {
   // (a slow Slack: replies still in flight when the bot is told to stop).
   void delay_next(const std::string& method, std::chrono::milliseconds delay, int count = 1);
   void set_user_name(const std::string& user, const std::string& real_name);
+  // The members of a channel (conversations.members answers two per page, with a cursor).
+  void set_members(const std::string& channel, std::vector<std::string> users);
   std::vector<ApiCall> calls(const std::string& method = {}) const;
   // TLS connections that carried Web API requests, and closing the idle ones (as a server's
   // keep-alive timeout does).

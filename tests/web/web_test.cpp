@@ -1,0 +1,360 @@
+// The review page without a network: the WebApp's answers to requests, over a SQLite store that
+// the engine writes through `web` as the bot does. The browser suite drives the real binary.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "adapters/cli/export.h"
+#include "adapters/web/app.h"
+#include "adapters/web/assets.h"
+#include "adapters/web/crypto.h"
+#include "adapters/web/html.h"
+#include "bot/draft/draft.h"
+#include "bot/engine/engine.h"
+#include "bot/text/markup.h"
+#include "prompts/embedded.h"
+#include "storage/sqlite_store.h"
+#include "support/run_io.h"
+
+namespace incident::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using ops::HttpAnswer;
+using ops::HttpRequest;
+
+TEST(WebHtml, EscapesEveryMarkupCharacterAndBrokenUtf8) {
+  EXPECT_EQ(web::escape("<a href='x' title=\"y\">&</a>"),
+            "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;&lt;/a&gt;");
+  EXPECT_EQ(web::escape("Zoë"), "Zoë");
+  EXPECT_EQ(web::escape(std::string("a\xC3") + "<"), "a\xEF\xBF\xBD&lt;");         // cut sequence
+  EXPECT_EQ(web::escape("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+}
+
+TEST(WebHtml, ReadsFormFieldsAndCookies) {
+  EXPECT_EQ(web::form_field("a=1&token=ab%2Bc+d&x", "token"), "ab+c d");
+  EXPECT_EQ(web::form_field("a=1", "token"), "");
+  EXPECT_EQ(web::form_field("token=%zz", "token"), "%zz");
+  EXPECT_EQ(web::cookie_value("x=1; ib_session=abc; y=2", "ib_session"), "abc");
+  EXPECT_EQ(web::cookie_value("ib_session_x=abc", "ib_session"), "");
+}
+
+TEST(WebCrypto, TokensAreLongUrlSafeAndFresh) {
+  const std::string a = web::random_token();
+  const std::string b = web::random_token();
+  EXPECT_EQ(a.size(), 43u);  // 32 bytes, base64url without padding
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  EXPECT_EQ(web::sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_TRUE(web::equal_secret("same", "same"));
+  EXPECT_FALSE(web::equal_secret("same", "sane"));
+  EXPECT_FALSE(web::equal_secret("same", "same!"));
+}
+
+TEST(WebOptions, PlainHttpOnlyOnLoopback) {
+  EXPECT_FALSE(web::web_options("127.0.0.1:8080", "").secure_cookie);
+  EXPECT_EQ(web::web_options("127.0.0.1:8080", "").public_url, "http://127.0.0.1:8080");
+  EXPECT_TRUE(web::web_options("0.0.0.0:8080", "https://review.example.org/").secure_cookie);
+  EXPECT_EQ(web::web_options("0.0.0.0:8080", "https://review.example.org/").public_url,
+            "https://review.example.org");
+  EXPECT_THROW(web::web_options("0.0.0.0:8080", "http://review.example.org"),
+               std::invalid_argument);
+  EXPECT_THROW(web::web_options("0.0.0.0:8080", ""), std::invalid_argument);
+  EXPECT_THROW(web::web_options("8080", ""), std::invalid_argument);
+}
+
+// A bot with the review page: a store, an engine whose `web` links come from the app, and a
+// clock the test moves.
+class WebAppTest : public ::testing::Test {
+ protected:
+  WebAppTest()
+      : dir_(std::filesystem::temp_directory_path() /
+             ("web_test_" + std::to_string(::getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name())),
+        prompts_(Prompts::load(embedded_prompts())) {
+    std::filesystem::create_directories(dir_);
+    store_ = std::make_unique<SqliteStore>((dir_ / "bot.db").string(), Durability::process);
+    Settings settings;
+    settings.web = true;
+    engine_ = std::make_unique<Engine>(*store_, prompts_, settings,
+                                       [n = std::uint64_t{7}]() mutable { return n += 0x9e37; });
+    app_ = std::make_unique<web::WebApp>(
+        *store_, web::web_options("127.0.0.1:8080", ""),
+        web::Renderers{
+            [this](const Incident& inc, TimePoint at) { return render_draft(inc, at, prompts_); },
+            [](const Incident& inc) { return export_json(inc); }},
+        [this](std::string platform, std::string channel,
+               std::string user) -> boost::asio::awaitable<std::optional<bool>> {
+          if (unknown_) co_return std::nullopt;
+          co_return members_.count(platform + "/" + channel + "/" + user) > 0;
+        },
+        [this] { return now_; });
+    engine_->set_sign_in_issuer(
+        [this](const InboundEvent& e, std::int64_t n) { return app_->issue(e, n); });
+    members_.insert("console/ops/dana");
+  }
+  ~WebAppTest() override {
+    app_.reset();
+    engine_.reset();
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  Outcome say(const std::string& text, const std::string& user = "dana",
+              const std::string& channel = "ops") {
+    InboundEvent e;
+    e.key = "console:t:" + std::to_string(++line_);
+    e.platform = "console";
+    e.channel = channel;
+    e.user = user;
+    e.at = now_;
+    e.message_ref = std::to_string(line_);
+    e.body = in::CommandText{text};
+    return engine_->handle(e);
+  }
+
+  // `web`, and the token of the link in the DM it sends.
+  std::string sign_in_token(const std::string& user = "dana") {
+    for (const Reply& r : say("web", user).replies) {
+      const auto at = r.text.find("/login/");
+      if (r.audience != Audience::direct || at == std::string::npos) continue;
+      const auto end = r.text.find_first_of(" \n", at);
+      return r.text.substr(at + 7, end == std::string::npos ? std::string::npos : end - at - 7);
+    }
+    return {};
+  }
+
+  HttpAnswer request(std::string method, std::string target, std::string body = {},
+                     std::vector<std::pair<std::string, std::string>> headers = {}) {
+    if (!cookie_.empty()) headers.emplace_back("cookie", app_->cookie_name() + "=" + cookie_);
+    std::optional<HttpAnswer> answer;
+    boost::asio::co_spawn(
+        io_, app_->handle(HttpRequest{std::move(method), std::move(target), headers, body}),
+        [&](std::exception_ptr e, HttpAnswer a) {
+          if (e) std::rethrow_exception(e);
+          answer = std::move(a);
+        });
+    EXPECT_TRUE(run_until(
+        io_, [&] { return answer.has_value(); }, 5s));
+    return answer.value_or(HttpAnswer{});
+  }
+
+  static std::string header(const HttpAnswer& a, const std::string& name) {
+    for (const auto& [n, v] : a.headers) {
+      if (n == name) return v;
+    }
+    return {};
+  }
+
+  // Signs in with a fresh link; keeps the session cookie.
+  void sign_in(const std::string& user = "dana") {
+    const HttpAnswer a = request("POST", "/login", "token=" + sign_in_token(user));
+    ASSERT_EQ(a.status, 303);
+    const std::string set = header(a, "Set-Cookie");
+    const auto eq = set.find('=');
+    cookie_ = set.substr(eq + 1, set.find(';') - eq - 1);
+  }
+
+  std::string csrf() {
+    const std::string page = request("GET", "/").body;
+    const auto at = page.find("name=\"csrf\" value=\"");
+    if (at == std::string::npos) return {};
+    const auto from = at + 19;
+    return page.substr(from, page.find('"', from) - from);
+  }
+
+  std::filesystem::path dir_;
+  Prompts prompts_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<web::WebApp> app_;
+  boost::asio::io_context io_;
+  std::set<std::string> members_;
+  bool unknown_ = false;
+  TimePoint now_ = TimePoint{} + std::chrono::hours{24 * 20000};
+  std::string cookie_;
+  long line_ = 0;
+};
+
+TEST_F(WebAppTest, TheLinkSignsInOnceAndOnlyThroughThePost) {
+  say("start Checkout errors sev2");
+  const std::string token = sign_in_token();
+  ASSERT_EQ(token.size(), 43u);
+  // A previewer's GET shows a button and uses nothing: the POST still works afterwards.
+  const HttpAnswer shown = request("GET", "/login/" + token);
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("name=\"token\" value=\"" + token + "\""), std::string::npos);
+  request("GET", "/login/" + token);
+  const HttpAnswer used = request("POST", "/login", "token=" + token);
+  EXPECT_EQ(used.status, 303);
+  EXPECT_EQ(header(used, "Location"), "/incidents/INC-1");
+  EXPECT_NE(header(used, "Set-Cookie").find("HttpOnly"), std::string::npos);
+  EXPECT_NE(header(used, "Set-Cookie").find("SameSite=Lax"), std::string::npos);
+  EXPECT_EQ(request("POST", "/login", "token=" + token).status, 400);  // once
+  EXPECT_EQ(request("POST", "/login", "token=not-a-token").status, 400);
+  // Only the hash is stored, nowhere the token.
+  store_.reset();
+  for (const char* file : {"bot.db", "bot.db-wal"}) {
+    std::ifstream in(dir_ / file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find(token), std::string::npos) << file;
+  }
+}
+
+TEST_F(WebAppTest, AnExpiredLinkOrAForeignOriginIsRefused) {
+  say("start Checkout errors");
+  const std::string late = sign_in_token();
+  now_ += 11min;
+  EXPECT_EQ(request("POST", "/login", "token=" + late).status, 400);
+  const std::string token = sign_in_token();
+  EXPECT_EQ(
+      request("POST", "/login", "token=" + token, {{"origin", "https://evil.example"}}).status,
+      403);
+  EXPECT_EQ(
+      request("POST", "/login", "token=" + token, {{"origin", "http://127.0.0.1:8080"}}).status,
+      303);
+}
+
+TEST_F(WebAppTest, WithoutASessionNothingIsShown) {
+  say("start Checkout errors");
+  EXPECT_EQ(request("GET", "/").status, 401);
+  EXPECT_EQ(request("GET", "/incidents/INC-1").status, 401);
+  EXPECT_EQ(request("GET", "/incidents/INC-1/export.json").status, 401);
+  cookie_ = "forged";
+  EXPECT_EQ(request("GET", "/").status, 401);
+}
+
+TEST_F(WebAppTest, MembersSeeTheirChannelsIncidentsAndOthersGetNotFound) {
+  say("start Checkout errors sev2");
+  say("start Billing lag", "erin", "billing");  // a channel dana is not in
+  sign_in();
+  const HttpAnswer list = request("GET", "/");
+  EXPECT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find("Checkout errors"), std::string::npos);
+  EXPECT_EQ(list.body.find("Billing lag"), std::string::npos);
+  EXPECT_EQ(request("GET", "/incidents/INC-1").status, 200);
+  const HttpAnswer other = request("GET", "/incidents/INC-2");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.body.find("Billing"), std::string::npos);
+  EXPECT_EQ(request("GET", "/incidents/INC-2/export.md").status, 404);
+  EXPECT_EQ(request("GET", "/incidents/INC-99").status, 404);
+  // Membership is asked again after a minute; when it cannot be told, the answer is no.
+  now_ += 2min;
+  unknown_ = true;
+  EXPECT_EQ(request("GET", "/incidents/INC-1").status, 404);
+}
+
+TEST_F(WebAppTest, UserTextIsEscapedEverywhere) {
+  say("start <script>alert(1)</script> checkout");
+  say("log <img src=x onerror=alert(2)> at 5%");
+  say("action fix \"quotes\" & <b>tags</b> owner:@dana");
+  sign_in();
+  for (const std::string target : {"/", "/incidents/INC-1"}) {
+    const std::string body = request("GET", target).body;
+    EXPECT_EQ(body.find("<script>alert"), std::string::npos) << target;
+    EXPECT_EQ(body.find("<img src=x"), std::string::npos) << target;
+    EXPECT_EQ(body.find("<b>tags"), std::string::npos) << target;
+    EXPECT_NE(body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos) << target;
+  }
+}
+
+TEST_F(WebAppTest, DownloadsAreWhatExportPrints) {
+  say("start Checkout errors sev2");
+  say("log errors at 5%");
+  say("close rolled back");
+  sign_in();
+  const auto inc = store_->incident(1);
+  ASSERT_TRUE(inc);
+  const HttpAnswer md = request("GET", "/incidents/INC-1/export.md");
+  EXPECT_EQ(md.body, markup::to_commonmark(render_draft(*inc, now_, prompts_)));
+  EXPECT_EQ(md.content_type, "text/markdown; charset=utf-8");
+  EXPECT_NE(header(md, "Content-Disposition").find("attachment"), std::string::npos);
+  const HttpAnswer json = request("GET", "/incidents/INC-1/export.json");
+  EXPECT_EQ(json.body, export_json(*inc));
+  EXPECT_EQ(json.content_type, "application/json");
+}
+
+TEST_F(WebAppTest, EveryRouteCarriesTheSecurityHeaders) {
+  say("start Checkout errors");
+  sign_in();
+  std::vector<std::string> targets{
+      "/",     "/incidents/INC-1", "/incidents/INC-1/export.md", "/login/abc",
+      "/nope", "/incidents/INC-7"};
+  for (const web::Asset& a : web::assets()) targets.push_back("/assets/" + std::string(a.name));
+  for (const std::string& target : targets) {
+    const HttpAnswer a = request("GET", target);
+    const std::string csp = header(a, "Content-Security-Policy");
+    EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << target;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << target;
+    EXPECT_EQ(header(a, "X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_EQ(header(a, "Referrer-Policy"), "same-origin") << target;
+  }
+  // Assets are cached for ever under their hashed names; pages are not cached at all (the
+  // server's default Cache-Control: no-store stays unless an answer replaces it).
+  EXPECT_EQ(header(request("GET", "/incidents/INC-1"), "Cache-Control"), "");
+  EXPECT_NE(header(request("GET", "/assets/" + std::string(web::assets()[0].name)), "Cache-Control")
+                .find("immutable"),
+            std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1").status, 405);  // no change on GET, no POST here
+  EXPECT_EQ(request("GET", "/logout").status, 405);
+}
+
+TEST_F(WebAppTest, SigningOutNeedsTheCsrfTokenAndOurOrigin) {
+  say("start Checkout errors");
+  sign_in();
+  const std::string token = csrf();
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(request("POST", "/logout", "csrf=wrong").status, 403);
+  EXPECT_EQ(request("POST", "/logout", "").status, 403);
+  EXPECT_EQ(
+      request("POST", "/logout", "csrf=" + token, {{"origin", "https://evil.example"}}).status,
+      403);
+  EXPECT_EQ(request("GET", "/").status, 200);  // still signed in
+  EXPECT_EQ(request("POST", "/logout", "csrf=" + token).status, 200);
+  EXPECT_EQ(request("GET", "/").status, 401);
+}
+
+TEST_F(WebAppTest, SessionsEndWhenIdleOrOld) {
+  say("start Checkout errors");
+  sign_in();
+  now_ += 90min;
+  EXPECT_EQ(request("GET", "/").status, 200);  // seen: the idle clock starts again
+  now_ += 90min;
+  EXPECT_EQ(request("GET", "/").status, 200);
+  now_ += 2h + 1min;
+  EXPECT_EQ(request("GET", "/").status, 401);  // idle too long
+  sign_in();
+  for (int i = 0; i < 12; ++i) {
+    now_ += 61min;
+    request("GET", "/");
+  }
+  EXPECT_EQ(request("GET", "/").status, 401);  // older than 12 hours
+}
+
+TEST_F(WebAppTest, WebOutsideAnIncidentOrWithoutThePageSaysSo) {
+  EXPECT_EQ(sign_in_token(), "");  // no incident in this channel
+  Settings off;
+  Engine engine(*store_, prompts_, off);
+  say("start Checkout errors");
+  InboundEvent e;
+  e.key = "console:t:off";
+  e.platform = "console";
+  e.channel = "ops";
+  e.user = "dana";
+  e.at = now_;
+  e.body = in::CommandText{"web"};
+  const Outcome out = engine.handle(e);
+  ASSERT_EQ(out.replies.size(), 1u);
+  EXPECT_NE(out.replies[0].text.find("INCIDENT_BOT_WEB"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace incident::testing
