@@ -173,10 +173,34 @@ CREATE TABLE web_sessions (
 );
 )sql";
 
+const char* const kV7 = R"sql(
+-- A draft section rewritten on the review page; text '' is the generated one again.
+CREATE TABLE section_texts (
+  incident  INTEGER NOT NULL REFERENCES incidents (number),
+  section   TEXT    NOT NULL,
+  text      TEXT    NOT NULL,
+  version   INTEGER NOT NULL,
+  by_user   TEXT    NOT NULL,
+  at        INTEGER NOT NULL,
+  PRIMARY KEY (incident, section)
+);
+-- Every change made on the review page, for the record.
+CREATE TABLE review_edits (
+  id           INTEGER PRIMARY KEY,
+  incident     INTEGER NOT NULL REFERENCES incidents (number),
+  at           INTEGER NOT NULL,
+  user         TEXT    NOT NULL,
+  what         TEXT    NOT NULL,
+  old_version  INTEGER NOT NULL,
+  new_version  INTEGER NOT NULL
+);
+CREATE INDEX review_edits_by_incident ON review_edits (incident, id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7};
   return scripts;
 }
 

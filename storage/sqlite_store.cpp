@@ -508,6 +508,28 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     if (!view.whole) st->bind(2, view.message_ref);
     while (st->executeStep()) inc.review.push_back(review_reply(*st));
   }
+  if (!view.whole) return inc;
+  {
+    auto st =
+        sql("SELECT section, text, version, by_user, at FROM section_texts WHERE incident = ?");
+    st->bind(1, number);
+    while (st->executeStep()) {
+      inc.sections[st->getColumn(0).getString()] =
+          SectionText{st->getColumn(1).getString(), st->getColumn(2).getInt64(),
+                      st->getColumn(3).getString(), from_unix_ms(st->getColumn(4).getInt64())};
+    }
+  }
+  {
+    auto st =
+        sql("SELECT at, user, what, old_version, new_version FROM review_edits WHERE incident = ? "
+            "ORDER BY id");
+    st->bind(1, number);
+    while (st->executeStep()) {
+      inc.edits.push_back(ReviewEdit{from_unix_ms(st->getColumn(0).getInt64()),
+                                     st->getColumn(1).getString(), st->getColumn(2).getString(),
+                                     st->getColumn(3).getInt64(), st->getColumn(4).getInt64()});
+    }
+  }
   return inc;
 }
 

@@ -66,6 +66,9 @@ class SqliteStore final : public DurableStore {
   std::vector<IncidentSummary> list_incidents() override;
   std::optional<Incident> incident(std::int64_t number) override;
   std::optional<SignInGrant> redeem_sign_in(const std::string& token_hash, TimePoint now) override;
+  SectionSave save_section(std::int64_t incident, const std::string& section,
+                           const std::string& text, std::int64_t expected_version,
+                           const std::string& user, TimePoint at) override;
   void save_session(const WebSession& session) override;
   std::optional<WebSession> session(const std::string& id_hash) override;
   void touch_session(const std::string& id_hash, TimePoint now) override;

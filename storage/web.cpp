@@ -46,6 +46,56 @@ std::optional<SignInGrant> SqliteStore::redeem_sign_in(const std::string& token_
   return grant;
 }
 
+SectionSave SqliteStore::save_section(std::int64_t incident, const std::string& section,
+                                      const std::string& text, std::int64_t expected_version,
+                                      const std::string& user, TimePoint at) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SectionSave result;
+  write([&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement read(
+        *db_,
+        "SELECT text, version, by_user, at FROM section_texts WHERE incident = ? AND section = ?");
+    read.bind(1, incident);
+    read.bind(2, section);
+    if (read.executeStep()) {
+      result.current =
+          SectionText{read.getColumn(0).getString(), read.getColumn(1).getInt64(),
+                      read.getColumn(2).getString(), from_unix_ms(read.getColumn(3).getInt64())};
+    }
+    read.reset();
+    if (result.current.version != expected_version) return;  // someone saved meanwhile
+    const std::int64_t version = expected_version + 1;
+    SQLite::Statement save(
+        *db_,
+        "INSERT INTO section_texts (incident, section, text, version, by_user, at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident, section) DO UPDATE SET "
+        "text = excluded.text, version = excluded.version, "
+        "by_user = excluded.by_user, at = excluded.at");
+    save.bind(1, incident);
+    save.bind(2, section);
+    save.bind(3, text);
+    save.bind(4, version);
+    save.bind(5, user);
+    save.bind(6, to_unix_ms(at));
+    save.exec();
+    SQLite::Statement audit(*db_,
+                            "INSERT INTO review_edits (incident, at, user, what, old_version, "
+                            "new_version) VALUES (?, ?, ?, ?, ?, ?)");
+    audit.bind(1, incident);
+    audit.bind(2, to_unix_ms(at));
+    audit.bind(3, user);
+    audit.bind(4, std::string(text.empty() ? "section reset " : "section ") + section);
+    audit.bind(5, expected_version);
+    audit.bind(6, version);
+    audit.exec();
+    tx.commit();
+    result.saved = true;
+    result.current = SectionText{text, version, user, at};
+  });
+  return result;
+}
+
 void SqliteStore::save_session(const WebSession& s) {
   std::lock_guard<std::mutex> lock(mutex_);
   write([&] {

@@ -49,6 +49,22 @@ std::string export_json(const Incident& inc) {
     if (r.deleted) continue;
     review.push_back({{"time", format_iso(r.at)}, {"text", text(r.text)}});
   }
+  // Sections rewritten on the review page (the draft shows them instead of the generated ones),
+  // and every change made there.
+  nlohmann::json sections = nlohmann::json::object();
+  for (const auto& [key, s] : inc.sections) {
+    if (s.text.empty()) continue;
+    sections[key] = {{"text", text(s.text)}, {"version", s.version}, {"by", text(s.by)},
+                     {"time", format_iso(s.at)}};
+  }
+  nlohmann::json edits = nlohmann::json::array();
+  for (const auto& e : inc.edits) {
+    edits.push_back({{"time", format_iso(e.at)},
+                     {"user", text(e.user)},
+                     {"what", e.what},
+                     {"old_version", e.old_version},
+                     {"new_version", e.new_version}});
+  }
   nlohmann::json doc = {
       {"id", inc.id()},
       {"number", inc.number},
@@ -65,6 +81,8 @@ std::string export_json(const Incident& inc) {
       {"timeline", timeline},
       {"actions", actions},
       {"review", review},
+      {"sections", sections},
+      {"edits", edits},
   };
   return doc.dump(2) + "\n";
 }

@@ -139,7 +139,8 @@ Engine::RandomSource system_random() {
 web::Renderers web_renderers(const Prompts& prompts) {
   return {
       [&prompts](const Incident& inc, TimePoint now) { return render_draft(inc, now, prompts); },
-      [](const Incident& inc) { return export_json(inc); }};
+      [](const Incident& inc) { return export_json(inc); },
+      [&prompts](std::string_view text) { return check_blameless(text, People{}, prompts); }};
 }
 
 // The console with the review page beside it, on one event loop: standard input is read as it

@@ -57,6 +57,39 @@ Viewer viewer_of(const WebSession& s) {
   return Viewer{s.platform, s.user, s.csrf};
 }
 
+// Who may rewrite the draft: the commander, the scribe and the facilitator (who ran
+// `postmortem`); everyone else in the channel reads.
+bool may_write(const Incident& inc, const WebSession& session) {
+  const std::string me = user_key(session.user);
+  for (const auto& [role, user] : inc.roles) {
+    if ((role == Role::commander || role == Role::scribe) && user_key(user) == me) return true;
+  }
+  return !inc.facilitator.empty() && user_key(inc.facilitator) == me;
+}
+
+bool editable(std::string_view key) {
+  for (const char* k : kEditableSections) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+// The body of `## <title>` in the draft's Markdown: what the box starts with for a section
+// nobody rewrote yet.
+std::string generated_section(const std::string& markdown, const std::string& title) {
+  const std::string heading = "## " + title + "\n";
+  const auto at = markdown.find(heading);
+  if (at == std::string::npos) return {};
+  const auto from = at + heading.size();
+  const auto next = markdown.find("\n## ", from);
+  std::string body =
+      markdown.substr(from, next == std::string::npos ? std::string::npos : next - from);
+  while (!body.empty() && body.back() == '\n') body.pop_back();
+  return body;
+}
+
+constexpr std::size_t kSectionLimit = 20000;  // bytes of one section's text
+
 // "https://host:8443/x" -> "https://host:8443"
 std::string origin_of(const std::string& url) {
   const auto scheme = url.find("://");
@@ -212,6 +245,50 @@ HttpAnswer WebApp::login(const HttpRequest& request) {
   return a;
 }
 
+bool WebApp::csrf_ok(const HttpRequest& request, const WebSession& session) const {
+  std::string token = request.header("x-csrf-token");
+  if (token.empty()) token = form_field(request.body, "csrf");
+  return same_origin(request) && equal_secret(token, session.csrf);
+}
+
+HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& session,
+                              const Incident& inc, std::string_view what) {
+  const Viewer viewer = viewer_of(session);
+  if (!csrf_ok(request, session)) {
+    return html(403,
+                message_page("Refused", "That request did not come from this page.", viewer, true));
+  }
+  if (!may_write(inc, session)) {
+    return html(403, message_page("Read only",
+                                  "Only the incident commander, the scribe and the facilitator "
+                                  "edit the draft.",
+                                  viewer, true));
+  }
+  std::string text = form_field(request.body, "text");
+  if (text.size() > kSectionLimit) text.resize(kSectionLimit);
+  if (what == "check") {
+    HttpAnswer a;
+    a.content_type = "application/json";
+    a.body = findings_json(renderers_.check ? renderers_.check(text) : std::vector<Finding>{});
+    return a;
+  }
+  const std::string key(what.substr(9));
+  if (!editable(key)) return not_found(viewer);
+  if (!form_field(request.body, "reset").empty()) text.clear();
+  std::int64_t version = -1;
+  try {
+    version = std::stoll(form_field(request.body, "version"));
+  } catch (const std::exception&) {
+    return html(400, message_page("Not saved", "The form lost its version; reload the page.",
+                                  viewer, true));
+  }
+  const SectionSave saved =
+      store_.save_section(inc.number, key, text, version, session.user, clock_());
+  if (!saved.saved) return html(409, conflict_page(inc, key, text, saved.current, viewer));
+  spdlog::info("web: {} of {} saved (version {})", key, inc.id(), saved.current.version);
+  return redirect("/incidents/" + inc.id() + "#section-" + key);
+}
+
 HttpAnswer WebApp::logout(const HttpRequest& request) {
   const auto session = signed_in(request);
   if (!session) return redirect("/");
@@ -244,8 +321,14 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
     }
   }
   if (number <= 0) co_return not_found(viewer);
-  if (request.method != "GET" && request.method != "HEAD")
-    co_return method_not_allowed("GET, HEAD");
+  const bool post = request.method == "POST";
+  if (!post && request.method != "GET" && request.method != "HEAD") {
+    co_return method_not_allowed("GET, HEAD, POST");
+  }
+  // State changes only on POST, and only on the routes that make them.
+  if (post != (what == "check" || what.rfind("sections/", 0) == 0)) {
+    co_return method_not_allowed(post ? "GET, HEAD" : "POST");
+  }
   const std::optional<Incident> inc = store_.incident(number);
   if (!inc) co_return not_found(viewer);
   IncidentSummary row;
@@ -255,9 +338,26 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
   const bool visible = co_await may_see(session, row);
   if (!visible) co_return not_found(viewer);
   const TimePoint now = clock_();
+  if (request.method == "POST") co_return post_route(request, session, *inc, what);
   if (what.empty()) {
     const std::string draft = renderers_.draft(*inc, now);
-    co_return html(200, incident_page(*inc, markup::to_matrix(draft).formatted_body, viewer, now));
+    std::vector<SectionForm> forms;
+    if (may_write(*inc, session)) {
+      const std::string markdown = markup::to_markdown(draft);
+      for (const char* key : kEditableSections) {
+        SectionForm f{key, {}, 0, false, {}};
+        if (auto it = inc->sections.find(key); it != inc->sections.end()) {
+          f.version = it->second.version;
+          f.edited = !it->second.text.empty();
+          f.text = it->second.text;
+        }
+        if (!f.edited) f.text = generated_section(markdown, section_title(key));
+        if (renderers_.check) f.findings = renderers_.check(f.text);
+        forms.push_back(std::move(f));
+      }
+    }
+    co_return html(
+        200, incident_page(*inc, markup::to_matrix(draft).formatted_body, forms, viewer, now));
   }
   HttpAnswer a;
   if (what == "export.md") {

@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "adapters/ops/http_server.h"
+#include "bot/blameless/blameless.h"
 #include "bot/engine/engine.h"
 #include "bot/model/review_store.h"
 
@@ -42,6 +43,8 @@ using MembershipCheck = std::function<boost::asio::awaitable<std::optional<bool>
 struct Renderers {
   std::function<std::string(const Incident&, TimePoint now)> draft;
   std::function<std::string(const Incident&)> export_json;
+  // The blameless check `lint` runs (the findings a section's text gets as it is written).
+  std::function<std::vector<Finding>(std::string_view text)> check;
 };
 
 class WebApp {
@@ -67,6 +70,10 @@ class WebApp {
   boost::asio::awaitable<ops::HttpAnswer> incident_route(const ops::HttpRequest& request,
                                                          const WebSession& session,
                                                          std::string_view rest);
+  // POST /incidents/INC-n/sections/<key> and /incidents/INC-n/check.
+  ops::HttpAnswer post_route(const ops::HttpRequest& request, const WebSession& session,
+                             const Incident& incident, std::string_view what);
+  bool csrf_ok(const ops::HttpRequest& request, const WebSession& session) const;
   ops::HttpAnswer login(const ops::HttpRequest& request);
   ops::HttpAnswer logout(const ops::HttpRequest& request);
   bool same_origin(const ops::HttpRequest& request) const;

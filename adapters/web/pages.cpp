@@ -102,7 +102,51 @@ std::string list_page(const std::vector<IncidentSummary>& incidents, const Viewe
   return page("Incidents", body, viewer);
 }
 
-std::string incident_page(const Incident& inc, const std::string& draft_html, const Viewer& viewer,
+std::string findings_list(const std::string& key, const std::vector<Finding>& findings) {
+  std::string out =
+      "<ul class=\"findings\" id=\"findings-" + escape(key) + "\" aria-live=\"polite\">";
+  for (const Finding& f : findings) {
+    if (f.kind == FindingKind::person) continue;  // names become roles in the draft anyway
+    out += "<li class=\"" + escape(to_string(f.kind)) + "\"><strong>" + escape(to_string(f.kind)) +
+           "</strong> “" + escape(f.phrase) + "” — " + escape(f.suggestion) + "</li>";
+  }
+  return out + "</ul>";
+}
+
+std::string section_forms(const Incident& inc, const std::vector<SectionForm>& sections,
+                          const Viewer& viewer) {
+  if (sections.empty()) return {};
+  const std::string base = "/incidents/" + escape(inc.id());
+  std::string out =
+      "<h2 id=\"edit\">Edit the draft</h2>\n<p class=\"muted\">Each section starts as the bot "
+      "generated it. What you save replaces it in the draft, in <code>draft</code> and in the "
+      "exports; one line is one item. The blameless check runs as you type and after each "
+      "save.</p>\n";
+  for (const SectionForm& s : sections) {
+    const std::string id = "section-" + escape(s.key);
+    out += "<section class=\"edit\" aria-labelledby=\"" + id + "-title\"><h3 id=\"" + id +
+           "-title\">" + escape(section_title(s.key)) +
+           (s.edited ? " <span class=\"state\">edited</span>" : "") +
+           "</h3>\n<form method=\"post\" action=\"" + base + "/sections/" + escape(s.key) +
+           "\" data-edit>\n<label for=\"" + id + "\">" + escape(section_title(s.key)) +
+           " (Markdown, one item per line)</label>\n<textarea id=\"" + id +
+           "\" name=\"text\" rows=\"6\" data-check=\"" + base +
+           "/check\" data-findings=\"findings-" + escape(s.key) + "\">" + escape(s.text) +
+           "</textarea>\n<input type=\"hidden\" name=\"version\" value=\"" +
+           std::to_string(s.version) + "\"><input type=\"hidden\" name=\"csrf\" value=\"" +
+           escape(viewer.csrf) + "\">\n<button type=\"submit\">Save</button>";
+    if (s.edited) {
+      out +=
+          " <button class=\"quiet\" type=\"submit\" name=\"reset\" value=\"1\">Reset to "
+          "generated</button>";
+    }
+    out += "\n</form>\n" + findings_list(s.key, s.findings) + "\n</section>\n";
+  }
+  return out;
+}
+
+std::string incident_page(const Incident& inc, const std::string& draft_html,
+                          const std::vector<SectionForm>& sections, const Viewer& viewer,
                           TimePoint now) {
   const std::string id = inc.id();
   std::string body = "<h1>" + escape(id) + ": " + escape(inc.title) + "</h1>\n";
@@ -160,11 +204,64 @@ std::string incident_page(const Incident& inc, const std::string& draft_html, co
     body += "</tbody>\n</table>\n";
   }
 
+  body += section_forms(inc, sections, viewer);
   body +=
       "<h2 id=\"draft\">Draft</h2>\n<p class=\"muted\">As the bot posts it: people by role, "
       "never by name.</p>\n<div class=\"draft\">" +
       draft_html + "</div>\n";
   return page(id + " " + inc.title, body, viewer);
+}
+
+std::string conflict_page(const Incident& inc, const std::string& key, const std::string& yours,
+                          const SectionText& theirs, const Viewer& viewer) {
+  const std::string base = "/incidents/" + escape(inc.id());
+  std::string body = "<h1>" + escape(section_title(key)) + " was saved meanwhile</h1>\n";
+  body +=
+      "<p class=\"notice bad\" role=\"status\">Someone saved this section while you were "
+      "editing it. Their text is below, and yours is still in the box: nothing you typed is "
+      "lost. Save again to replace theirs with yours.</p>\n<h2>Their text (version " +
+      std::to_string(theirs.version) + ")</h2>\n<pre class=\"theirs\">" +
+      escape(theirs.text.empty() ? std::string("(the generated section)") : theirs.text) +
+      "</pre>\n<h2>Your text</h2>\n<form method=\"post\" action=\"" + base + "/sections/" +
+      escape(key) + "\" data-edit>\n<label for=\"yours\">" + escape(section_title(key)) +
+      "</label>\n<textarea id=\"yours\" name=\"text\" rows=\"8\">" + escape(yours) +
+      "</textarea>\n<input type=\"hidden\" name=\"version\" value=\"" +
+      std::to_string(theirs.version) + "\"><input type=\"hidden\" name=\"csrf\" value=\"" +
+      escape(viewer.csrf) + "\">\n<button type=\"submit\">Save mine</button> <a href=\"" + base +
+      "#section-" + escape(key) + "\">Keep theirs</a>\n</form>\n";
+  return page(inc.id() + " " + section_title(key), body, viewer);
+}
+
+std::string findings_json(const std::vector<Finding>& findings) {
+  auto str = [](std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (const char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (u < 0x20 || c == '<' || c == '>' || c == '&') {
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
+      } else {
+        out += c;
+      }
+    }
+    return out + "\"";
+  };
+  std::string out = "{\"findings\":[";
+  bool first = true;
+  for (const Finding& f : findings) {
+    if (f.kind == FindingKind::person) continue;
+    if (!first) out += ",";
+    first = false;
+    out += "{\"kind\":" + str(to_string(f.kind)) + ",\"phrase\":" + str(f.phrase) +
+           ",\"offset\":" + std::to_string(f.offset) + ",\"length\":" + std::to_string(f.length) +
+           ",\"suggestion\":" + str(f.suggestion) + "}";
+  }
+  return out + "]}\n";
 }
 
 }  // namespace incident::web

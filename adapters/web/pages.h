@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/blameless/blameless.h"
 #include "bot/model/incident.h"
 #include "bot/model/review_store.h"
 
@@ -30,10 +31,29 @@ std::string message_page(const std::string& title, const std::string& text,
 // GET /: the incidents the viewer may see.
 std::string list_page(const std::vector<IncidentSummary>& incidents, const Viewer& viewer,
                       TimePoint now);
+// A draft section as the page edits it: its key, the text in the box (the stored rewrite, else
+// the generated section), its version, and what the blameless check finds in that text.
+struct SectionForm {
+  std::string key;
+  std::string text;
+  std::int64_t version = 0;
+  bool edited = false;
+  std::vector<Finding> findings;
+};
+
 // GET /incidents/INC-n: the record and the draft as the bot renders it (`draft_html`, already
-// safe HTML from bot Markdown).
+// safe HTML from bot Markdown); with `sections`, the forms that rewrite them (the viewer may
+// write).
 std::string incident_page(const Incident& incident, const std::string& draft_html,
-                          const Viewer& viewer, TimePoint now);
+                          const std::vector<SectionForm>& sections, const Viewer& viewer,
+                          TimePoint now);
+// 409: someone saved the section meanwhile; theirs is shown, yours stays in the box.
+std::string conflict_page(const Incident& incident, const std::string& key,
+                          const std::string& yours, const SectionText& theirs,
+                          const Viewer& viewer);
+// The findings of a text as JSON for the live check: [{"kind","phrase","offset","length",
+// "suggestion"}].
+std::string findings_json(const std::vector<Finding>& findings);
 
 // Timeline gaps longer than this are shown between the entries.
 inline constexpr std::chrono::minutes kGap{30};

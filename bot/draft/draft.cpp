@@ -145,6 +145,7 @@ class Builder {
     bool homework = timeline(d);
     homework = review(d) || homework;
     homework = actions(d) || homework;
+    edited(d);
     d.set("homework", homework);
     for (const auto& f : flags_) {
       d.add("findings", TemplateData{}
@@ -201,6 +202,33 @@ class Builder {
       }
     }
     return one_line(participants_.depersonalise(text, strangers));
+  }
+
+  // Sections the facilitator rewrote on the review page replace the generated ones: each line an
+  // item, through the same check as every other text (people become roles, blame is listed,
+  // a personnel matter is left out).
+  void edited(TemplateData& d) {
+    for (const char* key : kEditableSections) {
+      const auto it = inc_.sections.find(key);
+      if (it == inc_.sections.end() || it->second.text.empty()) continue;
+      d.set(std::string("is_edited_") + key, true);
+      std::string_view rest = it->second.text;
+      while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+          line.remove_prefix(1);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+        for (std::string_view marker : {"- ", "* ", "• "}) {
+          if (line.substr(0, marker.size()) == marker) line.remove_prefix(marker.size());
+        }
+        if (line.empty()) continue;
+        const auto text =
+            admit(line, where("section", TemplateData{}.set("section", section_title(key))));
+        if (text) d.add(std::string("edited_") + key, TemplateData{}.set("text", *text));
+      }
+    }
   }
 
   // Where a finding was, in the words of the `draft.where_*` prompts (already escaped).

@@ -103,6 +103,16 @@ std::optional<Source> source_from_string(std::string_view s) {
   return lookup(kSources, s);
 }
 
+std::string section_title(std::string_view key) {
+  if (key == "summary") return "Summary";
+  if (key == "impact") return "Impact";
+  if (key == "factors") return "Contributing factors";
+  if (key == "helped") return "What went well";
+  if (key == "hard") return "What was difficult";
+  if (key == "learn") return "Lessons learned";
+  return std::string(key);
+}
+
 std::string incident_id(std::int64_t number) {
   return "INC-" + std::to_string(number);
 }

@@ -61,6 +61,32 @@ struct ReviewReply {
   bool deleted = false;
 };
 
+// A draft section the facilitator rewrote on the review page: it replaces the generated one in
+// the draft (and so in `draft`, `export` and the page) until reset. `version` counts its saves,
+// so a save made on an older version is refused rather than lost.
+struct SectionText {
+  std::string text;  // empty: the generated section (reset)
+  std::int64_t version = 0;
+  std::string by;  // platform user id
+  TimePoint at{};
+};
+
+// One change made on the review page, for the record (`export --format json`).
+struct ReviewEdit {
+  TimePoint at{};
+  std::string user;  // platform user id
+  std::string what;  // "section summary"
+  std::int64_t old_version = 0;
+  std::int64_t new_version = 0;
+};
+
+// The draft sections the review page can rewrite, by key, in the draft's order.
+inline constexpr const char* kEditableSections[] = {"summary", "impact", "factors",
+                                                    "helped",  "hard",   "learn"};
+
+// "summary" -> "Summary", "helped" -> "What went well": the heading the draft gives a section.
+std::string section_title(std::string_view key);
+
 struct Incident {
   std::int64_t number = 0;  // INC-<number>
   std::string platform;     // "slack", "matrix", "console"
@@ -78,6 +104,8 @@ struct Incident {
   std::vector<TimelineEntry> timeline;  // insertion order
   std::vector<ActionItem> actions;      // by number
   std::vector<ReviewReply> review;
+  std::map<std::string, SectionText> sections;  // by kEditableSections key (whole record only)
+  std::vector<ReviewEdit> edits;                // oldest first (whole record only)
   // Timeline entries ever added, deleted ones included: the last `seq` given out.
   std::int64_t entries = 0;
   // False when loaded for an event that needs less than the whole record (Store::current_incident):

@@ -46,6 +46,13 @@ struct WebSession {
   TimePoint last_seen{};
 };
 
+// What saving a section gave: saved (its new version), or refused because the stored version is
+// not the one the edit started from (someone saved meanwhile: their text and version).
+struct SectionSave {
+  bool saved = false;
+  SectionText current;
+};
+
 class ReviewStore {
  public:
   virtual ~ReviewStore() = default;
@@ -58,6 +65,12 @@ class ReviewStore {
   // it expires gets the grant, every later one (or one after expiry) nullopt.
   virtual std::optional<SignInGrant> redeem_sign_in(const std::string& token_hash,
                                                     TimePoint now) = 0;
+
+  // Stores `text` as the section's text (empty: back to the generated one) if its version is
+  // still `expected_version`, with an audit row, in one transaction.
+  virtual SectionSave save_section(std::int64_t incident, const std::string& section,
+                                   const std::string& text, std::int64_t expected_version,
+                                   const std::string& user, TimePoint at) = 0;
 
   virtual void save_session(const WebSession& session) = 0;
   virtual std::optional<WebSession> session(const std::string& id_hash) = 0;

@@ -89,7 +89,8 @@ class WebAppTest : public ::testing::Test {
         *store_, web::web_options("127.0.0.1:8080", ""),
         web::Renderers{
             [this](const Incident& inc, TimePoint at) { return render_draft(inc, at, prompts_); },
-            [](const Incident& inc) { return export_json(inc); }},
+            [](const Incident& inc) { return export_json(inc); },
+            [this](std::string_view text) { return check_blameless(text, People{}, prompts_); }},
         [this](std::string platform, std::string channel,
                std::string user) -> boost::asio::awaitable<std::optional<bool>> {
           if (unknown_) co_return std::nullopt;
@@ -337,6 +338,116 @@ TEST_F(WebAppTest, SessionsEndWhenIdleOrOld) {
     request("GET", "/");
   }
   EXPECT_EQ(request("GET", "/").status, 401);  // older than 12 hours
+}
+
+// The form fields of the section `key` on the incident page: its version.
+std::string version_of(const std::string& page, const std::string& key) {
+  const auto form = page.find("/sections/" + key + "\"");
+  const auto at = page.find("name=\"version\" value=\"", form);
+  if (form == std::string::npos || at == std::string::npos) return {};
+  const auto from = at + 22;
+  return page.substr(from, page.find('"', from) - from);
+}
+
+TEST_F(WebAppTest, ASavedSectionReplacesTheGeneratedOneEverywhere) {
+  say("start Checkout errors sev2");
+  say("close rolled back");
+  sign_in();
+  const std::string page = request("GET", "/incidents/INC-1").body;
+  EXPECT_NE(page.find("Resolution: rolled back"), std::string::npos);  // prefilled, generated
+  ASSERT_EQ(version_of(page, "summary"), "0");
+  const HttpAnswer saved =
+      request("POST", "/incidents/INC-1/sections/summary",
+              "version=0&csrf=" + csrf() + "&text=" +
+                  "-+Checkout+failed+for+12+minutes+after+the+cache+flush.%0A-+dana+rolled+back.");
+  ASSERT_EQ(saved.status, 303);
+  const auto inc = store_->incident(1);
+  ASSERT_TRUE(inc);
+  const std::string draft = markup::to_markdown(render_draft(*inc, now_, prompts_));
+  EXPECT_NE(draft.find("Checkout failed for 12 minutes after the cache flush."), std::string::npos);
+  const auto summary = draft.find("## Summary");
+  const std::string section = draft.substr(summary, draft.find("## Impact") - summary);
+  EXPECT_EQ(section.find("Resolution: rolled back"), std::string::npos);  // replaced
+  EXPECT_EQ(draft.find("dana rolled"), std::string::npos);                // names become roles
+  const std::string json = request("GET", "/incidents/INC-1/export.json").body;
+  EXPECT_NE(json.find("\"summary\""), std::string::npos);
+  EXPECT_NE(json.find("\"what\": \"section summary\""), std::string::npos);
+  EXPECT_EQ(version_of(request("GET", "/incidents/INC-1").body, "summary"), "1");
+  // Reset: the generated section again, version 2, and the record says so.
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=1&reset=1&text=x&csrf=" + csrf())
+                .status,
+            303);
+  const std::string again = markup::to_markdown(render_draft(*store_->incident(1), now_, prompts_));
+  EXPECT_NE(again.substr(again.find("## Summary"), 80).find("Resolution: rolled back"),
+            std::string::npos);
+  EXPECT_NE(request("GET", "/incidents/INC-1/export.json").body.find("section reset summary"),
+            std::string::npos);
+}
+
+TEST_F(WebAppTest, AStaleSaveIsRefusedWithBothTexts) {
+  say("start Checkout errors");
+  sign_in();
+  const std::string token = csrf();
+  ASSERT_EQ(request("POST", "/incidents/INC-1/sections/impact",
+                    "version=0&csrf=" + token + "&text=first+text")
+                .status,
+            303);
+  const HttpAnswer stale = request("POST", "/incidents/INC-1/sections/impact",
+                                   "version=0&csrf=" + token + "&text=second+text");
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_NE(stale.body.find("first text"), std::string::npos);   // theirs, shown
+  EXPECT_NE(stale.body.find("second text"), std::string::npos);  // yours, kept in the box
+  EXPECT_NE(stale.body.find("name=\"version\" value=\"1\""), std::string::npos);
+  const auto inc = store_->incident(1);
+  EXPECT_EQ(inc->sections.at("impact").text, "first text");
+}
+
+TEST_F(WebAppTest, OnlyWritersEditAndEveryEditCarriesTheToken) {
+  say("start Checkout errors");
+  members_.insert("console/ops/erin");
+  say("log erin joined", "erin");
+  sign_in("erin");  // a member, no role: reads only
+  const std::string page = request("GET", "/incidents/INC-1").body;
+  EXPECT_EQ(page.find("/sections/summary"), std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=0&csrf=" + csrf() + "&text=mine")
+                .status,
+            403);
+  say("role scribe @erin");
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/summary", "version=0&text=mine").status,
+            403);  // no CSRF token
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=0&csrf=" + csrf() + "&text=mine", {{"origin", "https://evil.example"}})
+                .status,
+            403);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=0&csrf=" + csrf() + "&text=mine")
+                .status,
+            303);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/nope", "version=0&csrf=" + csrf()).status,
+            404);
+  EXPECT_EQ(request("GET", "/incidents/INC-1/sections/summary").status, 405);
+}
+
+TEST_F(WebAppTest, TheLiveCheckFindsWhatLintFinds) {
+  say("start Checkout errors");
+  sign_in();
+  const HttpAnswer a =
+      request("POST", "/incidents/INC-1/check", "text=The+outage+was+human+error+by+Bob.",
+              {{"x-csrf-token", csrf()}});
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.content_type, "application/json");
+  EXPECT_NE(a.body.find("\"kind\":\"blame\""), std::string::npos);
+  EXPECT_NE(a.body.find("human error"), std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/check", "text=x").status, 403);  // no token
+  // The page lists the findings of each section's text after a save.
+  request("POST", "/incidents/INC-1/sections/learn",
+          "version=0&csrf=" + csrf() + "&text=Sam+was+careless+with+the+flag.");
+  const std::string page = request("GET", "/incidents/INC-1").body;
+  const auto list = page.find("id=\"findings-learn\"");
+  ASSERT_NE(list, std::string::npos);
+  EXPECT_NE(page.find("careless", list), std::string::npos);
 }
 
 TEST_F(WebAppTest, WebOutsideAnIncidentOrWithoutThePageSaysSo) {
