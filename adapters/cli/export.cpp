@@ -54,7 +54,9 @@ std::string export_json(const Incident& inc) {
   nlohmann::json sections = nlohmann::json::object();
   for (const auto& [key, s] : inc.sections) {
     if (s.text.empty()) continue;
-    sections[key] = {{"text", text(s.text)}, {"version", s.version}, {"by", text(s.by)},
+    sections[key] = {{"text", text(s.text)},
+                     {"version", s.version},
+                     {"by", text(s.by)},
                      {"time", format_iso(s.at)}};
   }
   nlohmann::json edits = nlohmann::json::array();
