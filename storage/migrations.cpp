@@ -197,10 +197,17 @@ CREATE TABLE review_edits (
 CREATE INDEX review_edits_by_incident ON review_edits (incident, id);
 )sql";
 
+const char* const kV8 = R"sql(
+-- Timeline entries curated on the review page.
+ALTER TABLE timeline ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE timeline ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE timeline ADD COLUMN original_at INTEGER;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
   return scripts;
 }
 

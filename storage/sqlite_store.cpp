@@ -418,6 +418,9 @@ TimelineEntry timeline_entry(const SQLite::Statement& st) {
   e.text = st.getColumn(4).getString();
   e.message_ref = st.getColumn(5).getString();
   e.deleted = st.getColumn(6).getInt() != 0;
+  e.hidden = st.getColumn(7).getInt() != 0;
+  e.starred = st.getColumn(8).getInt() != 0;
+  e.original_at = optional_time(st.getColumn(9));
   return e;
 }
 
@@ -490,9 +493,11 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
   inc.complete = view.whole;
   if (!view.whole && view.message_ref.empty()) return inc;
   {
-    auto st = view.whole ? sql("SELECT seq, at, source, author, text, message_ref, deleted "
+    auto st = view.whole ? sql("SELECT seq, at, source, author, text, message_ref, deleted, "
+                               "hidden, starred, original_at "
                                "FROM timeline WHERE incident = ? ORDER BY seq")
-                         : sql("SELECT seq, at, source, author, text, message_ref, deleted "
+                         : sql("SELECT seq, at, source, author, text, message_ref, deleted, "
+                               "hidden, starred, original_at "
                                "FROM timeline WHERE incident = ? AND message_ref = ? ORDER BY seq");
     st->bind(1, number);
     if (!view.whole) st->bind(2, view.message_ref);

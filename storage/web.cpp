@@ -96,6 +96,74 @@ SectionSave SqliteStore::save_section(std::int64_t incident, const std::string& 
   return result;
 }
 
+bool SqliteStore::curate_entry(std::int64_t incident, std::int64_t seq, const EntryCuration& change,
+                               const std::string& user, TimePoint at) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  bool done = false;
+  write([&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement read(*db_,
+                           "SELECT source, at, original_at FROM timeline WHERE incident = ? AND "
+                           "seq = ?");
+    read.bind(1, incident);
+    read.bind(2, seq);
+    if (!read.executeStep()) return;
+    const bool system = read.getColumn(0).getString() == "system";
+    const std::int64_t recorded =
+        read.getColumn(2).isNull() ? read.getColumn(1).getInt64() : read.getColumn(2).getInt64();
+    read.reset();
+    if (change.text && system) return;  // the bot's own words stay as they were
+    std::string what = "entry " + std::to_string(seq);
+    auto apply = [&](const char* sql, auto value, const std::string& said) {
+      SQLite::Statement st(*db_, sql);
+      st.bind(1, value);
+      st.bind(2, incident);
+      st.bind(3, seq);
+      st.exec();
+      what += " " + said;
+    };
+    if (change.hidden) {
+      apply("UPDATE timeline SET hidden = ? WHERE incident = ? AND seq = ?", *change.hidden ? 1 : 0,
+            *change.hidden ? "hidden" : "shown");
+    }
+    if (change.starred) {
+      apply("UPDATE timeline SET starred = ? WHERE incident = ? AND seq = ?",
+            *change.starred ? 1 : 0, *change.starred ? "starred" : "unstarred");
+    }
+    if (change.text) {
+      apply("UPDATE timeline SET text = ? WHERE incident = ? AND seq = ?", *change.text,
+            "text edited");
+    }
+    if (change.at) {
+      // The first recorded time is kept however often the entry is re-timed.
+      SQLite::Statement st(*db_,
+                           "UPDATE timeline SET at = ?, original_at = ? WHERE incident = ? AND "
+                           "seq = ?");
+      st.bind(1, to_unix_ms(*change.at));
+      if (to_unix_ms(*change.at) == recorded) {
+        st.bind(2);  // back to its own time: no longer re-timed
+      } else {
+        st.bind(2, recorded);
+      }
+      st.bind(3, incident);
+      st.bind(4, seq);
+      st.exec();
+      what += " re-timed to " + format_iso(*change.at);
+    }
+    SQLite::Statement audit(*db_,
+                            "INSERT INTO review_edits (incident, at, user, what, old_version, "
+                            "new_version) VALUES (?, ?, ?, ?, 0, 0)");
+    audit.bind(1, incident);
+    audit.bind(2, to_unix_ms(at));
+    audit.bind(3, user);
+    audit.bind(4, what);
+    audit.exec();
+    tx.commit();
+    done = true;
+  });
+  return done;
+}
+
 void SqliteStore::save_session(const WebSession& s) {
   std::lock_guard<std::mutex> lock(mutex_);
   write([&] {

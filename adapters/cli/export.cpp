@@ -32,7 +32,10 @@ std::string export_json(const Incident& inc) {
                         {"author", text(e.author)},
                         {"text", text(e.text)},
                         {"message_ref", optional_text(e.message_ref)},
-                        {"deleted", e.deleted}});
+                        {"deleted", e.deleted},
+                        {"hidden", e.hidden},
+                        {"starred", e.starred},
+                        {"original_time", optional_time(e.original_at)}});
   }
   nlohmann::json actions = nlohmann::json::array();
   for (const auto& a : inc.actions) {

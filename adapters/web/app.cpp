@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include "adapters/web/crypto.h"
 #include "adapters/web/html.h"
 #include "adapters/web/pages.h"
+#include "bot/model/command.h"
 #include "bot/text/markup.h"
 
 namespace incident::web {
@@ -272,6 +274,47 @@ HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& sess
     a.body = findings_json(renderers_.check ? renderers_.check(text) : std::vector<Finding>{});
     return a;
   }
+  if (what.rfind("entries/", 0) == 0) {
+    std::int64_t seq = 0;
+    try {
+      seq = std::stoll(std::string(what.substr(8)));
+    } catch (const std::exception&) {
+      return not_found(viewer);
+    }
+    const auto entry = std::find_if(inc.timeline.begin(), inc.timeline.end(),
+                                    [&](const TimelineEntry& e) { return e.seq == seq; });
+    if (entry == inc.timeline.end() || entry->deleted) return not_found(viewer);
+    EntryCuration change;
+    const bool hidden = !form_field(request.body, "hidden").empty();
+    const bool starred = !form_field(request.body, "starred").empty();
+    if (hidden != entry->hidden) change.hidden = hidden;
+    if (starred != entry->starred) change.starred = starred;
+    if (const std::string at = form_field(request.body, "at"); !at.empty()) {
+      const auto when = parse_iso8601(at);
+      if (!when) {
+        return html(400, message_page("Not saved",
+                                      "\"" + at +
+                                          "\" is not a time: write it as YYYY-MM-DD HH:MM "
+                                          "(UTC).",
+                                      viewer, true));
+      }
+      // Minutes are what the form shows: a time left as it was changes nothing.
+      if (std::chrono::floor<std::chrono::minutes>(*when) !=
+          std::chrono::floor<std::chrono::minutes>(entry->at)) {
+        change.at = *when;
+      }
+    }
+    if (entry->source != Source::system) {
+      std::string entry_text = form_field(request.body, "text");
+      if (entry_text.size() > kSectionLimit) entry_text.resize(kSectionLimit);
+      if (!is_blank(entry_text) && entry_text != entry->text) change.text = entry_text;
+    }
+    if ((change.hidden || change.starred || change.at || change.text) &&
+        !store_.curate_entry(inc.number, seq, change, session.user, clock_())) {
+      return not_found(viewer);
+    }
+    return redirect("/incidents/" + inc.id() + "#entry-" + std::to_string(seq));
+  }
   const std::string key(what.substr(9));
   if (!editable(key)) return not_found(viewer);
   if (!form_field(request.body, "reset").empty()) text.clear();
@@ -326,7 +369,8 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
     co_return method_not_allowed("GET, HEAD, POST");
   }
   // State changes only on POST, and only on the routes that make them.
-  if (post != (what == "check" || what.rfind("sections/", 0) == 0)) {
+  if (post !=
+      (what == "check" || what.rfind("sections/", 0) == 0 || what.rfind("entries/", 0) == 0)) {
     co_return method_not_allowed(post ? "GET, HEAD" : "POST");
   }
   const std::optional<Incident> inc = store_.incident(number);

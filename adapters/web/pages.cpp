@@ -145,9 +145,35 @@ std::string section_forms(const Incident& inc, const std::vector<SectionForm>& s
   return out;
 }
 
+// The curation of one entry: hide it from the draft, star it, re-time it, fix its text (the
+// bot's own entries keep their words).
+std::string entry_form(const Incident& inc, const TimelineEntry& e, const Viewer& viewer) {
+  const std::string seq = std::to_string(e.seq);
+  const std::string id = "entry-" + seq + "-";
+  std::string time = format_utc(e.at);  // "2026-11-29 14:05 UTC"
+  if (time.size() > 4) time.resize(time.size() - 4);
+  std::string out = "<details><summary>Edit</summary><form method=\"post\" action=\"/incidents/" +
+                    escape(inc.id()) + "/entries/" + seq + "\" data-edit>";
+  out += "<label><input type=\"checkbox\" name=\"hidden\" value=\"1\"" +
+         std::string(e.hidden ? " checked" : "") +
+         "> Hide from the draft</label> <label><input type=\"checkbox\" name=\"starred\" "
+         "value=\"1\"" +
+         std::string(e.starred ? " checked" : "") + "> Key moment</label>";
+  out += "<label for=\"" + id + "at\">Time (UTC, YYYY-MM-DD HH:MM)</label><input id=\"" + id +
+         "at\" name=\"at\" value=\"" + escape(time) + "\">";
+  if (e.source != Source::system) {
+    out += "<label for=\"" + id + "text\">Text</label><textarea id=\"" + id +
+           "text\" name=\"text\" rows=\"2\">" + escape(e.text) + "</textarea>";
+  }
+  out += "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(viewer.csrf) +
+         "\"><button type=\"submit\">Save</button></form></details>";
+  return out;
+}
+
 std::string incident_page(const Incident& inc, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
                           TimePoint now) {
+  const bool writer = !sections.empty();
   const std::string id = inc.id();
   std::string body = "<h1>" + escape(id) + ": " + escape(inc.title) + "</h1>\n";
   body += "<dl class=\"facts\"><div><dt>State</dt><dd>" + state_of(inc.status) +
@@ -177,11 +203,18 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
         body += "<tr class=\"gap\"><td colspan=\"3\">" + escape(format_duration(*previous, e.at)) +
                 " with no entry: what happened in between?</td></tr>\n";
       }
-      body += std::string("<tr") + (e.deleted ? " class=\"deleted\"" : "") +
-              "><td class=\"when\">" + time_tag(e.at) + "</td><td>" + escape(to_string(e.source)) +
-              "</td><td>" + escape(e.text) +
+      std::string cls = e.deleted ? "deleted" : e.hidden ? "hidden" : "";
+      body += "<tr" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + " id=\"entry-" +
+              std::to_string(e.seq) + "\"><td class=\"when\">" + time_tag(e.at) +
+              (e.original_at ? "<br><span class=\"muted\">re-timed from " +
+                                   escape(format_utc(*e.original_at)) + "</span>"
+                             : std::string()) +
+              "</td><td>" + escape(to_string(e.source)) + "</td><td>" +
+              (e.starred ? "<span class=\"star\" aria-label=\"key moment\">★</span> " : "") +
+              escape(e.text) +
               (e.deleted ? " <span class=\"muted\">(deleted on the platform)</span>" : "") +
-              "</td></tr>\n";
+              (e.hidden ? " <span class=\"muted\">(hidden from the draft)</span>" : "") +
+              (writer && !e.deleted ? entry_form(inc, e, viewer) : std::string()) + "</td></tr>\n";
       if (!e.deleted) previous = e.at;
     }
     body += "</tbody>\n</table>\n";

@@ -42,8 +42,8 @@ struct SectionForm {
 };
 
 // GET /incidents/INC-n: the record and the draft as the bot renders it (`draft_html`, already
-// safe HTML from bot Markdown); with `sections`, the forms that rewrite them (the viewer may
-// write).
+// safe HTML from bot Markdown); with `sections`, the forms that rewrite them and curate the
+// timeline (the viewer may write).
 std::string incident_page(const Incident& incident, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
                           TimePoint now);

@@ -254,16 +254,20 @@ class Builder {
 
   bool timeline(TemplateData& d) {
     for (const auto& e : inc_.ordered_timeline()) {
+      if (e.hidden) continue;  // curated out on the review page (kept in the record)
       const std::string time = format_utc(e.at);
       // System entries are the bot's words around a title or resolution already checked above.
       const auto text = admit(e.text, e.source == Source::system
                                           ? std::string{}
                                           : where("timeline", TemplateData{}.set("time", time)));
       if (!text) continue;
-      d.add("timeline", TemplateData{}
-                            .set("time", time)
-                            .set("text", *text)
-                            .set("source", source_label(e.source)));
+      d.add("timeline",
+            TemplateData{}
+                .set("time", time)
+                .set("text", *text)
+                .set("source", source_label(e.source))
+                .set("starred", e.starred)
+                .set("retimed", e.original_at ? format_utc(*e.original_at) : std::string{}));
       if (is_impact(e)) {
         d.add("impact", TemplateData{}.set("text", without_impact_tag(*text)).set("time", time));
       }
@@ -377,6 +381,7 @@ bool is_impact(const TimelineEntry& entry) {
 std::vector<TimelineGap> timeline_gaps(const Incident& incident) {
   std::vector<TimelineGap> gaps;
   auto entries = incident.ordered_timeline();
+  std::erase_if(entries, [](const TimelineEntry& e) { return e.hidden; });
   for (std::size_t i = 1; i < entries.size(); ++i) {
     if (entries[i].at - entries[i - 1].at > kTimelineGap) {
       gaps.push_back({entries[i - 1].at, entries[i].at});

@@ -39,6 +39,12 @@ struct TimelineEntry {
   std::string text;
   std::string message_ref;  // platform message reference, so edits and deletes can follow
   bool deleted = false;     // deleted on the platform: kept for the record, left out of drafts
+  // Curated on the review page: hidden from the draft (kept, and shown again when unhidden),
+  // starred as a key moment (bold in the draft), re-timed (`at` is the corrected time, this the
+  // time first recorded).
+  bool hidden = false;
+  bool starred = false;
+  std::optional<TimePoint> original_at = {};
 };
 
 struct ActionItem {

@@ -53,6 +53,15 @@ struct SectionSave {
   SectionText current;
 };
 
+// A change to one timeline entry from the review page; unset fields stay as they are. `text`
+// is refused for the bot's own (system) entries.
+struct EntryCuration {
+  std::optional<bool> hidden;
+  std::optional<bool> starred;
+  std::optional<TimePoint> at;
+  std::optional<std::string> text;
+};
+
 class ReviewStore {
  public:
   virtual ~ReviewStore() = default;
@@ -71,6 +80,11 @@ class ReviewStore {
   virtual SectionSave save_section(std::int64_t incident, const std::string& section,
                                    const std::string& text, std::int64_t expected_version,
                                    const std::string& user, TimePoint at) = 0;
+
+  // Applies `change` to entry `seq` of `incident`, with an audit row; false when there is no
+  // such entry, or the text of a system entry was to change.
+  virtual bool curate_entry(std::int64_t incident, std::int64_t seq, const EntryCuration& change,
+                            const std::string& user, TimePoint at) = 0;
 
   virtual void save_session(const WebSession& session) = 0;
   virtual std::optional<WebSession> session(const std::string& id_hash) = 0;

@@ -430,6 +430,45 @@ TEST_F(WebAppTest, OnlyWritersEditAndEveryEditCarriesTheToken) {
   EXPECT_EQ(request("GET", "/incidents/INC-1/sections/summary").status, 405);
 }
 
+TEST_F(WebAppTest, TimelineEntriesAreHiddenStarredAndRetimedForTheDraftOnly) {
+  say("start Checkout errors");
+  say("log 503s on checkout");    // seq 2
+  say("log lunch order placed");  // seq 3: chat noise
+  sign_in();
+  const std::string token = csrf();
+  // Noise hidden from the draft; a key moment starred and put at the time it really happened.
+  EXPECT_EQ(request("POST", "/incidents/INC-1/entries/3", "hidden=1&csrf=" + token).status, 303);
+  const std::string real = format_utc(now_ - 25min).substr(0, 16);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/entries/2",
+                    "starred=1&at=" + real + "&text=503s+on+checkout+for+EU+users&csrf=" + token)
+                .status,
+            303);
+  const auto inc = store_->incident(1);
+  ASSERT_TRUE(inc);
+  const std::string draft = markup::to_markdown(render_draft(*inc, now_, prompts_));
+  EXPECT_EQ(draft.find("lunch order"), std::string::npos);
+  EXPECT_NE(
+      draft.find("**503s on checkout for EU users** (re-timed from " + format_utc(now_) + ")"),
+      std::string::npos)
+      << draft;
+  // Kept in the record, with what was done to it.
+  const std::string json = request("GET", "/incidents/INC-1/export.json").body;
+  EXPECT_NE(json.find("lunch order placed"), std::string::npos);
+  EXPECT_NE(json.find("\"hidden\": true"), std::string::npos);
+  EXPECT_NE(json.find("\"original_time\": \"" + format_iso(now_) + "\""), std::string::npos);
+  EXPECT_NE(json.find("entry 2 starred text edited re-timed to"), std::string::npos);
+  // Shown again when unhidden; the bot's own entries keep their words; a bad time is refused.
+  EXPECT_EQ(request("POST", "/incidents/INC-1/entries/3", "csrf=" + token).status, 303);
+  EXPECT_NE(
+      markup::to_markdown(render_draft(*store_->incident(1), now_, prompts_)).find("lunch order"),
+      std::string::npos);
+  request("POST", "/incidents/INC-1/entries/1", "text=rewritten&csrf=" + token);
+  EXPECT_EQ(store_->incident(1)->timeline[0].text.find("rewritten"), std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/entries/2", "at=yesterday&csrf=" + token).status,
+            400);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/entries/99", "csrf=" + token).status, 404);
+}
+
 TEST_F(WebAppTest, TheLiveCheckFindsWhatLintFinds) {
   say("start Checkout errors");
   sign_in();
