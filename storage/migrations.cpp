@@ -204,10 +204,15 @@ ALTER TABLE timeline ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE timeline ADD COLUMN original_at INTEGER;
 )sql";
 
+const char* const kV9 = R"sql(
+-- Action items edited on the review page carry a version: a stale save is refused.
+ALTER TABLE actions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
   return scripts;
 }
 

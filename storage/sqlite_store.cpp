@@ -467,7 +467,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
   }
   {
     auto st =
-        sql("SELECT number, text, owner, due, done, created_at, author, message_ref "
+        sql("SELECT number, text, owner, due, done, created_at, author, message_ref, version "
             "FROM actions WHERE incident = ? ORDER BY number");
     st->bind(1, number);
     while (st->executeStep()) {
@@ -480,6 +480,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
       a.created_at = from_unix_ms(st->getColumn(5).getInt64());
       a.author = st->getColumn(6).getString();
       a.message_ref = st->getColumn(7).getString();
+      a.version = st->getColumn(8).getInt64();
       inc.actions.push_back(std::move(a));
     }
   }

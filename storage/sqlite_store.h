@@ -71,6 +71,9 @@ class SqliteStore final : public DurableStore {
                            const std::string& user, TimePoint at) override;
   bool curate_entry(std::int64_t incident, std::int64_t seq, const EntryCuration& change,
                     const std::string& user, TimePoint at) override;
+  ActionSave save_action(std::int64_t incident, const ActionItem& item,
+                         std::int64_t expected_version, const std::string& user,
+                         TimePoint at) override;
   void save_session(const WebSession& session) override;
   std::optional<WebSession> session(const std::string& id_hash) override;
   void touch_session(const std::string& id_hash, TimePoint now) override;

@@ -164,6 +164,93 @@ bool SqliteStore::curate_entry(std::int64_t incident, std::int64_t seq, const En
   return done;
 }
 
+ActionSave SqliteStore::save_action(std::int64_t incident, const ActionItem& item,
+                                    std::int64_t expected_version, const std::string& user,
+                                    TimePoint at) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ActionSave result;
+  std::int64_t saved_number = item.number;
+  write([&] {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    std::int64_t number = item.number;
+    std::string what;
+    if (number == 0) {
+      SQLite::Statement next(*db_,
+                             "SELECT COALESCE(MAX(number), 0) + 1 FROM actions WHERE incident = ?");
+      next.bind(1, incident);
+      next.executeStep();
+      number = next.getColumn(0).getInt64();
+      SQLite::Statement add(*db_,
+                            "INSERT INTO actions (incident, number, text, owner, due, done, "
+                            "created_at, author, message_ref, version) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 1)");
+      add.bind(1, incident);
+      add.bind(2, number);
+      add.bind(3, item.text);
+      add.bind(4, item.owner);
+      if (item.due) {
+        add.bind(5, format_date(*item.due));
+      } else {
+        add.bind(5);
+      }
+      add.bind(6, item.done ? 1 : 0);
+      add.bind(7, to_unix_ms(at));
+      add.bind(8, user);
+      add.exec();
+      what = "action " + std::to_string(number) + " added";
+      saved_number = number;
+    } else {
+      SQLite::Statement save(*db_,
+                             "UPDATE actions SET text = ?, owner = ?, due = ?, done = ?, "
+                             "version = version + 1 WHERE incident = ? AND number = ? AND "
+                             "version = ?");
+      save.bind(1, item.text);
+      save.bind(2, item.owner);
+      if (item.due) {
+        save.bind(3, format_date(*item.due));
+      } else {
+        save.bind(3);
+      }
+      save.bind(4, item.done ? 1 : 0);
+      save.bind(5, incident);
+      save.bind(6, number);
+      save.bind(7, expected_version);
+      if (save.exec() == 0) return;  // changed meanwhile, or no such item
+      what = "action " + std::to_string(number) + " edited";
+    }
+    SQLite::Statement audit(*db_,
+                            "INSERT INTO review_edits (incident, at, user, what, old_version, "
+                            "new_version) VALUES (?, ?, ?, ?, ?, ?)");
+    audit.bind(1, incident);
+    audit.bind(2, to_unix_ms(at));
+    audit.bind(3, user);
+    audit.bind(4, what);
+    audit.bind(5, item.number == 0 ? std::int64_t{0} : expected_version);
+    audit.bind(6, item.number == 0 ? std::int64_t{1} : expected_version + 1);
+    audit.exec();
+    tx.commit();
+    result.saved = true;
+  });
+  // As it is now: the saved item, or the one that changed meanwhile.
+  SQLite::Statement st(*db_,
+                       "SELECT number, text, owner, due, done, created_at, author, version FROM "
+                       "actions WHERE incident = ? AND number = ?");
+  st.bind(1, incident);
+  st.bind(2, item.number != 0 ? item.number : saved_number);
+  if (st.executeStep()) {
+    ActionItem& c = result.current;
+    c.number = st.getColumn(0).getInt();
+    c.text = st.getColumn(1).getString();
+    c.owner = st.getColumn(2).getString();
+    if (!st.getColumn(3).isNull()) c.due = parse_date(st.getColumn(3).getString());
+    c.done = st.getColumn(4).getInt() != 0;
+    c.created_at = from_unix_ms(st.getColumn(5).getInt64());
+    c.author = st.getColumn(6).getString();
+    c.version = st.getColumn(7).getInt64();
+  }
+  return result;
+}
+
 void SqliteStore::save_session(const WebSession& s) {
   std::lock_guard<std::mutex> lock(mutex_);
   write([&] {

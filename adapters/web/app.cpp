@@ -274,6 +274,7 @@ HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& sess
     a.body = findings_json(renderers_.check ? renderers_.check(text) : std::vector<Finding>{});
     return a;
   }
+  if (what.rfind("actions/", 0) == 0) return save_action(request, session, inc, what.substr(8));
   if (what.rfind("entries/", 0) == 0) {
     std::int64_t seq = 0;
     try {
@@ -332,6 +333,65 @@ HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& sess
   return redirect("/incidents/" + inc.id() + "#section-" + key);
 }
 
+HttpAnswer WebApp::save_action(const HttpRequest& request, const WebSession& session,
+                               const Incident& inc, std::string_view which) {
+  const Viewer viewer = viewer_of(session);
+  auto refuse = [&](const std::string& why) {
+    return html(400, message_page("Not saved", why, viewer, true));
+  };
+  ActionItem item;
+  std::int64_t version = 0;
+  if (which != "new") {
+    try {
+      item.number = std::stoi(std::string(which));
+      version = std::stoll(form_field(request.body, "version"));
+    } catch (const std::exception&) {
+      return not_found(viewer);
+    }
+    const auto it = std::find_if(inc.actions.begin(), inc.actions.end(),
+                                 [&](const ActionItem& a) { return a.number == item.number; });
+    if (it == inc.actions.end()) return not_found(viewer);
+    item.due = it->due;
+  }
+  auto trimmed = [](std::string v) {
+    const auto b = v.find_first_not_of(" \t\r\n");
+    const auto e = v.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+  };
+  item.text = trimmed(form_field(request.body, "text"));
+  item.owner = trimmed(form_field(request.body, "owner"));
+  item.done = !form_field(request.body, "done").empty();
+  if (is_blank(item.text)) return refuse("An action item needs its text.");
+  if (count_characters(item.text) > kTextLimit) {
+    return refuse("An action item is at most " + std::to_string(kTextLimit) + " characters.");
+  }
+  if (count_characters(item.owner) > kTitleLimit) return refuse("That owner is too long.");
+  const std::string due = trimmed(form_field(request.body, "due"));
+  const TimePoint now = clock_();
+  if (due.empty()) {
+    item.due.reset();
+  } else {
+    const auto date = parse_date(due);
+    if (!date) return refuse("\"" + due + "\" is not a date: write it as YYYY-MM-DD.");
+    // A date already passed is refused, as `action` refuses it (an unchanged one stays).
+    const Date today{std::chrono::floor<std::chrono::days>(now)};
+    if (*date < today && date != item.due) return refuse("That due date has passed.");
+    item.due = date;
+  }
+  const ActionSave saved = store_.save_action(inc.number, item, version, session.user, now);
+  if (!saved.saved) {
+    const ActionItem& c = saved.current;
+    return html(409, message_page("Changed meanwhile",
+                                  "Action " + std::to_string(item.number) +
+                                      " was changed while you were editing it; it now reads \"" +
+                                      c.text + "\" (owner " + (c.owner.empty() ? "none" : c.owner) +
+                                      "). Yours was not saved: \"" + item.text +
+                                      "\". Go back, reload, and save again.",
+                                  viewer, true));
+  }
+  return redirect("/incidents/" + inc.id() + "#action-" + std::to_string(saved.current.number));
+}
+
 HttpAnswer WebApp::logout(const HttpRequest& request) {
   const auto session = signed_in(request);
   if (!session) return redirect("/");
@@ -369,8 +429,8 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
     co_return method_not_allowed("GET, HEAD, POST");
   }
   // State changes only on POST, and only on the routes that make them.
-  if (post !=
-      (what == "check" || what.rfind("sections/", 0) == 0 || what.rfind("entries/", 0) == 0)) {
+  if (post != (what == "check" || what.rfind("sections/", 0) == 0 ||
+               what.rfind("entries/", 0) == 0 || what.rfind("actions/", 0) == 0)) {
     co_return method_not_allowed(post ? "GET, HEAD" : "POST");
   }
   const std::optional<Incident> inc = store_.incident(number);

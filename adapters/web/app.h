@@ -74,6 +74,8 @@ class WebApp {
   ops::HttpAnswer post_route(const ops::HttpRequest& request, const WebSession& session,
                              const Incident& incident, std::string_view what);
   bool csrf_ok(const ops::HttpRequest& request, const WebSession& session) const;
+  ops::HttpAnswer save_action(const ops::HttpRequest& request, const WebSession& session,
+                              const Incident& incident, std::string_view which);
   ops::HttpAnswer login(const ops::HttpRequest& request);
   ops::HttpAnswer logout(const ops::HttpRequest& request);
   bool same_origin(const ops::HttpRequest& request) const;

@@ -145,6 +145,30 @@ std::string section_forms(const Incident& inc, const std::vector<SectionForm>& s
   return out;
 }
 
+// An action item's fields (number 0: a new one), with the same rules as the `action` command.
+std::string action_form(const Incident& inc, const ActionItem& a, const Viewer& viewer) {
+  const bool add = a.number == 0;
+  const std::string n = add ? std::string("new") : std::to_string(a.number);
+  const std::string id = "action-" + n + "-";
+  std::string out = add ? std::string() : std::string("<details><summary>Edit</summary>");
+  out += "<form method=\"post\" action=\"/incidents/" + escape(inc.id()) + "/actions/" + n +
+         "\" data-edit><label for=\"" + id + "text\">Action</label><input id=\"" + id +
+         "text\" name=\"text\" value=\"" + escape(a.text) + "\" required><label for=\"" + id +
+         "owner\">Owner (a person or a team)</label><input id=\"" + id +
+         "owner\" name=\"owner\" value=\"" + escape(a.owner) + "\"><label for=\"" + id +
+         "due\">Due (YYYY-MM-DD)</label><input id=\"" + id + "due\" name=\"due\" value=\"" +
+         escape(a.due ? format_date(*a.due) : std::string()) + "\">";
+  if (!add) {
+    out += "<label><input type=\"checkbox\" name=\"done\" value=\"1\"" +
+           std::string(a.done ? " checked" : "") + "> Done</label>";
+  }
+  out += "<input type=\"hidden\" name=\"version\" value=\"" + std::to_string(a.version) +
+         "\"><input type=\"hidden\" name=\"csrf\" value=\"" + escape(viewer.csrf) +
+         "\"><button type=\"submit\">" + (add ? "Add" : "Save") + "</button></form>";
+  if (!add) out += "</details>";
+  return out;
+}
+
 // The curation of one entry: hide it from the draft, star it, re-time it, fix its text (the
 // bot's own entries keep their words).
 std::string entry_form(const Incident& inc, const TimelineEntry& e, const Viewer& viewer) {
@@ -221,21 +245,23 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
   }
 
   body += "<h2 id=\"actions\">Action items</h2>\n";
-  if (inc.actions.empty()) {
-    body += "<p>No action items yet.</p>\n";
-  } else {
+  if (inc.actions.empty()) body += "<p>No action items yet.</p>\n";
+  if (!inc.actions.empty()) {
     body +=
         "<table>\n<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Action</th>"
         "<th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">State</th>"
         "</tr></thead>\n<tbody>\n";
     for (const ActionItem& a : inc.actions) {
-      body += "<tr><td>" + std::to_string(a.number) + "</td><td>" + escape(a.text) + "</td><td>" +
+      body += "<tr id=\"action-" + std::to_string(a.number) + "\"><td>" + std::to_string(a.number) +
+              "</td><td>" + escape(a.text) +
+              (writer ? action_form(inc, a, viewer) : std::string()) + "</td><td>" +
               escape(a.owner.empty() ? std::string("—") : a.owner) + "</td><td>" +
               escape(a.due ? format_date(*a.due) : std::string("—")) + "</td><td>" +
               (a.done ? "done" : "open") + "</td></tr>\n";
     }
     body += "</tbody>\n</table>\n";
   }
+  if (writer) body += "<h3>Add an action item</h3>\n" + action_form(inc, ActionItem{}, viewer);
 
   body += section_forms(inc, sections, viewer);
   body +=

@@ -55,7 +55,8 @@ struct ActionItem {
   bool done = false;
   TimePoint created_at{};
   std::string author;
-  std::string message_ref;  // the `action` message: editing it rewords the item
+  std::string message_ref;   // the `action` message: editing it rewords the item
+  std::int64_t version = 0;  // changes made on the review page: a stale save there is refused
 };
 
 // A reply in the post-mortem thread: raw material for the review sections of the draft.

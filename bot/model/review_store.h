@@ -62,6 +62,12 @@ struct EntryCuration {
   std::optional<std::string> text;
 };
 
+// What saving an action item gave: saved, or refused because it changed meanwhile (as it is).
+struct ActionSave {
+  bool saved = false;
+  ActionItem current;
+};
+
 class ReviewStore {
  public:
   virtual ~ReviewStore() = default;
@@ -85,6 +91,12 @@ class ReviewStore {
   // such entry, or the text of a system entry was to change.
   virtual bool curate_entry(std::int64_t incident, std::int64_t seq, const EntryCuration& change,
                             const std::string& user, TimePoint at) = 0;
+
+  // Stores `item` (number 0: a new item, numbered next) if the stored one is still at
+  // `expected_version`, with an audit row.
+  virtual ActionSave save_action(std::int64_t incident, const ActionItem& item,
+                                 std::int64_t expected_version, const std::string& user,
+                                 TimePoint at) = 0;
 
   virtual void save_session(const WebSession& session) = 0;
   virtual std::optional<WebSession> session(const std::string& id_hash) = 0;

@@ -469,6 +469,51 @@ TEST_F(WebAppTest, TimelineEntriesAreHiddenStarredAndRetimedForTheDraftOnly) {
   EXPECT_EQ(request("POST", "/incidents/INC-1/entries/99", "csrf=" + token).status, 404);
 }
 
+TEST_F(WebAppTest, ActionItemsAreEditedAndAddedWithTheCommandsRules) {
+  say("start Checkout errors");
+  say("action add a queue depth alert owner:@dana");
+  sign_in();
+  const std::string token = csrf();
+  const std::string due = format_date(Date{std::chrono::floor<std::chrono::days>(now_ + 48h)});
+  EXPECT_EQ(request("POST", "/incidents/INC-1/actions/1",
+                    "version=0&text=Add+a+queue+depth+alert+at+80%25&owner=payments-team&due=" +
+                        due + "&csrf=" + token)
+                .status,
+            303);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/actions/new",
+                    "text=Document+the+cache+flush&due=&csrf=" + token)
+                .status,
+            303);
+  auto inc = store_->incident(1);
+  ASSERT_EQ(inc->actions.size(), 2u);
+  EXPECT_EQ(inc->actions[0].text, "Add a queue depth alert at 80%");
+  EXPECT_EQ(inc->actions[0].owner, "payments-team");
+  EXPECT_EQ(format_date(*inc->actions[0].due), due);
+  EXPECT_EQ(inc->actions[0].version, 1);
+  EXPECT_EQ(inc->actions[1].text, "Document the cache flush");
+  // A stale save, a blank text and a past date are refused; done is a box.
+  EXPECT_EQ(
+      request("POST", "/incidents/INC-1/actions/1", "version=0&text=older&csrf=" + token).status,
+      409);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/actions/1", "version=1&text=+&csrf=" + token).status,
+            400);
+  EXPECT_EQ(
+      request("POST", "/incidents/INC-1/actions/new", "text=late&due=2001-01-01&csrf=" + token)
+          .status,
+      400);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/actions/2",
+                    "version=1&text=Document+the+cache+flush&done=1&csrf=" + token)
+                .status,
+            303);
+  inc = store_->incident(1);
+  EXPECT_TRUE(inc->actions[1].done);
+  EXPECT_EQ(inc->actions[0].text, "Add a queue depth alert at 80%");
+  EXPECT_NE(request("GET", "/incidents/INC-1/export.json").body.find("action 2 added"),
+            std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/actions/9", "version=0&text=x&csrf=" + token).status,
+            404);
+}
+
 TEST_F(WebAppTest, TheLiveCheckFindsWhatLintFinds) {
   say("start Checkout errors");
   sign_in();
