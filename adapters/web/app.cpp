@@ -519,12 +519,18 @@ awaitable<HttpAnswer> WebApp::handle(HttpRequest request) {
   }
   if (path == "/") {
     if (!read) co_return finish(method_not_allowed("GET, HEAD"));
+    const std::string query = request.target.find('?') == std::string::npos
+                                  ? std::string()
+                                  : request.target.substr(request.target.find('?') + 1);
+    ListFilter filter{form_field(query, "state"), form_field(query, "q")};
+    if (filter.state != "open" && filter.state != "closed") filter.state.clear();
     std::vector<IncidentSummary> visible;
     for (IncidentSummary& row : store_.list_incidents()) {
+      if (!filter.matches(row)) continue;
       const bool ok = co_await may_see(*session, row);
       if (ok) visible.push_back(std::move(row));
     }
-    co_return finish(html(200, list_page(visible, viewer_of(*session), clock_())));
+    co_return finish(html(200, list_page(visible, filter, viewer_of(*session), clock_())));
   }
   HttpAnswer a = co_await incident_route(request, *session, std::string_view(path).substr(11));
   co_return finish(std::move(a));

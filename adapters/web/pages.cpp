@@ -1,5 +1,6 @@
 #include "adapters/web/pages.h"
 
+#include <cctype>
 #include <string_view>
 
 #include "adapters/web/assets.h"
@@ -74,13 +75,38 @@ std::string message_page(const std::string& title, const std::string& text,
               viewer);
 }
 
-std::string list_page(const std::vector<IncidentSummary>& incidents, const Viewer& viewer,
-                      TimePoint now) {
+bool ListFilter::matches(const IncidentSummary& row) const {
+  if (state == "open" && row.status != Status::open) return false;
+  if (state == "closed" && row.status != Status::closed) return false;
+  if (text.empty()) return true;
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string wanted = lower(text);
+  return lower(row.title).find(wanted) != std::string::npos ||
+         lower(incident_id(row.number)) == wanted;
+}
+
+std::string list_page(const std::vector<IncidentSummary>& incidents, const ListFilter& filter,
+                      const Viewer& viewer, TimePoint now) {
   std::string body = "<h1>Incidents</h1>\n";
+  auto option = [&](const char* value, const char* label) {
+    return std::string("<option value=\"") + value + "\"" +
+           (filter.state == value ? " selected" : "") + ">" + label + "</option>";
+  };
+  body +=
+      "<form class=\"filter\" method=\"get\" action=\"/\"><label for=\"q\">Title or id</label>"
+      "<input id=\"q\" name=\"q\" value=\"" +
+      escape(filter.text) +
+      "\"><label for=\"state\">State</label><select id=\"state\" name=\"state\">" +
+      option("", "all") + option("open", "open") + option("closed", "closed") +
+      "</select><button type=\"submit\">Filter</button></form>\n";
   if (incidents.empty()) {
-    body +=
-        "<p role=\"status\">No incident you can see yet: the list shows the incidents of the "
-        "channels you are in.</p>\n";
+    body += filter.text.empty() && filter.state.empty()
+                ? "<p role=\"status\">No incident you can see yet: the list shows the incidents of "
+                  "the channels you are in.</p>\n"
+                : "<p role=\"status\">No incident matches.</p>\n";
     return page("Incidents", body, viewer);
   }
   body +=

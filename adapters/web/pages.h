@@ -28,9 +28,16 @@ std::string continue_page(const std::string& token);
 // A short page with one message (signed out, a used link, not found).
 std::string message_page(const std::string& title, const std::string& text,
                          const std::optional<Viewer>& viewer, bool bad = false);
-// GET /: the incidents the viewer may see.
-std::string list_page(const std::vector<IncidentSummary>& incidents, const Viewer& viewer,
-                      TimePoint now);
+// What the incident list is narrowed to (GET /?state=open&q=checkout).
+struct ListFilter {
+  std::string state;  // "", "open" or "closed"
+  std::string text;   // in the id or the title, any case
+  bool matches(const IncidentSummary& row) const;
+};
+
+// GET /: the incidents the viewer may see, as `filter` narrows them.
+std::string list_page(const std::vector<IncidentSummary>& incidents, const ListFilter& filter,
+                      const Viewer& viewer, TimePoint now);
 // A draft section as the page edits it: its key, the text in the box (the stored rewrite, else
 // the generated section), its version, and what the blameless check finds in that text.
 struct SectionForm {

@@ -242,6 +242,15 @@ TEST_F(WebAppTest, MembersSeeTheirChannelsIncidentsAndOthersGetNotFound) {
   EXPECT_NE(list.body.find("Checkout errors"), std::string::npos);
   EXPECT_EQ(list.body.find("Billing lag"), std::string::npos);
   EXPECT_EQ(request("GET", "/incidents/INC-1").status, 200);
+  // The list narrows by state and by title or id.
+  say("close fixed");
+  say("start Search slow");
+  EXPECT_EQ(request("GET", "/?state=open").body.find("Checkout errors"), std::string::npos);
+  EXPECT_NE(request("GET", "/?state=open").body.find("Search slow"), std::string::npos);
+  EXPECT_NE(request("GET", "/?state=closed&q=CHECKOUT").body.find("Checkout errors"),
+            std::string::npos);
+  EXPECT_EQ(request("GET", "/?q=inc-3").body.find("Checkout errors"), std::string::npos);
+  EXPECT_NE(request("GET", "/?q=inc-3").body.find("Search slow"), std::string::npos);
   const HttpAnswer other = request("GET", "/incidents/INC-2");
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(other.body.find("Billing"), std::string::npos);
