@@ -2,13 +2,18 @@
 # Installs the Debian packages incident-bot needs (when missing) and builds it.
 #   deploy/setup.sh BUILD_DIR [extra cmake arguments…]
 #   deploy/setup.sh                 # only the packages (tests/run.sh, before its docs check)
+# With INCIDENT_BOT_TEST_PACKAGES=1 (tests/run.sh) it also installs tests/packages.txt.
 # Everything it prints goes to stderr, so the bot's own stdout stays clean for scripts.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${1-}
 if (($#)); then shift; fi
 
-mapfile -t wanted < <(grep -v -E '^\s*(#|$)' "$root/deploy/packages.txt")
+lists=("$root/deploy/packages.txt")
+[ "${INCIDENT_BOT_TEST_PACKAGES-}" != 1 ] || lists+=("$root/tests/packages.txt")
+mapfile -t wanted < <(cat "${lists[@]}" | grep -v -E '^\s*(#|$)')
+# Debian's nodejs comes without npm (NodeSource's has it): ask for it only when missing.
+if [ "${INCIDENT_BOT_TEST_PACKAGES-}" = 1 ] && ! command -v npm >/dev/null; then wanted+=(npm); fi
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -7,12 +7,19 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== packages, then the docs and format check" >&2
+export INCIDENT_BOT_TEST_PACKAGES=1
 "$root/deploy/setup.sh"
 "$root/tests/check_docs.sh"
 
 echo "== build (Release) and test" >&2
 "$root/deploy/setup.sh" "$root/build" -DCMAKE_BUILD_TYPE=Release -DINCIDENT_BOT_WERROR=ON
 ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+
+echo "== the review page in a real browser (Chromium, tests/web/browser)" >&2
+# npm ci installs exactly the lockfile's versions; the suite fails, never skips, without Chromium.
+(cd "$root/tests/web/browser" && npm ci --no-audit --no-fund --loglevel=error >&2 &&
+  INCIDENT_BOT="$root/build/incident-bot" SCREENSHOTS="$root/build/screenshots" \
+    node --test --test-concurrency=1)
 
 echo "== build (AddressSanitizer + UBSan) and test" >&2
 "$root/deploy/setup.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -146,26 +146,31 @@ web::Renderers web_renderers(const Prompts& prompts) {
 // The console with the review page beside it, on one event loop: standard input is read as it
 // comes (each read's complete lines one batch), and the page stays up after the end of input
 // until SIGINT or SIGTERM (or `quit`), so a piped incident can still be reviewed.
-int run_console_with_web(const Config& config, DurableStore& store, Console& console,
-                         web::WebApp& app) {
+int run_console_with_web(const Config& config, Console& console, web::WebApp& app) {
   boost::asio::io_context io;
   auto server = web::serve_web(io.get_executor(), config.web.listen, app);
+  boost::asio::posix::stream_descriptor in(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  auto stop = [&] {
+    server->stop();
+    signals.cancel();
+    boost::system::error_code ignored;
+    in.close(ignored);  // a read still waiting for input ends too
+  };
   signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) server->stop();
+    if (!ec) stop();
   });
   console.start(std::cout);
-  boost::asio::posix::stream_descriptor in(io);
+  const int fd = ::dup(STDIN_FILENO);
   boost::system::error_code assigned;
-  in.assign(::dup(STDIN_FILENO), assigned);
+  in.assign(fd, assigned);
   auto read_input = [&]() -> boost::asio::awaitable<void> {
     std::array<char, 64 * 1024> buffer{};
     while (true) {
       auto [ec, n] = co_await in.async_read_some(boost::asio::buffer(buffer),
                                                  boost::asio::as_tuple(boost::asio::use_awaitable));
       if (n > 0 && !console.feed(std::string_view(buffer.data(), n), std::cout)) {
-        server->stop();  // `quit`
-        signals.cancel();
+        stop();  // `quit`
         co_return;
       }
       if (ec) co_return;  // end of input: the page stays until a signal
@@ -173,17 +178,16 @@ int run_console_with_web(const Config& config, DurableStore& store, Console& con
   };
   if (assigned) {
     // A regular file cannot be polled: read it whole, then serve.
+    if (fd >= 0) ::close(fd);
     std::ostringstream text;
     text << std::cin.rdbuf();
-    if (!console.feed(text.str() + "\n", std::cout)) {
-      server->stop();
-      signals.cancel();
-    }
+    std::string input = text.str();
+    if (!input.empty() && input.back() != '\n') input += '\n';
+    if (!console.feed(input, std::cout)) stop();
   } else {
     boost::asio::co_spawn(io, read_input(), boost::asio::detached);
   }
   std::cout << std::flush;
-  (void)store;
   io.run();
   return 0;
 }
@@ -224,7 +228,7 @@ int run_console(const Config& config) {
   Console console(engine, options);
   // Buffered standard input, so that lines piped in together are seen together (one batch).
   std::ios::sync_with_stdio(false);
-  if (app) return run_console_with_web(config, store, console, *app);
+  if (app) return run_console_with_web(config, console, *app);
   return console.run(std::cin, std::cout);
 }
 

@@ -92,6 +92,20 @@ std::string generated_section(const std::string& markdown, const std::string& ti
 
 constexpr std::size_t kSectionLimit = 20000;  // bytes of one section's text
 
+// The draft's own headings, two levels down, so that the page keeps one <h1> and the draft sits
+// under its "Draft" heading. User text is escaped before this, so no tag here came from it.
+std::string nested_headings(std::string html) {
+  for (const auto& [from, to] : {std::pair{"<h2>", "<h4>"}, std::pair{"</h2>", "</h4>"},
+                                 std::pair{"<h1>", "<h3>"}, std::pair{"</h1>", "</h3>"}}) {
+    const std::string f = from;
+    const std::string t = to;
+    for (auto at = html.find(f); at != std::string::npos; at = html.find(f, at + t.size())) {
+      html.replace(at, f.size(), t);
+    }
+  }
+  return html;
+}
+
 // "https://host:8443/x" -> "https://host:8443"
 std::string origin_of(const std::string& url) {
   const auto scheme = url.find("://");
@@ -461,7 +475,8 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
       }
     }
     co_return html(
-        200, incident_page(*inc, markup::to_matrix(draft).formatted_body, forms, viewer, now));
+        200, incident_page(*inc, nested_headings(markup::to_matrix(draft).formatted_body), forms,
+                           viewer, now));
   }
   HttpAnswer a;
   if (what == "export.md") {

@@ -241,7 +241,9 @@ TEST_F(WebAppTest, MembersSeeTheirChannelsIncidentsAndOthersGetNotFound) {
   EXPECT_EQ(list.status, 200);
   EXPECT_NE(list.body.find("Checkout errors"), std::string::npos);
   EXPECT_EQ(list.body.find("Billing lag"), std::string::npos);
-  EXPECT_EQ(request("GET", "/incidents/INC-1").status, 200);
+  const std::string page = request("GET", "/incidents/INC-1").body;
+  EXPECT_EQ(page.find("<h1", page.find("<h1") + 1), std::string::npos);  // one h1: the draft's
+  EXPECT_NE(page.find("<h3>Post-incident review"), std::string::npos);   // sits under "Draft"
   // The list narrows by state and by title or id.
   say("close fixed");
   say("start Search slow");
