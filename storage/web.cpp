@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "storage/sqlite_store.h"
 #include "storage/web.h"
@@ -19,6 +21,30 @@ void insert_sign_in(SQLite::Database& db, std::int64_t incident, const change::S
   st.bind(4, incident);
   st.bind(5, to_unix_ms(s.expires));
   st.exec();
+}
+
+// One change made on the review page, for the record (Incident::edits).
+void record_edit(SQLite::Database& db, std::int64_t incident, TimePoint at, const std::string& user,
+                 const std::string& what, std::int64_t old_version, std::int64_t new_version) {
+  SQLite::Statement audit(db,
+                          "INSERT INTO review_edits (incident, at, user, what, old_version, "
+                          "new_version) VALUES (?, ?, ?, ?, ?, ?)");
+  audit.bind(1, incident);
+  audit.bind(2, to_unix_ms(at));
+  audit.bind(3, user);
+  audit.bind(4, what);
+  audit.bind(5, old_version);
+  audit.bind(6, new_version);
+  audit.exec();
+}
+
+// A due date, or NULL.
+void bind_due(SQLite::Statement& st, int index, const std::optional<Date>& due) {
+  if (due) {
+    st.bind(index, format_date(*due));
+  } else {
+    st.bind(index);
+  }
 }
 
 }  // namespace incident::web_rows
@@ -79,16 +105,9 @@ SectionSave SqliteStore::save_section(std::int64_t incident, const std::string& 
     save.bind(5, user);
     save.bind(6, to_unix_ms(at));
     save.exec();
-    SQLite::Statement audit(*db_,
-                            "INSERT INTO review_edits (incident, at, user, what, old_version, "
-                            "new_version) VALUES (?, ?, ?, ?, ?, ?)");
-    audit.bind(1, incident);
-    audit.bind(2, to_unix_ms(at));
-    audit.bind(3, user);
-    audit.bind(4, std::string(text.empty() ? "section reset " : "section ") + section);
-    audit.bind(5, expected_version);
-    audit.bind(6, version);
-    audit.exec();
+    web_rows::record_edit(*db_, incident, at, user,
+                          std::string(text.empty() ? "section reset " : "section ") + section,
+                          expected_version, version);
     tx.commit();
     result.saved = true;
     result.current = SectionText{text, version, user, at};
@@ -150,14 +169,7 @@ bool SqliteStore::curate_entry(std::int64_t incident, std::int64_t seq, const En
       st.exec();
       what += " re-timed to " + format_iso(*change.at);
     }
-    SQLite::Statement audit(*db_,
-                            "INSERT INTO review_edits (incident, at, user, what, old_version, "
-                            "new_version) VALUES (?, ?, ?, ?, 0, 0)");
-    audit.bind(1, incident);
-    audit.bind(2, to_unix_ms(at));
-    audit.bind(3, user);
-    audit.bind(4, what);
-    audit.exec();
+    web_rows::record_edit(*db_, incident, at, user, what, 0, 0);
     tx.commit();
     done = true;
   });
@@ -188,11 +200,7 @@ ActionSave SqliteStore::save_action(std::int64_t incident, const ActionItem& ite
       add.bind(2, number);
       add.bind(3, item.text);
       add.bind(4, item.owner);
-      if (item.due) {
-        add.bind(5, format_date(*item.due));
-      } else {
-        add.bind(5);
-      }
+      web_rows::bind_due(add, 5, item.due);
       add.bind(6, item.done ? 1 : 0);
       add.bind(7, to_unix_ms(at));
       add.bind(8, user);
@@ -206,11 +214,7 @@ ActionSave SqliteStore::save_action(std::int64_t incident, const ActionItem& ite
                              "version = ?");
       save.bind(1, item.text);
       save.bind(2, item.owner);
-      if (item.due) {
-        save.bind(3, format_date(*item.due));
-      } else {
-        save.bind(3);
-      }
+      web_rows::bind_due(save, 3, item.due);
       save.bind(4, item.done ? 1 : 0);
       save.bind(5, incident);
       save.bind(6, number);
@@ -218,16 +222,9 @@ ActionSave SqliteStore::save_action(std::int64_t incident, const ActionItem& ite
       if (save.exec() == 0) return;  // changed meanwhile, or no such item
       what = "action " + std::to_string(number) + " edited";
     }
-    SQLite::Statement audit(*db_,
-                            "INSERT INTO review_edits (incident, at, user, what, old_version, "
-                            "new_version) VALUES (?, ?, ?, ?, ?, ?)");
-    audit.bind(1, incident);
-    audit.bind(2, to_unix_ms(at));
-    audit.bind(3, user);
-    audit.bind(4, what);
-    audit.bind(5, item.number == 0 ? std::int64_t{0} : expected_version);
-    audit.bind(6, item.number == 0 ? std::int64_t{1} : expected_version + 1);
-    audit.exec();
+    web_rows::record_edit(*db_, incident, at, user, what,
+                          item.number == 0 ? std::int64_t{0} : expected_version,
+                          item.number == 0 ? std::int64_t{1} : expected_version + 1);
     tx.commit();
     result.saved = true;
   });

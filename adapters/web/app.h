@@ -62,9 +62,6 @@ class WebApp {
   }
 
  private:
-  struct Signed {
-    WebSession session;
-  };
   std::optional<WebSession> signed_in(const ops::HttpRequest& request);
   boost::asio::awaitable<bool> may_see(const WebSession& session, const IncidentSummary& row);
   boost::asio::awaitable<ops::HttpAnswer> incident_route(const ops::HttpRequest& request,
