@@ -209,10 +209,16 @@ const char* const kV9 = R"sql(
 ALTER TABLE actions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+const char* const kV10 = R"sql(
+-- `publish`: when the final post-mortem was last posted, and by whom.
+ALTER TABLE incidents ADD COLUMN published_at INTEGER;
+ALTER TABLE incidents ADD COLUMN published_by TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9, kV10};
   return scripts;
 }
 

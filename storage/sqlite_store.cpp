@@ -114,6 +114,9 @@ std::string replies_json(const std::vector<Reply>& replies) {
     }
     if (!r.channel.empty()) j["channel"] = r.channel;
     if (!r.thread_ref.empty()) j["thread_ref"] = r.thread_ref;
+    if (r.file) {
+      j["file"] = {{"name", r.file->name}, {"mime", r.file->mime}, {"content", r.file->content}};
+    }
     array.push_back(std::move(j));
   }
   // `replace`: a reply echoing invalid UTF-8 from a user must not make the whole event fail.
@@ -134,6 +137,10 @@ std::vector<Reply> replies_of(const std::string& text) {
     }
     r.channel = j.value("channel", std::string());
     r.thread_ref = j.value("thread_ref", std::string());
+    if (const auto file = j.find("file"); file != j.end()) {
+      r.file = Attachment{file->at("name").get<std::string>(), file->at("mime").get<std::string>(),
+                          file->at("content").get<std::string>()};
+    }
     replies.push_back(std::move(r));
   }
   return replies;
@@ -362,6 +369,14 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(2, n);
             expect_incident_row(st->exec(), n, "LessonsShared");
           },
+          [&](const change::Published& pub) {
+            auto st =
+                sql("UPDATE incidents SET published_at = ?, published_by = ? WHERE number = ?");
+            st->bind(1, to_unix_ms(pub.at));
+            st->bind(2, pub.by);
+            st->bind(3, n);
+            expect_incident_row(st->exec(), n, "Published");
+          },
           [&](const change::EntryEdited& e) {
             // An empty ref would match every entry that never had one (system entries).
             if (e.message_ref.empty()) return;
@@ -441,8 +456,8 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
   {
     auto st =
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
-            "closed_at, resolution, facilitator, postmortem_ref, shared_at "
-            "FROM incidents WHERE number = ?");
+            "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
+            "published_at, published_by FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -457,6 +472,8 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.facilitator = st->getColumn(9).getString();
     inc.postmortem_ref = st->getColumn(10).getString();
     inc.shared_at = optional_time(st->getColumn(11));
+    inc.published_at = optional_time(st->getColumn(12));
+    inc.published_by = st->getColumn(13).getString();
   }
   {
     auto st = sql("SELECT role, user FROM roles WHERE incident = ?");

@@ -82,6 +82,8 @@ std::string export_json(const Incident& inc) {
       {"opened_at", format_iso(inc.opened_at)},
       {"closed_at", optional_time(inc.closed_at)},
       {"resolution", optional_text(inc.resolution)},
+      {"review_state", review_state(inc)},
+      {"published_at", optional_time(inc.published_at)},
       {"roles", roles},
       {"timeline", timeline},
       {"actions", actions},

@@ -226,6 +226,10 @@ int run_console(const Config& config) {
       std::chrono::system_clock::now().time_since_epoch());
   options.session = std::to_string(now_ms.count()) + "-" + std::to_string(getpid());
   Console console(engine, options);
+  if (app) {
+    app->set_submit(
+        [&console](const InboundEvent& event) { return console.submit(event, std::cout); });
+  }
   // Buffered standard input, so that lines piped in together are seen together (one batch).
   std::ios::sync_with_stdio(false);
   if (app) return run_console_with_web(config, console, *app);
@@ -326,6 +330,12 @@ int run_platforms(const Config& config) {
       engine->set_sign_in_issuer(
           [&app = *app](const InboundEvent& event, std::int64_t n) { return app.issue(event, n); });
     }
+    app->set_submit([&adapters](const InboundEvent& event) -> std::optional<Outcome> {
+      for (const auto& adapter : adapters) {
+        if (adapter->name() == event.platform) return adapter->submit(event);
+      }
+      return std::nullopt;
+    });
     web_server = web::serve_web(io.get_executor(), config.web.listen, *app);
   }
 

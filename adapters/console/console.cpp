@@ -41,6 +41,12 @@ void print(std::ostream& out, const Reply& reply) {
   const std::string text = markup::to_markdown(reply.text);
   out << text;
   if (text.empty() || text.back() != '\n') out << '\n';
+  if (reply.file) {  // a document (`publish`): the terminal shows the file itself
+    out << "[file " << reply.file->name << ", " << reply.file->content.size() << " bytes]\n"
+        << reply.file->content;
+    if (reply.file->content.empty() || reply.file->content.back() != '\n') out << '\n';
+    out << "[end of " << reply.file->name << "]\n";
+  }
 }
 
 std::size_t private_length(const InboundBody& body) {
@@ -142,19 +148,7 @@ void Console::handle_one(const std::string& raw, std::ostream& out) {
 
   try {
     Outcome outcome = engine_.handle(event);
-    for (std::size_t i = 0; i < outcome.replies.size(); ++i) {
-      const Reply& reply = outcome.replies[i];
-      print(out, reply);
-      // A printed line is "posted": anchored replies get a ref so later `thread` lines find it.
-      if (reply.anchor != Anchor::none) {
-        const std::string ref = event.key + ":" + std::to_string(i);
-        engine_.anchor_posted("console", reply, ref);
-        if (reply.anchor == Anchor::security_case) {
-          case_refs_[reply.case_code] = ref;
-          latest_case_ref_ = ref;
-        }
-      }
-    }
+    show(event.key, outcome.replies, out);
     // Private messages are logged by size and topic only, never by their words.
     if (!outcome.topic.empty()) {
       spdlog::info("console: private message ({} characters): {}", private_length(event.body),
@@ -165,6 +159,37 @@ void Console::handle_one(const std::string& raw, std::ostream& out) {
     spdlog::error("console: could not apply the message: {}", e.what());
     out << "Sorry, that was not recorded: " << e.what() << "\n";
   }
+}
+
+void Console::show(const std::string& key, const std::vector<Reply>& replies, std::ostream& out) {
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    const Reply& reply = replies[i];
+    print(out, reply);
+    // A printed line is "posted": anchored replies get a ref so later `thread` lines find it.
+    if (reply.anchor != Anchor::none) {
+      const std::string ref = key + ":" + std::to_string(i);
+      engine_.anchor_posted("console", reply, ref);
+      if (reply.anchor == Anchor::security_case) {
+        case_refs_[reply.case_code] = ref;
+        latest_case_ref_ = ref;
+      }
+    }
+  }
+}
+
+std::optional<Outcome> Console::submit(const InboundEvent& event, std::ostream& out) {
+  Outcome outcome;
+  try {
+    auto batch = engine_.batch();
+    outcome = engine_.handle(event);
+    batch.commit();
+  } catch (const std::exception& e) {
+    spdlog::error("console: could not record {}: {}", event.key, e.what());
+    return std::nullopt;
+  }
+  show(event.key, replies_for_others(outcome.replies), out);
+  out.flush();
+  return outcome;
 }
 
 bool Console::quits(const std::string& line) const {

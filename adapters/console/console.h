@@ -10,6 +10,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ class Console {
   // durable; public for tests.
   void handle_lines(const std::vector<std::string>& lines, std::ostream& out);
   void handle_line(const std::string& line, std::ostream& out) { handle_lines({line}, out); }
+  // A command from the review page on a user's behalf (web::Submit): durable, then what the
+  // channel sees of it printed; nullopt when it could not be stored.
+  std::optional<Outcome> submit(const InboundEvent& event, std::ostream& out);
 
   // Lines already read when one is handled join its batch, up to this many.
   static constexpr std::size_t kBatchMax = 256;
@@ -50,6 +54,8 @@ class Console {
   void greet(std::ostream& out);              // the greeting at a terminal, and a purge
   // One line inside the open batch.
   void handle_one(const std::string& line, std::ostream& out);
+  // Prints an event's replies; anchored ones are "posted" under refs made from `key`.
+  void show(const std::string& key, const std::vector<Reply>& replies, std::ostream& out);
   Engine& engine_;
   ConsoleOptions options_;
   void purge_if_due(TimePoint now);

@@ -41,7 +41,7 @@ std::string endpoint_family(std::string_view path) {
   if ((family == "rooms" || family == "user") && parts.size() > 2) family = parts[2];
   if (family == "account" && parts.size() > 1) family = parts[1];
   return ops::closed(family, {"versions", "whoami", "filter", "sync", "messages", "event", "send",
-                              "join", "leave", "createRoom", "account_data"});
+                              "join", "leave", "createRoom", "account_data", "upload"});
 }
 
 namespace {
@@ -78,11 +78,11 @@ milliseconds Client::jitter(milliseconds delay) {
 awaitable<Result<std::string>> Client::call(Call c, Patience patience) {
   net::HttpRequest request;
   request.method = c.method;
-  request.target = options_.base_path + "/_matrix/client" + c.path;
+  request.target = options_.base_path + c.api + c.path;
   request.headers = {{"Authorization", "Bearer " + options_.access_token}};
   if (c.method == "POST" || c.method == "PUT") {
-    request.content_type = "application/json";
-    request.body = c.body.empty() ? "{}" : c.body;
+    request.content_type = c.content_type;
+    request.body = c.body.empty() && c.content_type == "application/json" ? "{}" : c.body;
   }
   request.timeout = c.timeout.count() > 0 ? c.timeout : options_.request_timeout;
   const std::string what = c.method + " " + c.path.substr(0, c.path.find('?'));
@@ -216,6 +216,21 @@ awaitable<Result<std::string>> Client::send(std::string room, std::string type, 
   if (!id || id->empty()) co_return unreadable("send without event_id");
   ops::count(options_.metrics, ops::series::kMessagesSent, {"matrix"});
   co_return *id;
+}
+
+awaitable<Result<std::string>> Client::upload(std::string filename, std::string mime,
+                                              std::string content, Patience patience) {
+  Call request{"POST",
+               std::string(kV3) + "/upload?filename=" + segment(filename),
+               std::move(content),
+               {},
+               "/_matrix/media",
+               std::move(mime)};
+  auto body = co_await call(std::move(request), patience);
+  if (!body) co_return body.error();
+  auto uri = string_field(*body, "content_uri");
+  if (!uri || uri->rfind("mxc://", 0) != 0) co_return unreadable("upload without content_uri");
+  co_return *uri;
 }
 
 awaitable<Result<void>> Client::join(std::string room, Patience patience) {

@@ -79,6 +79,9 @@ class Client {
   boost::asio::awaitable<Result<std::string>> send(std::string room, std::string type,
                                                    std::string txn_id, std::string content,
                                                    Patience patience);
+  // POST /_matrix/media/v3/upload (spec "Content repository"): the mxc:// URI of the bytes.
+  boost::asio::awaitable<Result<std::string>> upload(std::string filename, std::string mime,
+                                                     std::string content, Patience patience);
   // POST /rooms/{roomId}/join and /rooms/{roomId}/leave (spec "Room membership").
   boost::asio::awaitable<Result<void>> join(std::string room, Patience patience);
   boost::asio::awaitable<Result<void>> leave(std::string room, Patience patience);
@@ -101,6 +104,8 @@ class Client {
     std::string path;  // after /_matrix/client, with its query
     std::string body;  // JSON, for POST and PUT
     std::chrono::milliseconds timeout{0};
+    std::string api = "/_matrix/client";  // the media repository is under /_matrix/media
+    std::string content_type = "application/json";
   };
   // The answer's body, or the error once retrying is over.
   boost::asio::awaitable<Result<std::string>> call(Call call, Patience patience);

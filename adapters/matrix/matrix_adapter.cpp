@@ -436,6 +436,27 @@ bool MatrixAdapter::record(Step& s, const std::string& since, const Cursors& cur
   return queued;
 }
 
+std::optional<Outcome> MatrixAdapter::submit(const InboundEvent& event) {
+  bool queued = false;
+  Outcome outcome;
+  try {
+    auto batch = engine_.batch();
+    const Origin origin{event.channel, event.user, {}, {}, false};
+    outcome = engine_.handle(event, [&](const std::vector<Reply>& replies, UnitOfWork& work) {
+      work.outbox = reply_items(event.key, replies_for_others(replies), origin, reply_options_,
+                                random_txn_id);
+      queued = !work.outbox.empty();
+    });
+    batch.commit();
+  } catch (const std::exception& e) {
+    spdlog::error("matrix: could not record {}: {}", event.key, e.what());
+    return std::nullopt;
+  }
+  ops::count_outcome(options_.metrics, "matrix", event, outcome);
+  if (queued) sender_.wake();
+  return outcome;
+}
+
 boost::asio::awaitable<std::optional<bool>> MatrixAdapter::is_member(std::string channel,
                                                                      std::string user) {
   auto r = co_await api_client_.is_joined(std::move(channel), std::move(user), Client::kOnce);

@@ -95,6 +95,7 @@ class MatrixAdapter final : public platform::PlatformAdapter {
   bool connected() const override { return ready_ && !sync_failing_ && !stopping_; }
   // The latest failure of the start or of /sync, for /healthz; empty before any.
   std::string last_error() const override { return last_error_; }
+  std::optional<Outcome> submit(const InboundEvent& event) override;
   boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                         std::string user) override;
   const std::string& user_id() const { return user_id_; }

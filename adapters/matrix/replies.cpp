@@ -168,6 +168,24 @@ std::vector<OutboxItem> reply_items(const std::string& key, const std::vector<Re
         last = target;
       }
     }
+    if (reply.file) {
+      // The document after the text that introduces it (spec "m.file"): uploaded when sent.
+      const json content{
+          {"msgtype", "m.file"},
+          {"body", reply.file->name},
+          {"filename", reply.file->name},
+          {"info", {{"mimetype", reply.file->mime}, {"size", reply.file->content.size()}}}};
+      json payload{{"content", content},
+                   {"thread_root", target.thread_root},
+                   {"thread_after", target.thread_after},
+                   {"direct_user", target.direct_user},
+                   {"upload",
+                    {{"name", reply.file->name},
+                     {"mime", reply.file->mime},
+                     {"content", reply.file->content}}}};
+      items.push_back({0, kPlatform, key + "#" + std::to_string(i) + ".file", target.room, kSend,
+                       txn_ids(), payload.dump()});
+    }
   }
   return items;
 }
@@ -206,6 +224,11 @@ SendPayload parse_send_payload(const std::string& text) {
   if (anchor == "security_case") p.anchor.anchor = Anchor::security_case;
   p.anchor.incident = j.value("incident", std::int64_t{0});
   p.anchor.case_code = str("case_code");
+  if (const auto upload = j.find("upload"); upload != j.end() && upload->is_object()) {
+    p.upload =
+        Attachment{upload->value("name", std::string{}), upload->value("mime", std::string{}),
+                   upload->value("content", std::string{})};
+  }
   return p;
 }
 

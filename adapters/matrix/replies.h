@@ -68,6 +68,9 @@ struct SendPayload {
   bool falling_back = true;  // is_falling_back: m.in_reply_to is only the thread fallback
   std::string direct_user;   // the room is this user's DM room, resolved when sending
   Reply anchor;              // audience/anchor/incident/case_code for Engine::anchor_posted
+  // An m.file (`publish`): these bytes go to the media repository first, and `content` gets
+  // the mxc:// URI they were given as its "url".
+  std::optional<Attachment> upload;
 };
 SendPayload parse_send_payload(const std::string& payload);
 // The content to PUT: `payload.content` with its m.relates_to (spec "Threading", "Rich replies").

@@ -128,6 +128,21 @@ awaitable<Sender::Done> Sender::send(OutboxItem item) {
     // could not be posted, this one goes in the room plainly rather than nowhere.
     root = store_.request_result(payload.thread_after).value_or("");
   }
+  if (payload.upload) {
+    // Uploading again after a crash only leaves an unused copy in the media repository; the
+    // message itself keeps its txnId.
+    auto uri = co_await client_.upload(payload.upload->name, payload.upload->mime,
+                                       payload.upload->content, options_.patience);
+    if (!uri) {
+      const Done done = failed(uri.error(), "uploading " + payload.upload->name, room);
+      if (done == Done::failed) store_.finish_request(item.id, false);
+      co_return done;
+    }
+    nlohmann::json content = nlohmann::json::parse(payload.content, nullptr, false);
+    if (!content.is_object()) content = nlohmann::json::object();
+    content["url"] = *uri;
+    payload.content = content.dump();
+  }
   auto sent = co_await client_.send(room, "m.room.message", item.txn_id,
                                     content_with_relation(payload, root), options_.patience);
   if (!sent) {

@@ -38,6 +38,11 @@ class PlatformAdapter {
   // incident only to its channel's members); nullopt when it cannot be told.
   virtual boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                                 std::string user) = 0;
+  // A command given somewhere else on the user's behalf (the review page's Publish button):
+  // handled and made durable like an event from the platform, its replies to others posted
+  // there; the caller's own replies are returned only (the page shows them). nullopt when it
+  // could not be recorded.
+  virtual std::optional<Outcome> submit(const InboundEvent& event) = 0;
 };
 
 // The wall clock at the domain's resolution.

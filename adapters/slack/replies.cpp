@@ -16,7 +16,7 @@ std::optional<std::size_t> reply_for_ack(const std::vector<Reply>& replies) {
   for (std::size_t i = 0; i < replies.size(); ++i) {
     const Reply& r = replies[i];
     if (r.audience != Audience::channel && r.audience != Audience::caller) continue;
-    if (r.anchor != Anchor::none) continue;
+    if (r.anchor != Anchor::none || r.file) continue;  // a file needs the upload flow
     if (i + 1 < replies.size() && replies[i + 1].audience == Audience::thread) continue;
     if (r.text.size() > kMessageBytes) continue;
     return i;
@@ -108,6 +108,13 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
         channel = options_.security_channel;
         thread_ts = reply.thread_ref;
         break;
+    }
+    if (reply.file && ephemeral_user.empty() && thread_ts.empty()) {
+      // A document (`publish`): shared as a file with the reply as its comment. If Slack will
+      // not take it (no files:write scope), the comment alone still says what happened.
+      auto uploaded = co_await api_.upload_file(channel, reply.file->name, reply.file->content,
+                                                markup::to_mrkdwn(reply.text));
+      if (uploaded) continue;
     }
     auto ts = co_await send(channel, reply.text, thread_ts, ephemeral_user);
     if (!ts) continue;

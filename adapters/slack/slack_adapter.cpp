@@ -21,8 +21,11 @@ net::Url api_origin(const std::string& api_url) {
   return platform::https_url("SLACK_API_URL", api_url);
 }
 
-WebApiOptions web_options(const SlackOptions& o) {
+WebApiOptions web_options(const SlackOptions& o, const platform::HttpsClientFactory& clients) {
   WebApiOptions web = o.web;
+  web.upload_clients = [clients, http = o.http](const net::Url& origin) {
+    return clients(origin, http);
+  };
   web.bot_token = o.bot_token;
   web.app_token = o.app_token;
   web.api_target = api_origin(o.api_url).target;
@@ -44,10 +47,10 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::
     : executor_(executor),
       engine_(engine),
       options_(std::move(options)),
-      http_((options_.http_clients ? options_.http_clients
-                                   : platform::keep_alive_clients(executor, tls))(
-          api_origin(options_.api_url), options_.http)),
-      api_(*http_, web_options(options_)),
+      clients_(options_.http_clients ? options_.http_clients
+                                     : platform::keep_alive_clients(executor, tls)),
+      http_(clients_(api_origin(options_.api_url), options_.http)),
+      api_(*http_, web_options(options_, clients_)),
       socket_(executor, tls, api_, *this, socket_options(options_)),
       poster_(executor, api_, engine,
               PosterOptions{options_.lessons_channel, options_.security_channel}),
@@ -277,6 +280,21 @@ std::optional<SlackAdapter::Handled> SlackAdapter::handle(Envelope& envelope) {
     handled.job.learn_names.push_back(event.user);
   }
   return handled;
+}
+
+std::optional<Outcome> SlackAdapter::submit(const InboundEvent& event) {
+  Outcome outcome;
+  try {
+    auto batch = engine_.batch();
+    outcome = engine_.handle(event);
+    batch.commit();
+  } catch (const std::exception& e) {
+    spdlog::error("slack: could not record {}: {}", event.key, e.what());
+    return std::nullopt;
+  }
+  ops::count_outcome(options_.metrics, "slack", event, outcome);
+  poster_.post(ReplyJob{event.channel, event.user, false, replies_for_others(outcome.replies), {}});
+  return outcome;
 }
 
 boost::asio::awaitable<std::optional<bool>> SlackAdapter::is_member(std::string channel,

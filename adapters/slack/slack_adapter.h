@@ -82,6 +82,7 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   }
   boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                         std::string user) override;
+  std::optional<Outcome> submit(const InboundEvent& event) override;
 
  private:
   // What handling an envelope gave, to send once its batch is durable.
@@ -105,6 +106,7 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   boost::asio::any_io_executor executor_;
   Engine& engine_;
   SlackOptions options_;
+  platform::HttpsClientFactory clients_;
   std::unique_ptr<net::HttpsClient> http_;
   WebApi api_;
   SocketModeClient socket_;

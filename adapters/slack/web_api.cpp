@@ -239,6 +239,60 @@ boost::asio::awaitable<ApiResult<std::string>> WebApi::post_ephemeral(std::strin
   co_return str(*r, "message_ts");
 }
 
+boost::asio::awaitable<ApiResult<std::string>> WebApi::upload_file(std::string channel,
+                                                                   std::string filename,
+                                                                   std::string content,
+                                                                   std::string comment) {
+  Call get{"files.getUploadURLExternal",
+           {{"filename", filename}, {"length", std::to_string(content.size())}},
+           false,
+           {},
+           std::nullopt};
+  auto r = co_await call(std::move(get));
+  if (!r) co_return r.error();
+  const std::string file_id = str(*r, "file_id");
+  const auto url = net::Url::parse(str(*r, "upload_url"));
+  if (file_id.empty() || !url || url->scheme != "https") {
+    co_return ApiError{
+        ApiError::Kind::http, "no https upload_url or file_id in the response", {}, 200};
+  }
+  if (!options_.upload_clients) {
+    co_return ApiError{ApiError::Kind::transport, "file uploads are not set up", {}, 0};
+  }
+  // The URL is signed for this one upload: no token goes to it.
+  auto client = options_.upload_clients(*url);
+  net::HttpRequest put;
+  put.method = "POST";
+  put.target = url->target;
+  put.content_type = "application/octet-stream";
+  put.body = std::move(content);
+  net::Backoff backoff(options_.retry);
+  ApiError error;
+  for (int attempt = 1;; ++attempt) {
+    auto sent = co_await client->request(put);
+    if (sent && sent->status == 200) break;
+    error = sent ? ApiError{ApiError::Kind::http,
+                            "HTTP " + std::to_string(sent->status),
+                            {},
+                            sent->status}
+                 : ApiError{ApiError::Kind::transport, sent.error().message(), {}, 0};
+    if (!error.transient() || attempt >= options_.attempts || stopping_) {
+      spdlog::warn("slack: uploading {} failed: {}", filename, describe(error));
+      co_return error;
+    }
+    co_await wait(backoff.next());
+  }
+  json files = json::array({{{"id", file_id}, {"title", filename}}});
+  Call complete{"files.completeUploadExternal",
+                {{"files", files.dump()}, {"channel_id", channel}, {"initial_comment", comment}},
+                false,
+                "chat.postMessage:" + channel,
+                std::nullopt};
+  auto done = co_await call(std::move(complete));
+  if (!done) co_return done.error();
+  co_return file_id;
+}
+
 boost::asio::awaitable<ApiResult<std::string>> WebApi::open_dm(std::string user) {
   if (auto it = dm_channels_.find(user); it != dm_channels_.end()) co_return it->second;
   net::FormFields fields{{"users", user}};

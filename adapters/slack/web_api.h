@@ -9,7 +9,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <set>
@@ -61,6 +63,9 @@ struct WebApiOptions {
   // A 429 without Retry-After (never seen from Slack): wait this long.
   std::chrono::milliseconds default_retry_after{30000};
   ops::Metrics* metrics = nullptr;  // calls, errors and 429s per method; null: not counted
+  // A client for the origin of a file upload URL (files.getUploadURLExternal answers one on
+  // another host); null: files cannot be uploaded.
+  std::function<std::unique_ptr<net::HttpsClient>(const net::Url& origin)> upload_clients;
 };
 
 struct Identity {
@@ -103,6 +108,13 @@ class WebApi {
   // conversations.members, page by page: whether `user` is in `channel` now (the review page's
   // read check; needs channels:read and groups:read).
   boost::asio::awaitable<ApiResult<bool>> is_member(std::string channel, std::string user);
+  // Slack's upload flow (docs.slack.dev/messaging/working-with-files): files.getUploadURLExternal
+  // for a URL and a file id, the bytes POSTed to that URL, then files.completeUploadExternal
+  // shares the file in `channel` with `comment` (mrkdwn) introducing it. Needs files:write.
+  boost::asio::awaitable<ApiResult<std::string>> upload_file(std::string channel,
+                                                             std::string filename,
+                                                             std::string content,
+                                                             std::string comment);
   // users.info: the user's real name, else display name (cached).
   boost::asio::awaitable<ApiResult<std::string>> user_name(std::string user);
 

@@ -267,6 +267,34 @@ bool WebApp::csrf_ok(const HttpRequest& request, const WebSession& session) cons
   return same_origin(request) && equal_secret(token, session.csrf);
 }
 
+HttpAnswer WebApp::run_command(const WebSession& session, const Incident& inc,
+                               const std::string& command, const std::string& title) {
+  const Viewer viewer = viewer_of(session);
+  if (!submit_) return not_found(viewer);
+  InboundEvent event;
+  event.key = "web:" + random_token(18);  // one press, one event
+  event.platform = inc.platform;
+  event.channel = inc.channel;
+  event.user = session.user;
+  event.at = clock_();
+  event.body = in::CommandText{command};
+  const auto outcome = submit_(event);
+  if (!outcome) {
+    return html(503, message_page(title,
+                                  "That was not recorded: the bot's store is unavailable. "
+                                  "Try again in a moment.",
+                                  viewer, true));
+  }
+  // What the bot answers the caller in chat, shown here instead.
+  std::string said;
+  for (const Reply& r : outcome->replies) {
+    if (r.audience != Audience::caller) continue;
+    said += markup::to_markdown(r.text);
+    if (said.empty() || said.back() != '\n') said += '\n';
+  }
+  return html(200, result_page(inc, title, said, viewer));
+}
+
 HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& session,
                               const Incident& inc, std::string_view what) {
   const Viewer viewer = viewer_of(session);
@@ -289,6 +317,9 @@ HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& sess
     return a;
   }
   if (what.rfind("actions/", 0) == 0) return save_action(request, session, inc, what.substr(8));
+  if (what == "review") return run_command(session, inc, "postmortem " + inc.id(), "Review");
+  if (what == "publish")
+    return run_command(session, inc, "publish " + inc.id() + " confirm", "Publish");
   if (what.rfind("entries/", 0) == 0) {
     std::int64_t seq = 0;
     try {
@@ -443,8 +474,9 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
     co_return method_not_allowed("GET, HEAD, POST");
   }
   // State changes only on POST, and only on the routes that make them.
-  if (post != (what == "check" || what.rfind("sections/", 0) == 0 ||
-               what.rfind("entries/", 0) == 0 || what.rfind("actions/", 0) == 0)) {
+  if (post != (what == "check" || what == "review" || what == "publish" ||
+               what.rfind("sections/", 0) == 0 || what.rfind("entries/", 0) == 0 ||
+               what.rfind("actions/", 0) == 0)) {
     co_return method_not_allowed(post ? "GET, HEAD" : "POST");
   }
   const std::optional<Incident> inc = store_.incident(number);

@@ -47,6 +47,12 @@ struct Renderers {
   std::function<std::vector<Finding>(std::string_view text)> check;
 };
 
+// Hands a command to the incident's platform on the signed-in user's behalf, as if typed in the
+// channel (platform::PlatformAdapter::submit; the console prints): the review page's Start review
+// and Publish buttons go through the same engine, store and replies as chat. nullopt when it
+// could not be recorded.
+using Submit = std::function<std::optional<Outcome>(const InboundEvent& event)>;
+
 class WebApp {
  public:
   WebApp(ReviewStore& store, WebOptions options, Renderers renderers, MembershipCheck members,
@@ -56,6 +62,9 @@ class WebApp {
 
   // Engine::SignInIssuer: a fresh token in a link to /login/<token>, its hash for the store.
   std::optional<Engine::IssuedSignIn> issue(const InboundEvent& event, std::int64_t incident);
+
+  // Where Start review and Publish go; unset, the page offers neither.
+  void set_submit(Submit submit) { submit_ = std::move(submit); }
 
   std::string cookie_name() const {
     return options_.secure_cookie ? "__Host-ib_session" : "ib_session";
@@ -73,6 +82,9 @@ class WebApp {
   bool csrf_ok(const ops::HttpRequest& request, const WebSession& session) const;
   ops::HttpAnswer save_action(const ops::HttpRequest& request, const WebSession& session,
                               const Incident& incident, std::string_view which);
+  // POST /incidents/INC-n/review and /publish: `postmortem` and `publish confirm` as the viewer.
+  ops::HttpAnswer run_command(const WebSession& session, const Incident& incident,
+                              const std::string& command, const std::string& title);
   ops::HttpAnswer login(const ops::HttpRequest& request);
   ops::HttpAnswer logout(const ops::HttpRequest& request);
   bool same_origin(const ops::HttpRequest& request) const;
@@ -83,6 +95,7 @@ class WebApp {
   Renderers renderers_;
   MembershipCheck members_;
   std::function<TimePoint()> clock_;
+  Submit submit_;
   // (platform, channel, user) -> (member?, when asked)
   std::map<std::tuple<std::string, std::string, std::string>, std::pair<bool, TimePoint>>
       membership_;

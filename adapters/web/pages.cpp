@@ -220,6 +220,54 @@ std::string entry_form(const Incident& inc, const TimelineEntry& e, const Viewer
   return out;
 }
 
+namespace {
+
+// Where the post-mortem stands, and for a writer the buttons that move it on: Start the review
+// (the `postmortem` thread) and Publish (`publish confirm`), which waits for the close and for
+// every personnel matter in a rewritten section to be reworded.
+std::string review_box(const Incident& inc, const std::vector<SectionForm>& sections,
+                       const Viewer& viewer) {
+  const std::string base = "/incidents/" + escape(inc.id());
+  const std::string state = review_state(inc);
+  std::string out = "<h2 id=\"review\">Review</h2>\n<p>This post-mortem is <strong>" +
+                    escape(state) + "</strong>";
+  if (inc.published_at) out += " (last on " + time_tag(*inc.published_at) + ")";
+  out += ".</p>\n";
+  if (sections.empty()) return out;  // a reader
+  const std::string csrf =
+      "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(viewer.csrf) + "\">";
+  if (inc.postmortem_ref.empty() && inc.facilitator.empty()) {
+    out += "<form method=\"post\" action=\"" + base + "/review\">" + csrf +
+           "<button type=\"submit\">Start the review</button> <span class=\"muted\">posts "
+           "the review questions in the incident's channel, with you as facilitator</span>"
+           "</form>\n";
+  }
+  std::vector<std::string> held;
+  if (inc.is_open()) held.push_back("the incident is still open: close it first");
+  for (const SectionForm& f : sections) {
+    for (const Finding& finding : f.findings) {
+      if (finding.kind != FindingKind::personnel) continue;
+      held.push_back("“" + section_title(f.key) +
+                     "” raises a personnel matter: reword it below (it belongs with a manager "
+                     "or HR)");
+      break;
+    }
+  }
+  out += "<form method=\"post\" action=\"" + base + "/publish\">" + csrf +
+         "<button type=\"submit\"" + (held.empty() ? "" : " disabled aria-describedby=\"held\"") +
+         ">" + (inc.published_at ? "Publish again" : "Publish") +
+         "</button> <span class=\"muted\">posts the draft below to the incident's channel as a "
+         "Markdown file, and the lessons learned to the lessons channel</span></form>\n";
+  if (!held.empty()) {
+    out += "<ul id=\"held\" class=\"notice bad\">";
+    for (const auto& h : held) out += "<li>Publishing waits: " + escape(h) + "</li>";
+    out += "</ul>\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string incident_page(const Incident& inc, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
                           TimePoint now) {
@@ -239,6 +287,7 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
           "/export.md\" download>Download Markdown</a><a href=\"/incidents/" + escape(id) +
           "/export.json\" download>Download JSON</a></nav>\n";
 
+  body += review_box(inc, sections, viewer);
   body += "<h2 id=\"timeline\">Timeline</h2>\n";
   const auto entries = inc.ordered_timeline_with_deleted();
   if (entries.empty()) {
@@ -295,6 +344,22 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
       "never by name.</p>\n<div class=\"draft\">" +
       draft_html + "</div>\n";
   return page(id + " " + inc.title, body, viewer);
+}
+
+std::string result_page(const Incident& inc, const std::string& title, const std::string& said,
+                        const Viewer& viewer) {
+  std::string body = "<h1>" + escape(title) + ": " + escape(inc.id()) +
+                     "</h1>\n<div class=\"notice\" role=\"status\">";
+  std::string_view rest = said;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    if (!line.empty()) body += "<p>" + escape(std::string(line)) + "</p>";
+  }
+  body += "</div>\n<p><a href=\"/incidents/" + escape(inc.id()) + "#review\">Back to " +
+          escape(inc.id()) + "</a></p>\n";
+  return page(title + " " + inc.id(), body, viewer);
 }
 
 std::string conflict_page(const Incident& inc, const std::string& key, const std::string& yours,

@@ -54,6 +54,10 @@ struct SectionForm {
 std::string incident_page(const Incident& incident, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
                           TimePoint now);
+// What a Start review or Publish press did: the bot's answer to the caller (plain Markdown
+// lines), and the way back.
+std::string result_page(const Incident& incident, const std::string& title, const std::string& said,
+                        const Viewer& viewer);
 // 409: someone saved the section meanwhile; theirs is shown, yours stays in the box.
 std::string conflict_page(const Incident& incident, const std::string& key,
                           const std::string& yours, const SectionText& theirs,

@@ -222,6 +222,7 @@ class Decider {
                    [&](const cmd::Postmortem&) { postmortem(); },
                    [&](const cmd::Draft&) { draft(); },
                    [&](const cmd::Share& s) { share(s); },
+                   [&](const cmd::Publish& p) { publish(p); },
                    [&](const cmd::Web&) { web(); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                    [&](const cmd::Unknown& u) {
@@ -466,6 +467,79 @@ class Decider {
     out_.replies.push_back(Reply{Audience::lessons, std::move(lessons.text), {}});
     change(change::LessonsShared{event_.at});
     say(Audience::caller, "share_posted", d);
+  }
+
+  // The finished post-mortem, for the incident's channel as a Markdown file: what `draft` shows,
+  // as CommonMark. Only those who may rewrite it on the review page publish it (the commander,
+  // the scribe, the facilitator), only once the incident is closed, and never while a rewritten
+  // section or an action item raises a personnel matter. The lessons go along to the lessons
+  // channel as `share confirm` would post them — once, and only without findings.
+  void publish(const cmd::Publish& p) {
+    if (!need_any()) return;
+    TemplateData d = base();
+    if (incident_->is_open()) {
+      say(Audience::caller, "publish_needs_closed", d);
+      return;
+    }
+    if (!may_rewrite(event_.user)) {
+      say(Audience::caller, "publish_not_allowed", d);
+      return;
+    }
+    const Document draft =
+        write_draft(whole(), event_.at, prompts_, settings_.escape, display_names_);
+    bool blocked = false;
+    for (const char* key : kEditableSections) {
+      const auto it = incident_->sections.find(key);
+      if (it == incident_->sections.end() || it->second.text.empty()) continue;
+      for (const auto& f : check_blameless(it->second.text, People{}, prompts_)) {
+        if (f.kind != FindingKind::personnel) continue;
+        d.add("sections", TemplateData{}.set("section", section_title(key)));
+        blocked = true;
+        break;
+      }
+    }
+    for (const int n : draft.flagged_actions) {
+      d.add("actions", TemplateData{}.set("number", std::to_string(n)));
+      blocked = true;
+    }
+    if (blocked) {
+      say(Audience::caller, "publish_blocked", d);
+      return;
+    }
+    const bool lessons = settings_.lessons_channel && !incident_->shared_at;
+    d.set("lessons", lessons).set("again", incident_->published_at.has_value());
+    if (incident_->published_at) d.set("when", format_utc(*incident_->published_at));
+    if (!p.confirm) {
+      say(Audience::caller, "publish_confirm", d);
+      return;
+    }
+    Reply file;
+    file.audience = Audience::channel;
+    file.text = prompts_.render("publish_posted", d, settings_.escape);
+    file.file = Attachment{incident_->id() + "-postmortem.md", "text/markdown",
+                           markup::to_commonmark(draft.text)};
+    out_.replies.push_back(std::move(file));
+    change(change::Published{event_.at, event_.user});
+    if (lessons) {
+      Document digest =
+          write_lessons(whole(), event_.at, prompts_, settings_.escape, display_names_);
+      if (digest.flags.empty()) {
+        out_.replies.push_back(Reply{Audience::lessons, std::move(digest.text), {}});
+        change(change::LessonsShared{event_.at});
+      } else {
+        d.set("lessons", false).set("lessons_held", true);
+      }
+    }
+    say(Audience::caller, "publish_done", d);
+  }
+
+  // Who may rewrite and publish the post-mortem: the commander, the scribe and the facilitator.
+  bool may_rewrite(const std::string& user) const {
+    const std::string me = user_key(user);
+    for (const auto& [role, holder] : incident_->roles) {
+      if ((role == Role::commander || role == Role::scribe) && user_key(holder) == me) return true;
+    }
+    return !incident_->facilitator.empty() && user_key(incident_->facilitator) == me;
   }
 
   // The review page: a sign-in link for the caller, by direct message only (it is theirs), to

@@ -59,6 +59,10 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           [&](const change::ReviewAdded& c) { incident.review.push_back(c.reply); },
           [&](const change::PostmortemPosted& c) { incident.postmortem_ref = c.message_ref; },
           [&](const change::LessonsShared& c) { incident.shared_at = c.at; },
+          [&](const change::Published& c) {
+            incident.published_at = c.at;
+            incident.published_by = c.by;
+          },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
           [](const change::CaseOpened&) {}, [](const change::CaseAnchored&) {},
           [](const change::CaseClosed&) {}, [](const change::PrivateEvent&) {},

@@ -59,6 +59,10 @@ struct PostmortemPosted {  // the platform's ref of the post-mortem thread root
 struct LessonsShared {  // `share confirm` posted the lessons learned
   TimePoint at{};
 };
+struct Published {  // `publish confirm` posted the final document
+  TimePoint at{};
+  std::string by;  // platform user id
+};
 // "Is this safe?" cases (bot/model/escalation.h). They belong to no incident: Change::incident is
 // 0.
 struct CaseOpened {
@@ -88,12 +92,13 @@ struct PrivateEvent {
 };
 }  // namespace change
 
-using ChangeBody = std::variant<change::Opened, change::EntryAdded, change::SeveritySet,
-                                change::RoleSet, change::ActionAdded, change::ActionDone,
-                                change::Closed, change::FacilitatorSet, change::EntryEdited,
-                                change::EntryDeleted, change::ReviewAdded, change::PostmortemPosted,
-                                change::LessonsShared, change::CaseOpened, change::CaseAnchored,
-                                change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
+using ChangeBody =
+    std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
+                 change::ActionAdded, change::ActionDone, change::Closed, change::FacilitatorSet,
+                 change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
+                 change::PostmortemPosted, change::LessonsShared, change::Published,
+                 change::CaseOpened, change::CaseAnchored, change::CaseClosed, change::PrivateEvent,
+                 change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

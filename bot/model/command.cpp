@@ -109,7 +109,7 @@ struct Usage {
   std::string_view line;
 };
 
-constexpr std::array<Usage, 13> kUsages{{
+constexpr std::array<Usage, 14> kUsages{{
     {"start", "start <title> [sev1..sev4]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
@@ -121,6 +121,7 @@ constexpr std::array<Usage, 13> kUsages{{
     {"postmortem", "postmortem [INC-<n>]"},
     {"draft", "draft [INC-<n>]"},
     {"share", "share [INC-<n>] [confirm]"},
+    {"publish", "publish [INC-<n>] [confirm]"},
     {"web", "web [INC-<n>]"},
     {"help", "help"},
 }};
@@ -487,26 +488,28 @@ std::optional<std::int64_t> parse_incident_id(std::string_view text) {
   return n;
 }
 
-// `status`, `postmortem`, `draft` [INC-<n>]; `share` [INC-<n>] [confirm].
+// `status`, `postmortem`, `draft`, `web` [INC-<n>]; `share`, `publish` [INC-<n>] [confirm].
 ParseResult parse_incident_command(const std::string& key, std::string_view rest,
                                    const Failer& fail) {
   std::int64_t number = 0;
   bool confirm = false;
   for (const auto& token : tokenize(rest)) {
-    if (key == "share" && !confirm && iequals(token.text, "confirm")) {
+    const bool confirms = key == "share" || key == "publish";
+    if (confirms && !confirm && iequals(token.text, "confirm")) {
       confirm = true;
     } else if (auto n = parse_incident_id(token.text); n && number == 0) {
       number = *n;
     } else {
-      return fail(quoted(token.text) + (key == "share" ? " is neither an incident id (INC-<n>) "
-                                                         "nor `confirm`"
-                                                       : " is not an incident id (INC-<n>)"));
+      return fail(quoted(token.text) + (confirms ? " is neither an incident id (INC-<n>) "
+                                                   "nor `confirm`"
+                                                 : " is not an incident id (INC-<n>)"));
     }
   }
   if (key == "status") return Command{cmd::ShowStatus{number}};
   if (key == "postmortem") return Command{cmd::Postmortem{number}};
   if (key == "draft") return Command{cmd::Draft{number}};
   if (key == "web") return Command{cmd::Web{number}};
+  if (key == "publish") return Command{cmd::Publish{number, confirm}};
   return Command{cmd::Share{number, confirm}};
 }
 
@@ -534,7 +537,8 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
     return Command{cmd::Close{std::string(rest)}};
   }
   if (key == "help") return Command{cmd::Help{}};  // "help log" still shows the list
-  if (key == "status" || key == "postmortem" || key == "draft" || key == "share" || key == "web") {
+  if (key == "status" || key == "postmortem" || key == "draft" || key == "share" ||
+      key == "publish" || key == "web") {
     return parse_incident_command(key, rest, fail);
   }
   return Command{cmd::Unknown{shortened(word)}};
@@ -583,6 +587,7 @@ std::int64_t named_incident(const Command& command) {
                         [](const cmd::Postmortem& c) { return c.incident; },
                         [](const cmd::Draft& c) { return c.incident; },
                         [](const cmd::Share& c) { return c.incident; },
+                        [](const cmd::Publish& c) { return c.incident; },
                         [](const cmd::Web& c) { return c.incident; },
                         [](const auto&) { return std::int64_t{0}; },
                     },

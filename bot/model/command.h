@@ -48,8 +48,8 @@ struct AssignRole {
   Role role = Role::commander;
   std::string user;
 };
-// `status`, `postmortem`, `draft` and `share` act on the channel's current incident, or on an
-// older one of the same channel when given its id (`draft INC-1`): 0 means the current one.
+// `status`, `postmortem`, `draft`, `share` and `publish` act on the channel's current incident, or
+// on an older one of the same channel when given its id (`draft INC-1`): 0 means the current one.
 struct ShowStatus {
   static constexpr bool kReadsWholeRecord = true;
   std::int64_t incident = 0;
@@ -72,6 +72,14 @@ struct Share {
   std::int64_t incident = 0;
   bool confirm = false;
 };
+// `publish` tells the caller what publishing posts; `publish confirm` posts the final document to
+// the incident's channel as a Markdown file, and the lessons to the lessons channel as `share`
+// does (once). The review page's Publish button is `publish confirm` by the signed-in user.
+struct Publish {
+  static constexpr bool kReadsWholeRecord = true;
+  std::int64_t incident = 0;
+  bool confirm = false;
+};
 // `web`: a one-time sign-in link to the incident's review page, by direct message.
 struct Web {
   static constexpr bool kReadsWholeRecord = false;
@@ -87,9 +95,10 @@ struct Unknown {
 };
 }  // namespace cmd
 
-using Command = std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity,
-                             cmd::AssignRole, cmd::ShowStatus, cmd::Close, cmd::Postmortem,
-                             cmd::Draft, cmd::Share, cmd::Web, cmd::Help, cmd::Unknown>;
+using Command =
+    std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
+                 cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Publish,
+                 cmd::Web, cmd::Help, cmd::Unknown>;
 
 // Whether deciding `command` reads every timeline entry and review reply (its type says).
 inline bool reads_whole_record(const Command& command) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -73,6 +74,15 @@ enum class Audience {
 // A security case's post is anchored too: replies in its thread are relayed to the asker.
 enum class Anchor { none, postmortem, security_case };
 
+// A document a reply posts as a file (`publish`): Slack's external upload, Matrix's media
+// repository and m.file, the console prints it.
+struct Attachment {
+  std::string name;  // "INC-3-postmortem.md"
+  std::string mime;  // "text/markdown"
+  std::string content;
+  bool operator==(const Attachment&) const = default;
+};
+
 struct Reply {
   Audience audience = Audience::caller;
   std::string text;  // bot Markdown (bot/text/markup.h): adapters render it with to_mrkdwn etc.
@@ -84,6 +94,7 @@ struct Reply {
   std::string channel = {};
   std::string thread_ref = {};  // for Audience::security: the case's root post to reply under
   std::string case_code = {};   // for Anchor::security_case: the case the post opens
+  std::optional<Attachment> file = {};  // posted with `text` as its comment
   bool operator==(const Reply&) const = default;
 };
 
@@ -94,5 +105,15 @@ struct Outcome {
   // log line. DM text itself is never logged.
   std::string topic = {};
 };
+
+// What others see of an outcome: its replies without those for the caller alone (a command given
+// on the review page shows the caller's replies there).
+inline std::vector<Reply> replies_for_others(const std::vector<Reply>& replies) {
+  std::vector<Reply> others;
+  for (const auto& reply : replies) {
+    if (reply.audience != Audience::caller) others.push_back(reply);
+  }
+  return others;
+}
 
 }  // namespace incident

@@ -88,6 +88,12 @@ std::string to_string(Source s) {
   return name_of(kSources, s);
 }
 
+std::string review_state(const Incident& incident) {
+  if (incident.published_at) return "published";
+  if (!incident.postmortem_ref.empty() || !incident.facilitator.empty()) return "in review";
+  return "draft";
+}
+
 std::optional<Severity> severity_from_string(std::string_view s) {
   auto sev = lookup(kSeverities, s);
   if (sev == Severity::unset && !iequals(s, "unset")) return std::nullopt;

@@ -104,12 +104,14 @@ struct Incident {
   TimePoint opened_at{};
   std::optional<TimePoint> closed_at;
   std::string resolution;
-  std::map<Role, std::string> roles;    // role -> platform user id
-  std::string facilitator;              // who ran `postmortem`
-  std::string postmortem_ref;           // message ref of the post-mortem thread root, once posted
-  std::optional<TimePoint> shared_at;   // when `share` posted the lessons learned
-  std::vector<TimelineEntry> timeline;  // insertion order
-  std::vector<ActionItem> actions;      // by number
+  std::map<Role, std::string> roles;      // role -> platform user id
+  std::string facilitator;                // who ran `postmortem`
+  std::string postmortem_ref;             // message ref of the post-mortem thread root, once posted
+  std::optional<TimePoint> shared_at;     // when `share` posted the lessons learned
+  std::optional<TimePoint> published_at;  // when `publish` last posted the final document
+  std::string published_by;               // platform user id of who did
+  std::vector<TimelineEntry> timeline;    // insertion order
+  std::vector<ActionItem> actions;        // by number
   std::vector<ReviewReply> review;
   std::map<std::string, SectionText> sections;  // by kEditableSections key (whole record only)
   std::vector<ReviewEdit> edits;                // oldest first (whole record only)
@@ -126,6 +128,10 @@ struct Incident {
   // Every entry, deleted ones included, in the same order: the record for exports.
   std::vector<TimelineEntry> ordered_timeline_with_deleted() const;
 };
+
+// Where the post-mortem stands: "draft" (closed or not, no review yet), "in review" (`postmortem`
+// started the review thread), "published" (`publish` posted the final document).
+std::string review_state(const Incident& incident);
 
 // The canonical form of a user reference as commands and events carry it: "<@U1|dana>" and
 // "<@U1>" -> "U1"; "@dana" -> "dana" (a console login or a plain handle); Matrix ids

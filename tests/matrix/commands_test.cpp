@@ -107,6 +107,57 @@ TEST(MatrixCommands, EveryCommandThroughTheRoom) {
   EXPECT_TRUE(inc->actions[0].done);
 }
 
+// `publish confirm`: the comment as a notice, then the post-mortem uploaded to the media
+// repository and posted as an m.file; the review page's button (submit) does the same.
+TEST(MatrixCommands, PublishPostsThePostMortemAsAFile) {
+  MatrixHarness h;
+  const std::string room = h.ready_room();
+  h.fake.say(room, kAlice, "!incident start Checkout errors");
+  ASSERT_TRUE(h.wait_bodies(room, 1));
+  h.fake.say(room, kAlice, "!incident close rolled back release 42");
+  ASSERT_TRUE(h.wait_bodies(room, 3));
+  h.fake.say(room, kAlice, "!incident publish confirm");
+  auto file_events = [&] {
+    std::vector<json> files;
+    for (const auto& e : h.fake.events(room, kMatrixBot)) {
+      if (e["content"].value("msgtype", "") == "m.file") files.push_back(e);
+    }
+    return files;
+  };
+  ASSERT_TRUE(h.run_until([&] { return file_events().size() == 1; }));
+  const json file = file_events()[0]["content"];
+  EXPECT_EQ(file["body"], "INC-1-postmortem.md");
+  EXPECT_EQ(file["filename"], "INC-1-postmortem.md");
+  EXPECT_EQ(file["info"]["mimetype"], "text/markdown");
+  const auto media = h.fake.media(file.value("url", ""));
+  ASSERT_TRUE(media) << file.dump();
+  EXPECT_EQ(media->content_type, "text/markdown");
+  EXPECT_EQ(media->filename, "INC-1-postmortem.md");
+  EXPECT_TRUE(contains(media->content, "rolled back release 42")) << media->content;
+  EXPECT_EQ(file["info"]["size"], media->content.size());
+  EXPECT_TRUE(bot_message(h.fake, room, "The post-mortem of INC-1"));
+
+  auto answers = [&] {
+    const auto bodies = h.fake.bot_bodies(room);
+    return std::count_if(bodies.begin(), bodies.end(), [](const std::string& b) {
+      return contains(b, "is published in its channel");
+    });
+  };
+  ASSERT_TRUE(h.run_until([&] { return answers() == 1; }));
+  InboundEvent pressed;
+  pressed.key = "web:press-1";
+  pressed.platform = "matrix";
+  pressed.channel = room;
+  pressed.user = kAlice;
+  pressed.at = h.incident(room)->closed_at.value();
+  pressed.body = in::CommandText{"publish INC-1 confirm"};
+  ASSERT_TRUE(h.adapter->submit(pressed));
+  ASSERT_TRUE(h.run_until([&] { return file_events().size() == 2; }));
+  EXPECT_TRUE(bot_message(h.fake, room, "An updated version of the post-mortem of INC-1"));
+  h.run_for(100ms);
+  EXPECT_EQ(answers(), 1) << "the caller's own answer stays on the page";
+}
+
 TEST(MatrixCommands, APushpinPutsTheMessageOnTheTimelineAtItsOriginalTime) {
   MatrixHarness h;
   const std::string room = h.ready_room();

@@ -44,6 +44,7 @@ std::vector<std::string> split_path(std::string_view path) {
 
 std::string route_name(const std::vector<std::string>& s) {
   if (s.size() == 1 && s[0] == "versions") return "versions";
+  if (s == std::vector<std::string>{"_matrix", "media", "v3", "upload"}) return "upload";
   if (s.size() < 2 || s[0] != "v3") return "unknown";
   if (s[1] == "account" && s.size() == 3 && s[2] == "whoami") return "whoami";
   if (s[1] == "sync" && s.size() == 2) return "sync";
@@ -217,6 +218,16 @@ FakeAnswer FakeHomeserver::Impl::route(const FakeRequest& r, const std::vector<s
     a.body = {{"versions", {"v1.11", "v1.12"}}, {"unstable_features", json::object()}};
     return a;
   }
+  if (r.route == "upload" && method_is("POST")) {
+    // Spec "Content repository": the bytes as sent, their Content-Type, an optional filename.
+    const std::string uri = "mxc://localhost/media" + std::to_string(media.size() + 1);
+    const auto name = r.query.find("filename");
+    media[uri] = FakeMedia{r.content_type, name == r.query.end() ? std::string{} : name->second,
+                           r.raw_body};
+    FakeAnswer a;
+    a.body = {{"content_uri", uri}};
+    return a;
+  }
   if (r.route == "whoami" && method_is("GET")) {
     FakeAnswer a;
     a.body = {{"user_id", kMatrixBot}, {"device_id", "FAKEDEVICE"}};
@@ -358,6 +369,8 @@ awaitable<void> FakeHomeserver::Impl::serve(std::shared_ptr<Impl> self, tcp::soc
                                      : parse_form(std::string_view(target).substr(q + 1));
     r.body = request.body().empty() ? json() : json::parse(request.body(), nullptr, false);
     r.authorization = std::string(request[http::field::authorization]);
+    r.raw_body = request.body();
+    r.content_type = std::string(request[http::field::content_type]);
     FakeAnswer a = co_await self->answer(std::move(r));
     if (a.drop) break;
     http::response<http::string_body> response{static_cast<http::status>(a.status), 11};

@@ -34,6 +34,15 @@ struct FakeRequest {
   std::map<std::string, std::string> query;  // percent-decoded
   nlohmann::json body;                       // null when empty or not JSON
   std::string authorization;
+  std::string raw_body;      // as sent (the media repository takes bytes, not JSON)
+  std::string content_type;  // the Content-Type header
+};
+
+// Bytes uploaded to the media repository (POST /_matrix/media/v3/upload).
+struct FakeMedia {
+  std::string content_type;
+  std::string filename;
+  std::string content;
 };
 
 struct FakeFailure {
@@ -89,6 +98,8 @@ class FakeHomeserver {
   std::vector<std::string> bot_bodies(const std::string& room) const;
   std::string membership(const std::string& room, const std::string& user) const;
   std::vector<std::string> rooms_created() const;
+  // What an mxc:// URI this server handed out holds.
+  std::optional<FakeMedia> media(const std::string& mxc) const;
   std::optional<nlohmann::json> filter(const std::string& id) const;
   int long_polls() const;            // syncs that waited for events
   std::string stream_token() const;  // the next_batch a sync would return now

@@ -346,6 +346,12 @@ std::vector<std::string> FakeHomeserver::rooms_created() const {
   return impl_->created;
 }
 
+std::optional<FakeMedia> FakeHomeserver::media(const std::string& mxc) const {
+  auto it = impl_->media.find(mxc);
+  if (it == impl_->media.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<json> FakeHomeserver::filter(const std::string& id) const {
   auto it = impl_->filters.find(id);
   if (it == impl_->filters.end()) return std::nullopt;

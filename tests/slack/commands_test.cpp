@@ -257,6 +257,55 @@ TEST(SlackCommands, TheWebLinkGoesToTheCallersDirectMessagesOnly) {
   EXPECT_EQ(bytes.find("SECRET-TOKEN"), std::string::npos);
 }
 
+// `publish confirm` shares the post-mortem as a Markdown file through Slack's external upload
+// flow; the review page's Publish button (PlatformAdapter::submit) takes the same path, its
+// confirmation for the caller kept off the channel. Without files:write the comment still says
+// what happened.
+TEST(SlackCommands, PublishUploadsThePostMortemAsAFile) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  ASSERT_TRUE(h.deliver(slash_envelope("log rolled back release 42")));
+  ASSERT_TRUE(h.deliver(slash_envelope("close")));
+  ASSERT_TRUE(h.wait_posted(2));
+  ASSERT_TRUE(h.deliver(slash_envelope("publish confirm")));
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.files().empty(); }));
+  const SharedFile file = h.fake.files()[0];
+  EXPECT_EQ(file.channel, "C1");
+  EXPECT_EQ(file.filename, "INC-1-postmortem.md");
+  EXPECT_TRUE(has(file.content, "rolled back release 42")) << file.content;
+  EXPECT_TRUE(has(file.comment, "post-mortem of INC-1")) << file.comment;
+  const auto announced = h.fake.calls("files.getUploadURLExternal");
+  ASSERT_EQ(announced.size(), 1u);
+  EXPECT_EQ(announced[0].fields.at("length"), std::to_string(file.content.size()));
+  ASSERT_TRUE(current(h).published_at.has_value());
+
+  // The page's button: the same command on the signed-in user's behalf.
+  InboundEvent pressed;
+  pressed.key = "web:press-1";
+  pressed.platform = "slack";
+  pressed.channel = "C1";
+  pressed.user = "U1";
+  pressed.at = h.now;
+  pressed.body = in::CommandText{"publish INC-1 confirm"};
+  const auto outcome = h.adapter->submit(pressed);
+  ASSERT_TRUE(outcome);
+  ASSERT_TRUE(h.run_until([&] { return h.fake.files().size() == 2; }));
+  EXPECT_TRUE(has(h.fake.files()[1].comment, "updated version")) << h.fake.files()[1].comment;
+  const auto ephemerals = h.fake.calls("chat.postEphemeral").size();
+  h.run_for(100ms);
+  EXPECT_EQ(h.fake.calls("chat.postEphemeral").size(), ephemerals);
+
+  // No files:write: the comment alone.
+  h.fake.error_next("files.getUploadURLExternal", "missing_scope");
+  const auto messages = h.fake.posted("C1").size();
+  pressed.key = "web:press-2";
+  ASSERT_TRUE(h.adapter->submit(pressed));
+  ASSERT_TRUE(h.run_until([&] { return h.fake.posted("C1").size() > messages; }));
+  EXPECT_TRUE(has(h.fake.posted("C1").back().text, "post-mortem of INC-1"));
+  EXPECT_EQ(h.fake.files().size(), 2u);
+}
+
 TEST(SlackCommands, ChannelMembersAreAskedPageByPage) {
   SlackHarness h;
   ASSERT_TRUE(h.start_ready());

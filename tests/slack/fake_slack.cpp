@@ -16,6 +16,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <cstdio>
 #include <deque>
+#include <optional>
 #include <set>
 
 #include "adapters/net/signal.h"
@@ -94,6 +95,15 @@ struct FakeSlack::Impl {
   std::map<std::string, int> ts_counter;
   std::map<std::string, std::string> names;
   std::map<std::string, std::vector<std::string>> members;
+  // The upload flow: files.getUploadURLExternal announces a file (its name and length), its
+  // upload URL receives the bytes, files.completeUploadExternal shares it.
+  struct Upload {
+    std::string filename;
+    std::size_t length = 0;
+    std::optional<std::string> content;
+  };
+  std::map<std::string, Upload> uploads;
+  std::vector<SharedFile> shared_files;
 
   SocketInfo& info(int id) { return infos[static_cast<std::size_t>(id - 1)]; }
 
@@ -176,6 +186,39 @@ struct FakeSlack::Impl {
       const std::string next = from + 2 < it->second.size() ? std::to_string(from + 2) : "";
       return {{"ok", true}, {"members", page}, {"response_metadata", {{"next_cursor", next}}}};
     }
+    if (method == "files.getUploadURLExternal") {
+      const std::string length = field("length");
+      if (field("filename").empty() || length.empty() ||
+          length.find_first_not_of("0123456789") != std::string::npos) {
+        return {{"ok", false}, {"error", "invalid_arguments"}};
+      }
+      const std::string id = "F" + std::to_string(uploads.size() + 1);
+      uploads[id] = Upload{field("filename"), std::stoul(length), std::nullopt};
+      return {{"ok", true},
+              {"upload_url", "https://localhost:" +
+                                 std::to_string(acceptor.local_endpoint().port()) +
+                                 "/upload/v1/" + id},
+              {"file_id", id}};
+    }
+    if (method == "files.completeUploadExternal") {
+      const json files = json::parse(field("files"), nullptr, false);
+      if (!files.is_array() || files.empty()) return {{"ok", false}, {"error", "invalid_arguments"}};
+      json answered = json::array();
+      for (const auto& f : files) {
+        const std::string id = f.value("id", std::string{});
+        auto it = uploads.find(id);
+        // Slack refuses to complete a file whose bytes never arrived.
+        if (it == uploads.end() || !it->second.content) {
+          return {{"ok", false}, {"error", "file_not_found"}};
+        }
+        const std::string title = f.value("title", it->second.filename);
+        shared_files.push_back({id, field("channel_id"), it->second.filename, title,
+                                *it->second.content, field("initial_comment")});
+        if (!field("channel_id").empty()) post(field("channel_id"), field("initial_comment"), {});
+        answered.push_back({{"id", id}, {"name", it->second.filename}, {"title", title}});
+      }
+      return {{"ok", true}, {"files", answered}};
+    }
     if (method == "users.info") {
       auto it = names.find(field("user"));
       return {{"ok", true},
@@ -236,6 +279,20 @@ struct FakeSlack::Impl {
     http::response<http::string_body> response{http::status::ok, request.version()};
     response.set(http::field::content_type, "application/json; charset=utf-8");
     response.keep_alive(request.keep_alive());
+    if (target.rfind("/upload/v1/", 0) == 0) {  // an upload URL: the bytes, no token needed
+      auto it = uploads.find(target.substr(11));
+      response.set(http::field::content_type, "text/plain");
+      if (it == uploads.end() || request.method() != http::verb::post ||
+          request.body().size() != it->second.length) {
+        response.result(http::status::bad_request);
+        response.body() = "invalid upload";
+      } else {
+        it->second.content = request.body();
+        response.body() = "OK - " + std::to_string(request.body().size());
+      }
+      response.prepare_payload();
+      return response;
+    }
     json body;
     if (auto& queue = failures[method]; !queue.empty()) {
       const Failure f = queue.front();
@@ -463,6 +520,10 @@ std::vector<ApiCall> FakeSlack::calls(const std::string& method) const {
     if (method.empty() || c.method == method) out.push_back(c);
   }
   return out;
+}
+
+std::vector<SharedFile> FakeSlack::files() const {
+  return impl_->shared_files;
 }
 
 std::vector<StoredMessage> FakeSlack::posted(const std::string& channel) const {

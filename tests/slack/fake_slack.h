@@ -43,6 +43,16 @@ struct StoredMessage {
   std::string ephemeral_user;
 };
 
+// A file shared with files.completeUploadExternal, after its bytes reached the upload URL.
+struct SharedFile {
+  std::string id;
+  std::string channel;
+  std::string filename;
+  std::string title;
+  std::string content;
+  std::string comment;  // initial_comment
+};
+
 struct ReceivedAck {
   int connection = 0;
   std::string envelope_id;
@@ -97,6 +107,8 @@ class FakeSlack {
   // keep-alive timeout does).
   int http_connections() const;
   void close_http_connections();
+  // Files shared in channels (the external upload flow), in order.
+  std::vector<SharedFile> files() const;
   // Messages posted by the bot (chat.postMessage / postEphemeral), in order.
   std::vector<StoredMessage> posted(const std::string& channel = {}) const;
 

@@ -252,6 +252,10 @@ TEST(Replies, WhichOneRidesInTheAck) {
   // postmortem: the root's ts is reported to the engine
   EXPECT_EQ(reply_for_ack({anchored}), std::nullopt);
   EXPECT_EQ(reply_for_ack({lessons, caller}), 1u);
+  // publish: the file goes through the upload flow, the caller's answer can ride
+  Reply file{Audience::channel, "the post-mortem"};
+  file.file = Attachment{"INC-1-postmortem.md", "text/markdown", "# INC-1"};
+  EXPECT_EQ(reply_for_ack({file, caller}), 1u);
   EXPECT_EQ(reply_for_ack({Reply{Audience::channel, std::string(kMessageBytes + 1, 'x')}}),
             std::nullopt);
   EXPECT_EQ(reply_for_ack({}), std::nullopt);

@@ -396,6 +396,75 @@ TEST_F(WebAppTest, ASavedSectionReplacesTheGeneratedOneEverywhere) {
             std::string::npos);
 }
 
+// Start the review and Publish are the chat commands on the signed-in writer's behalf: what the
+// channel sees goes to the platform (here: `posted`), the caller's answer is on the page.
+TEST_F(WebAppTest, StartReviewAndPublishRunTheCommandsAsTheViewer) {
+  std::vector<InboundEvent> submitted;
+  std::vector<Reply> posted;
+  app_->set_submit([&](const InboundEvent& e) -> std::optional<Outcome> {
+    submitted.push_back(e);
+    Outcome o = engine_->handle(e);
+    for (const Reply& r : replies_for_others(o.replies)) posted.push_back(r);
+    return o;
+  });
+  members_.insert("console/ops/erin");
+  say("start Checkout errors sev2");
+  say("close rolled back");
+  sign_in();
+  std::string page = request("GET", "/incidents/INC-1").body;
+  EXPECT_NE(page.find("This post-mortem is <strong>draft</strong>"), std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/review", "csrf=wrong").status, 403);
+  EXPECT_TRUE(submitted.empty());
+
+  const HttpAnswer review = request("POST", "/incidents/INC-1/review", "csrf=" + csrf());
+  ASSERT_EQ(review.status, 200);
+  ASSERT_EQ(submitted.size(), 1u);
+  EXPECT_EQ(submitted[0].user, "dana");
+  EXPECT_EQ(submitted[0].channel, "ops");
+  EXPECT_EQ(std::get<in::CommandText>(submitted[0].body).text, "postmortem INC-1");
+  ASSERT_FALSE(posted.empty());
+  EXPECT_EQ(posted[0].anchor, Anchor::postmortem);  // the review thread, in the channel
+  EXPECT_EQ(store_->incident(1)->facilitator, "dana");
+  page = request("GET", "/incidents/INC-1").body;
+  EXPECT_NE(page.find("<strong>in review</strong>"), std::string::npos);
+  EXPECT_EQ(page.find("Start the review"), std::string::npos);
+
+  // A personnel matter in a rewritten section holds the button, and the engine refuses too.
+  ASSERT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=0&csrf=" + csrf() +
+                        "&text=The+on-call+engineer+was+put+on+a+performance+improvement+plan.")
+                .status,
+            303);
+  page = request("GET", "/incidents/INC-1").body;
+  EXPECT_NE(page.find("disabled aria-describedby=\"held\""), std::string::npos);
+  const HttpAnswer held = request("POST", "/incidents/INC-1/publish", "csrf=" + csrf());
+  EXPECT_NE(held.body.find("not published yet"), std::string::npos) << held.body;
+  EXPECT_FALSE(store_->incident(1)->published_at);
+
+  ASSERT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=1&csrf=" + csrf() + "&text=A+cache+flush+emptied+every+region.")
+                .status,
+            303);
+  posted.clear();
+  const HttpAnswer published = request("POST", "/incidents/INC-1/publish", "csrf=" + csrf());
+  ASSERT_EQ(published.status, 200);
+  EXPECT_NE(published.body.find("is published in its channel"), std::string::npos);
+  ASSERT_EQ(posted.size(), 1u);
+  ASSERT_TRUE(posted[0].file);
+  EXPECT_EQ(posted[0].file->content, request("GET", "/incidents/INC-1/export.md").body);
+  EXPECT_NE(request("GET", "/incidents/INC-1/export.json").body.find(
+                "\"review_state\": \"published\""),
+            std::string::npos);
+
+  // Readers see the state, and neither button works for them.
+  cookie_.clear();
+  sign_in("erin");
+  page = request("GET", "/incidents/INC-1").body;
+  EXPECT_NE(page.find("<strong>published</strong>"), std::string::npos);
+  EXPECT_EQ(page.find("/publish\""), std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/publish", "csrf=" + csrf()).status, 403);
+}
+
 TEST_F(WebAppTest, AStaleSaveIsRefusedWithBothTexts) {
   say("start Checkout errors");
   sign_in();

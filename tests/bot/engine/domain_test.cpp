@@ -50,6 +50,10 @@ class Channel {
   }
   const Incident& incident() const { return *current_; }
   bool has_incident() const { return current_.has_value(); }
+  // A section rewritten on the review page (storage keeps those outside the changes).
+  void rewrite(const std::string& key, const std::string& text) {
+    current_->sections[key] = SectionText{text, 1, "U1", {}};
+  }
   void set_next_number(std::int64_t n) { next_number_ = n; }
 
  private:
@@ -379,6 +383,68 @@ TEST(Domain, ShareNeedsAClosedIncidentAndALessonsChannel) {
   ASSERT_EQ(again.replies.size(), 1u);
   EXPECT_EQ(again.replies[0].audience, Audience::caller);
   EXPECT_TRUE(contains(again.replies[0].text, "already shared on 2026-")) << again.replies[0].text;
+}
+
+// `publish confirm` posts the draft, as CommonMark in a Markdown file, to the channel and the
+// lessons to the lessons channel (once); only the commander, scribe or facilitator may, only
+// after close, and never while a rewritten section raises a personnel matter.
+TEST(Domain, PublishPostsTheDraftAsAFileAndTheLessonsOnce) {
+  Settings settings;
+  settings.lessons_channel = true;
+  Channel ch(settings);
+  ch.say("1", "start Checkout errors sev2", at(10, 0));
+  ch.say("2", "action add an alert on checkout errors", at(10, 1));
+  EXPECT_TRUE(contains(ch.say("3", "publish confirm", at(10, 2)).replies.at(0).text, "still open"));
+  ch.say("4", "close rolled back", at(10, 3));
+  const Decision stranger = ch.say("5", "publish confirm", at(10, 4), "U9");
+  EXPECT_TRUE(contains(stranger.replies.at(0).text, "commander, the scribe or the facilitator"));
+  EXPECT_TRUE(stranger.changes.empty());
+
+  const Decision preview = ch.say("6", "publish", at(10, 5));
+  ASSERT_EQ(preview.replies.size(), 1u);
+  EXPECT_TRUE(contains(preview.replies[0].text, "publish INC-1 confirm"));
+  EXPECT_TRUE(preview.changes.empty());
+
+  const Decision d = ch.say("7", "publish confirm", at(10, 6));
+  ASSERT_EQ(d.replies.size(), 3u);
+  EXPECT_EQ(d.replies[0].audience, Audience::channel);
+  ASSERT_TRUE(d.replies[0].file.has_value());
+  EXPECT_EQ(d.replies[0].file->name, "INC-1-postmortem.md");
+  EXPECT_EQ(d.replies[0].file->mime, "text/markdown");
+  const std::string draft = render_draft(ch.incident(), at(10, 6), prompts());
+  EXPECT_EQ(d.replies[0].file->content, markup::to_commonmark(draft));
+  EXPECT_EQ(d.replies[1].audience, Audience::lessons);
+  EXPECT_EQ(d.replies[2].audience, Audience::caller);
+  EXPECT_EQ(ch.incident().published_at, at(10, 6));
+  EXPECT_EQ(ch.incident().published_by, "U1");
+  EXPECT_EQ(ch.incident().shared_at, at(10, 6));
+  EXPECT_EQ(review_state(ch.incident()), "published");
+
+  // Again: an updated file, and the lessons are not repeated.
+  const Decision again = ch.say("8", "publish confirm", at(11, 0));
+  ASSERT_EQ(again.replies.size(), 2u);
+  EXPECT_TRUE(contains(again.replies[0].text, "updated version")) << again.replies[0].text;
+  EXPECT_EQ(again.replies[1].audience, Audience::caller);
+}
+
+TEST(Domain, PublishWaitsWhileARewrittenSectionRaisesAPersonnelMatter) {
+  Channel ch;
+  ch.say("1", "start Outage", at(10, 0));
+  ch.say("2", "close", at(10, 1));
+  EXPECT_EQ(review_state(ch.incident()), "draft");
+  ch.say("3", "postmortem", at(10, 2));
+  EXPECT_EQ(review_state(ch.incident()), "in review");
+  ch.rewrite("summary", "The on-call engineer was put on a performance improvement plan.");
+  const Decision held = ch.say("4", "publish confirm", at(10, 3));
+  ASSERT_EQ(held.replies.size(), 1u);
+  EXPECT_TRUE(contains(held.replies[0].text, "The section “Summary” raises one"))
+      << held.replies[0].text;
+  EXPECT_TRUE(held.changes.empty());
+  ch.rewrite("summary", "A config change reached every region at once.");
+  const Decision published = ch.say("5", "publish confirm", at(10, 4));
+  ASSERT_TRUE(published.replies.at(0).file.has_value());
+  EXPECT_NE(published.replies[0].file->content.find("A config change reached every region"),
+            std::string::npos);
 }
 
 // Lessons that the blameless check still flags are not shared: the caller hears which text and

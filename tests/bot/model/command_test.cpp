@@ -67,6 +67,9 @@ struct Describe {
   std::string operator()(const cmd::Share& c) const {
     return "share" + id(c.incident) + (c.confirm ? "|confirm" : "");
   }
+  std::string operator()(const cmd::Publish& c) const {
+    return "publish" + id(c.incident) + (c.confirm ? "|confirm" : "");
+  }
   std::string operator()(const cmd::Web& c) const { return "web" + id(c.incident); }
   std::string operator()(const cmd::Help&) const { return "help"; }
   std::string operator()(const cmd::Unknown& c) const { return "unknown|" + c.word; }
@@ -310,6 +313,11 @@ std::vector<Case> grammar_cases() {
       {"share INC-4 CONFIRM", kNow, "share|INC-4|confirm"},
       {"share everything", kNow,
        "error|\"everything\" is neither an incident id (INC-<n>) nor `confirm`|share [INC-<n>] "
+       "[confirm]"},
+      {"publish", kNow, "publish"},
+      {"Publish INC-7 confirm", kNow, "publish|INC-7|confirm"},
+      {"publish it", kNow,
+       "error|\"it\" is neither an incident id (INC-<n>) nor `confirm`|publish [INC-<n>] "
        "[confirm]"},
       {"help", kNow, "help"},
       {"help log", kNow, "help"},
