@@ -32,7 +32,8 @@ inline constexpr std::size_t kMessageBytes = 4000;
 // Which reply, if any, rides in a slash command's ack (its response payload): the first
 // channel or caller reply that needs nothing back from Slack — no anchor (that needs the
 // message's ts, which only chat.postMessage returns), no thread reply after it (likewise), no
-// file (only the upload flow shares one), and short enough for one message. The others are posted through the Web API.
+// file (only the upload flow shares one), and short enough for one message. The others are posted
+// through the Web API.
 std::optional<std::size_t> reply_for_ack(const std::vector<Reply>& replies);
 
 // One handled event's replies, to post in order.

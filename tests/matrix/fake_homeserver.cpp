@@ -222,8 +222,8 @@ FakeAnswer FakeHomeserver::Impl::route(const FakeRequest& r, const std::vector<s
     // Spec "Content repository": the bytes as sent, their Content-Type, an optional filename.
     const std::string uri = "mxc://localhost/media" + std::to_string(media.size() + 1);
     const auto name = r.query.find("filename");
-    media[uri] = FakeMedia{r.content_type, name == r.query.end() ? std::string{} : name->second,
-                           r.raw_body};
+    media[uri] =
+        FakeMedia{r.content_type, name == r.query.end() ? std::string{} : name->second, r.raw_body};
     FakeAnswer a;
     a.body = {{"content_uri", uri}};
     return a;

@@ -57,7 +57,7 @@ struct FakeHomeserver::Impl {
   std::map<std::string, std::pair<std::int64_t, nlohmann::json>> account;  // "user\ntype"
   std::map<std::string, nlohmann::json> filters;
   std::map<std::string, FakeAnswer> txns;  // token + path -> the first answer
-  std::map<std::string, FakeMedia> media;   // mxc:// URI -> what was uploaded
+  std::map<std::string, FakeMedia> media;  // mxc:// URI -> what was uploaded
   std::vector<std::string> created;
   std::vector<FakeRequest> requests;
   std::map<std::string, std::deque<FakeFailure>> failures;

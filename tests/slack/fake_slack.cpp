@@ -194,15 +194,16 @@ struct FakeSlack::Impl {
       }
       const std::string id = "F" + std::to_string(uploads.size() + 1);
       uploads[id] = Upload{field("filename"), std::stoul(length), std::nullopt};
-      return {{"ok", true},
-              {"upload_url", "https://localhost:" +
-                                 std::to_string(acceptor.local_endpoint().port()) +
-                                 "/upload/v1/" + id},
-              {"file_id", id}};
+      return {
+          {"ok", true},
+          {"upload_url", "https://localhost:" + std::to_string(acceptor.local_endpoint().port()) +
+                             "/upload/v1/" + id},
+          {"file_id", id}};
     }
     if (method == "files.completeUploadExternal") {
       const json files = json::parse(field("files"), nullptr, false);
-      if (!files.is_array() || files.empty()) return {{"ok", false}, {"error", "invalid_arguments"}};
+      if (!files.is_array() || files.empty())
+        return {{"ok", false}, {"error", "invalid_arguments"}};
       json answered = json::array();
       for (const auto& f : files) {
         const std::string id = f.value("id", std::string{});

@@ -452,9 +452,9 @@ TEST_F(WebAppTest, StartReviewAndPublishRunTheCommandsAsTheViewer) {
   ASSERT_EQ(posted.size(), 1u);
   ASSERT_TRUE(posted[0].file);
   EXPECT_EQ(posted[0].file->content, request("GET", "/incidents/INC-1/export.md").body);
-  EXPECT_NE(request("GET", "/incidents/INC-1/export.json").body.find(
-                "\"review_state\": \"published\""),
-            std::string::npos);
+  EXPECT_NE(
+      request("GET", "/incidents/INC-1/export.json").body.find("\"review_state\": \"published\""),
+      std::string::npos);
 
   // Readers see the state, and neither button works for them.
   cookie_.clear();

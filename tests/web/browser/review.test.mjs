@@ -192,6 +192,37 @@ test('forms refuse a foreign origin and a missing token; GET changes nothing', a
   await context.close();
 });
 
+test('publish waits for a personnel matter to go, then posts the file export prints', async () => {
+  const { context, page } = await signedInPage();
+  const box = page.getByLabel('Summary (Markdown, one item per line)');
+  const save = page.locator('form[action$="/sections/summary"] button', { hasText: 'Save' });
+  await box.fill('The operator was put on a performance improvement plan.');
+  await save.click();
+  await page.waitForURL(/#section-summary$/);
+  const publish = page.getByRole('button', { name: 'Publish' });
+  assert.equal(await publish.isDisabled(), true);
+  assert.match(await page.textContent('#held'), /personnel matter/);
+  await page.getByLabel('Summary (Markdown, one item per line)').fill('Checkout failed for 12 minutes.');
+  await page.locator('form[action$="/sections/summary"] button', { hasText: 'Save' }).click();
+  await page.waitForURL(/#section-summary$/);
+  const from = output.length;
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.waitForURL(/\/publish$/);
+  assert.match(await page.textContent('main'), /is published in its channel/);
+  const deadline = Date.now() + 10000;
+  while (!output.slice(from).includes('[end of INC-1-postmortem.md]')) {
+    assert.ok(Date.now() < deadline, output.slice(from));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const posted = output.slice(from);
+  const file = posted.slice(posted.indexOf(' bytes]\n') + 8, posted.indexOf('[end of INC-1-postmortem.md]'));
+  assert.equal(file, exported('md'));
+  assert.match(posted, /\[lessons channel\] /);
+  await page.goto(`http://127.0.0.1:${port}/incidents/INC-1`);
+  assert.match(await page.textContent('#review + p'), /published/);
+  await context.close();
+});
+
 test('no page or download shows a DM, and the pages pass axe', async () => {
   const { context, page } = await signedInPage({ bypassCSP: true });  // for axe's script only
   const base = `http://127.0.0.1:${port}`;
