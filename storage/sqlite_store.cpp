@@ -771,7 +771,8 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
       "i.closed_at, "
       "(SELECT COUNT(*) FROM timeline t WHERE t.incident = i.number AND t.deleted = 0), "
       "(SELECT COUNT(*) FROM actions a WHERE a.incident = i.number), "
-      "(SELECT COUNT(*) FROM actions a WHERE a.incident = i.number AND a.done = 0) "
+      "(SELECT COUNT(*) FROM actions a WHERE a.incident = i.number AND a.done = 0), "
+      "i.postmortem_ref != '' OR i.facilitator != '', i.published_at IS NOT NULL "
       "FROM incidents i ORDER BY i.number");
   std::vector<IncidentSummary> out;
   while (st.executeStep()) {
@@ -787,6 +788,7 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
     s.timeline_entries = st.getColumn(8).getInt64();
     s.actions = st.getColumn(9).getInt64();
     s.open_actions = st.getColumn(10).getInt64();
+    s.review_state = review_state(st.getColumn(11).getInt() != 0, st.getColumn(12).getInt() != 0);
     out.push_back(std::move(s));
   }
   return out;

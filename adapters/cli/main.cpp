@@ -330,6 +330,13 @@ int run_platforms(const Config& config) {
       engine->set_sign_in_issuer(
           [&app = *app](const InboundEvent& event, std::int64_t n) { return app.issue(event, n); });
     }
+    app->set_message_links([&adapters](const std::string& platform, const std::string& channel,
+                                       const std::string& ref) {
+      for (const auto& adapter : adapters) {
+        if (adapter->name() == platform) return adapter->message_link(channel, ref);
+      }
+      return std::string{};
+    });
     app->set_submit([&adapters](const InboundEvent& event) -> std::optional<Outcome> {
       for (const auto& adapter : adapters) {
         if (adapter->name() == event.platform) return adapter->submit(event);

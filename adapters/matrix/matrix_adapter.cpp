@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cctype>
 #include <exception>
 #include <set>
 #include <stdexcept>
@@ -434,6 +435,29 @@ bool MatrixAdapter::record(Step& s, const std::string& since, const Cursors& cur
   }
   ops::count_outcome(options_.metrics, "matrix", handle.event, outcome);
   return queued;
+}
+
+std::string MatrixAdapter::message_link(const std::string& channel, const std::string& ref) const {
+  // The spec's matrix.to form (appendix "matrix.to navigation"): room id, then event id, each
+  // percent-encoded.
+  if (channel.empty() || ref.empty() || ref.front() != '$') return {};
+  auto encode = [](const std::string& id) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : id) {
+      const auto u = static_cast<unsigned char>(c);
+      if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' ||
+          c == ':' || c == '@') {
+        out += c;
+      } else {
+        out += '%';
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
+      }
+    }
+    return out;
+  };
+  return "https://matrix.to/#/" + encode(channel) + "/" + encode(ref);
 }
 
 std::optional<Outcome> MatrixAdapter::submit(const InboundEvent& event) {

@@ -96,6 +96,7 @@ class MatrixAdapter final : public platform::PlatformAdapter {
   // The latest failure of the start or of /sync, for /healthz; empty before any.
   std::string last_error() const override { return last_error_; }
   std::optional<Outcome> submit(const InboundEvent& event) override;
+  std::string message_link(const std::string& channel, const std::string& ref) const override;
   boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                         std::string user) override;
   const std::string& user_id() const { return user_id_; }

@@ -38,6 +38,9 @@ class PlatformAdapter {
   // incident only to its channel's members); nullopt when it cannot be told.
   virtual boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                                 std::string user) = 0;
+  // A link that opens message `ref` of `channel` in the platform's own client (the review page
+  // links each timeline entry to its message); empty when there is none.
+  virtual std::string message_link(const std::string& channel, const std::string& ref) const = 0;
   // A command given somewhere else on the user's behalf (the review page's Publish button):
   // handled and made durable like an event from the platform, its replies to others posted
   // there; the caller's own replies are returned only (the page shows them). nullopt when it

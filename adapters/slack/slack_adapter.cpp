@@ -282,6 +282,20 @@ std::optional<SlackAdapter::Handled> SlackAdapter::handle(Envelope& envelope) {
   return handled;
 }
 
+std::string SlackAdapter::message_link(const std::string& channel, const std::string& ref) const {
+  // Slack's permalink form: the workspace URL, /archives/<channel>/p<ts without its dot>.
+  const std::string& base = identity_.url;
+  if (base.rfind("https://", 0) != 0 || channel.empty() || ref.size() < 3) return {};
+  std::string ts;
+  for (const char c : ref) {
+    if (c >= '0' && c <= '9')
+      ts += c;
+    else if (c != '.')
+      return {};  // not a message ts (a slash command has none)
+  }
+  return base + (base.back() == '/' ? "" : "/") + "archives/" + channel + "/p" + ts;
+}
+
 std::optional<Outcome> SlackAdapter::submit(const InboundEvent& event) {
   Outcome outcome;
   try {

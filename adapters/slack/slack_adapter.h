@@ -83,6 +83,7 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                         std::string user) override;
   std::optional<Outcome> submit(const InboundEvent& event) override;
+  std::string message_link(const std::string& channel, const std::string& ref) const override;
 
  private:
   // What handling an envelope gave, to send once its batch is durable.

@@ -202,7 +202,8 @@ boost::asio::awaitable<ApiResult<Identity>> WebApi::auth_test() {
   Call c{"auth.test", {}, false, {}, std::nullopt};
   auto r = co_await call(std::move(c));
   if (!r) co_return r.error();
-  co_return Identity{str(*r, "user_id"), str(*r, "bot_id"), str(*r, "team_id"), str(*r, "team")};
+  co_return Identity{str(*r, "user_id"), str(*r, "bot_id"), str(*r, "team_id"), str(*r, "team"),
+                     str(*r, "url")};
 }
 
 boost::asio::awaitable<ApiResult<std::string>> WebApi::open_connection() {

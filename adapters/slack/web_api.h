@@ -73,6 +73,7 @@ struct Identity {
   std::string bot_id;
   std::string team_id;
   std::string team;
+  std::string url;  // the workspace, "https://acme.slack.com/": message links start with it
 };
 
 // A message as conversations.history / conversations.replies return it.

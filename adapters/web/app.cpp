@@ -267,6 +267,17 @@ bool WebApp::csrf_ok(const HttpRequest& request, const WebSession& session) cons
   return same_origin(request) && equal_secret(token, session.csrf);
 }
 
+std::map<std::int64_t, std::string> WebApp::message_links(const Incident& inc) const {
+  std::map<std::int64_t, std::string> links;
+  if (!links_) return links;
+  for (const TimelineEntry& e : inc.timeline) {
+    if (e.message_ref.empty()) continue;
+    std::string link = links_(inc.platform, inc.channel, e.message_ref);
+    if (link.rfind("https://", 0) == 0) links.emplace(e.seq, std::move(link));
+  }
+  return links;
+}
+
 HttpAnswer WebApp::run_command(const WebSession& session, const Incident& inc,
                                const std::string& command, const std::string& title) {
   const Viewer viewer = viewer_of(session);
@@ -508,7 +519,7 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
     }
     co_return html(
         200, incident_page(*inc, nested_headings(markup::to_matrix(draft).formatted_body), forms,
-                           viewer, now));
+                           viewer, now, message_links(*inc)));
   }
   HttpAnswer a;
   if (what == "export.md") {

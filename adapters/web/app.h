@@ -53,6 +53,11 @@ struct Renderers {
 // could not be recorded.
 using Submit = std::function<std::optional<Outcome>(const InboundEvent& event)>;
 
+// A link that opens a message in its platform's client (platform, channel, message ref); empty
+// when there is none.
+using MessageLink = std::function<std::string(const std::string& platform,
+                                              const std::string& channel, const std::string& ref)>;
+
 class WebApp {
  public:
   WebApp(ReviewStore& store, WebOptions options, Renderers renderers, MembershipCheck members,
@@ -65,6 +70,8 @@ class WebApp {
 
   // Where Start review and Publish go; unset, the page offers neither.
   void set_submit(Submit submit) { submit_ = std::move(submit); }
+  // How timeline entries link back to their messages; unset, they do not.
+  void set_message_links(MessageLink links) { links_ = std::move(links); }
 
   std::string cookie_name() const {
     return options_.secure_cookie ? "__Host-ib_session" : "ib_session";
@@ -85,6 +92,8 @@ class WebApp {
   // POST /incidents/INC-n/review and /publish: `postmortem` and `publish confirm` as the viewer.
   ops::HttpAnswer run_command(const WebSession& session, const Incident& incident,
                               const std::string& command, const std::string& title);
+  // Timeline entry seq -> the link to its message (https only).
+  std::map<std::int64_t, std::string> message_links(const Incident& incident) const;
   ops::HttpAnswer login(const ops::HttpRequest& request);
   ops::HttpAnswer logout(const ops::HttpRequest& request);
   bool same_origin(const ops::HttpRequest& request) const;
@@ -96,6 +105,7 @@ class WebApp {
   MembershipCheck members_;
   std::function<TimePoint()> clock_;
   Submit submit_;
+  MessageLink links_;
   // (platform, channel, user) -> (member?, when asked)
   std::map<std::tuple<std::string, std::string, std::string>, std::pair<bool, TimePoint>>
       membership_;

@@ -114,7 +114,8 @@ std::string list_page(const std::vector<IncidentSummary>& incidents, const ListF
       "first.</caption>\n<thead><tr><th scope=\"col\">Incident</th><th scope=\"col\">Title</th>"
       "<th scope=\"col\">Severity</th><th scope=\"col\">State</th><th scope=\"col\">Started</th>"
       "<th scope=\"col\">Ended</th><th scope=\"col\">Duration</th>"
-      "<th scope=\"col\">Open actions</th></tr></thead>\n<tbody>\n";
+      "<th scope=\"col\">Review</th><th scope=\"col\">Open actions</th></tr></thead>\n"
+      "<tbody>\n";
   for (auto it = incidents.rbegin(); it != incidents.rend(); ++it) {
     const IncidentSummary& s = *it;
     body += "<tr><td>" + incident_link(s.number) + "</td><td>" + escape(s.title) + "</td><td>" +
@@ -122,7 +123,8 @@ std::string list_page(const std::vector<IncidentSummary>& incidents, const ListF
             "</td><td class=\"when\">" + time_tag(s.opened_at) + "</td><td class=\"when\">" +
             (s.closed_at ? time_tag(*s.closed_at) : std::string("—")) + "</td><td>" +
             escape(format_duration(s.opened_at, s.closed_at.value_or(now))) + "</td><td>" +
-            std::to_string(s.open_actions) + " of " + std::to_string(s.actions) + "</td></tr>\n";
+            escape(s.review_state) + "</td><td>" + std::to_string(s.open_actions) + " of " +
+            std::to_string(s.actions) + "</td></tr>\n";
   }
   body += "</tbody>\n</table>\n";
   return page("Incidents", body, viewer);
@@ -270,7 +272,7 @@ std::string review_box(const Incident& inc, const std::vector<SectionForm>& sect
 
 std::string incident_page(const Incident& inc, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
-                          TimePoint now) {
+                          TimePoint now, const std::map<std::int64_t, std::string>& links) {
   const bool writer = !sections.empty();
   const std::string id = inc.id();
   std::string body = "<h1>" + escape(id) + ": " + escape(inc.title) + "</h1>\n";
@@ -303,17 +305,22 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
                 " with no entry: what happened in between?</td></tr>\n";
       }
       std::string cls = e.deleted ? "deleted" : e.hidden ? "hidden" : "";
-      body += "<tr" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + " id=\"entry-" +
-              std::to_string(e.seq) + "\"><td class=\"when\">" + time_tag(e.at) +
-              (e.original_at ? "<br><span class=\"muted\">re-timed from " +
-                                   escape(format_utc(*e.original_at)) + "</span>"
-                             : std::string()) +
-              "</td><td>" + escape(to_string(e.source)) + "</td><td>" +
-              (e.starred ? "<span class=\"star\" aria-label=\"key moment\">★</span> " : "") +
-              escape(e.text) +
-              (e.deleted ? " <span class=\"muted\">(deleted on the platform)</span>" : "") +
-              (e.hidden ? " <span class=\"muted\">(hidden from the draft)</span>" : "") +
-              (writer && !e.deleted ? entry_form(inc, e, viewer) : std::string()) + "</td></tr>\n";
+      body +=
+          "<tr" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + " id=\"entry-" +
+          std::to_string(e.seq) + "\"><td class=\"when\">" + time_tag(e.at) +
+          (e.original_at ? "<br><span class=\"muted\">re-timed from " +
+                               escape(format_utc(*e.original_at)) + "</span>"
+                         : std::string()) +
+          "</td><td>" +
+          (links.count(e.seq) ? "<a href=\"" + escape(links.at(e.seq)) + "\" rel=\"noreferrer\">" +
+                                    escape(to_string(e.source)) + "</a>"
+                              : escape(to_string(e.source))) +
+          "</td><td>" +
+          (e.starred ? "<span class=\"star\" aria-label=\"key moment\">★</span> " : "") +
+          escape(e.text) +
+          (e.deleted ? " <span class=\"muted\">(deleted on the platform)</span>" : "") +
+          (e.hidden ? " <span class=\"muted\">(hidden from the draft)</span>" : "") +
+          (writer && !e.deleted ? entry_form(inc, e, viewer) : std::string()) + "</td></tr>\n";
       if (!e.deleted) previous = e.at;
     }
     body += "</tbody>\n</table>\n";

@@ -2,6 +2,7 @@
 // platform is escaped (html.h); our markup is literal text here and nowhere else.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,9 +52,10 @@ struct SectionForm {
 // GET /incidents/INC-n: the record and the draft as the bot renders it (`draft_html`, already
 // safe HTML from bot Markdown); with `sections`, the forms that rewrite them and curate the
 // timeline (the viewer may write).
+// `links`: timeline entry seq -> a link to its message on the platform.
 std::string incident_page(const Incident& incident, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
-                          TimePoint now);
+                          TimePoint now, const std::map<std::int64_t, std::string>& links = {});
 // What a Start review or Publish press did: the bot's answer to the caller (plain Markdown
 // lines), and the way back.
 std::string result_page(const Incident& incident, const std::string& title, const std::string& said,

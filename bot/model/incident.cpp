@@ -88,10 +88,9 @@ std::string to_string(Source s) {
   return name_of(kSources, s);
 }
 
-std::string review_state(const Incident& incident) {
-  if (incident.published_at) return "published";
-  if (!incident.postmortem_ref.empty() || !incident.facilitator.empty()) return "in review";
-  return "draft";
+std::string review_state(bool review_started, bool published) {
+  if (published) return "published";
+  return review_started ? "in review" : "draft";
 }
 
 std::optional<Severity> severity_from_string(std::string_view s) {

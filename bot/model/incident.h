@@ -131,7 +131,11 @@ struct Incident {
 
 // Where the post-mortem stands: "draft" (closed or not, no review yet), "in review" (`postmortem`
 // started the review thread), "published" (`publish` posted the final document).
-std::string review_state(const Incident& incident);
+std::string review_state(bool review_started, bool published);
+inline std::string review_state(const Incident& incident) {
+  return review_state(!incident.postmortem_ref.empty() || !incident.facilitator.empty(),
+                      incident.published_at.has_value());
+}
 
 // The canonical form of a user reference as commands and events carry it: "<@U1|dana>" and
 // "<@U1>" -> "U1"; "@dana" -> "dana" (a console login or a plain handle); Matrix ids

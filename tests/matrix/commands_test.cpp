@@ -144,6 +144,8 @@ TEST(MatrixCommands, PublishPostsThePostMortemAsAFile) {
     });
   };
   ASSERT_TRUE(h.run_until([&] { return answers() == 1; }));
+  EXPECT_EQ(h.adapter->message_link("!r1:localhost", "$ev/1"),
+            "https://matrix.to/#/!r1:localhost/$ev%2F1");
   InboundEvent pressed;
   pressed.key = "web:press-1";
   pressed.platform = "matrix";

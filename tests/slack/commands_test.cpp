@@ -280,6 +280,11 @@ TEST(SlackCommands, PublishUploadsThePostMortemAsAFile) {
   EXPECT_EQ(announced[0].fields.at("length"), std::to_string(file.content.size()));
   ASSERT_TRUE(current(h).published_at.has_value());
 
+  // The page links entries back to their messages (auth.test's workspace URL).
+  EXPECT_EQ(h.adapter->message_link("C1", "1700000000.000100"),
+            "https://fake.slack.com/archives/C1/p1700000000000100");
+  EXPECT_EQ(h.adapter->message_link("C1", "slack:cmd-1"), "");
+
   // The page's button: the same command on the signed-in user's behalf.
   InboundEvent pressed;
   pressed.key = "web:press-1";

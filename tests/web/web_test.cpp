@@ -456,6 +456,8 @@ TEST_F(WebAppTest, StartReviewAndPublishRunTheCommandsAsTheViewer) {
       request("GET", "/incidents/INC-1/export.json").body.find("\"review_state\": \"published\""),
       std::string::npos);
 
+  EXPECT_NE(request("GET", "/").body.find("<td>published</td>"), std::string::npos);
+
   // Readers see the state, and neither button works for them.
   cookie_.clear();
   sign_in("erin");
@@ -463,6 +465,22 @@ TEST_F(WebAppTest, StartReviewAndPublishRunTheCommandsAsTheViewer) {
   EXPECT_NE(page.find("<strong>published</strong>"), std::string::npos);
   EXPECT_EQ(page.find("/publish\""), std::string::npos);
   EXPECT_EQ(request("POST", "/incidents/INC-1/publish", "csrf=" + csrf()).status, 403);
+}
+
+TEST_F(WebAppTest, TimelineEntriesLinkBackToTheirMessages) {
+  app_->set_message_links([](const std::string& platform, const std::string& channel,
+                             const std::string& ref) {
+    return ref == "2" ? "https://chat.example/" + platform + "/" + channel + "/" + ref + "?a=1&b=2"
+                      : std::string("javascript:alert(1)");
+  });
+  say("start Checkout errors");
+  say("log failover done");
+  sign_in();
+  const std::string page = request("GET", "/incidents/INC-1").body;
+  EXPECT_NE(page.find("<a href=\"https://chat.example/console/ops/2?a=1&amp;b=2\" "
+                      "rel=\"noreferrer\">command</a>"),
+            std::string::npos);
+  EXPECT_EQ(page.find("javascript:"), std::string::npos);  // only https links are shown
 }
 
 TEST_F(WebAppTest, AStaleSaveIsRefusedWithBothTexts) {
