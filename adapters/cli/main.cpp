@@ -137,10 +137,9 @@ Engine::RandomSource system_random() {
 
 // The review page's renderings: the same functions as `draft` and `incident-bot export`.
 web::Renderers web_renderers(const Prompts& prompts) {
-  return {
-      [&prompts](const Incident& inc, TimePoint now) { return render_draft(inc, now, prompts); },
-      [](const Incident& inc) { return export_json(inc); },
-      [&prompts](std::string_view text) { return check_blameless(text, People{}, prompts); }};
+  return {[&prompts](const Incident& inc, TimePoint now) { return write_draft(inc, now, prompts); },
+          [](const Incident& inc) { return export_json(inc); },
+          [&prompts](std::string_view text) { return check_blameless(text, People{}, prompts); }};
 }
 
 // The console with the review page beside it, on one event loop: standard input is read as it

@@ -501,7 +501,8 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
   const TimePoint now = clock_();
   if (request.method == "POST") co_return post_route(request, session, *inc, what);
   if (what.empty()) {
-    const std::string draft = renderers_.draft(*inc, now);
+    const Document document = renderers_.draft(*inc, now);
+    const std::string& draft = document.text;
     std::vector<SectionForm> forms;
     if (may_write(*inc, session)) {
       const std::string markdown = markup::to_markdown(draft);
@@ -519,12 +520,12 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
     }
     co_return html(
         200, incident_page(*inc, nested_headings(markup::to_matrix(draft).formatted_body), forms,
-                           viewer, now, message_links(*inc)));
+                           viewer, now, {message_links(*inc), document.uncovered_factors}));
   }
   HttpAnswer a;
   if (what == "export.md") {
     a.content_type = "text/markdown; charset=utf-8";
-    a.body = markup::to_commonmark(renderers_.draft(*inc, now));
+    a.body = markup::to_commonmark(renderers_.draft(*inc, now).text);
     a.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + inc->id() + ".md\"");
   } else if (what == "export.json") {
     a.content_type = "application/json";

@@ -18,6 +18,7 @@
 
 #include "adapters/ops/http_server.h"
 #include "bot/blameless/blameless.h"
+#include "bot/draft/draft.h"
 #include "bot/engine/engine.h"
 #include "bot/model/review_store.h"
 
@@ -41,7 +42,7 @@ using MembershipCheck = std::function<boost::asio::awaitable<std::optional<bool>
 // The same renderings as `draft` and `incident-bot export`: bot Markdown of the draft, and the
 // JSON export.
 struct Renderers {
-  std::function<std::string(const Incident&, TimePoint now)> draft;
+  std::function<Document(const Incident&, TimePoint now)> draft;
   std::function<std::string(const Incident&)> export_json;
   // The blameless check `lint` runs (the findings a section's text gets as it is written).
   std::function<std::vector<Finding>(std::string_view text)> check;

@@ -6,6 +6,7 @@
 #include "adapters/web/assets.h"
 #include "adapters/web/html.h"
 #include "bot/model/time.h"
+#include "bot/text/markup.h"
 
 namespace incident::web {
 
@@ -272,7 +273,8 @@ std::string review_box(const Incident& inc, const std::vector<SectionForm>& sect
 
 std::string incident_page(const Incident& inc, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
-                          TimePoint now, const std::map<std::int64_t, std::string>& links) {
+                          TimePoint now, const Annotations& notes) {
+  const auto& links = notes.links;
   const bool writer = !sections.empty();
   const std::string id = inc.id();
   std::string body = "<h1>" + escape(id) + ": " + escape(inc.title) + "</h1>\n";
@@ -342,6 +344,16 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
               (a.done ? "done" : "open") + "</td></tr>\n";
     }
     body += "</tbody>\n</table>\n";
+  }
+  if (!notes.uncovered_factors.empty()) {
+    body +=
+        "<h3 id=\"uncovered\">Contributing factors without a prevention action</h3>\n<p>An "
+        "action addresses F2 when its text says <code>F2</code> or shares its key words.</p>\n"
+        "<ul>";
+    for (const auto& [number, text] : notes.uncovered_factors) {
+      body += "<li>F" + std::to_string(number) + ": " + escape(markup::to_markdown(text)) + "</li>";
+    }
+    body += "</ul>\n";
   }
   if (writer) body += "<h3>Add an action item</h3>\n" + action_form(inc, ActionItem{}, viewer);
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/blameless/blameless.h"
@@ -52,10 +53,16 @@ struct SectionForm {
 // GET /incidents/INC-n: the record and the draft as the bot renders it (`draft_html`, already
 // safe HTML from bot Markdown); with `sections`, the forms that rewrite them and curate the
 // timeline (the viewer may write).
-// `links`: timeline entry seq -> a link to its message on the platform.
+// What the incident page shows beside the record: where each timeline entry's message is on the
+// platform (seq -> link), and the contributing factors no action item addresses yet (F<n>, the
+// text as bot Markdown).
+struct Annotations {
+  std::map<std::int64_t, std::string> links;
+  std::vector<std::pair<int, std::string>> uncovered_factors;
+};
 std::string incident_page(const Incident& incident, const std::string& draft_html,
                           const std::vector<SectionForm>& sections, const Viewer& viewer,
-                          TimePoint now, const std::map<std::int64_t, std::string>& links = {});
+                          TimePoint now, const Annotations& notes = {});
 // What a Start review or Publish press did: the bot's answer to the caller (plain Markdown
 // lines), and the way back.
 std::string result_page(const Incident& incident, const std::string& title, const std::string& said,

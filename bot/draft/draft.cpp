@@ -118,7 +118,8 @@ class Builder {
 
   // What the document left out, flagged and found, once built (draft.h, Document).
   Document finish(std::string text) {
-    return {std::move(text), left_out_, std::move(flagged_actions_), std::move(flags_)};
+    return {std::move(text), left_out_, std::move(flagged_actions_), std::move(flags_),
+            std::move(uncovered_)};
   }
 
   TemplateData lessons() {
@@ -326,6 +327,7 @@ class Builder {
       if (covered) continue;
       d.add("uncovered",
             TemplateData{}.set("number", std::to_string(n)).set("text", factors_[i].shown));
+      uncovered_.emplace_back(n, factors_[i].shown);
       homework = true;
     }
     return homework;
@@ -369,6 +371,7 @@ class Builder {
   std::vector<Factor> factors_;  // in F1, F2… order
   std::vector<Flag> flags_;
   std::vector<int> flagged_actions_;
+  std::vector<std::pair<int, std::string>> uncovered_;
   std::size_t left_out_ = 0;
 };
 

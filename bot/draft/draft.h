@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/blameless/blameless.h"
@@ -52,6 +53,8 @@ struct Document {
   std::size_t left_out = 0;
   std::vector<int> flagged_actions;
   std::vector<Flag> flags;  // everything the draft's "Blameless language check" lists
+  // Contributing factors (F<number>) that no action item addresses, as the draft shows them.
+  std::vector<std::pair<int, std::string>> uncovered_factors = {};
 };
 
 // `now` stands in for the end of an open incident. `escape` wraps every value from a person

@@ -88,7 +88,7 @@ class WebAppTest : public ::testing::Test {
     app_ = std::make_unique<web::WebApp>(
         *store_, web::web_options("127.0.0.1:8080", ""),
         web::Renderers{
-            [this](const Incident& inc, TimePoint at) { return render_draft(inc, at, prompts_); },
+            [this](const Incident& inc, TimePoint at) { return write_draft(inc, at, prompts_); },
             [](const Incident& inc) { return export_json(inc); },
             [this](std::string_view text) { return check_blameless(text, People{}, prompts_); }},
         [this](std::string platform, std::string channel,
@@ -481,6 +481,37 @@ TEST_F(WebAppTest, TimelineEntriesLinkBackToTheirMessages) {
                       "rel=\"noreferrer\">command</a>"),
             std::string::npos);
   EXPECT_EQ(page.find("javascript:"), std::string::npos);  // only https links are shown
+}
+
+// The review's contributing factors that no action addresses are listed with the actions, as the
+// draft's "Before the review meeting" lists them.
+TEST_F(WebAppTest, FactorsWithoutAPreventionActionAreShown) {
+  say("start Checkout errors");
+  for (const Reply& r : say("postmortem").replies) {
+    if (r.anchor == Anchor::postmortem) engine_->anchor_posted("console", r, "root-1");
+  }
+  auto reply = [&](const std::string& text) {
+    InboundEvent e;
+    e.key = "console:t:" + std::to_string(++line_);
+    e.platform = "console";
+    e.channel = "ops";
+    e.user = "dana";
+    e.at = now_;
+    e.message_ref = std::to_string(line_);
+    e.body = in::ThreadReply{"root-1", text};
+    engine_->handle(e);
+  };
+  reply("factor: the cache flush had no rate limit");
+  reply("factor: alerts <b>paged</b> nobody for checkout");
+  say("action add a rate limit to cache flushes");
+  sign_in();
+  const std::string page = request("GET", "/incidents/INC-1").body;
+  const auto list = page.find("Contributing factors without a prevention action");
+  ASSERT_NE(list, std::string::npos);
+  const std::string rest = page.substr(list, page.find("</ul>", list) - list);
+  EXPECT_EQ(rest.find("F1"), std::string::npos);  // the action shares its key words
+  EXPECT_NE(rest.find("F2: alerts &lt;b&gt;paged&lt;/b&gt; nobody for checkout"), std::string::npos)
+      << rest;
 }
 
 TEST_F(WebAppTest, AStaleSaveIsRefusedWithBothTexts) {
