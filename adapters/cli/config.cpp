@@ -188,6 +188,9 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
     TableReader r(*t, "web");
     r.text("listen", c.web.listen);
     r.text("url", c.web.url);
+    r.text("cert", c.web.cert);
+    r.text("key", c.web.key);
+    r.text("writers", c.web.writers);
     r.reject_unknown();
   }
   if (const auto* t = top.table("matrix")) {
@@ -239,6 +242,9 @@ void apply_environment(Config& c, const EnvLookup& env) {
   set("INCIDENT_BOT_HTTP", c.http);
   set("INCIDENT_BOT_WEB", c.web.listen);
   set("INCIDENT_BOT_WEB_URL", c.web.url);
+  set("INCIDENT_BOT_WEB_CERT", c.web.cert);
+  set("INCIDENT_BOT_WEB_KEY", c.web.key);
+  set("INCIDENT_BOT_WEB_WRITERS", c.web.writers);
   if (auto v = get("INCIDENT_BOT_LOG_LEVEL")) {
     check_log_level("INCIDENT_BOT_LOG_LEVEL", *v);
     c.log_level = *v;
@@ -257,10 +263,20 @@ LogFormat parse_log_format(const std::string& key, const std::string& v) {
 void validate(const Config& c) {
   if (!c.web.listen.empty()) {
     try {
-      web::web_options(c.web.listen, c.web.url);
+      web::web_options(c.web.listen, c.web.url, c.web.tls());
     } catch (const std::invalid_argument& e) {
       throw ConfigError("INCIDENT_BOT_WEB", e.what());
     }
+  }
+  if (c.web.writers != "roles" && c.web.writers != "members") {
+    throw ConfigError("INCIDENT_BOT_WEB_WRITERS",
+                      "expected \"roles\" (the commander, scribe and facilitator edit the draft "
+                      "on the review page) or \"members\" (everyone in the incident's channel)");
+  }
+  if (c.web.cert.empty() != c.web.key.empty()) {
+    throw ConfigError(c.web.cert.empty() ? "INCIDENT_BOT_WEB_CERT" : "INCIDENT_BOT_WEB_KEY",
+                      "the review page's TLS needs both the certificate chain "
+                      "(INCIDENT_BOT_WEB_CERT) and its private key (INCIDENT_BOT_WEB_KEY)");
   }
   if (c.slack.configured()) {
     if (c.slack.app_token.rfind("xapp-", 0) != 0) {
@@ -353,7 +369,9 @@ std::string redacted(const Config& c) {
   for (std::size_t i = 0; i < c.matrix.allowed_inviters.size(); ++i) {
     out << (i ? ", " : "") << quoted(c.matrix.allowed_inviters[i]);
   }
-  out << "]\n\n[web]\nlisten = " << quoted(c.web.listen) << "\nurl = " << quoted(c.web.url) << "\n";
+  out << "]\n\n[web]\nlisten = " << quoted(c.web.listen) << "\nurl = " << quoted(c.web.url)
+      << "\ncert = " << quoted(c.web.cert) << "\nkey = " << quoted(c.web.key)
+      << "\nwriters = " << quoted(c.web.writers) << "\n";
   return out.str();
 }
 

@@ -46,10 +46,15 @@ struct Config {
   std::string lessons_channel;
   std::string http;  // host:port for /healthz and /metrics
   // The review page (adapters/web): where it listens (host:port; empty: off) and the public
-  // URL its links start with (https://…; optional for a loopback address).
+  // URL its links start with (https://…; optional for a loopback address); served over TLS when
+  // both a certificate chain and its key (PEM files) are given, else plain for a reverse proxy.
   struct Web {
     std::string listen;
     std::string url;
+    std::string cert;
+    std::string key;
+    std::string writers = "roles";  // who edits on the page: "roles" or "members"
+    bool tls() const { return !cert.empty(); }
   } web;
   std::string log_level;  // empty: info for services, warn for the console
   LogFormat log_format = LogFormat::text;

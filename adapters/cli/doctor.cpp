@@ -228,9 +228,20 @@ void check_web(const Config& config, Report& report) {
   const char* name = "review page";
   if (config.web.listen.empty()) return;  // off: nothing to check
   // The configuration check already refused an address or URL that cannot work.
-  const web::WebOptions options = web::web_options(config.web.listen, config.web.url);
-  report.pass(name, "listens on " + config.web.listen + "; sign-in links start with " +
-                        options.public_url +
+  const web::WebOptions options =
+      web::web_options(config.web.listen, config.web.url, config.web.tls());
+  if (config.web.tls()) {
+    try {
+      net::server_tls(config.web.cert, config.web.key);
+    } catch (const std::exception& e) {
+      report.fail(name, e.what(),
+                  "point INCIDENT_BOT_WEB_CERT at the PEM certificate chain (leaf first) and "
+                  "INCIDENT_BOT_WEB_KEY at its private key, both readable by the bot");
+      return;
+    }
+  }
+  report.pass(name, "listens on " + config.web.listen + (config.web.tls() ? " over TLS" : "") +
+                        "; sign-in links start with " + options.public_url +
                         (options.secure_cookie ? "" : " (plain http: loopback only, for a trial)"));
 }
 

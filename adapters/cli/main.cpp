@@ -142,12 +142,26 @@ web::Renderers web_renderers(const Prompts& prompts) {
           [&prompts](std::string_view text) { return check_blameless(text, People{}, prompts); }};
 }
 
+// The review page's settings from the configuration (validated at load).
+web::WebOptions web_options(const Config& config) {
+  web::WebOptions options = web::web_options(config.web.listen, config.web.url, config.web.tls());
+  options.members_write = config.web.writers == "members";
+  return options;
+}
+
+// The review page's own TLS, when a certificate is configured; null: plain HTTP behind a proxy.
+// Throws std::runtime_error naming a file that cannot be loaded.
+std::shared_ptr<boost::asio::ssl::context> web_tls(const Config& config) {
+  if (!config.web.tls()) return nullptr;
+  return net::server_tls(config.web.cert, config.web.key);
+}
+
 // The console with the review page beside it, on one event loop: standard input is read as it
 // comes (each read's complete lines one batch), and the page stays up after the end of input
 // until SIGINT or SIGTERM (or `quit`), so a piped incident can still be reviewed.
 int run_console_with_web(const Config& config, Console& console, web::WebApp& app) {
   boost::asio::io_context io;
-  auto server = web::serve_web(io.get_executor(), config.web.listen, app);
+  auto server = web::serve_web(io.get_executor(), config.web.listen, app, web_tls(config));
   boost::asio::posix::stream_descriptor in(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   auto stop = [&] {
@@ -207,7 +221,7 @@ int run_console(const Config& config) {
   std::unique_ptr<web::WebApp> app;
   if (settings.web) {
     app = std::make_unique<web::WebApp>(
-        store, web::web_options(config.web.listen, config.web.url), web_renderers(prompts),
+        store, web_options(config), web_renderers(prompts),
         [](std::string, std::string, std::string) -> boost::asio::awaitable<std::optional<bool>> {
           co_return true;
         },
@@ -314,7 +328,7 @@ int run_platforms(const Config& config) {
   std::unique_ptr<ops::HttpServer> web_server;
   if (!config.web.listen.empty()) {
     app = std::make_unique<web::WebApp>(
-        store, web::web_options(config.web.listen, config.web.url), web_renderers(prompts),
+        store, web_options(config), web_renderers(prompts),
         [&adapters](std::string platform, std::string channel,
                     std::string user) -> boost::asio::awaitable<std::optional<bool>> {
           for (const auto& adapter : adapters) {
@@ -342,7 +356,7 @@ int run_platforms(const Config& config) {
       }
       return std::nullopt;
     });
-    web_server = web::serve_web(io.get_executor(), config.web.listen, *app);
+    web_server = web::serve_web(io.get_executor(), config.web.listen, *app, web_tls(config));
   }
 
   auto stop_all = [&] {

@@ -28,6 +28,26 @@ TlsContext::TlsContext(const std::string& ca_file)
 
 TlsContext::~TlsContext() = default;
 
+std::shared_ptr<ssl::context> server_tls(const std::string& cert_file,
+                                         const std::string& key_file) {
+  auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(cert_file, ec);
+  if (ec)
+    throw std::runtime_error("cannot load the certificate " + cert_file + ": " + ec.message());
+  context->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec) throw std::runtime_error("cannot load the private key " + key_file + ": " + ec.message());
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    throw std::runtime_error("the private key " + key_file +
+                             " does not belong to the certificate " + cert_file);
+  }
+  return context;
+}
+
 bool prepare_client_session(SSL* session, const std::string& host) {
   boost::system::error_code ec;
   boost::asio::ip::make_address(host, ec);

@@ -28,6 +28,13 @@ class TlsContext {
   std::unique_ptr<boost::asio::ssl::context> context_;
 };
 
+// A server's TLS settings from PEM files — the certificate chain (leaf first) and its private
+// key — TLS 1.2 or later (the review page served directly, INCIDENT_BOT_WEB_CERT/_KEY). Throws
+// std::runtime_error naming the file that cannot be loaded, or saying that the key does not
+// belong to the certificate.
+std::shared_ptr<boost::asio::ssl::context> server_tls(const std::string& cert_file,
+                                                      const std::string& key_file);
+
 // Prepares one client session for `host` before its handshake: SNI (RFC 6066 §3: DNS names
 // only, never an IP literal) and host-name verification of the peer's certificate (RFC 6125;
 // for an IP literal, the certificate's IP addresses), so the handshake fails on a certificate

@@ -13,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
@@ -179,14 +180,37 @@ awaitable<void> HttpServer::run() {
 }
 
 awaitable<void> HttpServer::serve(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  sockets_.insert(&stream.socket());
+  beast::tcp_stream plain_stream(std::move(socket));
+  tcp::socket* raw = nullptr;
+  if (options_.tls) {
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(plain_stream), *options_.tls);
+    raw = &beast::get_lowest_layer(stream).socket();
+    sockets_.insert(raw);
+    beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
+    auto [handshake_ec] =
+        co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    if (!handshake_ec) co_await exchange(stream);
+  } else {
+    raw = &plain_stream.socket();
+    sockets_.insert(raw);
+    co_await exchange(plain_stream);
+  }
+  boost::system::error_code ignored;
+  raw->shutdown(tcp::socket::shutdown_send, ignored);
+  sockets_.erase(raw);
+  --connections_;
+  ended_.notify();
+}
+
+template <class Stream>
+awaitable<void> HttpServer::exchange(Stream& stream) {
+  auto& lowest = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(options_.header_limit);
     parser.body_limit(options_.body_limit);
-    stream.expires_after(options_.read_timeout);
+    lowest.expires_after(options_.read_timeout);
     auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
     HttpAnswer a;
     bool keep_alive = false;
@@ -196,7 +220,9 @@ awaitable<void> HttpServer::serve(tcp::socket socket) {
       // The client left, went quiet past the deadline, or we are stopping: nothing to say.
       if (read_ec == http::error::end_of_stream || read_ec == beast::error::timeout ||
           read_ec == asio::error::operation_aborted || read_ec == asio::error::eof ||
-          read_ec == asio::error::connection_reset || stopping_ || !stream.socket().is_open()) {
+          read_ec == asio::error::connection_reset ||
+          read_ec == asio::ssl::error::stream_truncated || stopping_ ||
+          !lowest.socket().is_open()) {
         break;
       }
       a = plain(status_for(read_ec), "bad request\n");
@@ -236,15 +262,10 @@ awaitable<void> HttpServer::serve(tcp::socket socket) {
     response.prepare_payload();
     // HEAD: the same headers, Content-Length included, and no body (RFC 9110 §9.3.2).
     if (method == "HEAD") response.body().clear();
-    stream.expires_after(options_.write_timeout);
+    lowest.expires_after(options_.write_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, use_tuple);
     if (write_ec || !keep_alive) break;
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  sockets_.erase(&stream.socket());
-  --connections_;
-  ended_.notify();
 }
 
 }  // namespace incident::ops

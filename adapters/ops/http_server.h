@@ -27,6 +27,10 @@
 #include "adapters/ops/health.h"
 #include "adapters/ops/metrics.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace incident::ops {
 
 struct HttpAnswer {
@@ -60,6 +64,8 @@ struct HttpServerOptions {
   std::uint32_t header_limit = 8 * 1024;  // over it: 431
   std::uint64_t body_limit = 1024;        // no endpoint takes a body; over it: 413
   std::size_t max_connections = 16;       // more are closed as soon as accepted
+  // Serve HTTPS with these settings (net::server_tls); null: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 class HttpServer {
@@ -91,6 +97,9 @@ class HttpServer {
 
  private:
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  // Requests and answers on one connection, plain or TLS, until it ends.
+  template <class Stream>
+  boost::asio::awaitable<void> exchange(Stream& stream);
 
   boost::asio::any_io_executor executor_;
   AsyncHandler handler_;

@@ -60,13 +60,10 @@ Viewer viewer_of(const WebSession& s) {
 }
 
 // Who may rewrite the draft: the commander, the scribe and the facilitator (who ran
-// `postmortem`); everyone else in the channel reads.
-bool may_write(const Incident& inc, const WebSession& session) {
-  const std::string me = user_key(session.user);
-  for (const auto& [role, user] : inc.roles) {
-    if ((role == Role::commander || role == Role::scribe) && user_key(user) == me) return true;
-  }
-  return !inc.facilitator.empty() && user_key(inc.facilitator) == me;
+// `postmortem`); everyone else in the channel reads, unless every member writes.
+bool may_write(const Incident& inc, const WebSession& session, const WebOptions& options) {
+  // With members_write the caller is a member: checked before any route.
+  return options.members_write || inc.leads_review(session.user);
 }
 
 bool editable(std::string_view key) {
@@ -120,7 +117,7 @@ bool loopback(const std::string& host) {
 
 }  // namespace
 
-WebOptions web_options(const std::string& listen, const std::string& public_url) {
+WebOptions web_options(const std::string& listen, const std::string& public_url, bool tls) {
   std::string host;
   unsigned short port = 0;
   if (!ops::split_host_port(listen, host, port)) {
@@ -129,14 +126,16 @@ WebOptions web_options(const std::string& listen, const std::string& public_url)
   }
   WebOptions options;
   std::string url = public_url;
+  const std::string authority =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  if (url.empty() && tls && host != "0.0.0.0" && host != "::") url = "https://" + authority;
   if (url.empty()) {
     if (!loopback(host)) {
       throw std::invalid_argument(
           "INCIDENT_BOT_WEB_URL is required when INCIDENT_BOT_WEB is not a loopback address: "
           "the https:// address people open (the reverse proxy's)");
     }
-    url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-          std::to_string(port);
+    url = "http://" + authority;
   }
   while (!url.empty() && url.back() == '/') url.pop_back();
   if (url.rfind("https://", 0) == 0) {
@@ -313,7 +312,7 @@ HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& sess
     return html(403,
                 message_page("Refused", "That request did not come from this page.", viewer, true));
   }
-  if (!may_write(inc, session)) {
+  if (!may_write(inc, session, options_)) {
     return html(403, message_page("Read only",
                                   "Only the incident commander, the scribe and the facilitator "
                                   "edit the draft.",
@@ -386,6 +385,14 @@ HttpAnswer WebApp::post_route(const HttpRequest& request, const WebSession& sess
       store_.save_section(inc.number, key, text, version, session.user, clock_());
   if (!saved.saved) return html(409, conflict_page(inc, key, text, saved.current, viewer));
   spdlog::info("web: {} of {} saved (version {})", key, inc.id(), saved.current.version);
+  if (request.header("accept").find("application/json") != std::string::npos) {
+    // The page's script saved without a reload: the new version and the saved text's findings.
+    HttpAnswer a;
+    a.content_type = "application/json";
+    a.body = findings_json(renderers_.check ? renderers_.check(text) : std::vector<Finding>{},
+                           saved.current.version);
+    return a;
+  }
   return redirect("/incidents/" + inc.id() + "#section-" + key);
 }
 
@@ -504,7 +511,7 @@ awaitable<HttpAnswer> WebApp::incident_route(const HttpRequest& request, const W
     const Document document = renderers_.draft(*inc, now);
     const std::string& draft = document.text;
     std::vector<SectionForm> forms;
-    if (may_write(*inc, session)) {
+    if (may_write(*inc, session, options_)) {
       const std::string markdown = markup::to_markdown(draft);
       for (const char* key : kEditableSections) {
         SectionForm f{key, {}, 0, false, {}};
@@ -596,7 +603,8 @@ awaitable<HttpAnswer> WebApp::handle(HttpRequest request) {
 }
 
 std::unique_ptr<ops::HttpServer> serve_web(asio::any_io_executor executor,
-                                           const std::string& listen, WebApp& app) {
+                                           const std::string& listen, WebApp& app,
+                                           std::shared_ptr<asio::ssl::context> tls) {
   std::string host;
   unsigned short port = 0;
   if (!ops::split_host_port(listen, host, port)) {
@@ -608,6 +616,7 @@ std::unique_ptr<ops::HttpServer> serve_web(asio::any_io_executor executor,
   limits.header_limit = 16 * 1024;
   limits.body_limit = 256 * 1024;
   limits.max_connections = 64;
+  limits.tls = std::move(tls);
   auto server = std::make_unique<ops::HttpServer>(
       executor, ops::HttpServer::AsyncHandler([&app](ops::HttpRequest request) {
         return app.handle(std::move(request));
@@ -618,7 +627,7 @@ std::unique_ptr<ops::HttpServer> serve_web(asio::any_io_executor executor,
   } catch (const std::exception& e) {
     throw std::runtime_error("INCIDENT_BOT_WEB " + listen + ": cannot listen: " + e.what());
   }
-  spdlog::info("web: serving the review page on {}", listen);
+  spdlog::info("web: serving the review page on {}{}", listen, limits.tls ? " (TLS)" : "");
   asio::co_spawn(executor, server->run(), asio::detached);
   return server;
 }

@@ -32,6 +32,9 @@ struct WebOptions {
   std::chrono::hours session_idle{2};
   std::chrono::hours session_max{12};
   std::chrono::seconds membership_cached{60};
+  // Who edits the draft on the page: the commander, scribe and facilitator (false), or every
+  // member of the incident's channel (true; `web.writers = "members"`).
+  bool members_write = false;
 };
 
 // Whether `user` is a member of `channel` on `platform` now; nullopt when it cannot be told
@@ -112,14 +115,17 @@ class WebApp {
       membership_;
 };
 
-// Listens on `listen` (host:port) and serves `app` on `executor` until the server is stopped.
-// Limits for a browser: 16 KiB of headers, 256 KiB of body, 64 connections, 30 s per request.
-// Throws std::runtime_error (naming the address) when it cannot listen.
+// Listens on `listen` (host:port) and serves `app` on `executor` until the server is stopped;
+// over TLS with `tls` (net::server_tls: INCIDENT_BOT_WEB_CERT and _KEY), else plain HTTP for a
+// reverse proxy. Limits for a browser: 16 KiB of headers, 256 KiB of body, 64 connections, 30 s
+// per request. Throws std::runtime_error (naming the address) when it cannot listen.
 std::unique_ptr<ops::HttpServer> serve_web(boost::asio::any_io_executor executor,
-                                           const std::string& listen, WebApp& app);
+                                           const std::string& listen, WebApp& app,
+                                           std::shared_ptr<boost::asio::ssl::context> tls = {});
 
 // "host:port" to listen on and the public URL; a URL that is not https:// is refused unless the
-// address is loopback (a local trial). Throws std::invalid_argument naming the setting.
-WebOptions web_options(const std::string& listen, const std::string& public_url);
+// address is loopback (a local trial). Served over TLS (`tls`), the URL defaults to
+// https://host:port. Throws std::invalid_argument naming the setting.
+WebOptions web_options(const std::string& listen, const std::string& public_url, bool tls = false);
 
 }  // namespace incident::web

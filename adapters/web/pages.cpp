@@ -164,6 +164,7 @@ std::string section_forms(const Incident& inc, const std::vector<SectionForm>& s
            "</textarea>\n<input type=\"hidden\" name=\"version\" value=\"" +
            std::to_string(s.version) + "\"><input type=\"hidden\" name=\"csrf\" value=\"" +
            escape(viewer.csrf) + "\">\n<button type=\"submit\">Save</button>";
+    out += " <span class=\"muted\" role=\"status\" data-saved></span>";
     if (s.edited) {
       out +=
           " <button class=\"quiet\" type=\"submit\" name=\"reset\" value=\"1\">Reset to "
@@ -246,6 +247,9 @@ std::string review_box(const Incident& inc, const std::vector<SectionForm>& sect
            "</form>\n";
   }
   std::vector<std::string> held;
+  if (!inc.leads_review(viewer.user)) {
+    held.push_back("only the commander, the scribe or the facilitator publishes");
+  }
   if (inc.is_open()) held.push_back("the incident is still open: close it first");
   for (const SectionForm& f : sections) {
     for (const Finding& finding : f.findings) {
@@ -291,7 +295,7 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
           "/export.md\" download>Download Markdown</a><a href=\"/incidents/" + escape(id) +
           "/export.json\" download>Download JSON</a></nav>\n";
 
-  body += review_box(inc, sections, viewer);
+  body += "<div id=\"review-box\">" + review_box(inc, sections, viewer) + "</div>\n";
   body += "<h2 id=\"timeline\">Timeline</h2>\n";
   const auto entries = inc.ordered_timeline_with_deleted();
   if (entries.empty()) {
@@ -360,7 +364,7 @@ std::string incident_page(const Incident& inc, const std::string& draft_html,
   body += section_forms(inc, sections, viewer);
   body +=
       "<h2 id=\"draft\">Draft</h2>\n<p class=\"muted\">As the bot posts it: people by role, "
-      "never by name.</p>\n<div class=\"draft\">" +
+      "never by name.</p>\n<div class=\"draft\" id=\"draft-text\">" +
       draft_html + "</div>\n";
   return page(id + " " + inc.title, body, viewer);
 }
@@ -401,7 +405,8 @@ std::string conflict_page(const Incident& inc, const std::string& key, const std
   return page(inc.id() + " " + section_title(key), body, viewer);
 }
 
-std::string findings_json(const std::vector<Finding>& findings) {
+std::string findings_json(const std::vector<Finding>& findings,
+                          std::optional<std::int64_t> version) {
   auto str = [](std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out = "\"";
@@ -420,7 +425,9 @@ std::string findings_json(const std::vector<Finding>& findings) {
     }
     return out + "\"";
   };
-  std::string out = "{\"findings\":[";
+  std::string out = "{";
+  if (version) out += "\"version\":" + std::to_string(*version) + ",";
+  out += "\"findings\":[";
   bool first = true;
   for (const Finding& f : findings) {
     if (f.kind == FindingKind::person) continue;

@@ -2,6 +2,7 @@
 // platform is escaped (html.h); our markup is literal text here and nowhere else.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,9 +72,11 @@ std::string result_page(const Incident& incident, const std::string& title, cons
 std::string conflict_page(const Incident& incident, const std::string& key,
                           const std::string& yours, const SectionText& theirs,
                           const Viewer& viewer);
-// The findings of a text as JSON for the live check: [{"kind","phrase","offset","length",
-// "suggestion"}].
-std::string findings_json(const std::vector<Finding>& findings);
+// The findings of a text as JSON for the live check: {"findings": [{"kind","phrase","offset",
+// "length","suggestion"}]}, offsets in bytes; with `version`, also the section's new version (a
+// save from the page's script).
+std::string findings_json(const std::vector<Finding>& findings,
+                          std::optional<std::int64_t> version = std::nullopt);
 
 // Timeline gaps longer than this are shown between the entries.
 inline constexpr std::chrono::minutes kGap{30};

@@ -481,7 +481,7 @@ class Decider {
       say(Audience::caller, "publish_needs_closed", d);
       return;
     }
-    if (!may_rewrite(event_.user)) {
+    if (!incident_->leads_review(event_.user)) {
       say(Audience::caller, "publish_not_allowed", d);
       return;
     }
@@ -531,15 +531,6 @@ class Decider {
       }
     }
     say(Audience::caller, "publish_done", d);
-  }
-
-  // Who may rewrite and publish the post-mortem: the commander, the scribe and the facilitator.
-  bool may_rewrite(const std::string& user) const {
-    const std::string me = user_key(user);
-    for (const auto& [role, holder] : incident_->roles) {
-      if ((role == Role::commander || role == Role::scribe) && user_key(holder) == me) return true;
-    }
-    return !incident_->facilitator.empty() && user_key(incident_->facilitator) == me;
   }
 
   // The review page: a sign-in link for the caller, by direct message only (it is theirs), to

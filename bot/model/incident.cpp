@@ -132,6 +132,14 @@ std::vector<TimelineEntry> sorted(std::vector<TimelineEntry> entries) {
 }
 }  // namespace
 
+bool Incident::leads_review(std::string_view user) const {
+  const std::string me = user_key(user);
+  for (const auto& [role, holder] : roles) {
+    if ((role == Role::commander || role == Role::scribe) && user_key(holder) == me) return true;
+  }
+  return !facilitator.empty() && user_key(facilitator) == me;
+}
+
 std::vector<TimelineEntry> Incident::ordered_timeline() const {
   std::vector<TimelineEntry> live;
   for (const auto& e : timeline) {

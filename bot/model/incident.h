@@ -127,6 +127,9 @@ struct Incident {
   std::vector<TimelineEntry> ordered_timeline() const;
   // Every entry, deleted ones included, in the same order: the record for exports.
   std::vector<TimelineEntry> ordered_timeline_with_deleted() const;
+  // Whether `user` leads the review: the commander, the scribe or the facilitator, who rewrite
+  // the draft and publish it.
+  bool leads_review(std::string_view user) const;
 };
 
 // Where the post-mortem stands: "draft" (closed or not, no review yet), "in review" (`postmortem`

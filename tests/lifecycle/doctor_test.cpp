@@ -76,6 +76,20 @@ TEST_F(Doctor, TheReviewPageIsReportedAndABadUrlRefused) {
             2)
       << out << err;
   EXPECT_TRUE(contains(out + err, "INCIDENT_BOT_WEB_URL must be an https:// URL")) << out << err;
+  // Direct TLS needs both files, and both must load; who edits is one of two words.
+  EXPECT_EQ(doctor({"INCIDENT_BOT_WEB=127.0.0.1:18090", "INCIDENT_BOT_WEB_CERT=/nonexistent.pem"}),
+            2)
+      << out << err;
+  EXPECT_TRUE(contains(out + err, "INCIDENT_BOT_WEB_KEY")) << out << err;
+  EXPECT_EQ(doctor({"INCIDENT_BOT_WEB=127.0.0.1:18090", "INCIDENT_BOT_WEB_CERT=/nonexistent.pem",
+                    "INCIDENT_BOT_WEB_KEY=/nonexistent.key"}),
+            1)
+      << out << err;
+  EXPECT_TRUE(contains(out, "\u2717 review page")) << out;
+  EXPECT_TRUE(contains(out, "/nonexistent.pem")) << out;
+  EXPECT_EQ(doctor({"INCIDENT_BOT_WEB=127.0.0.1:18090", "INCIDENT_BOT_WEB_WRITERS=everyone"}), 2)
+      << out << err;
+  EXPECT_TRUE(contains(out + err, "INCIDENT_BOT_WEB_WRITERS")) << out << err;
 }
 
 TEST_F(Doctor, ABrokenDatabaseFails) {

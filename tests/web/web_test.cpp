@@ -4,12 +4,15 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
 
 #include "adapters/cli/export.h"
+#include "adapters/net/https_client.h"
+#include "adapters/net/tls.h"
 #include "adapters/web/app.h"
 #include "adapters/web/assets.h"
 #include "adapters/web/crypto.h"
@@ -18,6 +21,7 @@
 #include "bot/engine/engine.h"
 #include "bot/text/markup.h"
 #include "prompts/embedded.h"
+#include "slack/test_pki.h"
 #include "storage/sqlite_store.h"
 #include "support/run_io.h"
 
@@ -59,6 +63,10 @@ TEST(WebCrypto, TokensAreLongUrlSafeAndFresh) {
 }
 
 TEST(WebOptions, PlainHttpOnlyOnLoopback) {
+  // Served over TLS itself, the page's own address is its URL unless told otherwise.
+  EXPECT_EQ(web::web_options("127.0.0.1:8443", "", true).public_url, "https://127.0.0.1:8443");
+  EXPECT_EQ(web::web_options("192.0.2.7:8443", "", true).public_url, "https://192.0.2.7:8443");
+  EXPECT_THROW(web::web_options("0.0.0.0:8443", "", true), std::invalid_argument);
   EXPECT_FALSE(web::web_options("127.0.0.1:8080", "").secure_cookie);
   EXPECT_EQ(web::web_options("127.0.0.1:8080", "").public_url, "http://127.0.0.1:8080");
   EXPECT_TRUE(web::web_options("0.0.0.0:8080", "https://review.example.org/").secure_cookie);
@@ -514,6 +522,56 @@ TEST_F(WebAppTest, FactorsWithoutAPreventionActionAreShown) {
       << rest;
 }
 
+// INCIDENT_BOT_WEB_CERT/_KEY: the page is served over TLS with that certificate, and a key
+// from another certificate is refused at start-up.
+TEST_F(WebAppTest, ServedDirectlyOverTls) {
+  const TestPki pki = TestPki::generate();
+  std::ofstream(dir_ / "cert.pem") << pki.cert_pem;
+  std::ofstream(dir_ / "key.pem") << pki.key_pem;
+  std::ofstream(dir_ / "ca.pem") << pki.ca_pem;
+  std::ofstream(dir_ / "other.pem") << TestPki::generate().key_pem;
+  EXPECT_THROW(
+      {
+        try {
+          net::server_tls((dir_ / "cert.pem").string(), (dir_ / "other.pem").string());
+        } catch (const std::runtime_error& e) {
+          EXPECT_NE(std::string(e.what()).find("private key"), std::string::npos) << e.what();
+          throw;
+        }
+      },
+      std::runtime_error);
+  EXPECT_THROW(net::server_tls((dir_ / "missing.pem").string(), (dir_ / "key.pem").string()),
+               std::runtime_error);
+
+  unsigned short port = 0;
+  {
+    boost::asio::ip::tcp::acceptor probe(
+        io_, {boost::asio::ip::make_address("127.0.0.1"), 0});  // a free port for the listener
+    port = probe.local_endpoint().port();
+  }
+  auto server =
+      web::serve_web(io_.get_executor(), "127.0.0.1:" + std::to_string(port), *app_,
+                     net::server_tls((dir_ / "cert.pem").string(), (dir_ / "key.pem").string()));
+  const std::string origin = "https://127.0.0.1:" + std::to_string(server->port());
+  net::TlsContext tls((dir_ / "ca.pem").string());
+  net::KeepAliveHttpsClient client(io_.get_executor(), tls, *net::Url::parse(origin));
+  std::optional<net::HttpResult> got;
+  net::HttpRequest get;
+  get.method = "GET";
+  get.target = "/";
+  boost::asio::co_spawn(io_, client.request(get),
+                        [&](std::exception_ptr, net::HttpResult r) { got = std::move(r); });
+  ASSERT_TRUE(run_until(
+      io_, [&] { return got.has_value(); }, 5s));
+  ASSERT_TRUE(*got) << got->error().message();
+  EXPECT_EQ((*got)->status, 401);  // the page itself, over TLS: nobody signed in on this client
+  EXPECT_NE((*got)->body.find("Sign in"), std::string::npos);
+  client.shutdown();
+  server->stop();
+  EXPECT_TRUE(run_until(
+      io_, [&] { return server->connections() == 0; }, 5s));
+}
+
 TEST_F(WebAppTest, AStaleSaveIsRefusedWithBothTexts) {
   say("start Checkout errors");
   sign_in();
@@ -557,6 +615,40 @@ TEST_F(WebAppTest, OnlyWritersEditAndEveryEditCarriesTheToken) {
   EXPECT_EQ(request("POST", "/incidents/INC-1/sections/nope", "version=0&csrf=" + csrf()).status,
             404);
   EXPECT_EQ(request("GET", "/incidents/INC-1/sections/summary").status, 405);
+}
+
+TEST_F(WebAppTest, EveryMemberEditsWhenConfigured) {
+  web::WebOptions options = web::web_options("127.0.0.1:8080", "");
+  options.members_write = true;
+  app_ = std::make_unique<web::WebApp>(
+      *store_, options,
+      web::Renderers{
+          [this](const Incident& inc, TimePoint at) { return write_draft(inc, at, prompts_); },
+          [](const Incident& inc) { return export_json(inc); },
+          {}},
+      [this](std::string platform, std::string channel,
+             std::string user) -> boost::asio::awaitable<std::optional<bool>> {
+        co_return members_.count(platform + "/" + channel + "/" + user) > 0;
+      },
+      [this] { return now_; });
+  say("start Checkout errors");
+  members_.insert("console/ops/erin");
+  sign_in("erin");  // a member without a role: edits, but publishing stays with the roles
+  const std::string page = request("GET", "/incidents/INC-1").body;
+  EXPECT_NE(page.find("/sections/summary"), std::string::npos);
+  EXPECT_NE(page.find("only the commander, the scribe or the facilitator publishes"),
+            std::string::npos);
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=0&csrf=" + csrf() + "&text=mine")
+                .status,
+            303);
+  EXPECT_EQ(store_->incident(1)->sections.at("summary").text, "mine");
+  members_.erase("console/ops/erin");  // left the channel: once the membership cache expires,
+  now_ += 2min;                        // the incident is gone for them
+  EXPECT_EQ(request("POST", "/incidents/INC-1/sections/summary",
+                    "version=1&csrf=" + csrf() + "&text=again")
+                .status,
+            404);
 }
 
 TEST_F(WebAppTest, TimelineEntriesAreHiddenStarredAndRetimedForTheDraftOnly) {

@@ -135,12 +135,22 @@ test('a rewritten section is checked as it is typed and is what export shows', a
   await box.fill('Checkout failed for 12 minutes.\nThe outage was human error by the operator.');
   await page.locator('#findings-summary li').first().waitFor();
   assert.match(await page.textContent('#findings-summary'), /human error/);
+  // The words the finding means are marked under the text, and "Show" selects them.
+  const marked = await page.locator('.marked:has(#section-summary) mark.blame').first().textContent();
+  assert.match(marked, /human error/);
   const title = await page.locator('#section-summary-title').boundingBox();
   await page.screenshot({ path: join(shots, 'editing.png'),
                           clip: { x: 0, y: Math.max(0, title.y - 20), width: 1280, height: 420 } });
+  await page.locator('#findings-summary li', { hasText: 'human error' })
+    .getByRole('button', { name: /^Select/ }).click();
+  assert.equal(await box.evaluate((b) => b.value.slice(b.selectionStart, b.selectionEnd)), marked);
+  // Saved in place: no reload, the status says so, and the draft on the page is the new one.
+  const url = page.url();
   await page.locator('form[action$="/sections/summary"] button', { hasText: 'Save' }).click();
-  await page.waitForURL(/#section-summary$/);
+  await page.locator('form[action$="/sections/summary"] [role=status]', { hasText: 'Saved' }).waitFor();
+  assert.equal(page.url(), url);
   assert.match(exported('md'), /Checkout failed for 12 minutes\./);
+  assert.match(await page.textContent('#draft-text'), /Checkout failed for 12 minutes\./);
   assert.match(await page.textContent('#findings-summary'), /human error/);
   await context.close();
 });
@@ -151,7 +161,7 @@ test('a stale save gets both texts back and loses nothing', async () => {
   await a.page.getByLabel('Impact (Markdown, one item per line)').fill('EU users saw 503s.');
   await b.page.getByLabel('Impact (Markdown, one item per line)').fill('All users saw 503s.');
   await a.page.locator('form[action$="/sections/impact"] button', { hasText: 'Save' }).click();
-  await a.page.waitForURL(/#section-impact$/);
+  await a.page.locator('form[action$="/sections/impact"] [role=status]', { hasText: 'Saved' }).waitFor();
   const [answer] = await Promise.all([
     b.page.waitForResponse((r) => r.url().endsWith('/sections/impact')),
     b.page.locator('form[action$="/sections/impact"] button', { hasText: 'Save' }).click(),
@@ -198,13 +208,12 @@ test('publish waits for a personnel matter to go, then posts the file export pri
   const save = page.locator('form[action$="/sections/summary"] button', { hasText: 'Save' });
   await box.fill('The operator was put on a performance improvement plan.');
   await save.click();
-  await page.waitForURL(/#section-summary$/);
-  const publish = page.getByRole('button', { name: 'Publish' });
-  assert.equal(await publish.isDisabled(), true);
-  assert.match(await page.textContent('#held'), /personnel matter/);
+  // The review box follows the save without a reload.
+  await page.locator('#held', { hasText: 'personnel matter' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Publish' }).isDisabled(), true);
   await page.getByLabel('Summary (Markdown, one item per line)').fill('Checkout failed for 12 minutes.');
-  await page.locator('form[action$="/sections/summary"] button', { hasText: 'Save' }).click();
-  await page.waitForURL(/#section-summary$/);
+  await save.click();
+  await page.locator('#held').waitFor({ state: 'detached' });
   const from = output.length;
   await page.getByRole('button', { name: 'Publish' }).click();
   await page.waitForURL(/\/publish$/);
