@@ -18,8 +18,8 @@ ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
 echo "== the review page in a real browser (Chromium, tests/web/browser)" >&2
 # npm ci installs exactly the lockfile's versions; the suite fails, never skips, without Chromium.
 (cd "$root/tests/web/browser" && npm ci --no-audit --no-fund --loglevel=error >&2 &&
-  INCIDENT_BOT="$root/build/incident-bot" SCREENSHOTS="$root/build/screenshots" \
-    node --test --test-concurrency=1)
+  INCIDENT_BOT="$root/build/incident-bot" FAKE_SLACK="$root/build/tests/fake-slack-server" \
+    SCREENSHOTS="$root/build/screenshots" node --test --test-concurrency=1)
 
 echo "== build (AddressSanitizer + UBSan) and test" >&2
 "$root/deploy/setup.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -5,32 +5,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { binary, shots, freePort, launchChromium } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const here = dirname(new URL(import.meta.url).pathname);
-const binary = process.env.INCIDENT_BOT ?? join(here, '../../../build/incident-bot');
-const shots = process.env.SCREENSHOTS ?? join(here, 'screenshots');
-const chromiumPath = '/usr/bin/chromium';
 const marker = 'DM-MARKER-7f3a9c';
 
 let dir, bot, port, browser, output = '';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 // Types a line into the console; resolves once its output contains `expect`.
 async function say(line, expect) {
@@ -67,8 +51,7 @@ async function signedInPage(options = {}) {
 }
 
 before(async () => {
-  assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install chromium`);
-  assert.ok(existsSync(binary), `${binary} is missing: build incident-bot first`);
+  browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'review-page-'));
   port = await freePort();
@@ -85,11 +68,6 @@ before(async () => {
   await say('!incident action add a queue depth alert owner:@dana', 'Action 1');
   await say(`dm is it safe to open this link ${marker}?`, 'report');
   await say('!incident close rolled back release 42', 'draft');
-  browser = await chromium.launch({
-    executablePath: chromiumPath, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 });
 
 after(async () => {
