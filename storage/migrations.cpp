@@ -215,10 +215,24 @@ ALTER TABLE incidents ADD COLUMN published_at INTEGER;
 ALTER TABLE incidents ADD COLUMN published_by TEXT NOT NULL DEFAULT '';
 )sql";
 
+const char* const kV11 = R"sql(
+-- Reminders: switched off per incident with `remind off`, and each one sent, by kind and the
+-- moment it fell due (which makes it that occurrence and no other).
+ALTER TABLE incidents ADD COLUMN reminders_off INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE reminders (
+  incident INTEGER NOT NULL REFERENCES incidents(number),
+  kind     TEXT NOT NULL,
+  due      INTEGER NOT NULL,
+  at       INTEGER NOT NULL,
+  PRIMARY KEY (incident, kind, due)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9, kV10};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4,  kV5, kV6,
+                                                kV7, kV8, kV9, kV10, kV11};
   return scripts;
 }
 

@@ -377,6 +377,22 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(3, n);
             expect_incident_row(st->exec(), n, "Published");
           },
+          [&](const change::Reminded& r) {
+            auto st =
+                sql("INSERT OR IGNORE INTO reminders (incident, kind, due, at) "
+                    "VALUES (?, ?, ?, ?)");
+            st->bind(1, n);
+            st->bind(2, to_string(r.reminder.kind));
+            st->bind(3, to_unix_ms(r.reminder.due));
+            st->bind(4, to_unix_ms(r.reminder.at));
+            st->exec();
+          },
+          [&](const change::RemindersSet& r) {
+            auto st = sql("UPDATE incidents SET reminders_off = ? WHERE number = ?");
+            st->bind(1, r.off ? 1 : 0);
+            st->bind(2, n);
+            expect_incident_row(st->exec(), n, "RemindersSet");
+          },
           [&](const change::EntryEdited& e) {
             // An empty ref would match every entry that never had one (system entries).
             if (e.message_ref.empty()) return;
@@ -457,7 +473,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     auto st =
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
             "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
-            "published_at, published_by FROM incidents WHERE number = ?");
+            "published_at, published_by, reminders_off FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -474,6 +490,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.shared_at = optional_time(st->getColumn(11));
     inc.published_at = optional_time(st->getColumn(12));
     inc.published_by = st->getColumn(13).getString();
+    inc.reminders_off = st->getColumn(14).getInt() != 0;
   }
   {
     auto st = sql("SELECT role, user FROM roles WHERE incident = ?");
@@ -551,6 +568,16 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
       inc.edits.push_back(ReviewEdit{from_unix_ms(st->getColumn(0).getInt64()),
                                      st->getColumn(1).getString(), st->getColumn(2).getString(),
                                      st->getColumn(3).getInt64(), st->getColumn(4).getInt64()});
+    }
+  }
+  {
+    auto st = sql("SELECT kind, due, at FROM reminders WHERE incident = ? ORDER BY at, kind");
+    st->bind(1, number);
+    while (st->executeStep()) {
+      const auto kind = reminder_kind_from_string(st->getColumn(0).getString());
+      if (!kind) continue;  // written by a newer bot: not one this one schedules
+      inc.reminders.push_back(SentReminder{*kind, from_unix_ms(st->getColumn(1).getInt64()),
+                                           from_unix_ms(st->getColumn(2).getInt64())});
     }
   }
   return inc;

@@ -30,6 +30,14 @@ struct Range {
 };
 constexpr Range kEscalationLimit{1, 1000};
 constexpr Range kRetentionDays{1, 3650};
+constexpr Range kReminderMinutes{1, 1440};
+constexpr Range kReminderHours{1, 720};
+
+bool parse_switch(const std::string& key, const std::string& v) {
+  if (v == "on" || v == "true") return true;
+  if (v == "off" || v == "false") return false;
+  throw ConfigError(key, "must be on or off, not \"" + v + "\"");
+}
 
 int in_range(const std::string& key, long value, Range range) {
   if (value < range.min || value > range.max) {
@@ -184,6 +192,17 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
     r.text("slash_command", c.slack.slash_command);
     r.reject_unknown();
   }
+  if (const auto* t = top.table("reminders")) {
+    TableReader r(*t, "reminders");
+    std::string enabled;
+    r.text("enabled", enabled);
+    if (!enabled.empty()) c.reminders.enabled = parse_switch("reminders.enabled", enabled);
+    r.count("quiet_minutes_sev12", c.reminders.quiet_minutes_sev12, kReminderMinutes);
+    r.count("quiet_minutes_other", c.reminders.quiet_minutes_other, kReminderMinutes);
+    r.count("no_severity_minutes", c.reminders.no_severity_minutes, kReminderMinutes);
+    r.count("still_open_hours", c.reminders.still_open_hours, kReminderHours);
+    r.reject_unknown();
+  }
   if (const auto* t = top.table("web")) {
     TableReader r(*t, "web");
     r.text("listen", c.web.listen);
@@ -233,6 +252,9 @@ void apply_environment(Config& c, const EnvLookup& env) {
   set("INCIDENT_BOT_SECURITY_CHANNEL", c.security_channel);
   if (auto v = get("INCIDENT_BOT_ESCALATION_LIMIT")) {
     c.escalation_limit = parse_count("INCIDENT_BOT_ESCALATION_LIMIT", *v, kEscalationLimit);
+  }
+  if (auto v = get("INCIDENT_BOT_REMINDERS")) {
+    c.reminders.enabled = parse_switch("INCIDENT_BOT_REMINDERS", *v);
   }
   if (auto v = get("INCIDENT_BOT_ESCALATION_RETENTION_DAYS")) {
     c.escalation_retention_days =
@@ -371,7 +393,12 @@ std::string redacted(const Config& c) {
   }
   out << "]\n\n[web]\nlisten = " << quoted(c.web.listen) << "\nurl = " << quoted(c.web.url)
       << "\ncert = " << quoted(c.web.cert) << "\nkey = " << quoted(c.web.key)
-      << "\nwriters = " << quoted(c.web.writers) << "\n";
+      << "\nwriters = " << quoted(c.web.writers)
+      << "\n\n[reminders]\nenabled = " << quoted(c.reminders.enabled ? "on" : "off")
+      << "\nquiet_minutes_sev12 = " << c.reminders.quiet_minutes_sev12
+      << "\nquiet_minutes_other = " << c.reminders.quiet_minutes_other
+      << "\nno_severity_minutes = " << c.reminders.no_severity_minutes
+      << "\nstill_open_hours = " << c.reminders.still_open_hours << "\n";
   return out.str();
 }
 

@@ -44,6 +44,15 @@ struct Config {
   int escalation_limit = 3;
   int escalation_retention_days = 30;
   std::string lessons_channel;
+  // Reminders for open incidents (bot/engine/remind.h): on or off for every incident, and when
+  // each falls due.
+  struct Reminders {
+    bool enabled = true;
+    int quiet_minutes_sev12 = 30;  // no timeline update this long on a sev1/sev2
+    int quiet_minutes_other = 60;  // ... on sev3/sev4 or without a severity
+    int no_severity_minutes = 15;
+    int still_open_hours = 8;  // then again every 24 hours
+  } reminders;
   std::string http;  // host:port for /healthz and /metrics
   // The review page (adapters/web): where it listens (host:port; empty: off) and the public
   // URL its links start with (https://…; optional for a loopback address); served over TLS when

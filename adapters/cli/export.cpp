@@ -70,6 +70,11 @@ std::string export_json(const Incident& inc) {
                      {"old_version", e.old_version},
                      {"new_version", e.new_version}});
   }
+  nlohmann::json reminders = nlohmann::json::array();
+  for (const auto& r : inc.reminders) {
+    reminders.push_back(
+        {{"kind", to_string(r.kind)}, {"due", format_iso(r.due)}, {"time", format_iso(r.at)}});
+  }
   nlohmann::json doc = {
       {"id", inc.id()},
       {"number", inc.number},
@@ -90,6 +95,8 @@ std::string export_json(const Incident& inc) {
       {"review", review},
       {"sections", sections},
       {"edits", edits},
+      {"reminders_off", inc.reminders_off},
+      {"reminders", reminders},
   };
   return doc.dump(2) + "\n";
 }

@@ -127,6 +127,17 @@ DmSettings dm_settings(const Config& config, bool console) {
   return dm;
 }
 
+// When the reminders of open incidents fall due (bot/engine/remind.h).
+RemindSettings remind_settings(const Config& config) {
+  RemindSettings remind;
+  remind.enabled = config.reminders.enabled;
+  remind.quiet_high = std::chrono::minutes{config.reminders.quiet_minutes_sev12};
+  remind.quiet_low = std::chrono::minutes{config.reminders.quiet_minutes_other};
+  remind.no_severity = std::chrono::minutes{config.reminders.no_severity_minutes};
+  remind.still_open = std::chrono::hours{config.reminders.still_open_hours};
+  return remind;
+}
+
 // Case codes must be unguessable: std::random_device reads the kernel's CSPRNG (getrandom /
 // RDRAND) on Linux. Shared, as std::function needs a copyable callable.
 Engine::RandomSource system_random() {
@@ -216,6 +227,7 @@ int run_console(const Config& config) {
   settings.lessons_channel = true;
   settings.dm = dm_settings(config, true);
   settings.web = !config.web.listen.empty();
+  settings.remind = remind_settings(config);
   Engine engine(store, prompts, settings, system_random());
   // Everyone at this terminal is in the console's channel.
   std::unique_ptr<web::WebApp> app;
@@ -264,6 +276,7 @@ int run_platforms(const Config& config) {
     settings.lessons_channel = !config.lessons_channel.empty();
     settings.dm = dm_settings(config, false);
     settings.web = !config.web.listen.empty();
+    settings.remind = remind_settings(config);
     return std::make_unique<Engine>(store, prompts, settings, system_random());
   };
 

@@ -72,6 +72,7 @@ Console::Console(Engine& engine, ConsoleOptions options)
 
 void Console::handle_lines(const std::vector<std::string>& lines, std::ostream& out) {
   purge_if_due(options_.clock());  // before the batch: the purge is a transaction of its own
+  remind_if_due(out);              // what fell due before these lines were typed comes first
   std::ostringstream replies;
   try {
     auto batch = engine_.batch();
@@ -187,9 +188,19 @@ std::optional<Outcome> Console::submit(const InboundEvent& event, std::ostream& 
     spdlog::error("console: could not record {}: {}", event.key, e.what());
     return std::nullopt;
   }
-  show(event.key, replies_for_others(outcome.replies), out);
+  if (!outcome.duplicate) show(event.key, replies_for_others(outcome.replies), out);
   out.flush();
   return outcome;
+}
+
+void Console::remind_if_due(std::ostream& out) {
+  try {
+    for (const InboundEvent& event : engine_.due_reminders("console", options_.clock())) {
+      submit(event, out);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("console: could not look for due reminders: {}", e.what());
+  }
 }
 
 bool Console::quits(const std::string& line) const {

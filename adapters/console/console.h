@@ -58,6 +58,9 @@ class Console {
   void show(const std::string& key, const std::vector<Reply>& replies, std::ostream& out);
   Engine& engine_;
   ConsoleOptions options_;
+  // Posts the reminders that fell due (Engine::due_reminders): the console looks whenever a
+  // line comes in.
+  void remind_if_due(std::ostream& out);
   void purge_if_due(TimePoint now);
 
   long line_number_ = 0;

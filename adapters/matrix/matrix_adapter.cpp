@@ -124,10 +124,13 @@ awaitable<std::optional<std::string>> MatrixAdapter::run() {
                      }
                    });
     using namespace asio::experimental::awaitable_operators;
-    // The purge runs alongside and is cancelled when the sync loop ends.
-    auto ended =
-        co_await (sync_loop() || platform::purge_periodically(executor_, engine_, options_.clock,
-                                                              options_.purge_interval, "matrix"));
+    // The purge and the reminders run alongside and are cancelled when the sync loop ends.
+    auto ended = co_await (
+        sync_loop() ||
+        platform::purge_periodically(executor_, engine_, options_.clock, options_.purge_interval,
+                                     "matrix") ||
+        platform::remind_periodically(executor_, engine_, options_.clock, options_.remind_interval,
+                                      "matrix", [this](const InboundEvent& e) { submit(e); }));
     if (ended.index() == 0) failure = std::get<0>(std::move(ended));
     // Replies of handled events still go out, within reason; whatever is left stays in the
     // outbox and goes out after the next start.

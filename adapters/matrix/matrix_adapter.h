@@ -66,6 +66,8 @@ struct MatrixOptions {
   std::chrono::milliseconds send_patience{std::chrono::minutes{5}};
   std::chrono::milliseconds drain_timeout{5000};  // on stop: how long replies may still go out
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
+  // How often the open incidents are looked at for reminders that fell due.
+  std::chrono::milliseconds remind_interval{std::chrono::seconds{30}};
   std::function<TimePoint()> clock;  // for the purge; default: the system clock
   // The HTTPS clients (one for the long-poll, one for sends). Default: kept-alive TLS pools.
   platform::HttpsClientFactory http_clients;

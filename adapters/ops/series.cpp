@@ -51,6 +51,8 @@ void declare_series(Metrics& m) {
   m.declare_counter(kDms, "Direct messages to the bot handled (counts only).", {"platform"});
   m.declare_counter(kEscalations, "Security cases opened with `report` (counts only).",
                     {"platform"});
+  m.declare_counter(kReminders, "Reminders posted in incident channels, by kind.",
+                    {"platform", "kind"});
 }
 
 std::string closed(std::string_view value, std::initializer_list<std::string_view> allowed) {
@@ -64,7 +66,8 @@ const char* event_type(const InboundEvent& event) {
                  [](const in::Pin&) { return "pin"; }, [](const in::Edited&) { return "edit"; },
                  [](const in::Deleted&) { return "delete"; },
                  [](const in::ThreadReply&) { return "thread_reply"; },
-                 [](const in::DirectMessage&) { return "dm"; }},
+                 [](const in::DirectMessage&) { return "dm"; },
+                 [](const in::Reminder&) { return "reminder"; }},
       event.body);
 }
 
@@ -77,6 +80,10 @@ void count_outcome(Metrics* metrics, const std::string& platform, const InboundE
   const bool opened = std::any_of(outcome.replies.begin(), outcome.replies.end(),
                                   [](const Reply& r) { return r.anchor == Anchor::security_case; });
   if (opened) metrics->counter(series::kEscalations, {platform}).inc();
+  if (const auto* reminder = std::get_if<in::Reminder>(&event.body);
+      reminder && !outcome.replies.empty()) {
+    metrics->counter(series::kReminders, {platform, to_string(reminder->kind)}).inc();
+  }
 }
 
 }  // namespace incident::ops

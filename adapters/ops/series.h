@@ -45,6 +45,7 @@ inline constexpr const char* kOpenIncidents = "incident_bot_open_incidents";
 // {platform}: counts only, nothing about who or what.
 inline constexpr const char* kDms = "incident_bot_dms_received_total";
 inline constexpr const char* kEscalations = "incident_bot_escalations_total";
+inline constexpr const char* kReminders = "incident_bot_reminders_sent_total";
 }  // namespace series
 
 // Declares every family above except the open-incidents probe, which needs the store.

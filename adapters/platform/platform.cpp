@@ -48,4 +48,21 @@ boost::asio::awaitable<void> purge_periodically(boost::asio::any_io_executor exe
   }
 }
 
+boost::asio::awaitable<void> remind_periodically(boost::asio::any_io_executor executor,
+                                                 Engine& engine, std::function<TimePoint()> clock,
+                                                 std::chrono::milliseconds interval,
+                                                 std::string platform,
+                                                 std::function<void(const InboundEvent&)> submit) {
+  boost::asio::steady_timer timer(executor);
+  while (true) {
+    timer.expires_after(interval);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    try {
+      for (const InboundEvent& event : engine.due_reminders(platform, clock())) submit(event);
+    } catch (const std::exception& e) {
+      spdlog::error("{}: could not look for due reminders: {}", platform, e.what());
+    }
+  }
+}
+
 }  // namespace incident::platform

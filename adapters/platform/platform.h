@@ -68,4 +68,13 @@ boost::asio::awaitable<void> purge_periodically(boost::asio::any_io_executor exe
                                                 std::chrono::milliseconds interval,
                                                 std::string platform);
 
+// Every `interval`, hands each reminder of `platform` that fell due (Engine::due_reminders) to
+// `submit`, which handles and posts it as the adapter does any event; until cancelled. A failed
+// look-up is logged and tried again next time.
+boost::asio::awaitable<void> remind_periodically(boost::asio::any_io_executor executor,
+                                                 Engine& engine, std::function<TimePoint()> clock,
+                                                 std::chrono::milliseconds interval,
+                                                 std::string platform,
+                                                 std::function<void(const InboundEvent&)> submit);
+
 }  // namespace incident::platform

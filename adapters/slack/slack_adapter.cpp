@@ -97,10 +97,13 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
 
   if (!failure && !stopping_) {
     using namespace boost::asio::experimental::awaitable_operators;
-    // The purge runs alongside and is cancelled when Socket Mode ends.
-    const auto ended =
-        co_await (socket_.run() || platform::purge_periodically(executor_, engine_, options_.clock,
-                                                                options_.purge_interval, "slack"));
+    // The purge and the reminders run alongside and are cancelled when Socket Mode ends.
+    const auto ended = co_await (
+        socket_.run() ||
+        platform::purge_periodically(executor_, engine_, options_.clock, options_.purge_interval,
+                                     "slack") ||
+        platform::remind_periodically(executor_, engine_, options_.clock, options_.remind_interval,
+                                      "slack", [this](const InboundEvent& e) { submit(e); }));
     failure = std::get<0>(ended);
   }
 
@@ -307,7 +310,11 @@ std::optional<Outcome> SlackAdapter::submit(const InboundEvent& event) {
     return std::nullopt;
   }
   ops::count_outcome(options_.metrics, "slack", event, outcome);
-  poster_.post(ReplyJob{event.channel, event.user, false, replies_for_others(outcome.replies), {}});
+  // A redelivered key (a reminder handed over again) was posted the first time.
+  if (!outcome.duplicate) {
+    poster_.post(
+        ReplyJob{event.channel, event.user, false, replies_for_others(outcome.replies), {}});
+  }
   return outcome;
 }
 

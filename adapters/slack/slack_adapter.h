@@ -50,6 +50,8 @@ struct SlackOptions {
   // Private records past their retention (closed security cases, old DM replies) are purged
   // at start and then this often (Engine::purge).
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
+  // How often the open incidents are looked at for reminders that fell due.
+  std::chrono::milliseconds remind_interval{std::chrono::seconds{30}};
   // The wall clock, for slash commands (they carry no timestamp). Default: the system clock.
   std::function<TimePoint()> clock;
   // The Web API's HTTPS client. Default: a kept-alive TLS pool.

@@ -62,6 +62,7 @@ class Decider {
                      out_ = decide_dm(dm_, event_, m, prompts_, settings_.dm,
                                       settings_.command_prefix, settings_.escape);
                    },
+                   [&](const in::Reminder& r) { on_reminder(r); },
                },
                body);
     // A pin, edit or thread reply in a channel without an incident is ordinary chat: the bot
@@ -224,6 +225,7 @@ class Decider {
                    [&](const cmd::Share& s) { share(s); },
                    [&](const cmd::Publish& p) { publish(p); },
                    [&](const cmd::Web&) { web(); },
+                   [&](const cmd::Remind& r) { remind(r); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                    [&](const cmd::Unknown& u) {
                      TemplateData d = base();
@@ -358,7 +360,47 @@ class Decider {
                            .set("owner", action_owner(a.owner, settings_.escape))
                            .set("due", a.due ? format_date(*a.due) : std::string{}));
     }
+    if (const auto next = next_reminder(inc, event_.at, settings_.remind)) {
+      d.set("next_reminder",
+            markup::to_markdown(prompts_.render("remind_kind_" + to_string(next->kind), {})))
+          .set("next_reminder_at", format_utc(std::max(next->due, event_.at)));
+    }
+    d.set("reminders_off", inc.is_open() && inc.reminders_off);
     say(Audience::caller, "status", d);
+  }
+
+  // --- reminders -----------------------------------------------------------------------------
+
+  // `remind off|on`: for the channel's open incident, said to everyone (they all get the nudges).
+  void remind(const cmd::Remind& r) {
+    if (!need_open()) return;
+    TemplateData d = base();
+    if (incident_->reminders_off != r.on) {
+      say(Audience::caller, r.on ? "remind_already_on" : "remind_already_off", d);
+      return;
+    }
+    change(change::RemindersSet{!r.on});
+    if (r.on) {
+      if (const auto next = next_reminder(*incident_, event_.at, settings_.remind)) {
+        d.set("next_at", format_utc(std::max(next->due, event_.at)));
+      }
+    }
+    say(Audience::channel, r.on ? "remind_on" : "remind_off", d);
+  }
+
+  // The schedule says a reminder fell due (bot/engine/remind.h). Its reason may have gone since
+  // it was scheduled (an update logged, a severity set, the incident closed): then it is dropped
+  // without a word, and its key keeps it from being tried again.
+  void on_reminder(const in::Reminder& r) {
+    if (!incident_) return;
+    const auto due = due_reminders(whole(), event_.at, settings_.remind);
+    if (std::find(due.begin(), due.end(), DueReminder{r.kind, r.due}) == due.end()) return;
+    change(change::Reminded{SentReminder{r.kind, r.due, event_.at}});
+    TemplateData d = base();
+    d.set("severity", to_string(incident_->severity))
+        .set("quiet", format_duration(last_update(*incident_), event_.at))
+        .set("open_for", format_duration(incident_->opened_at, event_.at));
+    say(Audience::channel, "remind_" + to_string(r.kind), d);
   }
 
   void close(const cmd::Close& c) {
@@ -668,6 +710,7 @@ IncidentView view_for(const InboundEvent& event, const std::optional<ParsedComma
           [](const in::Deleted& d) { return IncidentView::header_only(d.target_ref); },
           [](const in::ThreadReply&) { return IncidentView::header_only(); },
           [](const in::DirectMessage&) { return IncidentView::header_only(); },
+          [](const in::Reminder&) { return IncidentView::all(); },  // when the timeline last moved
       },
       event.body);
 }

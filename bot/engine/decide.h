@@ -10,6 +10,7 @@
 
 #include "bot/dm/dm.h"
 #include "bot/dm/secrets.h"
+#include "bot/engine/remind.h"
 #include "bot/model/command.h"
 #include "bot/model/decision.h"
 #include "bot/model/event.h"
@@ -27,7 +28,8 @@ struct Settings {
   // How user values enter replies: as literal spans of bot Markdown (bot/text/markup.h), which each
   // adapter renders for its platform, so no user text can turn into markup, links or pings.
   Escaper escape = markup::literal;
-  DmSettings dm;  // "is this safe?" DMs and escalations (bot/dm/dm.h)
+  DmSettings dm;          // "is this safe?" DMs and escalations (bot/dm/dm.h)
+  RemindSettings remind;  // nudges for open incidents (bot/engine/remind.h)
 };
 
 // A command event's text, read once: credentials cut out, then parsed.

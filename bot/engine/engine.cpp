@@ -42,6 +42,27 @@ Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
                            "; the event is left unacknowledged");
 }
 
+std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, TimePoint now) {
+  std::vector<InboundEvent> events;
+  if (!settings_.remind.enabled) return events;
+  for (const OpenIncident& open : store_.open_incidents()) {
+    if (open.platform != platform) continue;
+    const auto inc = store_.current_incident(platform, open.channel, IncidentView::all());
+    if (!inc || inc->number != open.number) continue;
+    for (const DueReminder& due : incident::due_reminders(*inc, now, settings_.remind)) {
+      InboundEvent e;
+      e.key = reminder_key(*inc, due);
+      if (store_.find_processed(e.key)) continue;
+      e.platform = platform;
+      e.channel = inc->channel;
+      e.at = now;
+      e.body = in::Reminder{due.kind, due.due};
+      events.push_back(std::move(e));
+    }
+  }
+  return events;
+}
+
 void Engine::issue_sign_in(const InboundEvent& event, Decision& decision,
                            std::vector<Reply>& recorded) {
   const std::optional<IssuedSignIn> issued =

@@ -76,6 +76,12 @@ class Engine {
   // number of cases deleted.
   int purge(TimePoint now);
 
+  // The reminders of `platform`'s open incidents that fell due by `now` and were not handled
+  // yet, as events for `handle` (bot/engine/remind.h): each keyed by its occurrence, so handing
+  // the same one over twice, from two ticks or across a restart, posts it once. Adapters call it
+  // periodically (platform::remind_periodically).
+  std::vector<InboundEvent> due_reminders(const std::string& platform, TimePoint now);
+
   // A replay only reaches back to the last stored transport position (seconds), so a week of
   // finished requests is ample to keep a replayed event from sending twice.
   static constexpr std::chrono::days kRequestsKept{7};

@@ -63,6 +63,8 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             incident.published_at = c.at;
             incident.published_by = c.by;
           },
+          [&](const change::Reminded& c) { incident.reminders.push_back(c.reminder); },
+          [&](const change::RemindersSet& c) { incident.reminders_off = c.off; },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
           [](const change::CaseOpened&) {}, [](const change::CaseAnchored&) {},
           [](const change::CaseClosed&) {}, [](const change::PrivateEvent&) {},

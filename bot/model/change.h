@@ -63,6 +63,12 @@ struct Published {  // `publish confirm` posted the final document
   TimePoint at{};
   std::string by;  // platform user id
 };
+struct Reminded {  // a reminder went out (bot/engine/remind.h)
+  SentReminder reminder;
+};
+struct RemindersSet {  // `remind off|on`
+  bool off = false;
+};
 // "Is this safe?" cases (bot/model/escalation.h). They belong to no incident: Change::incident is
 // 0.
 struct CaseOpened {
@@ -97,8 +103,8 @@ using ChangeBody =
                  change::ActionAdded, change::ActionDone, change::Closed, change::FacilitatorSet,
                  change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
                  change::PostmortemPosted, change::LessonsShared, change::Published,
-                 change::CaseOpened, change::CaseAnchored, change::CaseClosed, change::PrivateEvent,
-                 change::SignInIssued>;
+                 change::Reminded, change::RemindersSet, change::CaseOpened, change::CaseAnchored,
+                 change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

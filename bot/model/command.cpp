@@ -109,7 +109,7 @@ struct Usage {
   std::string_view line;
 };
 
-constexpr std::array<Usage, 14> kUsages{{
+constexpr std::array<Usage, 15> kUsages{{
     {"start", "start <title> [sev1..sev4]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
@@ -123,6 +123,7 @@ constexpr std::array<Usage, 14> kUsages{{
     {"share", "share [INC-<n>] [confirm]"},
     {"publish", "publish [INC-<n>] [confirm]"},
     {"web", "web [INC-<n>]"},
+    {"remind", "remind on|off"},
     {"help", "help"},
 }};
 
@@ -537,6 +538,12 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
     return Command{cmd::Close{std::string(rest)}};
   }
   if (key == "help") return Command{cmd::Help{}};  // "help log" still shows the list
+  if (key == "remind") {
+    if (iequals(rest, "on")) return Command{cmd::Remind{true}};
+    if (iequals(rest, "off")) return Command{cmd::Remind{false}};
+    return fail(is_blank(rest) ? std::string("say `on` or `off`")
+                               : quoted(rest) + " is neither `on` nor `off`");
+  }
   if (key == "status" || key == "postmortem" || key == "draft" || key == "share" ||
       key == "publish" || key == "web") {
     return parse_incident_command(key, rest, fail);

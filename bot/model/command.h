@@ -75,6 +75,11 @@ struct Share {
 // `publish` tells the caller what publishing posts; `publish confirm` posts the final document to
 // the incident's channel as a Markdown file, and the lessons to the lessons channel as `share`
 // does (once). The review page's Publish button is `publish confirm` by the signed-in user.
+// `remind off` stops the reminders of the channel's open incident; `remind on` starts them again.
+struct Remind {
+  static constexpr bool kReadsWholeRecord = true;
+  bool on = true;
+};
 struct Publish {
   static constexpr bool kReadsWholeRecord = true;
   std::int64_t incident = 0;
@@ -98,7 +103,7 @@ struct Unknown {
 using Command =
     std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
                  cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Publish,
-                 cmd::Web, cmd::Help, cmd::Unknown>;
+                 cmd::Remind, cmd::Web, cmd::Help, cmd::Unknown>;
 
 // Whether deciding `command` reads every timeline entry and review reply (its type says).
 inline bool reads_whole_record(const Command& command) {

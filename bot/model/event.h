@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "bot/model/incident.h"
 #include "bot/model/time.h"
 
 namespace incident {
@@ -42,10 +43,16 @@ struct ThreadReply {
 struct DirectMessage {
   std::string text;
 };
+// A reminder fell due (bot/engine/remind.h): made by the bot's own schedule, not by a person,
+// in the incident's channel. Its key names the occurrence, so it goes out once.
+struct Reminder {
+  ReminderKind kind = ReminderKind::no_update;
+  TimePoint due{};
+};
 }  // namespace in
 
 using InboundBody = std::variant<in::CommandText, in::Pin, in::Edited, in::Deleted, in::ThreadReply,
-                                 in::DirectMessage>;
+                                 in::DirectMessage, in::Reminder>;
 
 struct InboundEvent {
   // Idempotency key: platform + the platform's event id ("slack:Ev123"). Applying the same key

@@ -88,6 +88,20 @@ std::string to_string(Source s) {
   return name_of(kSources, s);
 }
 
+constexpr std::array<std::pair<ReminderKind, std::string_view>, 3> kReminderKinds{{
+    {ReminderKind::no_update, "no_update"},
+    {ReminderKind::no_severity, "no_severity"},
+    {ReminderKind::still_open, "still_open"},
+}};
+
+std::string to_string(ReminderKind k) {
+  return name_of(kReminderKinds, k);
+}
+
+std::optional<ReminderKind> reminder_kind_from_string(std::string_view s) {
+  return lookup(kReminderKinds, s);
+}
+
 std::string review_state(bool review_started, bool published) {
   if (published) return "published";
   return review_started ? "in review" : "draft";

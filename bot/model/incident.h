@@ -17,16 +17,21 @@ enum class Status { open, closed };
 // Where a timeline entry came from: a `log` command, a 📌 reaction, the bot itself
 // (severity/role/status changes), or a post-mortem thread reply.
 enum class Source { command, pin, system, thread };
+// What a reminder nudges about (bot/engine/remind.h): an open incident whose timeline went
+// quiet, that has no severity yet, or that has been open a long time.
+enum class ReminderKind { no_update, no_severity, still_open };
 
-std::string to_string(Severity s);  // "sev1".."sev4", "unset"
-std::string to_string(Role r);      // "commander", "comms", "scribe"
-std::string to_string(Status s);    // "open", "closed"
-std::string to_string(Source s);    // "command", "pin", "system", "thread"
+std::string to_string(Severity s);      // "sev1".."sev4", "unset"
+std::string to_string(Role r);          // "commander", "comms", "scribe"
+std::string to_string(Status s);        // "open", "closed"
+std::string to_string(Source s);        // "command", "pin", "system", "thread"
+std::string to_string(ReminderKind k);  // "no_update", "no_severity", "still_open"
 std::optional<Severity> severity_from_string(
     std::string_view s);  // case-insensitive "sev1".."sev4"
 std::optional<Role> role_from_string(std::string_view s);
 std::optional<Status> status_from_string(std::string_view s);
 std::optional<Source> source_from_string(std::string_view s);
+std::optional<ReminderKind> reminder_kind_from_string(std::string_view s);
 
 // "INC-12"
 std::string incident_id(std::int64_t number);
@@ -45,6 +50,14 @@ struct TimelineEntry {
   bool hidden = false;
   bool starred = false;
   std::optional<TimePoint> original_at = {};
+};
+
+// A reminder the bot posted: which one, the moment it fell due (with the kind, what makes it
+// that occurrence and no other), and when it went out.
+struct SentReminder {
+  ReminderKind kind = ReminderKind::no_update;
+  TimePoint due{};
+  TimePoint at{};
 };
 
 struct ActionItem {
@@ -115,6 +128,8 @@ struct Incident {
   std::vector<ReviewReply> review;
   std::map<std::string, SectionText> sections;  // by kEditableSections key (whole record only)
   std::vector<ReviewEdit> edits;                // oldest first (whole record only)
+  bool reminders_off = false;                   // `remind off`
+  std::vector<SentReminder> reminders;          // oldest first
   // Timeline entries ever added, deleted ones included: the last `seq` given out.
   std::int64_t entries = 0;
   // False when loaded for an event that needs less than the whole record (Store::current_incident):

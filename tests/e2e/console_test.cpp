@@ -9,7 +9,10 @@
 #include <sstream>
 #include <string>
 
+#include "adapters/console/console.h"
 #include "e2e/binary_test.h"
+#include "prompts/embedded.h"
+#include "storage/sqlite_store.h"
 
 namespace {
 
@@ -212,6 +215,39 @@ TEST_F(ConsoleE2E, HelpVersionAndUsageErrors) {
   const Result missing = run("export INC-99");
   EXPECT_EQ(missing.status, 1);
   EXPECT_TRUE(has(missing.err, "INC-99")) << missing.err;
+}
+
+// In process, on a clock the test moves: what fell due while nobody typed is printed before the
+// next line's replies, once.
+TEST(ConsoleReminders, WhatFellDueIsPrintedBeforeTheNextLine) {
+  const fs::path db = fs::temp_directory_path() / ("console-remind-" + std::to_string(::getpid()));
+  fs::remove(db);
+  {
+    incident::SqliteStore store(db.string(), incident::Durability::process);
+    const auto prompts = incident::Prompts::load(incident::embedded_prompts());
+    incident::Engine engine(store, prompts);
+    incident::TimePoint now = incident::from_unix_ms(1'800'000'000'000);
+    incident::ConsoleOptions options;
+    options.user = "dana";
+    options.session = "s1";
+    options.clock = [&now] { return now; };
+    incident::Console console(engine, options);
+    std::ostringstream out;
+    console.handle_lines({"!incident start Checkout errors"}, out);
+    now += std::chrono::minutes(16);
+    std::ostringstream later;
+    console.handle_lines({"!incident log card declines rising"}, later);
+    const std::string printed = later.str();
+    const auto asked = printed.find("INC-1 has no severity yet");
+    ASSERT_NE(asked, std::string::npos) << printed;
+    EXPECT_LT(asked, printed.find("card declines rising")) << printed;
+    std::ostringstream again;
+    console.handle_lines({"!incident log still rising"}, again);
+    EXPECT_EQ(again.str().find("no severity"), std::string::npos) << again.str();
+  }
+  fs::remove(db);
+  fs::remove(db.string() + "-wal");
+  fs::remove(db.string() + "-shm");
 }
 
 }  // namespace

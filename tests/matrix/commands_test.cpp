@@ -333,5 +333,35 @@ TEST(MatrixCommands, AnEventDeliveredTwiceIsHandledOnce) {
   EXPECT_EQ(h.fake.bot_bodies(room).size(), 2u);
 }
 
+// Reminders on Matrix go through the outbox like every reply: to the room, once, across a
+// restart.
+TEST(MatrixCommands, AReminderGoesToTheRoomOnceAcrossARestart) {
+  MatrixHarness h;
+  // The fake homeserver stamps events with its own clock: the bot's follows the incident's.
+  TimePoint now{};
+  h.options.clock = [&] { return now; };
+  h.options.remind_interval = 20ms;
+  const std::string room = h.ready_room();
+  h.fake.say(room, kAlice, "!incident start Checkout errors");
+  ASSERT_TRUE(h.wait_bodies(room, 1));
+  auto asked = [&] {
+    const auto bodies = h.fake.bot_bodies(room);
+    return std::count_if(bodies.begin(), bodies.end(), [](const std::string& b) {
+      return b.find("has no severity yet") != std::string::npos;
+    });
+  };
+  const TimePoint opened = h.incident(room)->opened_at;
+  now = opened + 14min;
+  h.run_for(100ms);
+  EXPECT_EQ(asked(), 0);
+  now = opened + 16min;
+  ASSERT_TRUE(h.run_until([&] { return asked() == 1; }));
+  ASSERT_TRUE(h.stop());
+  h.start();
+  ASSERT_TRUE(h.caught_up());
+  h.run_for(200ms);
+  EXPECT_EQ(asked(), 1);
+}
+
 }  // namespace
 }  // namespace incident::testing

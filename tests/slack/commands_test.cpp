@@ -492,5 +492,31 @@ TEST(SlackCommands, AReportReachesTheSecurityChannelAndItsThreadReachesTheAsker)
   EXPECT_FALSE(h.fake.posted("D1").back().ephemeral);
 }
 
+// A reminder goes to the incident's channel when it falls due, once: not again on later looks,
+// nor after the bot restarts.
+TEST(SlackCommands, AReminderGoesToTheIncidentChannelOnceAcrossARestart) {
+  SlackHarness h;
+  h.options.remind_interval = 20ms;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  auto asked = [&] {
+    int n = 0;
+    for (const auto& m : h.fake.posted("C1")) {
+      if (m.text.find("has no severity yet") != std::string::npos) ++n;
+    }
+    return n;
+  };
+  h.run_for(100ms);
+  EXPECT_EQ(asked(), 0);
+  h.now += 16min;
+  ASSERT_TRUE(h.run_until([&] { return asked() == 1; }));
+  h.run_for(100ms);
+  ASSERT_TRUE(h.stop());
+  ASSERT_TRUE(h.start_ready());
+  h.run_for(200ms);
+  EXPECT_EQ(asked(), 1);
+  EXPECT_EQ(h.counted(ops::series::kReminders, {"slack", "no_severity"}), 1);
+}
+
 }  // namespace
 }  // namespace incident::testing

@@ -71,6 +71,7 @@ struct Describe {
     return "publish" + id(c.incident) + (c.confirm ? "|confirm" : "");
   }
   std::string operator()(const cmd::Web& c) const { return "web" + id(c.incident); }
+  std::string operator()(const cmd::Remind& c) const { return c.on ? "remind on" : "remind off"; }
   std::string operator()(const cmd::Help&) const { return "help"; }
   std::string operator()(const cmd::Unknown& c) const { return "unknown|" + c.word; }
 };
@@ -319,6 +320,10 @@ std::vector<Case> grammar_cases() {
       {"publish it", kNow,
        "error|\"it\" is neither an incident id (INC-<n>) nor `confirm`|publish [INC-<n>] "
        "[confirm]"},
+      {"remind off", kNow, "remind off"},
+      {"Remind ON", kNow, "remind on"},
+      {"remind", kNow, "error|say `on` or `off`|remind on|off"},
+      {"remind later", kNow, "error|\"later\" is neither `on` nor `off`|remind on|off"},
       {"help", kNow, "help"},
       {"help log", kNow, "help"},
       {"close", kNow, "close|"},

@@ -1,0 +1,50 @@
+// Reminders that keep an open incident moving: a nudge when its timeline has gone quiet, a
+// question when it has no severity yet, and a daily "still ongoing?" for a long one. Pure: the
+// schedule is computed from the incident and a time, so it survives restarts by construction;
+// each occurrence has its own idempotency key, so it goes out once.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/model/incident.h"
+
+namespace incident {
+
+struct RemindSettings {
+  bool enabled = true;                      // `reminders = false` in the configuration: none at all
+  std::chrono::minutes quiet_high{30};      // no timeline update for this long on sev1/sev2
+  std::chrono::minutes quiet_low{60};       // ... on sev3/sev4, or without a severity
+  std::chrono::minutes no_severity{15};     // after `start`, still no severity
+  std::chrono::hours still_open{8};         // open this long: "still ongoing?"
+  std::chrono::hours still_open_every{24};  // and again after each such stretch
+};
+
+struct DueReminder {
+  ReminderKind kind = ReminderKind::no_update;
+  TimePoint due{};
+  bool operator==(const DueReminder&) const = default;
+};
+
+// The reminders of `incident` due at or before `now` and not yet sent: at most one of each kind,
+// its latest occurrence, so a bot that was down for hours sends one nudge, not a backlog. None
+// for a closed incident, with `remind off`, or when reminders are disabled.
+std::vector<DueReminder> due_reminders(const Incident& incident, TimePoint now,
+                                       const RemindSettings& settings);
+
+// The reminder that goes out next (one already due counts), for `status`; nullopt when none is
+// scheduled.
+std::optional<DueReminder> next_reminder(const Incident& incident, TimePoint now,
+                                         const RemindSettings& settings);
+
+// When the incident's timeline last moved: its newest live entry (at its first recorded time
+// when re-timed), or the declaration.
+TimePoint last_update(const Incident& incident);
+
+// The idempotency key of one occurrence, "remind:<platform>:<channel>:INC-<n>:<kind>:<unix s>":
+// the same occurrence always gets the same key, in every process and after every restart.
+std::string reminder_key(const Incident& incident, const DueReminder& reminder);
+
+}  // namespace incident

@@ -1,0 +1,209 @@
+// Reminders for open incidents: the schedule (bot/engine/remind.h) on literal incidents, then
+// the engine handing due ones over and posting each occurrence once, over an in-memory store.
+#include <gtest/gtest.h>
+
+#include "bot/engine/engine.h"
+#include "bot/engine/remind.h"
+#include "bot/text/markup.h"
+#include "prompts/embedded.h"
+#include "support/events.h"
+#include "support/memory_store.h"
+
+namespace incident {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::at;
+using testing::command;
+
+const Prompts& prompts() {
+  static const Prompts p = Prompts::load(embedded_prompts());
+  return p;
+}
+
+Incident open_incident(Severity severity, TimePoint opened) {
+  Incident inc;
+  inc.number = 4;
+  inc.platform = "slack";
+  inc.channel = "C1";
+  inc.severity = severity;
+  inc.opened_at = opened;
+  TimelineEntry started;
+  started.seq = 1;
+  started.at = opened;
+  started.source = Source::system;
+  inc.timeline.push_back(started);
+  return inc;
+}
+
+void log_at(Incident& inc, TimePoint when) {
+  TimelineEntry e;
+  e.seq = static_cast<std::int64_t>(inc.timeline.size()) + 1;
+  e.at = when;
+  inc.timeline.push_back(e);
+}
+
+TEST(RemindSchedule, AQuietTimelineIsNudgedOncePerSilenceSoonerForSev1AndSev2) {
+  const RemindSettings s;
+  Incident high = open_incident(Severity::sev2, at(10, 0));
+  log_at(high, at(10, 5));
+  EXPECT_TRUE(due_reminders(high, at(10, 34), s).empty());
+  const DueReminder quiet{ReminderKind::no_update, at(10, 35)};
+  EXPECT_EQ(due_reminders(high, at(10, 35), s), std::vector<DueReminder>{quiet});
+  EXPECT_EQ(next_reminder(high, at(10, 20), s), quiet);
+  // Sent: the same silence is not nudged again, however long it lasts.
+  high.reminders.push_back(SentReminder{quiet.kind, quiet.due, at(10, 35)});
+  EXPECT_TRUE(due_reminders(high, at(13, 0), s).empty());
+  // An update starts a new silence.
+  log_at(high, at(13, 10));
+  EXPECT_EQ(due_reminders(high, at(13, 40), s),
+            (std::vector<DueReminder>{{ReminderKind::no_update, at(13, 40)}}));
+
+  const Incident low = open_incident(Severity::sev4, at(10, 0));
+  EXPECT_TRUE(due_reminders(low, at(10, 59), s).empty());
+  EXPECT_EQ(due_reminders(low, at(11, 0), s).size(), 1u);
+}
+
+TEST(RemindSchedule, ABackDatedOrReTimedEntryCountsWhenItWasFirstRecordedNotLater) {
+  Incident inc = open_incident(Severity::sev1, at(10, 0));
+  log_at(inc, at(10, 20));
+  inc.timeline.back().original_at = at(10, 20);
+  inc.timeline.back().at = at(9, 50);  // re-timed on the review page
+  EXPECT_EQ(last_update(inc), at(10, 20));
+  inc.timeline.back().deleted = true;  // deleted messages are not updates
+  EXPECT_EQ(last_update(inc), at(10, 0));
+}
+
+TEST(RemindSchedule, NoSeverityIsAskedOnceAfterFifteenMinutes) {
+  const RemindSettings s;
+  Incident inc = open_incident(Severity::unset, at(10, 0));
+  log_at(inc, at(10, 14));
+  EXPECT_TRUE(due_reminders(inc, at(10, 14), s).empty());
+  EXPECT_EQ(due_reminders(inc, at(10, 15), s),
+            (std::vector<DueReminder>{{ReminderKind::no_severity, at(10, 15)}}));
+  inc.severity = Severity::sev3;
+  EXPECT_TRUE(due_reminders(inc, at(10, 15), s).empty());
+}
+
+TEST(RemindSchedule, ALongIncidentIsAskedDailyAndAnOutageSendsOnlyTheLatest) {
+  RemindSettings s;
+  s.quiet_low = std::chrono::minutes{24 * 60 * 10};  // only the daily question in this test
+  Incident inc = open_incident(Severity::sev3, at(0, 0));
+  EXPECT_EQ(next_reminder(inc, at(1, 0), s), (DueReminder{ReminderKind::still_open, at(8, 0)}));
+  EXPECT_EQ(due_reminders(inc, at(8, 0), s),
+            (std::vector<DueReminder>{{ReminderKind::still_open, at(8, 0)}}));
+  // Down from 07:00 until three days later: one question, the latest occurrence.
+  const TimePoint later = at(9, 0) + 72h;
+  EXPECT_EQ(due_reminders(inc, later, s),
+            (std::vector<DueReminder>{{ReminderKind::still_open, at(8, 0) + 72h}}));
+  inc.reminders.push_back(SentReminder{ReminderKind::still_open, at(8, 0) + 72h, later});
+  EXPECT_TRUE(due_reminders(inc, later + 1h, s).empty());
+  EXPECT_EQ(next_reminder(inc, later, s), (DueReminder{ReminderKind::still_open, at(8, 0) + 96h}));
+}
+
+TEST(RemindSchedule, NothingForAClosedIncidentWithRemindOffOrWhenDisabled) {
+  RemindSettings s;
+  Incident inc = open_incident(Severity::unset, at(10, 0));
+  ASSERT_FALSE(due_reminders(inc, at(20, 0), s).empty());
+  inc.reminders_off = true;
+  EXPECT_TRUE(due_reminders(inc, at(20, 0), s).empty());
+  EXPECT_FALSE(next_reminder(inc, at(20, 0), s));
+  inc.reminders_off = false;
+  s.enabled = false;
+  EXPECT_TRUE(due_reminders(inc, at(20, 0), s).empty());
+  s.enabled = true;
+  inc.status = Status::closed;
+  EXPECT_TRUE(due_reminders(inc, at(20, 0), s).empty());
+}
+
+TEST(RemindSchedule, EachOccurrenceHasItsOwnStableKey) {
+  const Incident inc = open_incident(Severity::sev2, at(10, 0));
+  const DueReminder r{ReminderKind::no_update, at(10, 30)};
+  EXPECT_EQ(reminder_key(inc, r), reminder_key(inc, r));
+  EXPECT_EQ(reminder_key(inc, r).rfind("remind:slack:C1:INC-4:no_update:", 0), 0u);
+  EXPECT_NE(reminder_key(inc, r), reminder_key(inc, {ReminderKind::no_update, at(11, 30)}));
+}
+
+// The engine over a store: what the adapters' periodic look does.
+class Reminders : public ::testing::Test {
+ protected:
+  Outcome say(const std::string& text, TimePoint when) {
+    return engine_.handle(command(std::to_string(++line_), text, when));
+  }
+  // Hands every due reminder to the engine; the channel replies they got.
+  std::vector<std::string> tick(TimePoint now) {
+    std::vector<std::string> said;
+    for (const InboundEvent& e : engine_.due_reminders("slack", now)) {
+      for (const Reply& r : engine_.handle(e).replies) {
+        EXPECT_EQ(r.audience, Audience::channel);
+        said.push_back(markup::to_markdown(r.text));
+      }
+    }
+    return said;
+  }
+
+  testing::MemoryStore store_;
+  Engine engine_{store_, prompts()};
+  int line_ = 0;
+};
+
+TEST_F(Reminders, EachFallsDueOnceAndGoesWhenItsReasonGoes) {
+  say("start Checkout errors", at(10, 0));
+  EXPECT_TRUE(tick(at(10, 14)).empty());
+  const auto asked = tick(at(10, 15));
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_NE(asked[0].find("INC-1 has no severity yet"), std::string::npos) << asked[0];
+  EXPECT_NE(asked[0].find("severity sev1..sev4"), std::string::npos);
+  EXPECT_TRUE(tick(at(10, 16)).empty());  // once, however often the schedule looks
+  // Due at 11:00 (an hour without an update, no severity); a log at 10:50 moves it on.
+  say("log card declines rising", at(10, 50));
+  EXPECT_TRUE(tick(at(11, 0)).empty());
+  const auto nudged = tick(at(11, 50));
+  ASSERT_EQ(nudged.size(), 1u);
+  EXPECT_NE(nudged[0].find("no timeline update for 1h"), std::string::npos) << nudged[0];
+  // The sent reminders are on the record.
+  const auto inc = store_.current_incident("slack", "C1", IncidentView::all());
+  ASSERT_EQ(inc->reminders.size(), 2u);
+  EXPECT_EQ(inc->reminders[0].kind, ReminderKind::no_severity);
+  EXPECT_EQ(inc->reminders[1].due, at(11, 50));
+}
+
+TEST_F(Reminders, AnOccurrenceHandedOverTwiceIsPostedOnce) {
+  say("start Checkout errors sev2", at(10, 0));
+  const auto due = engine_.due_reminders("slack", at(10, 31));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_FALSE(engine_.handle(due[0]).duplicate);
+  EXPECT_TRUE(engine_.handle(due[0]).duplicate);  // a restart before the look that saw it sent
+  EXPECT_TRUE(engine_.due_reminders("slack", at(10, 32)).empty());
+}
+
+TEST_F(Reminders, AReasonGoneBeforeTheReminderIsHandledSilencesIt) {
+  say("start Checkout errors", at(10, 0));
+  const auto due = engine_.due_reminders("slack", at(10, 20));
+  ASSERT_EQ(due.size(), 1u);
+  say("severity sev2", at(10, 20));
+  EXPECT_TRUE(engine_.handle(due[0]).replies.empty());
+}
+
+TEST_F(Reminders, RemindOffStopsThemAndStatusShowsTheNext) {
+  say("start Checkout errors sev1", at(10, 0));
+  const std::string status = markup::to_markdown(say("status", at(10, 5)).replies.at(0).text);
+  EXPECT_NE(status.find("Next reminder: a nudge if the timeline stays quiet, 2026-11-29 10:30"),
+            std::string::npos)
+      << status;
+  const auto off = say("remind off", at(10, 6));
+  ASSERT_EQ(off.replies.size(), 1u);
+  EXPECT_EQ(off.replies[0].audience, Audience::channel);
+  EXPECT_TRUE(tick(at(12, 0)).empty());
+  EXPECT_NE(
+      markup::to_markdown(say("status", at(12, 1)).replies.at(0).text).find("Reminders are off"),
+      std::string::npos);
+  EXPECT_NE(
+      markup::to_markdown(say("remind off", at(12, 2)).replies.at(0).text).find("already off"),
+      std::string::npos);
+  say("remind on", at(12, 3));
+  EXPECT_EQ(tick(at(12, 4)).size(), 1u);  // the silence since 10:00 is still a silence
+}
+
+}  // namespace
+}  // namespace incident
