@@ -222,9 +222,10 @@ ALTER TABLE incidents ADD COLUMN reminders_off INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE reminders (
   incident INTEGER NOT NULL REFERENCES incidents(number),
   kind     TEXT NOT NULL,
+  item     INTEGER NOT NULL,  -- the action item's number for action_due, else 0
   due      INTEGER NOT NULL,
   at       INTEGER NOT NULL,
-  PRIMARY KEY (incident, kind, due)
+  PRIMARY KEY (incident, kind, item, due)
 );
 )sql";
 

@@ -379,12 +379,13 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           },
           [&](const change::Reminded& r) {
             auto st =
-                sql("INSERT OR IGNORE INTO reminders (incident, kind, due, at) "
-                    "VALUES (?, ?, ?, ?)");
+                sql("INSERT OR IGNORE INTO reminders (incident, kind, item, due, at) "
+                    "VALUES (?, ?, ?, ?, ?)");
             st->bind(1, n);
             st->bind(2, to_string(r.reminder.kind));
-            st->bind(3, to_unix_ms(r.reminder.due));
-            st->bind(4, to_unix_ms(r.reminder.at));
+            st->bind(3, r.reminder.item);
+            st->bind(4, to_unix_ms(r.reminder.due));
+            st->bind(5, to_unix_ms(r.reminder.at));
             st->exec();
           },
           [&](const change::RemindersSet& r) {
@@ -571,13 +572,15 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     }
   }
   {
-    auto st = sql("SELECT kind, due, at FROM reminders WHERE incident = ? ORDER BY at, kind");
+    auto st =
+        sql("SELECT kind, item, due, at FROM reminders WHERE incident = ? ORDER BY at, kind, item");
     st->bind(1, number);
     while (st->executeStep()) {
       const auto kind = reminder_kind_from_string(st->getColumn(0).getString());
       if (!kind) continue;  // written by a newer bot: not one this one schedules
-      inc.reminders.push_back(SentReminder{*kind, from_unix_ms(st->getColumn(1).getInt64()),
-                                           from_unix_ms(st->getColumn(2).getInt64())});
+      inc.reminders.push_back(SentReminder{*kind, st->getColumn(1).getInt(),
+                                           from_unix_ms(st->getColumn(2).getInt64()),
+                                           from_unix_ms(st->getColumn(3).getInt64())});
     }
   }
   return inc;
@@ -668,6 +671,26 @@ std::optional<Incident> SqliteStore::current_incident(const std::string& platfor
     number = st->getColumn(0).getInt64();
   }
   return load_incident(*sql_, number, view);
+}
+
+std::vector<FollowedIncident> SqliteStore::followed_incidents(const std::string& platform,
+                                                              TimePoint since) {
+  Lock lock(mutex_);
+  auto st = (*sql_)(
+      "SELECT number, channel FROM incidents i WHERE platform = ?1 AND reminders_off = 0 AND ("
+      "status = 'open' "
+      "OR (postmortem_ref = '' AND facilitator = '' AND closed_at >= ?2) "
+      "OR EXISTS (SELECT 1 FROM actions a WHERE a.incident = i.number AND a.done = 0 "
+      "AND a.due >= ?3)) ORDER BY number");
+  st->bind(1, platform);
+  st->bind(2, to_unix_ms(since));
+  st->bind(3,
+           format_date(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(since)}));
+  std::vector<FollowedIncident> out;
+  while (st->executeStep()) {
+    out.push_back({st->getColumn(0).getInt64(), st->getColumn(1).getString()});
+  }
+  return out;
 }
 
 std::int64_t SqliteStore::next_incident_number() {

@@ -48,6 +48,8 @@ class SqliteStore final : public DurableStore {
   void end_batch() override;
   void abandon_batch() override;
   std::vector<OpenIncident> open_incidents() override;
+  std::vector<FollowedIncident> followed_incidents(const std::string& platform,
+                                                   TimePoint since) override;
   std::vector<Escalation> open_cases(const std::string& platform,
                                      const std::string& dm_channel) override;
   std::optional<Escalation> case_by_ref(const std::string& platform,

@@ -72,8 +72,10 @@ std::string export_json(const Incident& inc) {
   }
   nlohmann::json reminders = nlohmann::json::array();
   for (const auto& r : inc.reminders) {
-    reminders.push_back(
-        {{"kind", to_string(r.kind)}, {"due", format_iso(r.due)}, {"time", format_iso(r.at)}});
+    reminders.push_back({{"kind", to_string(r.kind)},
+                         {"action", r.item ? nlohmann::json(r.item) : nlohmann::json(nullptr)},
+                         {"due", format_iso(r.due)},
+                         {"time", format_iso(r.at)}});
   }
   nlohmann::json doc = {
       {"id", inc.id()},

@@ -365,15 +365,16 @@ class Decider {
             markup::to_markdown(prompts_.render("remind_kind_" + to_string(next->kind), {})))
           .set("next_reminder_at", format_utc(std::max(next->due, event_.at)));
     }
-    d.set("reminders_off", inc.is_open() && inc.reminders_off);
+    d.set("reminders_off", inc.reminders_off);
     say(Audience::caller, "status", d);
   }
 
   // --- reminders -----------------------------------------------------------------------------
 
-  // `remind off|on`: for the channel's open incident, said to everyone (they all get the nudges).
+  // `remind off|on`: for the channel's current incident (open, or closed with its review and
+  // actions still to come), said to everyone (they all get the reminders).
   void remind(const cmd::Remind& r) {
-    if (!need_open()) return;
+    if (!need_any()) return;
     TemplateData d = base();
     if (incident_->reminders_off != r.on) {
       say(Audience::caller, r.on ? "remind_already_on" : "remind_already_off", d);
@@ -392,15 +393,45 @@ class Decider {
   // it was scheduled (an update logged, a severity set, the incident closed): then it is dropped
   // without a word, and its key keeps it from being tried again.
   void on_reminder(const in::Reminder& r) {
-    if (!incident_) return;
+    if (!incident_ || incident_->number != r.incident) return;
     const auto due = due_reminders(whole(), event_.at, settings_.remind);
-    if (std::find(due.begin(), due.end(), DueReminder{r.kind, r.due}) == due.end()) return;
-    change(change::Reminded{SentReminder{r.kind, r.due, event_.at}});
+    if (std::find(due.begin(), due.end(), DueReminder{r.kind, r.item, r.due}) == due.end()) {
+      return;
+    }
+    change(change::Reminded{SentReminder{r.kind, r.item, r.due, event_.at}});
     TemplateData d = base();
     d.set("severity", to_string(incident_->severity))
         .set("quiet", format_duration(last_update(*incident_), event_.at))
         .set("open_for", format_duration(incident_->opened_at, event_.at));
-    say(Audience::channel, "remind_" + to_string(r.kind), d);
+    // Who is asked: the channel, or one person privately when the work is theirs.
+    std::string person;
+    if (r.kind == ReminderKind::no_review) {
+      d.set("closed", format_utc(*incident_->closed_at));
+      if (auto it = incident_->roles.find(Role::commander); it != incident_->roles.end()) {
+        person = it->second;
+      }
+    } else if (r.kind == ReminderKind::action_due) {
+      const auto a = std::find_if(incident_->actions.begin(), incident_->actions.end(),
+                                  [&](const ActionItem& item) { return item.number == r.item; });
+      d.set("number", std::to_string(a->number))
+          .set("text", a->text)
+          .set("due", format_date(*a->due))
+          .set("owner", action_owner(a->owner, settings_.escape));
+      if (is_platform_user(a->owner)) person = user_key(a->owner);
+    }
+    d.set("private", !person.empty());
+    Reply reply{person.empty() ? Audience::channel : Audience::direct,
+                prompts_.render("remind_" + to_string(r.kind), d, settings_.escape),
+                {}};
+    reply.user = person;
+    out_.replies.push_back(std::move(reply));
+  }
+
+  // An owner the platform can message: a Slack mention (<@U123>) or a Matrix user id
+  // (@name:server); anything else (a team's name, a console login) is told in the channel.
+  static bool is_platform_user(const std::string& owner) {
+    return owner.rfind("<@", 0) == 0 ||
+           (owner.size() > 1 && owner.front() == '@' && owner.find(':') != std::string::npos);
   }
 
   void close(const cmd::Close& c) {
@@ -710,7 +741,11 @@ IncidentView view_for(const InboundEvent& event, const std::optional<ParsedComma
           [](const in::Deleted& d) { return IncidentView::header_only(d.target_ref); },
           [](const in::ThreadReply&) { return IncidentView::header_only(); },
           [](const in::DirectMessage&) { return IncidentView::header_only(); },
-          [](const in::Reminder&) { return IncidentView::all(); },  // when the timeline last moved
+          [](const in::Reminder& r) {  // the whole record: when the timeline last moved
+            IncidentView view = IncidentView::all();
+            view.number = r.incident;
+            return view;
+          },
       },
       event.body);
 }

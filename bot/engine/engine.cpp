@@ -45,10 +45,14 @@ Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
 std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, TimePoint now) {
   std::vector<InboundEvent> events;
   if (!settings_.remind.enabled) return events;
-  for (const OpenIncident& open : store_.open_incidents()) {
-    if (open.platform != platform) continue;
-    const auto inc = store_.current_incident(platform, open.channel, IncidentView::all());
-    if (!inc || inc->number != open.number) continue;
+  // Older than this, a reminder is stale anyway (RemindSettings::stale_after); the review's is
+  // due a few days after close.
+  const TimePoint since = now - settings_.remind.stale_after - std::chrono::days{7};
+  for (const FollowedIncident& followed : store_.followed_incidents(platform, since)) {
+    IncidentView view = IncidentView::all();
+    view.number = followed.number;
+    const auto inc = store_.current_incident(platform, followed.channel, view);
+    if (!inc || inc->number != followed.number) continue;
     for (const DueReminder& due : incident::due_reminders(*inc, now, settings_.remind)) {
       InboundEvent e;
       e.key = reminder_key(*inc, due);
@@ -56,7 +60,7 @@ std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, Tim
       e.platform = platform;
       e.channel = inc->channel;
       e.at = now;
-      e.body = in::Reminder{due.kind, due.due};
+      e.body = in::Reminder{inc->number, due.kind, due.item, due.due};
       events.push_back(std::move(e));
     }
   }

@@ -1,7 +1,8 @@
-// Reminders that keep an open incident moving: a nudge when its timeline has gone quiet, a
-// question when it has no severity yet, and a daily "still ongoing?" for a long one. Pure: the
-// schedule is computed from the incident and a time, so it survives restarts by construction;
-// each occurrence has its own idempotency key, so it goes out once.
+// Reminders that make the work happen: while an incident is open, a nudge when its timeline has
+// gone quiet, a question while it has no severity, a daily "still ongoing?"; after it closed, a
+// note to the commander when the review has not started, and each action item's owner hears on
+// its due date. Pure: the schedule is computed from the incident and a time, so it survives
+// restarts by construction; each occurrence has its own idempotency key, so it goes out once.
 #pragma once
 
 #include <chrono>
@@ -20,17 +21,23 @@ struct RemindSettings {
   std::chrono::minutes no_severity{15};     // after `start`, still no severity
   std::chrono::hours still_open{8};         // open this long: "still ongoing?"
   std::chrono::hours still_open_every{24};  // and again after each such stretch
+  int review_working_days = 2;  // closed this many working days (Monday–Friday) without a review
+  std::chrono::hours action_hour{9};  // an action item's reminder: this hour (UTC) of its due date
+  // A reminder this far past its time is not sent any more (an upgrade, a long outage): it
+  // would arrive as a flood of old news.
+  std::chrono::hours stale_after{24 * 7};
 };
 
 struct DueReminder {
   ReminderKind kind = ReminderKind::no_update;
+  int item = 0;  // the action item's number for action_due
   TimePoint due{};
   bool operator==(const DueReminder&) const = default;
 };
 
-// The reminders of `incident` due at or before `now` and not yet sent: at most one of each kind,
-// its latest occurrence, so a bot that was down for hours sends one nudge, not a backlog. None
-// for a closed incident, with `remind off`, or when reminders are disabled.
+// The reminders of `incident` due at or before `now` and not yet sent: at most one of each kind
+// (and action item), its latest occurrence, so a bot that was down for hours sends one nudge,
+// not a backlog. None with `remind off` or when reminders are disabled.
 std::vector<DueReminder> due_reminders(const Incident& incident, TimePoint now,
                                        const RemindSettings& settings);
 
@@ -43,8 +50,12 @@ std::optional<DueReminder> next_reminder(const Incident& incident, TimePoint now
 // when re-timed), or the declaration.
 TimePoint last_update(const Incident& incident);
 
-// The idempotency key of one occurrence, "remind:<platform>:<channel>:INC-<n>:<kind>:<unix s>":
-// the same occurrence always gets the same key, in every process and after every restart.
+// `from` plus `days` working days (Monday–Friday, UTC), at the same time of day.
+TimePoint add_working_days(TimePoint from, int days);
+
+// The idempotency key of one occurrence,
+// "remind:<platform>:<channel>:INC-<n>:<kind>[-<item>]:<unix s>": the same occurrence always
+// gets the same key, in every process and after every restart.
 std::string reminder_key(const Incident& incident, const DueReminder& reminder);
 
 }  // namespace incident

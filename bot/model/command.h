@@ -75,7 +75,8 @@ struct Share {
 // `publish` tells the caller what publishing posts; `publish confirm` posts the final document to
 // the incident's channel as a Markdown file, and the lessons to the lessons channel as `share`
 // does (once). The review page's Publish button is `publish confirm` by the signed-in user.
-// `remind off` stops the reminders of the channel's open incident; `remind on` starts them again.
+// `remind off` stops the reminders of the channel's current incident; `remind on` starts them
+// again.
 struct Remind {
   static constexpr bool kReadsWholeRecord = true;
   bool on = true;

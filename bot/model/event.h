@@ -46,7 +46,9 @@ struct DirectMessage {
 // A reminder fell due (bot/engine/remind.h): made by the bot's own schedule, not by a person,
 // in the incident's channel. Its key names the occurrence, so it goes out once.
 struct Reminder {
+  std::int64_t incident = 0;  // its number: an older incident of the channel keeps reminding
   ReminderKind kind = ReminderKind::no_update;
+  int item = 0;  // the action item's number for action_due
   TimePoint due{};
 };
 }  // namespace in

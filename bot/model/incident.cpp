@@ -88,10 +88,12 @@ std::string to_string(Source s) {
   return name_of(kSources, s);
 }
 
-constexpr std::array<std::pair<ReminderKind, std::string_view>, 3> kReminderKinds{{
+constexpr std::array<std::pair<ReminderKind, std::string_view>, 5> kReminderKinds{{
     {ReminderKind::no_update, "no_update"},
     {ReminderKind::no_severity, "no_severity"},
     {ReminderKind::still_open, "still_open"},
+    {ReminderKind::no_review, "no_review"},
+    {ReminderKind::action_due, "action_due"},
 }};
 
 std::string to_string(ReminderKind k) {

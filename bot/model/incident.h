@@ -18,14 +18,15 @@ enum class Status { open, closed };
 // (severity/role/status changes), or a post-mortem thread reply.
 enum class Source { command, pin, system, thread };
 // What a reminder nudges about (bot/engine/remind.h): an open incident whose timeline went
-// quiet, that has no severity yet, or that has been open a long time.
-enum class ReminderKind { no_update, no_severity, still_open };
+// quiet, that has no severity yet, or that has been open a long time; a closed one whose review
+// has not started; an action item on its due date.
+enum class ReminderKind { no_update, no_severity, still_open, no_review, action_due };
 
 std::string to_string(Severity s);      // "sev1".."sev4", "unset"
 std::string to_string(Role r);          // "commander", "comms", "scribe"
 std::string to_string(Status s);        // "open", "closed"
 std::string to_string(Source s);        // "command", "pin", "system", "thread"
-std::string to_string(ReminderKind k);  // "no_update", "no_severity", "still_open"
+std::string to_string(ReminderKind k);  // "no_update", "no_severity", …, "action_due"
 std::optional<Severity> severity_from_string(
     std::string_view s);  // case-insensitive "sev1".."sev4"
 std::optional<Role> role_from_string(std::string_view s);
@@ -56,6 +57,7 @@ struct TimelineEntry {
 // that occurrence and no other), and when it went out.
 struct SentReminder {
   ReminderKind kind = ReminderKind::no_update;
+  int item = 0;  // the action item's number for action_due, else 0
   TimePoint due{};
   TimePoint at{};
 };

@@ -71,6 +71,12 @@ enum class CommitResult {
               // written; read again and decide again
 };
 
+// An incident the reminders look at: enough to load it.
+struct FollowedIncident {
+  std::int64_t number = 0;
+  std::string channel;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -106,6 +112,12 @@ class Store {
   // Every open incident on every platform, by number: the DM advisor points change-safety
   // questions at them.
   virtual std::vector<OpenIncident> open_incidents() = 0;
+
+  // The incidents of `platform` reminders may be due for (bot/engine/remind.h), by number:
+  // every open one with reminders on, and the closed ones with reminders on that have no review
+  // yet and closed after `since`, or an open action item due on or after `since`'s date.
+  virtual std::vector<FollowedIncident> followed_incidents(const std::string& platform,
+                                                           TimePoint since) = 0;
 
   // "Is this safe?" cases. Nothing here takes or returns who asked: a case knows only the DM
   // channel its answers go to.

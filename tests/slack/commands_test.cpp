@@ -516,6 +516,18 @@ TEST(SlackCommands, AReminderGoesToTheIncidentChannelOnceAcrossARestart) {
   h.run_for(200ms);
   EXPECT_EQ(asked(), 1);
   EXPECT_EQ(h.counted(ops::series::kReminders, {"slack", "no_severity"}), 1);
+
+  // An action item's owner hears on its due date, privately (conversations.open with them).
+  ASSERT_TRUE(h.deliver(slash_envelope("severity sev2")));
+  ASSERT_TRUE(h.deliver(slash_envelope("action alert on queue depth owner:<@U2> due:2026-11-30")));
+  ASSERT_TRUE(h.deliver(slash_envelope("close rolled back")));
+  h.now = from_unix_ms(1795960800000) + 19h;  // 2026-11-30 09:00 UTC
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.posted("DU2").empty(); }));
+  h.run_for(100ms);
+  const auto dms = h.fake.posted("DU2");
+  ASSERT_EQ(dms.size(), 1u);
+  EXPECT_NE(dms[0].text.find("Action 1 of INC-1 is due today"), std::string::npos) << dms[0].text;
+  EXPECT_EQ(h.fake.calls("conversations.open").back().fields.at("users"), "U2");
 }
 
 }  // namespace

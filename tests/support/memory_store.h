@@ -100,6 +100,22 @@ class MemoryStore final : public Store {
     return fresh ? CommitResult::committed : CommitResult::duplicate;
   }
 
+  std::vector<FollowedIncident> followed_incidents(const std::string& platform,
+                                                   TimePoint since) override {
+    std::vector<FollowedIncident> out;
+    const auto since_date =
+        std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(since)};
+    for (const auto& [number, inc] : incidents_) {
+      if (inc.platform != platform || inc.reminders_off) continue;
+      const bool unreviewed = inc.postmortem_ref.empty() && inc.facilitator.empty() &&
+                              inc.closed_at && *inc.closed_at >= since;
+      const bool action_due = std::any_of(
+          inc.actions.begin(), inc.actions.end(),
+          [&](const ActionItem& a) { return !a.done && a.due && *a.due >= since_date; });
+      if (inc.is_open() || unreviewed || action_due) out.push_back({number, inc.channel});
+    }
+    return out;
+  }
   std::vector<OpenIncident> open_incidents() override {
     std::vector<OpenIncident> out;
     for (const auto& [number, inc] : incidents_) {

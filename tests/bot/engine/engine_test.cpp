@@ -114,6 +114,9 @@ class RacedStore final : public Store {
   void end_batch() override { inner_.end_batch(); }
   void abandon_batch() override { inner_.abandon_batch(); }
   std::vector<OpenIncident> open_incidents() override { return inner_.open_incidents(); }
+  std::vector<FollowedIncident> followed_incidents(const std::string& p, TimePoint s) override {
+    return inner_.followed_incidents(p, s);
+  }
   std::vector<Escalation> open_cases(const std::string& p, const std::string& d) override {
     return inner_.open_cases(p, d);
   }

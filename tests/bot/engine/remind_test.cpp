@@ -48,16 +48,16 @@ TEST(RemindSchedule, AQuietTimelineIsNudgedOncePerSilenceSoonerForSev1AndSev2) {
   Incident high = open_incident(Severity::sev2, at(10, 0));
   log_at(high, at(10, 5));
   EXPECT_TRUE(due_reminders(high, at(10, 34), s).empty());
-  const DueReminder quiet{ReminderKind::no_update, at(10, 35)};
+  const DueReminder quiet{ReminderKind::no_update, 0, at(10, 35)};
   EXPECT_EQ(due_reminders(high, at(10, 35), s), std::vector<DueReminder>{quiet});
   EXPECT_EQ(next_reminder(high, at(10, 20), s), quiet);
   // Sent: the same silence is not nudged again, however long it lasts.
-  high.reminders.push_back(SentReminder{quiet.kind, quiet.due, at(10, 35)});
+  high.reminders.push_back(SentReminder{quiet.kind, 0, quiet.due, at(10, 35)});
   EXPECT_TRUE(due_reminders(high, at(13, 0), s).empty());
   // An update starts a new silence.
   log_at(high, at(13, 10));
   EXPECT_EQ(due_reminders(high, at(13, 40), s),
-            (std::vector<DueReminder>{{ReminderKind::no_update, at(13, 40)}}));
+            (std::vector<DueReminder>{{ReminderKind::no_update, 0, at(13, 40)}}));
 
   const Incident low = open_incident(Severity::sev4, at(10, 0));
   EXPECT_TRUE(due_reminders(low, at(10, 59), s).empty());
@@ -80,7 +80,7 @@ TEST(RemindSchedule, NoSeverityIsAskedOnceAfterFifteenMinutes) {
   log_at(inc, at(10, 14));
   EXPECT_TRUE(due_reminders(inc, at(10, 14), s).empty());
   EXPECT_EQ(due_reminders(inc, at(10, 15), s),
-            (std::vector<DueReminder>{{ReminderKind::no_severity, at(10, 15)}}));
+            (std::vector<DueReminder>{{ReminderKind::no_severity, 0, at(10, 15)}}));
   inc.severity = Severity::sev3;
   EXPECT_TRUE(due_reminders(inc, at(10, 15), s).empty());
 }
@@ -89,16 +89,17 @@ TEST(RemindSchedule, ALongIncidentIsAskedDailyAndAnOutageSendsOnlyTheLatest) {
   RemindSettings s;
   s.quiet_low = std::chrono::minutes{24 * 60 * 10};  // only the daily question in this test
   Incident inc = open_incident(Severity::sev3, at(0, 0));
-  EXPECT_EQ(next_reminder(inc, at(1, 0), s), (DueReminder{ReminderKind::still_open, at(8, 0)}));
+  EXPECT_EQ(next_reminder(inc, at(1, 0), s), (DueReminder{ReminderKind::still_open, 0, at(8, 0)}));
   EXPECT_EQ(due_reminders(inc, at(8, 0), s),
-            (std::vector<DueReminder>{{ReminderKind::still_open, at(8, 0)}}));
+            (std::vector<DueReminder>{{ReminderKind::still_open, 0, at(8, 0)}}));
   // Down from 07:00 until three days later: one question, the latest occurrence.
   const TimePoint later = at(9, 0) + 72h;
   EXPECT_EQ(due_reminders(inc, later, s),
-            (std::vector<DueReminder>{{ReminderKind::still_open, at(8, 0) + 72h}}));
-  inc.reminders.push_back(SentReminder{ReminderKind::still_open, at(8, 0) + 72h, later});
+            (std::vector<DueReminder>{{ReminderKind::still_open, 0, at(8, 0) + 72h}}));
+  inc.reminders.push_back(SentReminder{ReminderKind::still_open, 0, at(8, 0) + 72h, later});
   EXPECT_TRUE(due_reminders(inc, later + 1h, s).empty());
-  EXPECT_EQ(next_reminder(inc, later, s), (DueReminder{ReminderKind::still_open, at(8, 0) + 96h}));
+  EXPECT_EQ(next_reminder(inc, later, s),
+            (DueReminder{ReminderKind::still_open, 0, at(8, 0) + 96h}));
 }
 
 TEST(RemindSchedule, NothingForAClosedIncidentWithRemindOffOrWhenDisabled) {
@@ -118,10 +119,45 @@ TEST(RemindSchedule, NothingForAClosedIncidentWithRemindOffOrWhenDisabled) {
 
 TEST(RemindSchedule, EachOccurrenceHasItsOwnStableKey) {
   const Incident inc = open_incident(Severity::sev2, at(10, 0));
-  const DueReminder r{ReminderKind::no_update, at(10, 30)};
+  const DueReminder r{ReminderKind::no_update, 0, at(10, 30)};
   EXPECT_EQ(reminder_key(inc, r), reminder_key(inc, r));
   EXPECT_EQ(reminder_key(inc, r).rfind("remind:slack:C1:INC-4:no_update:", 0), 0u);
-  EXPECT_NE(reminder_key(inc, r), reminder_key(inc, {ReminderKind::no_update, at(11, 30)}));
+  EXPECT_NE(reminder_key(inc, r), reminder_key(inc, {ReminderKind::no_update, 0, at(11, 30)}));
+}
+
+TEST(RemindSchedule, AReviewNotStartedTwoWorkingDaysAfterCloseIsNoted) {
+  const RemindSettings s;
+  Incident inc = open_incident(Severity::sev2, at(10, 0) - 50h);
+  inc.status = Status::closed;
+  inc.closed_at = at(12, 0) - 48h;  // Friday 2026-11-27 12:00: the weekend does not count
+  const TimePoint tuesday = at(12, 0) + 48h;
+  EXPECT_EQ(add_working_days(*inc.closed_at, 2), tuesday);
+  EXPECT_TRUE(due_reminders(inc, tuesday - 1min, s).empty());
+  EXPECT_EQ(due_reminders(inc, tuesday, s),
+            (std::vector<DueReminder>{{ReminderKind::no_review, 0, tuesday}}));
+  EXPECT_TRUE(due_reminders(inc, tuesday + 24h * 8, s).empty());  // stale: not news any more
+  inc.facilitator = "U1";                                         // `postmortem` was run
+  EXPECT_TRUE(due_reminders(inc, tuesday, s).empty());
+}
+
+TEST(RemindSchedule, AnActionItemIsRemindedAtNineOnItsDueDateUntilDone) {
+  const RemindSettings s;
+  Incident inc = open_incident(Severity::sev2, at(10, 0));
+  inc.status = Status::closed;
+  inc.closed_at = at(11, 0);
+  inc.facilitator = "U1";
+  ActionItem a;
+  a.number = 2;
+  a.text = "alert on queue depth";
+  a.due = Date{std::chrono::year{2026}, std::chrono::November, std::chrono::day{30}};
+  inc.actions.push_back(a);
+  const TimePoint nine = at(9, 0) + 24h;
+  EXPECT_TRUE(due_reminders(inc, nine - 1min, s).empty());
+  EXPECT_EQ(due_reminders(inc, nine, s),
+            (std::vector<DueReminder>{{ReminderKind::action_due, 2, nine}}));
+  EXPECT_EQ(next_reminder(inc, at(12, 0), s), (DueReminder{ReminderKind::action_due, 2, nine}));
+  inc.actions[0].done = true;
+  EXPECT_TRUE(due_reminders(inc, nine, s).empty());
 }
 
 // The engine over a store: what the adapters' periodic look does.
@@ -166,6 +202,40 @@ TEST_F(Reminders, EachFallsDueOnceAndGoesWhenItsReasonGoes) {
   ASSERT_EQ(inc->reminders.size(), 2u);
   EXPECT_EQ(inc->reminders[0].kind, ReminderKind::no_severity);
   EXPECT_EQ(inc->reminders[1].due, at(11, 50));
+}
+
+TEST_F(Reminders, AfterCloseTheCommanderAndTheOwnersAreToldPrivately) {
+  say("start Checkout errors sev2", at(10, 0));
+  say("action alert on queue depth owner:<@U2> due:2026-11-30", at(10, 5));
+  say("action review the runbook owner:payments-team due:2026-11-30", at(10, 6));
+  say("close rolled back", at(11, 0));                  // Sunday
+  say("start Checkout errors again sev3", at(11, 30));  // the channel moves on
+  say("severity sev3", at(11, 31));
+  std::vector<Reply> told;
+  auto look = [&](TimePoint now) {
+    told.clear();
+    for (const InboundEvent& e : engine_.due_reminders("slack", now)) {
+      if (std::get<in::Reminder>(e.body).incident != 1) continue;  // INC-2's own nudges
+      for (Reply& r : engine_.handle(e).replies) told.push_back(std::move(r));
+    }
+  };
+  look(at(9, 0) + 24h);  // Monday 09:00: both items are due
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].audience, Audience::direct);
+  EXPECT_EQ(told[0].user, "U2");
+  EXPECT_NE(markup::to_markdown(told[0].text).find("Action 1 of INC-1 is due today"),
+            std::string::npos)
+      << told[0].text;
+  EXPECT_EQ(told[1].audience, Audience::channel);  // a team: told where the team is
+  EXPECT_NE(markup::to_markdown(told[1].text).find("payments-team"), std::string::npos);
+  look(at(11, 0) + 48h);  // Tuesday: two working days after close, no review yet
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].audience, Audience::direct);
+  EXPECT_EQ(told[0].user, "U1");  // the commander
+  EXPECT_NE(markup::to_markdown(told[0].text).find("postmortem INC-1"), std::string::npos)
+      << told[0].text;
+  look(at(12, 0) + 48h);
+  EXPECT_TRUE(told.empty());
 }
 
 TEST_F(Reminders, AnOccurrenceHandedOverTwiceIsPostedOnce) {
