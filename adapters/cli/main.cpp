@@ -246,6 +246,19 @@ int run_console(const Config& config) {
   options.user = console_user();
   options.prefix = config.command_prefix;
   options.interactive = isatty(STDIN_FILENO) != 0;
+  // INCIDENT_BOT_NOW: the console's clock starts there and runs on, so reminders and back-dating
+  // can be tried without waiting; only the console honours it (a workspace has its own clock).
+  if (const auto now = process_env("INCIDENT_BOT_NOW"); now && !now->empty()) {
+    const auto start = parse_iso8601(*now);
+    if (!start) {
+      std::cerr << "INCIDENT_BOT_NOW: \"" << *now
+                << "\" is not a time; use ISO-8601, e.g. 2026-11-30T09:00Z\n";
+      return kUsageError;
+    }
+    options.clock = [start = *start, since = std::chrono::steady_clock::now()] {
+      return start + std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - since);
+    };
+  }
   // Console messages have no platform ids: a per-run session makes every line's key unique.
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::system_clock::now().time_since_epoch());

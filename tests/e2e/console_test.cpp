@@ -9,10 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "adapters/console/console.h"
 #include "e2e/binary_test.h"
-#include "prompts/embedded.h"
-#include "storage/sqlite_store.h"
 
 namespace {
 
@@ -217,37 +214,27 @@ TEST_F(ConsoleE2E, HelpVersionAndUsageErrors) {
   EXPECT_TRUE(has(missing.err, "INC-99")) << missing.err;
 }
 
-// In process, on a clock the test moves: what fell due while nobody typed is printed before the
-// next line's replies, once.
-TEST(ConsoleReminders, WhatFellDueIsPrintedBeforeTheNextLine) {
-  const fs::path db = fs::temp_directory_path() / ("console-remind-" + std::to_string(::getpid()));
-  fs::remove(db);
-  {
-    incident::SqliteStore store(db.string(), incident::Durability::process);
-    const auto prompts = incident::Prompts::load(incident::embedded_prompts());
-    incident::Engine engine(store, prompts);
-    incident::TimePoint now = incident::from_unix_ms(1'800'000'000'000);
-    incident::ConsoleOptions options;
-    options.user = "dana";
-    options.session = "s1";
-    options.clock = [&now] { return now; };
-    incident::Console console(engine, options);
-    std::ostringstream out;
-    console.handle_lines({"!incident start Checkout errors"}, out);
-    now += std::chrono::minutes(16);
-    std::ostringstream later;
-    console.handle_lines({"!incident log card declines rising"}, later);
-    const std::string printed = later.str();
-    const auto asked = printed.find("INC-1 has no severity yet");
-    ASSERT_NE(asked, std::string::npos) << printed;
-    EXPECT_LT(asked, printed.find("card declines rising")) << printed;
-    std::ostringstream again;
-    console.handle_lines({"!incident log still rising"}, again);
-    EXPECT_EQ(again.str().find("no severity"), std::string::npos) << again.str();
-  }
-  fs::remove(db);
-  fs::remove(db.string() + "-wal");
-  fs::remove(db.string() + "-shm");
+// INCIDENT_BOT_NOW gives the console its own clock: a reminder that fell due between two runs
+// is printed before the next line's replies, once, and a time that is not one is refused.
+TEST_F(ConsoleE2E, RemindersFallDueOnTheConsolesOwnClock) {
+  ASSERT_EQ(
+      run("console", "!incident start Checkout errors\n", "INCIDENT_BOT_NOW=2026-11-30T09:00Z")
+          .status,
+      0);
+  const Result later =
+      run("console", "!incident log card declines rising\n", "INCIDENT_BOT_NOW=2026-11-30T09:16Z");
+  ASSERT_EQ(later.status, 0) << later.err;
+  const auto asked = later.out.find("INC-1 has no severity yet");
+  ASSERT_NE(asked, std::string::npos) << later.out;
+  EXPECT_LT(asked, later.out.find("card declines rising")) << later.out;
+  const Result again = run("console", "!incident status\n", "INCIDENT_BOT_NOW=2026-11-30T09:20Z");
+  EXPECT_FALSE(has(again.out, "no severity yet")) << again.out;
+  EXPECT_TRUE(
+      has(again.out, "Next reminder: a nudge if the timeline stays quiet, 2026-11-30 10:16"))
+      << again.out;
+  const Result bad = run("console", "!incident status\n", "INCIDENT_BOT_NOW=tomorrow");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_TRUE(has(bad.err, "INCIDENT_BOT_NOW")) << bad.err;
 }
 
 }  // namespace
