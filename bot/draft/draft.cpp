@@ -148,6 +148,7 @@ class Builder {
     homework = actions(d) || homework;
     edited(d);
     d.set("homework", homework);
+    d.set("homework_list", prompts_.render("homework", d, escape_));
     for (const auto& f : flags_) {
       d.add("findings", TemplateData{}
                             .set("phrase", f.phrase)
@@ -403,6 +404,12 @@ Document write_draft(const Incident& incident, TimePoint now, const Prompts& pro
   Builder builder(incident, now, prompts, escape, names);
   const TemplateData data = builder.draft();
   return builder.finish(prompts.render("draft", data, escape));
+}
+
+std::string write_homework(const Incident& incident, TimePoint now, const Prompts& prompts,
+                           const Escaper& escape, const DisplayNames& names) {
+  Builder builder(incident, now, prompts, escape, names);
+  return prompts.render("homework", builder.draft(), escape);
 }
 
 Document write_lessons(const Incident& incident, TimePoint now, const Prompts& prompts,

@@ -62,6 +62,10 @@ struct Document {
 // `names` are the display names the adapters know.
 Document write_draft(const Incident& incident, TimePoint now, const Prompts& prompts,
                      const Escaper& escape = markup::literal, const DisplayNames& names = {});
+// The draft's "Before the review meeting" list alone (one line per thing to do).
+std::string write_homework(const Incident& incident, TimePoint now, const Prompts& prompts,
+                           const Escaper& escape = markup::literal,
+                           const DisplayNames& names = {});
 Document write_lessons(const Incident& incident, TimePoint now, const Prompts& prompts,
                        const Escaper& escape = markup::literal, const DisplayNames& names = {});
 
