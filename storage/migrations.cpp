@@ -216,9 +216,11 @@ ALTER TABLE incidents ADD COLUMN published_by TEXT NOT NULL DEFAULT '';
 )sql";
 
 const char* const kV11 = R"sql(
--- Reminders: switched off per incident with `remind off`, and each one sent, by kind and the
+-- Reminders: switched off per incident with `remind off`, the review meeting's time, and each
+-- one sent, by kind and the
 -- moment it fell due (which makes it that occurrence and no other).
 ALTER TABLE incidents ADD COLUMN reminders_off INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE incidents ADD COLUMN review_at INTEGER;  -- `review at`: the review meeting
 CREATE TABLE reminders (
   incident INTEGER NOT NULL REFERENCES incidents(number),
   kind     TEXT NOT NULL,

@@ -388,6 +388,12 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(5, to_unix_ms(r.reminder.at));
             st->exec();
           },
+          [&](const change::ReviewScheduled& r) {
+            auto st = sql("UPDATE incidents SET review_at = ? WHERE number = ?");
+            st->bind(1, to_unix_ms(r.at));
+            st->bind(2, n);
+            expect_incident_row(st->exec(), n, "ReviewScheduled");
+          },
           [&](const change::RemindersSet& r) {
             auto st = sql("UPDATE incidents SET reminders_off = ? WHERE number = ?");
             st->bind(1, r.off ? 1 : 0);
@@ -474,7 +480,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     auto st =
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
             "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
-            "published_at, published_by, reminders_off FROM incidents WHERE number = ?");
+            "published_at, published_by, reminders_off, review_at FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -492,6 +498,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.published_at = optional_time(st->getColumn(12));
     inc.published_by = st->getColumn(13).getString();
     inc.reminders_off = st->getColumn(14).getInt() != 0;
+    inc.review_at = optional_time(st->getColumn(15));
   }
   {
     auto st = sql("SELECT role, user FROM roles WHERE incident = ?");
@@ -679,7 +686,7 @@ std::vector<FollowedIncident> SqliteStore::followed_incidents(const std::string&
   auto st = (*sql_)(
       "SELECT number, channel FROM incidents i WHERE platform = ?1 AND reminders_off = 0 AND ("
       "status = 'open' "
-      "OR (postmortem_ref = '' AND facilitator = '' AND closed_at >= ?2) "
+      "OR (postmortem_ref = '' AND facilitator = '' AND closed_at >= ?2) OR review_at >= ?2 "
       "OR EXISTS (SELECT 1 FROM actions a WHERE a.incident = i.number AND a.done = 0 "
       "AND a.due >= ?3)) ORDER BY number");
   st->bind(1, platform);

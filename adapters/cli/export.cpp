@@ -97,6 +97,7 @@ std::string export_json(const Incident& inc) {
       {"review", review},
       {"sections", sections},
       {"edits", edits},
+      {"review_at", optional_time(inc.review_at)},
       {"reminders_off", inc.reminders_off},
       {"reminders", reminders},
   };

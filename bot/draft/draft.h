@@ -64,8 +64,7 @@ Document write_draft(const Incident& incident, TimePoint now, const Prompts& pro
                      const Escaper& escape = markup::literal, const DisplayNames& names = {});
 // The draft's "Before the review meeting" list alone (one line per thing to do).
 std::string write_homework(const Incident& incident, TimePoint now, const Prompts& prompts,
-                           const Escaper& escape = markup::literal,
-                           const DisplayNames& names = {});
+                           const Escaper& escape = markup::literal, const DisplayNames& names = {});
 Document write_lessons(const Incident& incident, TimePoint now, const Prompts& prompts,
                        const Escaper& escape = markup::literal, const DisplayNames& names = {});
 

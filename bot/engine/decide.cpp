@@ -226,6 +226,7 @@ class Decider {
                    [&](const cmd::Publish& p) { publish(p); },
                    [&](const cmd::Web&) { web(); },
                    [&](const cmd::Remind& r) { remind(r); },
+                   [&](const cmd::ReviewAt& r) { review_at(r); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                    [&](const cmd::Unknown& u) {
                      TemplateData d = base();
@@ -366,6 +367,7 @@ class Decider {
           .set("next_reminder_at", format_utc(std::max(next->due, event_.at)));
     }
     d.set("reminders_off", inc.reminders_off);
+    if (inc.review_at) d.set("review_at", format_utc(*inc.review_at));
     say(Audience::caller, "status", d);
   }
 
@@ -389,6 +391,17 @@ class Decider {
     say(Audience::channel, r.on ? "remind_on" : "remind_off", d);
   }
 
+  // `review at`: the review meeting's time, for everyone; its homework comes the day before.
+  void review_at(const cmd::ReviewAt& r) {
+    if (!need_any()) return;
+    change(change::ReviewScheduled{r.at});
+    TemplateData d = base();
+    d.set("when", format_utc(r.at))
+        .set("homework_at", format_utc(r.at - settings_.remind.homework_before))
+        .set("reminders", settings_.remind.enabled && !incident_->reminders_off);
+    say(Audience::channel, "review_scheduled", d);
+  }
+
   // The schedule says a reminder fell due (bot/engine/remind.h). Its reason may have gone since
   // it was scheduled (an update logged, a severity set, the incident closed): then it is dropped
   // without a word, and its key keeps it from being tried again.
@@ -410,6 +423,10 @@ class Decider {
       if (auto it = incident_->roles.find(Role::commander); it != incident_->roles.end()) {
         person = it->second;
       }
+    } else if (r.kind == ReminderKind::homework) {
+      d.set("when", format_utc(*incident_->review_at))
+          .set("homework",
+               write_homework(whole(), event_.at, prompts_, settings_.escape, display_names_));
     } else if (r.kind == ReminderKind::action_due) {
       const auto a = std::find_if(incident_->actions.begin(), incident_->actions.end(),
                                   [&](const ActionItem& item) { return item.number == r.item; });

@@ -45,6 +45,9 @@ Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
         return {};
       }
       return once(add_working_days(*inc.closed_at, s.review_working_days), now);
+    case ReminderKind::homework:
+      if (!inc.review_at || now >= *inc.review_at) return {};  // none after the meeting
+      return once(*inc.review_at - s.homework_before, now);
     case ReminderKind::action_due:
       return {};  // per item, below
   }
@@ -62,7 +65,8 @@ bool sent(const Incident& inc, const DueReminder& r) {
 }
 
 constexpr ReminderKind kIncidentKinds[] = {ReminderKind::no_severity, ReminderKind::no_update,
-                                           ReminderKind::still_open, ReminderKind::no_review};
+                                           ReminderKind::still_open, ReminderKind::no_review,
+                                           ReminderKind::homework};
 
 // Every reminder of the incident with its latest and next occurrence.
 template <typename Visit>

@@ -23,6 +23,7 @@ struct RemindSettings {
   std::chrono::hours still_open_every{24};  // and again after each such stretch
   int review_working_days = 2;  // closed this many working days (Monday–Friday) without a review
   std::chrono::hours action_hour{9};  // an action item's reminder: this hour (UTC) of its due date
+  std::chrono::hours homework_before{24};  // the review meeting's homework: this long before it
   // A reminder this far past its time is not sent any more (an upgrade, a long outage): it
   // would arrive as a flood of old news.
   std::chrono::hours stale_after{24 * 7};

@@ -65,6 +65,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           },
           [&](const change::Reminded& c) { incident.reminders.push_back(c.reminder); },
           [&](const change::RemindersSet& c) { incident.reminders_off = c.off; },
+          [&](const change::ReviewScheduled& c) { incident.review_at = c.at; },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
           [](const change::CaseOpened&) {}, [](const change::CaseAnchored&) {},
           [](const change::CaseClosed&) {}, [](const change::PrivateEvent&) {},

@@ -66,6 +66,9 @@ struct Published {  // `publish confirm` posted the final document
 struct Reminded {  // a reminder went out (bot/engine/remind.h)
   SentReminder reminder;
 };
+struct ReviewScheduled {  // `review at`
+  TimePoint at{};
+};
 struct RemindersSet {  // `remind off|on`
   bool off = false;
 };
@@ -103,8 +106,9 @@ using ChangeBody =
                  change::ActionAdded, change::ActionDone, change::Closed, change::FacilitatorSet,
                  change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
                  change::PostmortemPosted, change::LessonsShared, change::Published,
-                 change::Reminded, change::RemindersSet, change::CaseOpened, change::CaseAnchored,
-                 change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
+                 change::Reminded, change::RemindersSet, change::ReviewScheduled,
+                 change::CaseOpened, change::CaseAnchored, change::CaseClosed, change::PrivateEvent,
+                 change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

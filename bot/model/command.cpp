@@ -109,7 +109,7 @@ struct Usage {
   std::string_view line;
 };
 
-constexpr std::array<Usage, 15> kUsages{{
+constexpr std::array<Usage, 16> kUsages{{
     {"start", "start <title> [sev1..sev4]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
@@ -124,6 +124,7 @@ constexpr std::array<Usage, 15> kUsages{{
     {"publish", "publish [INC-<n>] [confirm]"},
     {"web", "web [INC-<n>]"},
     {"remind", "remind on|off"},
+    {"review", "review at <YYYY-MM-DD HH:MM> (UTC)"},
     {"help", "help"},
 }};
 
@@ -538,6 +539,18 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
     return Command{cmd::Close{std::string(rest)}};
   }
   if (key == "help") return Command{cmd::Help{}};  // "help log" still shows the list
+  if (key == "review") {
+    // "review at 2026-12-02 15:00" or "review at 2026-12-02T16:00+01:00"
+    const auto words = tokenize(rest);
+    if (words.empty() || !iequals(words.front().text, "at")) {
+      return fail("say when the review meeting is: `at` and a date and time");
+    }
+    const std::string_view when = trim(rest.substr(2));
+    const auto at = parse_iso8601(when);
+    if (!at) return fail(quoted(when) + " is not a date and time (like 2026-12-02 15:00, UTC)");
+    if (*at <= now) return fail(quoted(when) + " is already past");
+    return Command{cmd::ReviewAt{*at}};
+  }
   if (key == "remind") {
     if (iequals(rest, "on")) return Command{cmd::Remind{true}};
     if (iequals(rest, "off")) return Command{cmd::Remind{false}};

@@ -86,6 +86,12 @@ struct Publish {
   std::int64_t incident = 0;
   bool confirm = false;
 };
+// `review at <time>`: when the review meeting is (UTC); the day before, the channel gets the
+// draft's "Before the review meeting" list.
+struct ReviewAt {
+  static constexpr bool kReadsWholeRecord = false;
+  TimePoint at{};
+};
 // `web`: a one-time sign-in link to the incident's review page, by direct message.
 struct Web {
   static constexpr bool kReadsWholeRecord = false;
@@ -104,7 +110,7 @@ struct Unknown {
 using Command =
     std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
                  cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Publish,
-                 cmd::Remind, cmd::Web, cmd::Help, cmd::Unknown>;
+                 cmd::Remind, cmd::ReviewAt, cmd::Web, cmd::Help, cmd::Unknown>;
 
 // Whether deciding `command` reads every timeline entry and review reply (its type says).
 inline bool reads_whole_record(const Command& command) {

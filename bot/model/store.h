@@ -115,7 +115,8 @@ class Store {
 
   // The incidents of `platform` reminders may be due for (bot/engine/remind.h), by number:
   // every open one with reminders on, and the closed ones with reminders on that have no review
-  // yet and closed after `since`, or an open action item due on or after `since`'s date.
+  // yet and closed after `since`, a review meeting after `since`, or an open action item due on
+  // or after `since`'s date.
   virtual std::vector<FollowedIncident> followed_incidents(const std::string& platform,
                                                            TimePoint since) = 0;
 

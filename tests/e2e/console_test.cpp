@@ -232,6 +232,21 @@ TEST_F(ConsoleE2E, RemindersFallDueOnTheConsolesOwnClock) {
   EXPECT_TRUE(
       has(again.out, "Next reminder: a nudge if the timeline stays quiet, 2026-11-30 10:16"))
       << again.out;
+  // The review meeting's homework, the day before it, from the stored time.
+  ASSERT_EQ(
+      run("console",
+          "!incident severity sev2\n!incident close fixed\n!incident review at 2026-12-02 15:00\n",
+          "INCIDENT_BOT_NOW=2026-11-30T09:30Z")
+          .status,
+      0);
+  const Result day_before =
+      run("console", "!incident status\n", "INCIDENT_BOT_NOW=2026-12-01T15:00Z");
+  EXPECT_TRUE(
+      has(day_before.out, "The review meeting of INC-1 (Checkout errors) is 2026-12-02 15:00 UTC"))
+      << day_before.out;
+  EXPECT_TRUE(has(day_before.out, "The review has not started: run `postmortem`"))
+      << day_before.out;
+  EXPECT_TRUE(has(day_before.out, "Review meeting: 2026-12-02 15:00 UTC")) << day_before.out;
   const Result bad = run("console", "!incident status\n", "INCIDENT_BOT_NOW=tomorrow");
   EXPECT_EQ(bad.status, 2);
   EXPECT_TRUE(has(bad.err, "INCIDENT_BOT_NOW")) << bad.err;

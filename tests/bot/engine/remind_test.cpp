@@ -238,6 +238,34 @@ TEST_F(Reminders, AfterCloseTheCommanderAndTheOwnersAreToldPrivately) {
   EXPECT_TRUE(told.empty());
 }
 
+TEST_F(Reminders, TheDayBeforeTheReviewMeetingTheChannelGetsWhatToPrepare) {
+  say("start Checkout errors sev2", at(10, 0));
+  say("action alert on queue depth", at(10, 5));  // no owner, no due date: homework
+  say("close rolled back", at(11, 0));
+  say("postmortem", at(11, 5));
+  const auto set = say("review at 2026-12-02 15:00", at(11, 10));
+  ASSERT_EQ(set.replies.size(), 1u);
+  EXPECT_NE(markup::to_markdown(set.replies[0].text).find("2026-12-01 15:00 UTC"),
+            std::string::npos)
+      << set.replies[0].text;
+  const TimePoint day_before = at(15, 0) + 48h;  // 2026-12-01 15:00
+  EXPECT_TRUE(tick(day_before - 1min).empty());
+  const auto posted = tick(day_before);
+  ASSERT_EQ(posted.size(), 1u);
+  EXPECT_NE(posted[0].find("review meeting of INC-1 (Checkout errors) is 2026-12-02 15:00 UTC"),
+            std::string::npos)
+      << posted[0];
+  EXPECT_NE(posted[0].find("Action 1 (alert on queue depth) has no owner and no due date"),
+            std::string::npos)
+      << posted[0];
+  EXPECT_NE(posted[0].find("Nobody has answered question 1 yet"), std::string::npos);
+  EXPECT_TRUE(tick(day_before + 1h).empty());
+  // Moved: the new meeting gets its own list; a meeting already past gets none.
+  say("review at 2026-12-04 15:00", day_before + 2h);
+  EXPECT_EQ(tick(at(15, 0) + 96h).size(), 1u);
+  EXPECT_TRUE(tick(at(15, 0) + 120h).empty());
+}
+
 TEST_F(Reminders, AnOccurrenceHandedOverTwiceIsPostedOnce) {
   say("start Checkout errors sev2", at(10, 0));
   const auto due = engine_.due_reminders("slack", at(10, 31));

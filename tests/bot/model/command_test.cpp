@@ -72,6 +72,7 @@ struct Describe {
   }
   std::string operator()(const cmd::Web& c) const { return "web" + id(c.incident); }
   std::string operator()(const cmd::Remind& c) const { return c.on ? "remind on" : "remind off"; }
+  std::string operator()(const cmd::ReviewAt& c) const { return "review at|" + format_utc(c.at); }
   std::string operator()(const cmd::Help&) const { return "help"; }
   std::string operator()(const cmd::Unknown& c) const { return "unknown|" + c.word; }
 };
@@ -320,6 +321,16 @@ std::vector<Case> grammar_cases() {
       {"publish it", kNow,
        "error|\"it\" is neither an incident id (INC-<n>) nor `confirm`|publish [INC-<n>] "
        "[confirm]"},
+      {"review at 2026-12-02 15:00", kNow, "review at|2026-12-02 15:00 UTC"},
+      {"Review AT 2026-12-02T16:00+01:00", kNow, "review at|2026-12-02 15:00 UTC"},
+      {"review at 2020-01-01 10:00", kNow,
+       "error|\"2020-01-01 10:00\" is already past|review at <YYYY-MM-DD HH:MM> (UTC)"},
+      {"review at noon", kNow,
+       "error|\"noon\" is not a date and time (like 2026-12-02 15:00, UTC)|review at "
+       "<YYYY-MM-DD HH:MM> (UTC)"},
+      {"review", kNow,
+       "error|say when the review meeting is: `at` and a date and time|review at <YYYY-MM-DD "
+       "HH:MM> (UTC)"},
       {"remind off", kNow, "remind off"},
       {"Remind ON", kNow, "remind on"},
       {"remind", kNow, "error|say `on` or `off`|remind on|off"},
