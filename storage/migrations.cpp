@@ -221,6 +221,7 @@ const char* const kV11 = R"sql(
 -- moment it fell due (which makes it that occurrence and no other).
 ALTER TABLE incidents ADD COLUMN reminders_off INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN review_at INTEGER;  -- `review at`: the review meeting
+ALTER TABLE incidents ADD COLUMN review_started_at INTEGER;  -- when `postmortem` first ran
 CREATE TABLE reminders (
   incident INTEGER NOT NULL REFERENCES incidents(number),
   kind     TEXT NOT NULL,

@@ -352,9 +352,12 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             expect_incident_row(st->exec(), n, "Closed");
           },
           [&](const change::FacilitatorSet& f) {
-            auto st = sql("UPDATE incidents SET facilitator = ? WHERE number = ?");
+            auto st =
+                sql("UPDATE incidents SET facilitator = ?, review_started_at = "
+                    "COALESCE(review_started_at, ?) WHERE number = ?");
             st->bind(1, f.user);
-            st->bind(2, n);
+            st->bind(2, to_unix_ms(f.at));
+            st->bind(3, n);
             expect_incident_row(st->exec(), n, "FacilitatorSet");
           },
           [&](const change::PostmortemPosted& p) {
@@ -480,7 +483,8 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     auto st =
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
             "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
-            "published_at, published_by, reminders_off, review_at FROM incidents WHERE number = ?");
+            "published_at, published_by, reminders_off, review_at, review_started_at "
+            "FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -499,6 +503,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.published_by = st->getColumn(13).getString();
     inc.reminders_off = st->getColumn(14).getInt() != 0;
     inc.review_at = optional_time(st->getColumn(15));
+    inc.review_started_at = optional_time(st->getColumn(16));
   }
   {
     auto st = sql("SELECT role, user FROM roles WHERE incident = ?");
@@ -687,6 +692,7 @@ std::vector<FollowedIncident> SqliteStore::followed_incidents(const std::string&
       "SELECT number, channel FROM incidents i WHERE platform = ?1 AND reminders_off = 0 AND ("
       "status = 'open' "
       "OR (postmortem_ref = '' AND facilitator = '' AND closed_at >= ?2) OR review_at >= ?2 "
+      "OR review_started_at >= ?2 "
       "OR EXISTS (SELECT 1 FROM actions a WHERE a.incident = i.number AND a.done = 0 "
       "AND a.due >= ?3)) ORDER BY number");
   st->bind(1, platform);

@@ -98,6 +98,7 @@ std::string export_json(const Incident& inc) {
       {"sections", sections},
       {"edits", edits},
       {"review_at", optional_time(inc.review_at)},
+      {"review_started_at", optional_time(inc.review_started_at)},
       {"reminders_off", inc.reminders_off},
       {"reminders", reminders},
   };

@@ -423,6 +423,13 @@ class Decider {
       if (auto it = incident_->roles.find(Role::commander); it != incident_->roles.end()) {
         person = it->second;
       }
+    } else if (r.kind == ReminderKind::unanswered) {
+      person = incident_->facilitator;
+      for (const ReviewQuestion q : unanswered_questions(*incident_)) {
+        d.add("questions", TemplateData{}
+                               .set("number", std::to_string(number_of(q)))
+                               .set("question", prompts_.raw("review." + std::string(tag_of(q)))));
+      }
     } else if (r.kind == ReminderKind::homework) {
       d.set("when", format_utc(*incident_->review_at))
           .set("homework",
@@ -500,7 +507,7 @@ class Decider {
           base().set("facilitator", mention(incident_->facilitator)));
       return;
     }
-    change(change::FacilitatorSet{event_.user});
+    change(change::FacilitatorSet{event_.user, event_.at});
     TemplateData d = base();
     d.set("facilitator", mention(event_.user));
     for (const ReviewQuestion q : kQuestions) {

@@ -48,6 +48,9 @@ Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
     case ReminderKind::homework:
       if (!inc.review_at || now >= *inc.review_at) return {};  // none after the meeting
       return once(*inc.review_at - s.homework_before, now);
+    case ReminderKind::unanswered:
+      if (!inc.review_started_at || unanswered_questions(inc).empty()) return {};
+      return once(*inc.review_started_at + s.unanswered_after, now);
     case ReminderKind::action_due:
       return {};  // per item, below
   }
@@ -65,8 +68,8 @@ bool sent(const Incident& inc, const DueReminder& r) {
 }
 
 constexpr ReminderKind kIncidentKinds[] = {ReminderKind::no_severity, ReminderKind::no_update,
-                                           ReminderKind::still_open, ReminderKind::no_review,
-                                           ReminderKind::homework};
+                                           ReminderKind::still_open,  ReminderKind::no_review,
+                                           ReminderKind::homework,    ReminderKind::unanswered};
 
 // Every reminder of the incident with its latest and next occurrence.
 template <typename Visit>
@@ -90,6 +93,15 @@ TimePoint last_update(const Incident& inc) {
     if (!e.deleted) last = std::max(last, e.original_at.value_or(e.at));
   }
   return last;
+}
+
+std::vector<ReviewQuestion> unanswered_questions(const Incident& inc) {
+  if (inc.facilitator.empty() && inc.postmortem_ref.empty()) return {};
+  std::vector<ReviewQuestion> open(kQuestions.begin(), kQuestions.end());
+  for (const ReviewAnswer& a : map_review(inc.review)) {
+    if (!a.note) std::erase(open, a.question);
+  }
+  return open;
 }
 
 TimePoint add_working_days(TimePoint from, int count) {

@@ -1,8 +1,10 @@
 // Reminders that make the work happen: while an incident is open, a nudge when its timeline has
 // gone quiet, a question while it has no severity, a daily "still ongoing?"; after it closed, a
 // note to the commander when the review has not started, and each action item's owner hears on
-// its due date. Pure: the schedule is computed from the incident and a time, so it survives
-// restarts by construction; each occurrence has its own idempotency key, so it goes out once.
+// its due date, the facilitator when review questions stay unanswered, and the channel gets what
+// to prepare the day before the review meeting. Pure: the schedule is computed from the incident
+// and a time, so it survives restarts by construction; each occurrence has its own idempotency key,
+// so it goes out once.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/draft/review.h"
 #include "bot/model/incident.h"
 
 namespace incident {
@@ -23,7 +26,9 @@ struct RemindSettings {
   std::chrono::hours still_open_every{24};  // and again after each such stretch
   int review_working_days = 2;  // closed this many working days (Monday–Friday) without a review
   std::chrono::hours action_hour{9};  // an action item's reminder: this hour (UTC) of its due date
-  std::chrono::hours homework_before{24};  // the review meeting's homework: this long before it
+  std::chrono::hours homework_before{24};   // the review meeting's homework: this long before it
+  std::chrono::hours unanswered_after{72};  // review questions still unanswered this long after
+                                            // `postmortem`: the facilitator hears
   // A reminder this far past its time is not sent any more (an upgrade, a long outage): it
   // would arrive as a flood of old news.
   std::chrono::hours stale_after{24 * 7};
@@ -50,6 +55,9 @@ std::optional<DueReminder> next_reminder(const Incident& incident, TimePoint now
 // When the incident's timeline last moved: its newest live entry (at its first recorded time
 // when re-timed), or the declaration.
 TimePoint last_update(const Incident& incident);
+
+// The review questions nobody has answered yet (bot/draft/review.h); none before `postmortem`.
+std::vector<ReviewQuestion> unanswered_questions(const Incident& incident);
 
 // `from` plus `days` working days (Monday–Friday, UTC), at the same time of day.
 TimePoint add_working_days(TimePoint from, int days);

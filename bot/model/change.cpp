@@ -34,7 +34,10 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             incident.closed_at = c.at;
             incident.resolution = c.resolution;
           },
-          [&](const change::FacilitatorSet& c) { incident.facilitator = c.user; },
+          [&](const change::FacilitatorSet& c) {
+            incident.facilitator = c.user;
+            if (!incident.review_started_at) incident.review_started_at = c.at;
+          },
           [&](const change::EntryEdited& c) {
             if (c.message_ref.empty()) return;  // as storage: never match ref-less entries
             for (auto& e : incident.timeline) {

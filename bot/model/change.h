@@ -40,8 +40,9 @@ struct Closed {
   TimePoint at{};
   std::string resolution;
 };
-struct FacilitatorSet {
+struct FacilitatorSet {  // `postmortem` started the review
   std::string user;
+  TimePoint at{};
 };
 struct EntryEdited {  // a timeline entry, review reply or action item, by its message
   std::string message_ref;

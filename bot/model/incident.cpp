@@ -88,13 +88,14 @@ std::string to_string(Source s) {
   return name_of(kSources, s);
 }
 
-constexpr std::array<std::pair<ReminderKind, std::string_view>, 6> kReminderKinds{{
+constexpr std::array<std::pair<ReminderKind, std::string_view>, 7> kReminderKinds{{
     {ReminderKind::no_update, "no_update"},
     {ReminderKind::no_severity, "no_severity"},
     {ReminderKind::still_open, "still_open"},
     {ReminderKind::no_review, "no_review"},
     {ReminderKind::action_due, "action_due"},
     {ReminderKind::homework, "homework"},
+    {ReminderKind::unanswered, "unanswered"},
 }};
 
 std::string to_string(ReminderKind k) {

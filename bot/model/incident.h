@@ -19,8 +19,17 @@ enum class Status { open, closed };
 enum class Source { command, pin, system, thread };
 // What a reminder nudges about (bot/engine/remind.h): an open incident whose timeline went
 // quiet, that has no severity yet, or that has been open a long time; a closed one whose review
-// has not started; an action item on its due date; the review meeting's homework the day before.
-enum class ReminderKind { no_update, no_severity, still_open, no_review, action_due, homework };
+// has not started, or whose review questions are still unanswered days later; an action item on
+// its due date; the review meeting's homework the day before.
+enum class ReminderKind {
+  no_update,
+  no_severity,
+  still_open,
+  no_review,
+  action_due,
+  homework,
+  unanswered
+};
 
 std::string to_string(Severity s);      // "sev1".."sev4", "unset"
 std::string to_string(Role r);          // "commander", "comms", "scribe"
@@ -131,6 +140,7 @@ struct Incident {
   std::map<std::string, SectionText> sections;  // by kEditableSections key (whole record only)
   std::vector<ReviewEdit> edits;                // oldest first (whole record only)
   std::optional<TimePoint> review_at;           // `review at`: when the review meeting is
+  std::optional<TimePoint> review_started_at;   // when `postmortem` first ran
   bool reminders_off = false;                   // `remind off`
   std::vector<SentReminder> reminders;          // oldest first
   // Timeline entries ever added, deleted ones included: the last `seq` given out.

@@ -200,7 +200,7 @@ TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
       {1, change::EntryEdited{"m-2", "failover finished (edited)"}},
       {1, change::EntryDeleted{"m-3"}},
       closed(1, t0 + days(1) + minutes(7)),
-      {1, change::FacilitatorSet{"U9"}},
+      {1, change::FacilitatorSet{"U9", {}}},
       {1,
        change::ReviewAdded{ReviewReply{t0 + days(2), "U4", "the alert was noisy", "r-1", false}}},
       {1, change::ReviewAdded{ReviewReply{t0 + days(2), "U5", "runbook was stale", "r-2", false}}},
@@ -510,7 +510,7 @@ TEST_F(SqliteStoreTest, UpgradesAVersion1Database) {
   // The v2 features work on the upgraded file.
   testing::set_cursors(store, {{"c", "v"}});
   EXPECT_TRUE(testing::commit(store, "k",
-                              {{4, change::FacilitatorSet{"U7"}},
+                              {{4, change::FacilitatorSet{"U7", {}}},
                                {4, change::ReviewAdded{ReviewReply{t0, "U8", "r", "x", false}}}},
                               {}));
   EXPECT_EQ(store.incident(4)->facilitator, "U7");

@@ -112,7 +112,8 @@ class MemoryStore final : public Store {
       const bool action_due = std::any_of(
           inc.actions.begin(), inc.actions.end(),
           [&](const ActionItem& a) { return !a.done && a.due && *a.due >= since_date; });
-      const bool meeting = inc.review_at && *inc.review_at >= since;
+      const bool meeting = (inc.review_at && *inc.review_at >= since) ||
+                           (inc.review_started_at && *inc.review_started_at >= since);
       if (inc.is_open() || unreviewed || action_due || meeting) {
         out.push_back({number, inc.channel});
       }

@@ -160,19 +160,42 @@ TEST(RemindSchedule, AnActionItemIsRemindedAtNineOnItsDueDateUntilDone) {
   EXPECT_TRUE(due_reminders(inc, nine, s).empty());
 }
 
+TEST(RemindSchedule, UnansweredReviewQuestionsAreNotedThreeDaysAfterTheReviewStarted) {
+  const RemindSettings s;
+  Incident inc = open_incident(Severity::sev2, at(10, 0));
+  inc.status = Status::closed;
+  inc.closed_at = at(11, 0);
+  EXPECT_TRUE(unanswered_questions(inc).empty());  // no review yet: nothing to answer
+  inc.facilitator = "U3";
+  inc.review_started_at = at(12, 0);
+  for (const char* text : {"1. the deploy went out at 13:58", "helped: the rollback was quick",
+                           "hard: dashboards lagged", "4. no canary stage", "prevent: add one"}) {
+    ReviewReply reply;
+    reply.text = text;
+    inc.review.push_back(reply);
+  }
+  EXPECT_EQ(unanswered_questions(inc), std::vector<ReviewQuestion>{ReviewQuestion::learn});
+  EXPECT_TRUE(due_reminders(inc, at(12, 0) + 72h - 1min, s).empty());
+  EXPECT_EQ(due_reminders(inc, at(12, 0) + 72h, s),
+            (std::vector<DueReminder>{{ReminderKind::unanswered, 0, at(12, 0) + 72h}}));
+  ReviewReply last;
+  last.text = "6. canaries pay for themselves";
+  inc.review.push_back(last);
+  EXPECT_TRUE(due_reminders(inc, at(12, 0) + 72h, s).empty());
+}
+
 // The engine over a store: what the adapters' periodic look does.
 class Reminders : public ::testing::Test {
  protected:
   Outcome say(const std::string& text, TimePoint when) {
     return engine_.handle(command(std::to_string(++line_), text, when));
   }
-  // Hands every due reminder to the engine; the channel replies they got.
+  // Hands every due reminder to the engine; what they said in the channel.
   std::vector<std::string> tick(TimePoint now) {
     std::vector<std::string> said;
     for (const InboundEvent& e : engine_.due_reminders("slack", now)) {
       for (const Reply& r : engine_.handle(e).replies) {
-        EXPECT_EQ(r.audience, Audience::channel);
-        said.push_back(markup::to_markdown(r.text));
+        if (r.audience == Audience::channel) said.push_back(markup::to_markdown(r.text));
       }
     }
     return said;
@@ -264,6 +287,22 @@ TEST_F(Reminders, TheDayBeforeTheReviewMeetingTheChannelGetsWhatToPrepare) {
   say("review at 2026-12-04 15:00", day_before + 2h);
   EXPECT_EQ(tick(at(15, 0) + 96h).size(), 1u);
   EXPECT_TRUE(tick(at(15, 0) + 120h).empty());
+}
+
+TEST_F(Reminders, TheFacilitatorHearsOfUnansweredQuestionsPrivately) {
+  say("start Checkout errors sev2", at(10, 0));
+  say("close rolled back", at(11, 0));
+  engine_.handle(command("pm", "postmortem", at(11, 5), "U3"));
+  std::vector<Reply> told;
+  for (const InboundEvent& e : engine_.due_reminders("slack", at(11, 5) + 72h)) {
+    for (Reply& r : engine_.handle(e).replies) told.push_back(std::move(r));
+  }
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].audience, Audience::direct);
+  EXPECT_EQ(told[0].user, "U3");
+  const std::string text = markup::to_markdown(told[0].text);
+  EXPECT_NE(text.find("still has questions nobody has answered"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n6. "), std::string::npos) << text;
 }
 
 TEST_F(Reminders, AnOccurrenceHandedOverTwiceIsPostedOnce) {
