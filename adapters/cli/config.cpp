@@ -1,6 +1,8 @@
 #include "adapters/cli/config.h"
 
 #include <toml++/toml.h>
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -8,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "adapters/platform/time_zone.h"
 #include "adapters/web/app.h"
 
 namespace incident {
@@ -145,6 +148,44 @@ class TableReader {
 
 }  // namespace
 
+std::optional<std::pair<std::chrono::minutes, std::chrono::minutes>> working_hours(
+    const std::string& text) {
+  auto minutes = [](std::string_view t) -> std::optional<std::chrono::minutes> {
+    if (t.size() != 5 || t[2] != ':') return std::nullopt;
+    for (const std::size_t i : {0u, 1u, 3u, 4u}) {
+      if (t[i] < '0' || t[i] > '9') return std::nullopt;
+    }
+    const int h = (t[0] - '0') * 10 + (t[1] - '0');
+    const int m = (t[3] - '0') * 10 + (t[4] - '0');
+    if (h > 24 || m > 59 || (h == 24 && m != 0)) return std::nullopt;
+    return std::chrono::minutes{h * 60 + m};
+  };
+  const auto dash = text.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  const auto from = minutes(std::string_view(text).substr(0, dash));
+  const auto to = minutes(std::string_view(text).substr(dash + 1));
+  if (!from || !to || *from >= *to) return std::nullopt;
+  return std::make_pair(*from, *to);
+}
+
+std::optional<std::array<bool, 7>> working_days(const std::string& text) {
+  static constexpr std::array<const char*, 7> kDays{"sun", "mon", "tue", "wed",
+                                                    "thu", "fri", "sat"};
+  std::array<bool, 7> days{};
+  bool any = false;
+  for (const std::string& item : split_list(text)) {
+    std::string day = item;
+    std::transform(day.begin(), day.end(), day.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const auto it = std::find(kDays.begin(), kDays.end(), day);
+    if (it == kDays.end()) return std::nullopt;
+    days[static_cast<std::size_t>(it - kDays.begin())] = true;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return days;
+}
+
 std::optional<std::string> process_env(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr) return std::nullopt;
@@ -201,6 +242,9 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
     r.count("quiet_minutes_other", c.reminders.quiet_minutes_other, kReminderMinutes);
     r.count("no_severity_minutes", c.reminders.no_severity_minutes, kReminderMinutes);
     r.count("still_open_hours", c.reminders.still_open_hours, kReminderHours);
+    r.text("time_zone", c.reminders.time_zone);
+    r.text("working_hours", c.reminders.working_hours);
+    r.text("working_days", c.reminders.working_days);
     r.reject_unknown();
   }
   if (const auto* t = top.table("web")) {
@@ -256,6 +300,7 @@ void apply_environment(Config& c, const EnvLookup& env) {
   if (auto v = get("INCIDENT_BOT_REMINDERS")) {
     c.reminders.enabled = parse_switch("INCIDENT_BOT_REMINDERS", *v);
   }
+  set("INCIDENT_BOT_TIME_ZONE", c.reminders.time_zone);
   if (auto v = get("INCIDENT_BOT_ESCALATION_RETENTION_DAYS")) {
     c.escalation_retention_days =
         parse_count("INCIDENT_BOT_ESCALATION_RETENTION_DAYS", *v, kRetentionDays);
@@ -288,6 +333,23 @@ void validate(const Config& c) {
       web::web_options(c.web.listen, c.web.url, c.web.tls());
     } catch (const std::invalid_argument& e) {
       throw ConfigError("INCIDENT_BOT_WEB", e.what());
+    }
+  }
+  if (!working_hours(c.reminders.working_hours)) {
+    throw ConfigError("reminders.working_hours",
+                      "expected HH:MM-HH:MM (local, the start before the end), not \"" +
+                          c.reminders.working_hours + "\"");
+  }
+  if (!working_days(c.reminders.working_days)) {
+    throw ConfigError("reminders.working_days",
+                      "expected day names separated by commas, like mon,tue,wed,thu,fri, not \"" +
+                          c.reminders.working_days + "\"");
+  }
+  if (!c.reminders.time_zone.empty()) {
+    try {
+      platform::TimeZone::load(c.reminders.time_zone);
+    } catch (const std::runtime_error& e) {
+      throw ConfigError("INCIDENT_BOT_TIME_ZONE", e.what());
     }
   }
   if (c.web.writers != "roles" && c.web.writers != "members") {
@@ -398,7 +460,10 @@ std::string redacted(const Config& c) {
       << "\nquiet_minutes_sev12 = " << c.reminders.quiet_minutes_sev12
       << "\nquiet_minutes_other = " << c.reminders.quiet_minutes_other
       << "\nno_severity_minutes = " << c.reminders.no_severity_minutes
-      << "\nstill_open_hours = " << c.reminders.still_open_hours << "\n";
+      << "\nstill_open_hours = " << c.reminders.still_open_hours
+      << "\ntime_zone = " << quoted(c.reminders.time_zone)
+      << "\nworking_hours = " << quoted(c.reminders.working_hours)
+      << "\nworking_days = " << quoted(c.reminders.working_days) << "\n";
   return out.str();
 }
 

@@ -2,10 +2,13 @@
 // runs from the environment alone. Secrets are kept here and never printed (see redacted()).
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace incident {
@@ -52,6 +55,11 @@ struct Config {
     int quiet_minutes_other = 60;  // ... on sev3/sev4 or without a severity
     int no_severity_minutes = 15;
     int still_open_hours = 8;  // then again every 24 hours
+    // Working time, for the reminders that can wait: a tz database zone ("" = UTC), local
+    // hours "HH:MM-HH:MM", and the days ("mon,tue,wed,thu,fri").
+    std::string time_zone;
+    std::string working_hours = "09:00-17:00";
+    std::string working_days = "mon,tue,wed,thu,fri";
   } reminders;
   std::string http;  // host:port for /healthz and /metrics
   // The review page (adapters/web): where it listens (host:port; empty: off) and the public
@@ -68,6 +76,12 @@ struct Config {
   std::string log_level;  // empty: info for services, warn for the console
   LogFormat log_format = LogFormat::text;
 };
+
+// "09:00-17:00" as the minutes of the day from and to; nullopt when not such a span.
+std::optional<std::pair<std::chrono::minutes, std::chrono::minutes>> working_hours(
+    const std::string& text);
+// "mon,tue,wed,thu,fri" as seven days, Sunday first; nullopt when a name is not a day.
+std::optional<std::array<bool, 7>> working_days(const std::string& text);
 
 // An unknown key or an invalid value; `key` names it as the user wrote it.
 struct ConfigError : std::runtime_error {

@@ -35,6 +35,7 @@
 #include "adapters/ops/http_server.h"
 #include "adapters/ops/series.h"
 #include "adapters/platform/platform.h"
+#include "adapters/platform/time_zone.h"
 #include "adapters/slack/slack_adapter.h"
 #include "adapters/web/app.h"
 #include "bot/draft/draft.h"
@@ -135,6 +136,16 @@ RemindSettings remind_settings(const Config& config) {
   remind.quiet_low = std::chrono::minutes{config.reminders.quiet_minutes_other};
   remind.no_severity = std::chrono::minutes{config.reminders.no_severity_minutes};
   remind.still_open = std::chrono::hours{config.reminders.still_open_hours};
+  // Validated when the configuration was loaded.
+  const auto hours = working_hours(config.reminders.working_hours);
+  remind.work_start = hours->first;
+  remind.work_end = hours->second;
+  remind.work_days = *working_days(config.reminders.working_days);
+  if (!config.reminders.time_zone.empty()) {
+    remind.utc_offset = [zone = platform::TimeZone::load(config.reminders.time_zone)](TimePoint t) {
+      return zone.offset(t);
+    };
+  }
   return remind;
 }
 

@@ -17,14 +17,49 @@ Occurrences once(TimePoint due, TimePoint now) {
   return due <= now ? Occurrences{due, std::nullopt} : Occurrences{std::nullopt, due};
 }
 
+Millis offset(TimePoint t, const RemindSettings& s) {
+  return s.utc_offset ? s.utc_offset(t) : Millis{0};
+}
+TimePoint local(TimePoint t, const RemindSettings& s) {
+  return t + offset(t, s);
+}
+// The instant a local wall-clock time names (twice refined, for the days the offset changes).
+TimePoint to_utc(TimePoint wall, const RemindSettings& s) {
+  const TimePoint guess = wall - offset(wall, s);
+  return wall - offset(guess, s);
+}
+bool work_day(std::chrono::sys_days day, const RemindSettings& s) {
+  return s.work_days[std::chrono::weekday{day}.c_encoding()];
+}
+
+// Occurrences that wait for working time: each moved to the next working moment, which may
+// turn a due one into the next.
+Occurrences in_working_time(const Occurrences& o, TimePoint now, const RemindSettings& s) {
+  Occurrences out;
+  for (const auto& when : {o.latest, o.next}) {
+    if (!when) continue;
+    const TimePoint t = next_working(*when, s);
+    if (t <= now) {
+      if (!out.latest || t > *out.latest) out.latest = t;
+    } else if (!out.next || t < *out.next) {
+      out.next = t;
+    }
+  }
+  return out;
+}
+
+bool urgent(const Incident& inc) {
+  return inc.severity == Severity::sev1 || inc.severity == Severity::sev2;
+}
+
 // The occurrences of a reminder about the whole incident.
 Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
                         const RemindSettings& s) {
   switch (kind) {
     case ReminderKind::no_update: {
       if (!inc.is_open()) return {};
-      const bool high = inc.severity == Severity::sev1 || inc.severity == Severity::sev2;
-      return once(last_update(inc) + (high ? s.quiet_high : s.quiet_low), now);
+      if (urgent(inc)) return once(last_update(inc) + s.quiet_high, now);
+      return in_working_time(once(last_update(inc) + s.quiet_low, now), now, s);
     }
     case ReminderKind::no_severity:
       if (!inc.is_open() || inc.severity != Severity::unset) return {};
@@ -32,11 +67,13 @@ Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
     case ReminderKind::still_open: {
       if (!inc.is_open()) return {};
       const TimePoint first = inc.opened_at + s.still_open;
-      if (now < first) return {std::nullopt, first};
-      const auto every = std::chrono::duration_cast<Millis>(s.still_open_every);
-      const auto stretches = (now - first) / every;
-      const TimePoint latest = first + stretches * every;
-      return {latest, latest + every};
+      Occurrences o{std::nullopt, first};
+      if (now >= first) {
+        const auto every = std::chrono::duration_cast<Millis>(s.still_open_every);
+        const TimePoint latest = first + (now - first) / every * every;
+        o = {latest, latest + every};
+      }
+      return urgent(inc) ? o : in_working_time(o, now, s);
     }
     case ReminderKind::no_review:
       // The review has started once someone ran `postmortem` (thread posted or facilitator set).
@@ -44,21 +81,23 @@ Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
           !inc.facilitator.empty()) {
         return {};
       }
-      return once(add_working_days(*inc.closed_at, s.review_working_days), now);
+      return in_working_time(once(add_working_days(*inc.closed_at, s.review_working_days, s), now),
+                             now, s);
     case ReminderKind::homework:
       if (!inc.review_at || now >= *inc.review_at) return {};  // none after the meeting
       return once(*inc.review_at - s.homework_before, now);
     case ReminderKind::unanswered:
       if (!inc.review_started_at || unanswered_questions(inc).empty()) return {};
-      return once(*inc.review_started_at + s.unanswered_after, now);
+      return in_working_time(once(*inc.review_started_at + s.unanswered_after, now), now, s);
     case ReminderKind::action_due:
       return {};  // per item, below
   }
   return {};
 }
 
+// The start of working time on the due date, in the team's zone (or the next working day's).
 TimePoint action_time(const ActionItem& a, const RemindSettings& s) {
-  return TimePoint{std::chrono::sys_days{*a.due}} + s.action_hour;
+  return next_working(to_utc(TimePoint{std::chrono::sys_days{*a.due}} + s.work_start, s), s);
 }
 
 bool sent(const Incident& inc, const DueReminder& r) {
@@ -104,14 +143,32 @@ std::vector<ReviewQuestion> unanswered_questions(const Incident& inc) {
   return open;
 }
 
-TimePoint add_working_days(TimePoint from, int count) {
-  TimePoint at = from;
+TimePoint add_working_days(TimePoint from, int count, const RemindSettings& s) {
+  if (std::none_of(s.work_days.begin(), s.work_days.end(), [](bool d) { return d; })) return from;
+  TimePoint wall = local(from, s);
   while (count > 0) {
-    at += days{1};
-    const std::chrono::weekday day{floor<days>(at)};
-    if (day != std::chrono::Saturday && day != std::chrono::Sunday) --count;
+    wall += days{1};
+    if (work_day(floor<days>(wall), s)) --count;
   }
-  return at;
+  return to_utc(wall, s);
+}
+
+TimePoint next_working(TimePoint t, const RemindSettings& s) {
+  if (std::none_of(s.work_days.begin(), s.work_days.end(), [](bool d) { return d; }) ||
+      s.work_start >= s.work_end) {
+    return t;
+  }
+  for (int i = 0; i < 8; ++i) {
+    const TimePoint wall = local(t, s);
+    const auto day = floor<days>(wall);
+    const auto minute = wall - TimePoint{day};
+    if (work_day(day, s) && minute < s.work_end) {
+      return minute >= s.work_start ? t : to_utc(TimePoint{day} + s.work_start, s);
+    }
+    t = to_utc(TimePoint{day + days{1}} + s.work_start, s);
+    if (work_day(day + days{1}, s)) return t;
+  }
+  return t;
 }
 
 std::vector<DueReminder> due_reminders(const Incident& inc, TimePoint now,

@@ -7,7 +7,9 @@
 // so it goes out once.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,10 +27,16 @@ struct RemindSettings {
   std::chrono::hours still_open{8};         // open this long: "still ongoing?"
   std::chrono::hours still_open_every{24};  // and again after each such stretch
   int review_working_days = 2;  // closed this many working days (Monday–Friday) without a review
-  std::chrono::hours action_hour{9};  // an action item's reminder: this hour (UTC) of its due date
   std::chrono::hours homework_before{24};   // the review meeting's homework: this long before it
   std::chrono::hours unanswered_after{72};  // review questions still unanswered this long after
                                             // `postmortem`: the facilitator hears
+  // Working time in the team's zone. Reminders that can wait (all but the nudges of a live
+  // sev1/sev2, the severity question and the meeting's homework) go out at the next working
+  // moment: local time is UTC plus `utc_offset` (none: UTC), days by `work_days` (Sunday first).
+  std::function<Millis(TimePoint)> utc_offset;
+  std::chrono::minutes work_start{9 * 60};
+  std::chrono::minutes work_end{17 * 60};
+  std::array<bool, 7> work_days{false, true, true, true, true, true, false};
   // A reminder this far past its time is not sent any more (an upgrade, a long outage): it
   // would arrive as a flood of old news.
   std::chrono::hours stale_after{24 * 7};
@@ -59,8 +67,11 @@ TimePoint last_update(const Incident& incident);
 // The review questions nobody has answered yet (bot/draft/review.h); none before `postmortem`.
 std::vector<ReviewQuestion> unanswered_questions(const Incident& incident);
 
-// `from` plus `days` working days (Monday–Friday, UTC), at the same time of day.
-TimePoint add_working_days(TimePoint from, int days);
+// `from` plus `days` working days (RemindSettings::work_days, local time), at the same local
+// time of day.
+TimePoint add_working_days(TimePoint from, int days, const RemindSettings& settings);
+// `t` when it is working time, else the start of the next working time.
+TimePoint next_working(TimePoint t, const RemindSettings& settings);
 
 // The idempotency key of one occurrence,
 // "remind:<platform>:<channel>:INC-<n>:<kind>[-<item>]:<unix s>": the same occurrence always

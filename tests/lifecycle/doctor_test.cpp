@@ -92,6 +92,13 @@ TEST_F(Doctor, TheReviewPageIsReportedAndABadUrlRefused) {
   EXPECT_TRUE(contains(out + err, "INCIDENT_BOT_WEB_WRITERS")) << out << err;
 }
 
+TEST_F(Doctor, TheRemindersTimeZoneMustBeOneTheSystemKnows) {
+  EXPECT_EQ(doctor({"INCIDENT_BOT_TIME_ZONE=Europe/Berlin"}), 0) << out << err;
+  EXPECT_EQ(doctor({"INCIDENT_BOT_TIME_ZONE=Mars/Olympus_Mons"}), 2) << out << err;
+  EXPECT_TRUE(contains(out + err, "INCIDENT_BOT_TIME_ZONE")) << out << err;
+  EXPECT_TRUE(contains(out + err, "tzdata")) << out << err;
+}
+
 TEST_F(Doctor, ABrokenDatabaseFails) {
   std::ofstream(dir.path / "bot.db")
       << "this is not a database, but it is long enough to look like one";

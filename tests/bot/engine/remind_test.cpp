@@ -21,6 +21,15 @@ const Prompts& prompts() {
   return p;
 }
 
+// Working time all day, every day: the tests of what falls due when, apart from working hours.
+RemindSettings always() {
+  RemindSettings s;
+  s.work_days.fill(true);
+  s.work_start = std::chrono::minutes{0};
+  s.work_end = std::chrono::minutes{24 * 60};
+  return s;
+}
+
 Incident open_incident(Severity severity, TimePoint opened) {
   Incident inc;
   inc.number = 4;
@@ -44,7 +53,7 @@ void log_at(Incident& inc, TimePoint when) {
 }
 
 TEST(RemindSchedule, AQuietTimelineIsNudgedOncePerSilenceSoonerForSev1AndSev2) {
-  const RemindSettings s;
+  const RemindSettings s = always();
   Incident high = open_incident(Severity::sev2, at(10, 0));
   log_at(high, at(10, 5));
   EXPECT_TRUE(due_reminders(high, at(10, 34), s).empty());
@@ -86,7 +95,7 @@ TEST(RemindSchedule, NoSeverityIsAskedOnceAfterFifteenMinutes) {
 }
 
 TEST(RemindSchedule, ALongIncidentIsAskedDailyAndAnOutageSendsOnlyTheLatest) {
-  RemindSettings s;
+  RemindSettings s = always();
   s.quiet_low = std::chrono::minutes{24 * 60 * 10};  // only the daily question in this test
   Incident inc = open_incident(Severity::sev3, at(0, 0));
   EXPECT_EQ(next_reminder(inc, at(1, 0), s), (DueReminder{ReminderKind::still_open, 0, at(8, 0)}));
@@ -131,7 +140,7 @@ TEST(RemindSchedule, AReviewNotStartedTwoWorkingDaysAfterCloseIsNoted) {
   inc.status = Status::closed;
   inc.closed_at = at(12, 0) - 48h;  // Friday 2026-11-27 12:00: the weekend does not count
   const TimePoint tuesday = at(12, 0) + 48h;
-  EXPECT_EQ(add_working_days(*inc.closed_at, 2), tuesday);
+  EXPECT_EQ(add_working_days(*inc.closed_at, 2, s), tuesday);
   EXPECT_TRUE(due_reminders(inc, tuesday - 1min, s).empty());
   EXPECT_EQ(due_reminders(inc, tuesday, s),
             (std::vector<DueReminder>{{ReminderKind::no_review, 0, tuesday}}));
@@ -184,6 +193,43 @@ TEST(RemindSchedule, UnansweredReviewQuestionsAreNotedThreeDaysAfterTheReviewSta
   EXPECT_TRUE(due_reminders(inc, at(12, 0) + 72h, s).empty());
 }
 
+// Reminders that can wait go out in working time, in the team's zone, across a DST change;
+// the nudges of a live sev1/sev2 do not wait.
+TEST(RemindSchedule, WhatCanWaitWaitsForWorkingTimeInTheTeamsZone) {
+  RemindSettings s;  // Monday to Friday, 09:00-17:00
+  // Berlin in 2026: UTC+1, and UTC+2 from 01:00 UTC on Sunday 29 March.
+  const TimePoint summer = from_unix_ms(1774746000000);  // 2026-03-29T01:00Z
+  s.utc_offset = [summer](TimePoint t) { return t >= summer ? Millis{7200000} : Millis{3600000}; };
+  // Friday 27 March 16:30 local (15:30Z) is working time; 17:30 local waits for Monday 09:00
+  // local, which is 07:00Z after the change.
+  const TimePoint friday_1530z = from_unix_ms(1774625400000);
+  EXPECT_EQ(next_working(friday_1530z, s), friday_1530z);
+  EXPECT_EQ(next_working(friday_1530z + 1h, s), from_unix_ms(1774854000000));  // Mon 07:00Z
+  // An action due on Friday: 09:00 local is 08:00Z; due on Monday: 07:00Z.
+  Incident inc = open_incident(Severity::sev4, friday_1530z - 30min);
+  ActionItem a;
+  a.number = 1;
+  a.due = Date{std::chrono::year{2026}, std::chrono::March, std::chrono::day{30}};
+  inc.actions.push_back(a);
+  EXPECT_EQ(next_reminder(inc, friday_1530z, s)->kind, ReminderKind::no_update);
+  // A sev4 going quiet at 16:00 local on Friday is nudged on Monday at 09:00 local.
+  const auto waiting = due_reminders(inc, friday_1530z + 4h, s);
+  EXPECT_TRUE(waiting.empty());
+  const TimePoint monday_0700z = from_unix_ms(1774854000000);
+  const auto monday = due_reminders(inc, monday_0700z, s);
+  ASSERT_EQ(monday.size(), 3u);  // the quiet timeline, "still ongoing?", the action item
+  EXPECT_EQ(monday[0], (DueReminder{ReminderKind::no_update, 0, monday_0700z}));
+  EXPECT_EQ(monday[1], (DueReminder{ReminderKind::still_open, 0, monday_0700z}));
+  EXPECT_EQ(monday[2], (DueReminder{ReminderKind::action_due, 1, monday_0700z}));
+  // The same silence on a sev2 is nudged at once.
+  inc.severity = Severity::sev2;
+  EXPECT_EQ(due_reminders(inc, friday_1530z + 1h, s).size(), 1u);
+  // Working days in the team's zone: closed Friday 16:00 local, two working days on is Tuesday.
+  inc.status = Status::closed;
+  inc.closed_at = friday_1530z;
+  EXPECT_EQ(add_working_days(*inc.closed_at, 2, s), friday_1530z + 96h - 1h);  // DST: 14:30Z
+}
+
 // The engine over a store: what the adapters' periodic look does.
 class Reminders : public ::testing::Test {
  protected:
@@ -201,8 +247,14 @@ class Reminders : public ::testing::Test {
     return said;
   }
 
+  static Settings settings() {
+    Settings s;
+    s.remind = always();
+    return s;
+  }
+
   testing::MemoryStore store_;
-  Engine engine_{store_, prompts()};
+  Engine engine_{store_, prompts(), settings()};
   int line_ = 0;
 };
 
