@@ -706,6 +706,22 @@ std::vector<FollowedIncident> SqliteStore::followed_incidents(const std::string&
   return out;
 }
 
+std::vector<FollowedIncident> SqliteStore::with_overdue_actions(const std::string& platform,
+                                                                Date date) {
+  Lock lock(mutex_);
+  auto st = (*sql_)(
+      "SELECT number, channel FROM incidents i WHERE platform = ? AND reminders_off = 0 AND "
+      "EXISTS (SELECT 1 FROM actions a WHERE a.incident = i.number AND a.done = 0 "
+      "AND a.due < ?) ORDER BY number");
+  st->bind(1, platform);
+  st->bind(2, format_date(date));
+  std::vector<FollowedIncident> out;
+  while (st->executeStep()) {
+    out.push_back({st->getColumn(0).getInt64(), st->getColumn(1).getString()});
+  }
+  return out;
+}
+
 std::int64_t SqliteStore::next_incident_number() {
   Lock lock(mutex_);
   auto st = (*sql_)("SELECT COALESCE(MAX(number), 0) + 1 FROM incidents");

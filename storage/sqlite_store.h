@@ -50,6 +50,8 @@ class SqliteStore final : public DurableStore {
   std::vector<OpenIncident> open_incidents() override;
   std::vector<FollowedIncident> followed_incidents(const std::string& platform,
                                                    TimePoint since) override;
+  std::vector<FollowedIncident> with_overdue_actions(const std::string& platform,
+                                                     Date date) override;
   std::vector<Escalation> open_cases(const std::string& platform,
                                      const std::string& dm_channel) override;
   std::optional<Escalation> case_by_ref(const std::string& platform,

@@ -39,6 +39,7 @@ class Decider {
         next_number_(context.next_number),
         dm_(context.dm),
         display_names_(context.display_names),
+        overdue_(std::move(context.overdue)),
         command_(std::move(context.command)) {}
 
   Decision run() {
@@ -406,6 +407,10 @@ class Decider {
   // it was scheduled (an update logged, a severity set, the incident closed): then it is dropped
   // without a word, and its key keeps it from being tried again.
   void on_reminder(const in::Reminder& r) {
+    if (r.kind == ReminderKind::digest) {
+      digest();
+      return;
+    }
     if (!incident_ || incident_->number != r.incident) return;
     const auto due = due_reminders(whole(), event_.at, settings_.remind);
     if (std::find(due.begin(), due.end(), DueReminder{r.kind, r.item, r.due}) == due.end()) {
@@ -449,6 +454,32 @@ class Decider {
                 {}};
     reply.user = person;
     out_.replies.push_back(std::move(reply));
+  }
+
+  // The weekly digest: overdue action items by incident, in the lessons channel. Only what the
+  // items already say (text, owner, due date): no other names, no blame.
+  void digest() {
+    if (!settings_.lessons_channel) return;
+    TemplateData d;
+    d.set("prefix", settings_.command_prefix);
+    int count = 0;
+    for (const Incident& inc : overdue_) {
+      TemplateData group;
+      group.set("id", inc.id()).set("title", inc.title);
+      for (const ActionItem& a : inc.actions) {
+        if (!overdue(a, event_.at, settings_.remind)) continue;
+        group.add("actions", TemplateData{}
+                                 .set("number", std::to_string(a.number))
+                                 .set("text", a.text)
+                                 .set("owner", action_owner(a.owner, settings_.escape))
+                                 .set("due", format_date(*a.due)));
+        ++count;
+      }
+      if (group.truthy("actions")) d.add("incidents", group);
+    }
+    if (count == 0) return;  // done meanwhile: nothing to say
+    d.set("count", std::to_string(count)).set("one", count == 1);
+    say(Audience::lessons, "remind_digest", d);
   }
 
   // An owner the platform can message: a Slack mention (<@U123>) or a Matrix user id
@@ -727,6 +758,7 @@ class Decider {
   std::int64_t next_number_;
   const DmContext& dm_;
   const DisplayNames& display_names_;
+  std::vector<Incident> overdue_;  // the digest's
   std::optional<ParsedCommand> command_;
   std::vector<SecretMatch> secrets_;  // cut out of this event's text (scrub)
   bool cut_ = false;                  // the text was cut at kTextLimit (scrub)

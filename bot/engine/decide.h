@@ -51,6 +51,9 @@ struct Context {
   // The event's command, parsed once (parse_event_command): the engine loaded `current` as its
   // type asks, and decide() acts on the same parse. Set for in::CommandText events.
   std::optional<ParsedCommand> command;
+  // For the weekly digest (in::Reminder of kind digest) only: the incidents with overdue action
+  // items, whole.
+  std::vector<Incident> overdue = {};
 };
 
 // Pure: the same context and event always give the same decision.

@@ -23,6 +23,10 @@ Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
     Context context{store_.current_incident(event.platform, event.channel, view),
                     store_.next_incident_number(), display_names_, dm_context(event),
                     std::move(command)};
+    if (const auto* r = std::get_if<in::Reminder>(&event.body);
+        r && r->kind == ReminderKind::digest) {
+      context.overdue = overdue_incidents(event.platform, event.at);
+    }
     Decision decision = decide(std::move(context), event, prompts_, settings_);
     std::vector<Reply> recorded = decision.replies;
     if (decision.sign_in) issue_sign_in(event, decision, recorded);
@@ -64,7 +68,34 @@ std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, Tim
       events.push_back(std::move(e));
     }
   }
+  // The weekly digest of overdue action items, where there is a lessons channel to post it.
+  if (const auto due = digest_due(now, settings_.remind);
+      due && settings_.lessons_channel && !overdue_incidents(platform, now).empty()) {
+    InboundEvent e;
+    e.key = digest_key(platform, *due);
+    if (!store_.find_processed(e.key)) {
+      e.platform = platform;
+      e.at = now;
+      e.body = in::Reminder{0, ReminderKind::digest, 0, *due};
+      events.push_back(std::move(e));
+    }
+  }
   return events;
+}
+
+std::vector<Incident> Engine::overdue_incidents(const std::string& platform, TimePoint now) {
+  std::vector<Incident> out;
+  const TimePoint wall =
+      now + (settings_.remind.utc_offset ? settings_.remind.utc_offset(now) : Millis{0});
+  const Date today{std::chrono::floor<std::chrono::days>(wall)};
+  for (const FollowedIncident& f : store_.with_overdue_actions(platform, today)) {
+    IncidentView view = IncidentView::all();
+    view.number = f.number;
+    if (auto inc = store_.current_incident(platform, f.channel, view)) {
+      out.push_back(std::move(*inc));
+    }
+  }
+  return out;
 }
 
 void Engine::issue_sign_in(const InboundEvent& event, Decision& decision,

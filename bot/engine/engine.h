@@ -90,6 +90,8 @@ class Engine {
   static constexpr int kDecideRounds = 5;
 
   DmContext dm_context(const InboundEvent& event);
+  // The incidents of `platform` with an action item overdue at `now`, whole (the digest).
+  std::vector<Incident> overdue_incidents(const std::string& platform, TimePoint now);
   // Fills kSignInLinkSlot: the link in the replies that go out, a note in the `recorded` ones
   // (the link is never stored), and the token's hash among the changes.
   void issue_sign_in(const InboundEvent& event, Decision& decision, std::vector<Reply>& recorded);

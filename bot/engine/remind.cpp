@@ -89,8 +89,9 @@ Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
     case ReminderKind::unanswered:
       if (!inc.review_started_at || unanswered_questions(inc).empty()) return {};
       return in_working_time(once(*inc.review_started_at + s.unanswered_after, now), now, s);
-    case ReminderKind::action_due:
-      return {};  // per item, below
+    case ReminderKind::action_due:  // per item, below
+    case ReminderKind::digest:      // per platform (digest_due)
+      return {};
   }
   return {};
 }
@@ -132,6 +133,38 @@ TimePoint last_update(const Incident& inc) {
     if (!e.deleted) last = std::max(last, e.original_at.value_or(e.at));
   }
   return last;
+}
+
+std::optional<TimePoint> digest_due(TimePoint now, const RemindSettings& s) {
+  if (!s.enabled) return std::nullopt;
+  // Walk back over the local days of this week and the last, to the latest first working day
+  // of a week whose working time has begun.
+  const auto today = floor<days>(local(now, s));
+  for (int back = 0; back < 14; ++back) {
+    const auto day = today - days{back};
+    if (!work_day(day, s)) continue;
+    // The first working day of its week (weeks start on Monday).
+    const auto monday = day - days{(std::chrono::weekday{day}.iso_encoding() - 1)};
+    bool first = true;
+    for (auto d = monday; d < day; d += days{1}) {
+      if (work_day(d, s)) first = false;
+    }
+    if (!first) continue;
+    const TimePoint at = to_utc(TimePoint{day} + s.work_start, s);
+    if (at > now) continue;
+    if (now - at > s.stale_after) return std::nullopt;
+    return at;
+  }
+  return std::nullopt;
+}
+
+bool overdue(const ActionItem& a, TimePoint now, const RemindSettings& s) {
+  return !a.done && a.due && std::chrono::sys_days{*a.due} < floor<days>(local(now, s));
+}
+
+std::string digest_key(const std::string& platform, TimePoint due) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(due.time_since_epoch());
+  return "remind:" + platform + ":digest:" + std::to_string(seconds.count());
 }
 
 std::vector<ReviewQuestion> unanswered_questions(const Incident& inc) {

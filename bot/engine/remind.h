@@ -64,6 +64,15 @@ std::optional<DueReminder> next_reminder(const Incident& incident, TimePoint now
 // when re-timed), or the declaration.
 TimePoint last_update(const Incident& incident);
 
+// The weekly digest of overdue action items: due at the start of working time on the first
+// working day of each week (local), the latest such moment at or before `now`; nullopt when it
+// is older than stale_after or reminders are disabled.
+std::optional<TimePoint> digest_due(TimePoint now, const RemindSettings& settings);
+// Whether `action` is overdue at `now`: not done, and its due date (local) is past.
+bool overdue(const ActionItem& action, TimePoint now, const RemindSettings& settings);
+// The digest's idempotency key, "remind:<platform>:digest:<unix s>".
+std::string digest_key(const std::string& platform, TimePoint due);
+
 // The review questions nobody has answered yet (bot/draft/review.h); none before `postmortem`.
 std::vector<ReviewQuestion> unanswered_questions(const Incident& incident);
 

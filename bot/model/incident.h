@@ -28,7 +28,8 @@ enum class ReminderKind {
   no_review,
   action_due,
   homework,
-  unanswered
+  unanswered,
+  digest  // the weekly list of overdue action items, for the lessons channel (no incident)
 };
 
 std::string to_string(Severity s);      // "sev1".."sev4", "unset"

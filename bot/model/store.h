@@ -119,6 +119,10 @@ class Store {
   // or after `since`'s date.
   virtual std::vector<FollowedIncident> followed_incidents(const std::string& platform,
                                                            TimePoint since) = 0;
+  // The incidents of `platform` with reminders on and an open action item due before `date`
+  // (the weekly digest of overdue actions), by number.
+  virtual std::vector<FollowedIncident> with_overdue_actions(const std::string& platform,
+                                                             Date date) = 0;
 
   // "Is this safe?" cases. Nothing here takes or returns who asked: a case knows only the DM
   // channel its answers go to.

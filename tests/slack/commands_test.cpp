@@ -528,6 +528,14 @@ TEST(SlackCommands, AReminderGoesToTheIncidentChannelOnceAcrossARestart) {
   ASSERT_EQ(dms.size(), 1u);
   EXPECT_NE(dms[0].text.find("Action 1 of INC-1 is due today"), std::string::npos) << dms[0].text;
   EXPECT_EQ(h.fake.calls("conversations.open").back().fields.at("users"), "U2");
+
+  // Still open a week later: the Monday digest in the lessons channel lists it.
+  h.now = from_unix_ms(1795960800000) + 24h * 8 - 4h;  // 2026-12-07 10:00 UTC
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.posted("CLESSONS").empty(); }));
+  h.run_for(100ms);
+  const auto lessons = h.fake.posted("CLESSONS");
+  ASSERT_EQ(lessons.size(), 1u);
+  EXPECT_NE(lessons[0].text.find("1. alert on queue depth"), std::string::npos) << lessons[0].text;
 }
 
 }  // namespace

@@ -120,6 +120,18 @@ class MemoryStore final : public Store {
     }
     return out;
   }
+  std::vector<FollowedIncident> with_overdue_actions(const std::string& platform,
+                                                     Date date) override {
+    std::vector<FollowedIncident> out;
+    for (const auto& [number, inc] : incidents_) {
+      if (inc.platform != platform || inc.reminders_off) continue;
+      if (std::any_of(inc.actions.begin(), inc.actions.end(),
+                      [&](const ActionItem& a) { return !a.done && a.due && *a.due < date; })) {
+        out.push_back({number, inc.channel});
+      }
+    }
+    return out;
+  }
   std::vector<OpenIncident> open_incidents() override {
     std::vector<OpenIncident> out;
     for (const auto& [number, inc] : incidents_) {

@@ -117,6 +117,9 @@ class RacedStore final : public Store {
   std::vector<FollowedIncident> followed_incidents(const std::string& p, TimePoint s) override {
     return inner_.followed_incidents(p, s);
   }
+  std::vector<FollowedIncident> with_overdue_actions(const std::string& p, Date d) override {
+    return inner_.with_overdue_actions(p, d);
+  }
   std::vector<Escalation> open_cases(const std::string& p, const std::string& d) override {
     return inner_.open_cases(p, d);
   }

@@ -250,6 +250,7 @@ class Reminders : public ::testing::Test {
   static Settings settings() {
     Settings s;
     s.remind = always();
+    s.lessons_channel = true;
     return s;
   }
 
@@ -355,6 +356,55 @@ TEST_F(Reminders, TheFacilitatorHearsOfUnansweredQuestionsPrivately) {
   const std::string text = markup::to_markdown(told[0].text);
   EXPECT_NE(text.find("still has questions nobody has answered"), std::string::npos) << text;
   EXPECT_NE(text.find("\n6. "), std::string::npos) << text;
+}
+
+TEST_F(Reminders, OverdueActionsAreListedOnceAWeekInTheLessonsChannel) {
+  say("start Checkout errors sev2", at(10, 0));
+  say("action alert on queue depth owner:<@U2> due:2026-11-30", at(10, 5));
+  say("action write the runbook due:2026-12-10", at(10, 6));
+  say("close rolled back", at(11, 0));
+  say("postmortem", at(11, 1));
+  std::vector<Reply> digest;
+  auto look = [&](TimePoint now) {
+    digest.clear();
+    for (const InboundEvent& e : engine_.due_reminders("slack", now)) {
+      if (std::get<in::Reminder>(e.body).kind != ReminderKind::digest) continue;
+      for (Reply& r : engine_.handle(e).replies) digest.push_back(std::move(r));
+    }
+  };
+  look(at(12, 0) + 24h);  // Monday 30 November: nothing is overdue yet
+  EXPECT_TRUE(digest.empty());
+  look(at(12, 0) + 24h * 8);  // Monday 7 December
+  ASSERT_EQ(digest.size(), 1u);
+  EXPECT_EQ(digest[0].audience, Audience::lessons);
+  std::string text = markup::to_markdown(digest[0].text);
+  EXPECT_NE(text.find("1 action item from past incidents is past its due date"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("INC-1: Checkout errors"), std::string::npos) << text;
+  EXPECT_NE(text.find("1. alert on queue depth"), std::string::npos) << text;
+  EXPECT_EQ(text.find("runbook"), std::string::npos) << text;  // not due yet
+  look(at(12, 0) + 24h * 8 + 2h);
+  EXPECT_TRUE(digest.empty());  // once a week
+  look(at(12, 0) + 24h * 15);   // Monday 14 December: both
+  ASSERT_EQ(digest.size(), 1u);
+  text = markup::to_markdown(digest[0].text);
+  EXPECT_NE(text.find("2 action items from past incidents are past their due date"),
+            std::string::npos)
+      << text;
+  say("done 1", at(12, 0) + 24h * 15);
+  say("done 2", at(12, 0) + 24h * 15);
+  look(at(12, 0) + 24h * 22);
+  EXPECT_TRUE(digest.empty());
+}
+
+TEST(RemindSchedule, TheDigestIsDueAtTheStartOfEachWeeksFirstWorkingDay) {
+  RemindSettings s;                              // Monday to Friday, 09:00-17:00 UTC
+  const TimePoint monday_nine = at(9, 0) + 24h;  // 2026-11-30
+  EXPECT_EQ(digest_due(monday_nine, s), monday_nine);
+  EXPECT_EQ(digest_due(monday_nine + 72h, s), monday_nine);             // Thursday: this week's
+  EXPECT_EQ(digest_due(monday_nine - 1min, s), monday_nine - 24h * 7);  // before: last week's
+  s.work_days = {false, false, true, true, true, true, true};           // Tuesday to Saturday
+  EXPECT_EQ(digest_due(monday_nine + 72h, s), monday_nine + 24h);
 }
 
 TEST_F(Reminders, AnOccurrenceHandedOverTwiceIsPostedOnce) {
