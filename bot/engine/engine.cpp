@@ -69,16 +69,16 @@ std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, Tim
     }
   }
   // The weekly digest of overdue action items, where there is a lessons channel to post it.
-  if (const auto due = digest_due(now, settings_.remind);
-      due && settings_.lessons_channel && !overdue_incidents(platform, now).empty()) {
+  // The cheap checks first: this runs every 30 seconds, and the week's digest is usually sent.
+  const auto due = digest_due(now, settings_.remind);
+  if (due && settings_.lessons_channel && !store_.find_processed(digest_key(platform, *due)) &&
+      !overdue_incidents(platform, now).empty()) {
     InboundEvent e;
     e.key = digest_key(platform, *due);
-    if (!store_.find_processed(e.key)) {
-      e.platform = platform;
-      e.at = now;
-      e.body = in::Reminder{0, ReminderKind::digest, 0, *due};
-      events.push_back(std::move(e));
-    }
+    e.platform = platform;
+    e.at = now;
+    e.body = in::Reminder{0, ReminderKind::digest, 0, *due};
+    events.push_back(std::move(e));
   }
   return events;
 }
