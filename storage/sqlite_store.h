@@ -69,6 +69,8 @@ class SqliteStore final : public DurableStore {
   // ReviewStore (storage/web.cpp for the sign-ins and sessions)
   std::vector<IncidentSummary> list_incidents() override;
   std::optional<Incident> incident(std::int64_t number) override;
+  int pending_sign_ins(const std::string& platform, const std::string& user,
+                       TimePoint now) override;
   std::optional<SignInGrant> redeem_sign_in(const std::string& token_hash, TimePoint now) override;
   SectionSave save_section(std::int64_t incident, const std::string& section,
                            const std::string& text, std::int64_t expected_version,

@@ -51,6 +51,19 @@ void bind_due(SQLite::Statement& st, int index, const std::optional<Date>& due) 
 
 namespace incident {
 
+int SqliteStore::pending_sign_ins(const std::string& platform, const std::string& user,
+                                  TimePoint now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SQLite::Statement st(*db_,
+                       "SELECT COUNT(*) FROM web_sign_ins WHERE platform = ? AND user = ? AND "
+                       "used_at IS NULL AND expires_at > ?");
+  st.bind(1, platform);
+  st.bind(2, user);
+  st.bind(3, to_unix_ms(now));
+  st.executeStep();
+  return st.getColumn(0).getInt();
+}
+
 std::optional<SignInGrant> SqliteStore::redeem_sign_in(const std::string& token_hash,
                                                        TimePoint now) {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -160,8 +160,14 @@ WebApp::WebApp(ReviewStore& store, WebOptions options, Renderers renderers, Memb
       members_(std::move(members)),
       clock_(std::move(clock)) {}
 
-std::optional<Engine::IssuedSignIn> WebApp::issue(const InboundEvent&, std::int64_t) {
+std::optional<Engine::IssuedSignIn> WebApp::issue(const InboundEvent& event, std::int64_t) {
   try {
+    if (store_.pending_sign_ins(event.platform, event.user, clock_()) >=
+        options_.sign_ins_pending_max) {
+      spdlog::warn("web: no sign-in link for a {} user: {} unused ones are still valid",
+                   event.platform, options_.sign_ins_pending_max);
+      return std::nullopt;
+    }
     const std::string token = random_token();
     return Engine::IssuedSignIn{options_.public_url + "/login/" + token, sha256_hex(token),
                                 clock_() + options_.sign_in_valid};

@@ -32,6 +32,9 @@ struct WebOptions {
   std::chrono::hours session_idle{2};
   std::chrono::hours session_max{12};
   std::chrono::seconds membership_cached{60};
+  // Unused, unexpired sign-in links a person may hold at once: more `web` requests within the
+  // links' validity get none (a flood of links helps nobody but someone guessing).
+  int sign_ins_pending_max = 5;
   // Who edits the draft on the page: the commander, scribe and facilitator (false), or every
   // member of the incident's channel (true; `web.writers = "members"`).
   bool members_write = false;

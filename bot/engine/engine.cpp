@@ -116,7 +116,8 @@ void Engine::issue_sign_in(const InboundEvent& event, Decision& decision,
     }
   };
   fill(decision.replies, issued ? std::string_view(issued->link)
-                                : std::string_view("(none could be made just now: try again)"));
+                                : std::string_view("(none could be made just now: use a link "
+                                                   "you were sent, or try again in 10 minutes)"));
   fill(recorded, "(a one-time link, not kept: ask again for a new one)");
 }
 

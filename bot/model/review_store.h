@@ -77,6 +77,9 @@ class ReviewStore {
   virtual std::vector<IncidentSummary> list_incidents() = 0;
   virtual std::optional<Incident> incident(std::int64_t number) = 0;
 
+  // Sign-in links of `user` that are still usable at `now` (unused, not expired).
+  virtual int pending_sign_ins(const std::string& platform, const std::string& user,
+                               TimePoint now) = 0;
   // Uses the sign-in link whose token hashes to `token_hash`, atomically: the first call before
   // it expires gets the grant, every later one (or one after expiry) nullopt.
   virtual std::optional<SignInGrant> redeem_sign_in(const std::string& token_hash,

@@ -232,6 +232,20 @@ TEST_F(WebAppTest, AnExpiredLinkOrAForeignOriginIsRefused) {
       303);
 }
 
+TEST_F(WebAppTest, APersonHoldsAtMostFiveUsableLinks) {
+  say("start Checkout errors");
+  for (int i = 0; i < 5; ++i) ASSERT_NE(sign_in_token(), "") << i;
+  const Outcome refused = say("web");
+  ASSERT_FALSE(refused.replies.empty());
+  EXPECT_NE(refused.replies[0].text.find("none could be made just now"), std::string::npos)
+      << refused.replies[0].text;
+  EXPECT_EQ(refused.replies[0].text.find("/login/"), std::string::npos);
+  members_.insert("console/ops/erin");
+  EXPECT_NE(sign_in_token("erin"), "");  // per person
+  now_ += 11min;                         // the five expired
+  EXPECT_NE(sign_in_token(), "");
+}
+
 TEST_F(WebAppTest, WithoutASessionNothingIsShown) {
   say("start Checkout errors");
   EXPECT_EQ(request("GET", "/").status, 401);
