@@ -85,10 +85,8 @@ std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, Tim
 
 std::vector<Incident> Engine::overdue_incidents(const std::string& platform, TimePoint now) {
   std::vector<Incident> out;
-  const TimePoint wall =
-      now + (settings_.remind.utc_offset ? settings_.remind.utc_offset(now) : Millis{0});
-  const Date today{std::chrono::floor<std::chrono::days>(wall)};
-  for (const FollowedIncident& f : store_.with_overdue_actions(platform, today)) {
+  for (const FollowedIncident& f :
+       store_.with_overdue_actions(platform, local_date(now, settings_.remind))) {
     IncidentView view = IncidentView::all();
     view.number = f.number;
     if (auto inc = store_.current_incident(platform, f.channel, view)) {

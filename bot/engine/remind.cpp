@@ -31,6 +31,9 @@ TimePoint to_utc(TimePoint wall, const RemindSettings& s) {
 bool work_day(std::chrono::sys_days day, const RemindSettings& s) {
   return s.work_days[std::chrono::weekday{day}.c_encoding()];
 }
+bool any_work_day(const RemindSettings& s) {
+  return std::any_of(s.work_days.begin(), s.work_days.end(), [](bool d) { return d; });
+}
 
 // Occurrences that wait for working time: each moved to the next working moment, which may
 // turn a due one into the next.
@@ -158,8 +161,12 @@ std::optional<TimePoint> digest_due(TimePoint now, const RemindSettings& s) {
   return std::nullopt;
 }
 
+Date local_date(TimePoint now, const RemindSettings& s) {
+  return Date{floor<days>(local(now, s))};
+}
+
 bool overdue(const ActionItem& a, TimePoint now, const RemindSettings& s) {
-  return !a.done && a.due && std::chrono::sys_days{*a.due} < floor<days>(local(now, s));
+  return !a.done && a.due && *a.due < local_date(now, s);
 }
 
 std::string digest_key(const std::string& platform, TimePoint due) {
@@ -177,7 +184,7 @@ std::vector<ReviewQuestion> unanswered_questions(const Incident& inc) {
 }
 
 TimePoint add_working_days(TimePoint from, int count, const RemindSettings& s) {
-  if (std::none_of(s.work_days.begin(), s.work_days.end(), [](bool d) { return d; })) return from;
+  if (!any_work_day(s)) return from;
   TimePoint wall = local(from, s);
   while (count > 0) {
     wall += days{1};
@@ -187,8 +194,7 @@ TimePoint add_working_days(TimePoint from, int count, const RemindSettings& s) {
 }
 
 TimePoint next_working(TimePoint t, const RemindSettings& s) {
-  if (std::none_of(s.work_days.begin(), s.work_days.end(), [](bool d) { return d; }) ||
-      s.work_start >= s.work_end) {
+  if (!any_work_day(s) || s.work_start >= s.work_end) {
     return t;
   }
   for (int i = 0; i < 8; ++i) {

@@ -68,6 +68,8 @@ TimePoint last_update(const Incident& incident);
 // working day of each week (local), the latest such moment at or before `now`; nullopt when it
 // is older than stale_after or reminders are disabled.
 std::optional<TimePoint> digest_due(TimePoint now, const RemindSettings& settings);
+// The team's date at `now` (RemindSettings::utc_offset).
+Date local_date(TimePoint now, const RemindSettings& settings);
 // Whether `action` is overdue at `now`: not done, and its due date (local) is past.
 bool overdue(const ActionItem& action, TimePoint now, const RemindSettings& settings);
 // The digest's idempotency key, "remind:<platform>:digest:<unix s>".
