@@ -330,8 +330,8 @@ int run_platforms(const Config& config) {
     options.drain_timeout = kDrainBudget;
     options.metrics = &metrics;
     engines.push_back(engine_for(config.slack.slash_command));
-    adapters.push_back(
-        std::make_unique<slack::SlackAdapter>(io.get_executor(), *engines.back(), tls, options));
+    adapters.push_back(std::make_unique<slack::SlackAdapter>(io.get_executor(), *engines.back(),
+                                                             store, tls, options));
   }
   if (config.matrix.configured()) {
     matrix::MatrixOptions options;

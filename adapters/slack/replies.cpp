@@ -1,9 +1,11 @@
 #include "adapters/slack/replies.h"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <exception>
+#include <nlohmann/json.hpp>
 
 #include "bot/text/markup.h"
 
@@ -11,6 +13,42 @@ namespace incident::slack {
 
 namespace asio = boost::asio;
 using asio::awaitable;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kPlatform = "slack";
+constexpr std::string_view kReplies = "replies";
+
+// Slack posts ephemeral answers to the caller (not in a DM) out of band: they cannot be found
+// again, nor posted again usefully after a restart.
+bool ephemeral(const Reply& reply, bool from_dm) {
+  return reply.audience == Audience::caller && !from_dm;
+}
+
+}  // namespace
+
+std::string job_key(const std::string& event_key) {
+  return std::string(kPlatform) + "." + std::string(kReplies) + ":" + event_key;
+}
+
+std::optional<OutboxItem> job_item(const ReplyJob& job, const std::string& event_key,
+                                   std::optional<std::size_t> ack, TimePoint now) {
+  const bool lasting = std::any_of(job.replies.begin(), job.replies.end(),
+                                   [&](const Reply& r) { return !ephemeral(r, job.from_dm); });
+  if (!lasting) return std::nullopt;
+  // A minute of slack for the clocks of this machine and Slack's.
+  const auto since = std::chrono::duration_cast<std::chrono::seconds>(
+      (now - std::chrono::minutes{1}).time_since_epoch());
+  json payload{{"event", event_key},
+               {"user", job.user},
+               {"from_dm", job.from_dm},
+               {"since", std::to_string(since.count()) + ".000000"}};
+  if (ack) payload["ack"] = *ack;
+  const std::string key = job_key(event_key);
+  return OutboxItem{0,   std::string(kPlatform), key, job.channel, std::string(kReplies),
+                    key, payload.dump()};
+}
 
 std::optional<std::size_t> reply_for_ack(const std::vector<Reply>& replies) {
   for (std::size_t i = 0; i < replies.size(); ++i) {
@@ -24,13 +62,83 @@ std::optional<std::size_t> reply_for_ack(const std::vector<Reply>& replies) {
   return std::nullopt;
 }
 
-ReplyPoster::ReplyPoster(asio::any_io_executor executor, WebApi& api, Engine& engine,
+ReplyPoster::ReplyPoster(asio::any_io_executor executor, WebApi& api, Engine& engine, Store& store,
                          PosterOptions options)
     : executor_(executor),
       api_(api),
       engine_(engine),
+      store_(store),
       options_(std::move(options)),
       done_(executor) {}
+
+void ReplyPoster::post_durable(std::vector<ReplyJob> jobs) {
+  std::vector<OutboxItem> pending;
+  try {
+    pending = store_.pending_requests(std::string(kPlatform), 1000);
+  } catch (const std::exception& e) {
+    spdlog::error("slack: could not read the outbox: {}", e.what());
+  }
+  std::set<std::string> fresh;
+  for (const auto& job : jobs) {
+    if (!job.key.empty()) fresh.insert(job.key);
+  }
+  // What a crash, a stop or a failed post left behind goes first: it is older.
+  for (const auto& item : pending) {
+    if (in_flight_.count(item.id) || fresh.count(item.key)) continue;
+    auto job = resumed_job(item);
+    if (!job || job->replies.empty()) {
+      finish(item.id, job.has_value());
+      continue;
+    }
+    spdlog::info("slack: posting the replies of {} again, skipping what Slack already has",
+                 item.key);
+    in_flight_.insert(item.id);
+    post(std::move(*job));
+  }
+  for (auto& job : jobs) {
+    for (const auto& item : pending) {
+      if (item.key == job.key && in_flight_.insert(item.id).second) job.outbox_id = item.id;
+    }
+    post(std::move(job));
+  }
+}
+
+std::optional<ReplyJob> ReplyPoster::resumed_job(const OutboxItem& item) {
+  const json payload = json::parse(item.payload, nullptr, false);
+  if (item.kind != kReplies || !payload.is_object()) {
+    spdlog::error("slack: outbox item {} cannot be read; dropped", item.key);
+    return std::nullopt;
+  }
+  ReplyJob job{
+      item.channel, payload.value("user", std::string{}), payload.value("from_dm", false), {}, {}};
+  job.key = item.key;
+  job.outbox_id = item.id;
+  job.since = payload.value("since", std::string{});
+  job.resumed = true;
+  std::optional<std::vector<Reply>> recorded;
+  try {
+    recorded = store_.find_processed(payload.value("event", std::string{}));
+  } catch (const std::exception& e) {
+    spdlog::error("slack: could not read the replies of {}: {}", item.key, e.what());
+    return std::nullopt;
+  }
+  if (!recorded) return std::nullopt;
+  for (std::size_t i = 0; i < recorded->size(); ++i) {
+    if (payload.contains("ack") && payload["ack"] == i) continue;  // it went in the ack
+    if (!ephemeral((*recorded)[i], job.from_dm)) job.replies.push_back((*recorded)[i]);
+  }
+  return job;
+}
+
+void ReplyPoster::finish(std::int64_t id, bool done) {
+  in_flight_.erase(id);
+  try {
+    store_.finish_request(id, done);
+  } catch (const std::exception& e) {
+    // Left pending: posted again, skipping what Slack has, after the next look.
+    spdlog::error("slack: could not mark outbox item {} done: {}", id, e.what());
+  }
+}
 
 void ReplyPoster::post(ReplyJob job) {
   if (job.replies.empty() && job.learn_names.empty()) return;
@@ -62,7 +170,15 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
   // The message posted last (not ephemeral): a `thread` reply goes under it.
   std::string root_channel;
   std::string root_ts;
+  // A resumed job's messages already in Slack, by channel and thread.
+  std::map<std::string, std::map<std::string, std::string>> in_slack;
+  bool retry = false;    // a post failed for now: the job stays in the outbox
+  std::size_t kept = 0;  // the replies not ephemeral so far: each one's key within the job
   for (const Reply& reply : job.replies) {
+    std::string key;
+    if (!ephemeral(reply, job.from_dm) && !job.key.empty()) {
+      key = job.key + "/" + std::to_string(kept++);
+    }
     std::string channel = job.channel;
     std::string thread_ts;
     std::string ephemeral_user;
@@ -84,7 +200,10 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
           channel = reply.channel;
         } else if (!job.from_dm || user != job.user) {
           auto dm = co_await api_.open_dm(user);
-          if (!dm) continue;
+          if (!dm) {
+            retry = retry || dm.error().transient();
+            continue;
+          }
           channel = *dm;
         }
         break;
@@ -116,8 +235,21 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
                                                 markup::to_mrkdwn(reply.text));
       if (uploaded) continue;
     }
-    auto ts = co_await send(channel, reply.text, thread_ts, ephemeral_user);
-    if (!ts) continue;
+    std::map<std::string, std::string> none;
+    auto* posted = &none;
+    if (job.resumed && !key.empty()) {
+      auto [found, fresh] = in_slack.try_emplace(channel + " " + thread_ts);
+      if (fresh) {
+        auto keys = co_await api_.posted_keys(channel, thread_ts, job.since);
+        if (keys) found->second = std::move(*keys);
+      }
+      posted = &found->second;
+    }
+    auto ts = co_await send(channel, reply.text, thread_ts, ephemeral_user, key, *posted);
+    if (!ts) {
+      retry = retry || ts.error().transient();
+      continue;
+    }
     if (ephemeral_user.empty()) {
       root_channel = channel;
       root_ts = thread_ts.empty() ? *ts : thread_ts;
@@ -129,29 +261,44 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
       spdlog::error("slack: could not record the posted message {}: {}", *ts, e.what());
     }
   }
+  if (job.outbox_id != 0) {
+    if (retry) {
+      in_flight_.erase(job.outbox_id);  // posted again, skipping what went out, after the next look
+    } else {
+      finish(job.outbox_id, true);
+    }
+  }
   for (const auto& user : job.learn_names) {
     auto name = co_await api_.user_name(user);
     if (name && !name->empty()) engine_.set_display_name(user, *name);
   }
 }
 
-awaitable<std::optional<std::string>> ReplyPoster::send(std::string channel, std::string text,
-                                                        std::string thread_ts,
-                                                        std::string ephemeral_user) {
+awaitable<ApiResult<std::string>> ReplyPoster::send(
+    std::string channel, std::string text, std::string thread_ts, std::string ephemeral_user,
+    std::string key, const std::map<std::string, std::string>& posted) {
   std::optional<std::string> first;
+  std::size_t n = 0;
   for (const auto& part : markup::split(text, kMessageBytes)) {
     const std::string mrkdwn = markup::to_mrkdwn(part);
     if (mrkdwn.empty()) continue;  // Slack refuses an empty message (no_text)
-    ApiResult<std::string> posted;
-    if (ephemeral_user.empty()) {
-      posted = co_await api_.post_message(channel, mrkdwn, thread_ts);
+    const std::string part_key = key.empty() || n == 0 ? key : key + "/" + std::to_string(n);
+    ++n;
+    ApiResult<std::string> sent;
+    if (auto there = posted.find(part_key); !part_key.empty() && there != posted.end()) {
+      sent = there->second;  // it went out before the restart
+    } else if (ephemeral_user.empty()) {
+      sent = co_await api_.post_message(channel, mrkdwn, thread_ts, part_key);
+      if (sent && !part_key.empty() && options_.on_durable) options_.on_durable("posted");
     } else {
-      posted = co_await api_.post_ephemeral(channel, ephemeral_user, mrkdwn);
+      sent = co_await api_.post_ephemeral(channel, ephemeral_user, mrkdwn);
     }
-    if (!posted) break;  // logged by the Web API client; the rest would read out of context
-    if (!first) first = *posted;
+    // A failure is logged by the Web API client; the rest would read out of context.
+    if (!sent) co_return sent.error();
+    if (!first) first = *sent;
   }
-  co_return first;
+  if (!first) co_return ApiError{ApiError::Kind::http, "nothing to post", {}, 0};
+  co_return *first;
 }
 
 awaitable<void> ReplyPoster::drain(std::chrono::milliseconds timeout) {

@@ -42,8 +42,8 @@ SocketModeOptions socket_options(const SlackOptions& o) {
 
 }  // namespace
 
-SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::TlsContext& tls,
-                           SlackOptions options)
+SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, Store& store,
+                           net::TlsContext& tls, SlackOptions options)
     : executor_(executor),
       engine_(engine),
       options_(std::move(options)),
@@ -52,8 +52,9 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, net::
       http_(clients_(api_origin(options_.api_url), options_.http)),
       api_(*http_, web_options(options_, clients_)),
       socket_(executor, tls, api_, *this, socket_options(options_)),
-      poster_(executor, api_, engine,
-              PosterOptions{options_.lessons_channel, options_.security_channel}),
+      poster_(
+          executor, api_, engine, store,
+          PosterOptions{options_.lessons_channel, options_.security_channel, options_.on_durable}),
       retry_timer_(executor),
       worked_(executor) {
   if (!options_.clock) options_.clock = platform::system_now;
@@ -96,6 +97,7 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
   }
 
   if (!failure && !stopping_) {
+    poster_.post_durable({});  // what a crash or a stop left unposted
     using namespace boost::asio::experimental::awaitable_operators;
     // The purge and the reminders run alongside and are cancelled when Socket Mode ends.
     const auto ended = co_await (
@@ -110,8 +112,8 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
   // 📌 look-ups under way finish (within pin_lookup_timeout) and answer their envelopes.
   while (working_ > 0) co_await worked_.wait();
 
-  // Replies of envelopes already acknowledged still go out, within reason; then whatever is
-  // left is abandoned (its facts are stored; only the confirmation is lost).
+  // Replies of envelopes already acknowledged still go out, within reason; whatever is left
+  // stays in the outbox and goes out after the next start.
   co_await poster_.drain(options_.drain_timeout);
   if (!poster_.idle()) spdlog::warn("slack: stopping with replies not yet posted");
   http_->shutdown();
@@ -221,8 +223,10 @@ void SlackAdapter::record(std::vector<Delivery>& deliveries) {
     for (auto& delivery : deliveries) delivery.answer(std::nullopt);
     return;
   }
+  if (options_.on_durable) options_.on_durable("batch");
   ops::observe(options_.metrics, ops::series::kBatchEvents, {"slack"},
                static_cast<double>(deliveries.size()));
+  std::vector<ReplyJob> jobs;
   for (std::size_t i = 0; i < deliveries.size(); ++i) {
     if (!handled[i]) {
       deliveries[i].answer(std::nullopt);
@@ -232,15 +236,29 @@ void SlackAdapter::record(std::vector<Delivery>& deliveries) {
     ReplyJob& job = handled[i]->job;
     std::erase_if(job.learn_names,
                   [&](const std::string& user) { return !named_users_.insert(user).second; });
-    poster_.post(std::move(job));
+    jobs.push_back(std::move(job));
   }
+  poster_.post_durable(std::move(jobs));
 }
 
 std::optional<SlackAdapter::Handled> SlackAdapter::handle(Envelope& envelope) {
   InboundEvent& event = envelope.event;
+  const bool from_dm = std::holds_alternative<in::DirectMessage>(event.body);
+  const bool ack_reply = envelope.slash_command && envelope.accepts_response_payload;
+  bool durable = false;
+  // The replies' outbox item, in the event's transaction: where they go, not what they say.
+  auto attach = [&](const std::vector<Reply>& replies, UnitOfWork& work) {
+    const auto ack = ack_reply ? reply_for_ack(replies) : std::nullopt;
+    ReplyJob job{event.channel, event.user, from_dm, replies, {}};
+    if (ack) job.replies.erase(job.replies.begin() + static_cast<std::ptrdiff_t>(*ack));
+    if (auto item = job_item(job, event.key, ack, options_.clock())) {
+      work.outbox.push_back(std::move(*item));
+      durable = true;
+    }
+  };
   Outcome outcome;
   try {
-    outcome = engine_.handle(event);  // in the open batch: durable with its commit
+    outcome = engine_.handle(event, attach);  // in the open batch: durable with its commit
   } catch (const std::exception& e) {
     spdlog::error("slack: could not record {} ({}), leaving it unacknowledged: {}", event.key,
                   envelope.type, e.what());
@@ -268,15 +286,15 @@ std::optional<SlackAdapter::Handled> SlackAdapter::handle(Envelope& envelope) {
 
   Handled handled;
   std::vector<Reply> replies = std::move(outcome.replies);
-  if (envelope.slash_command && envelope.accepts_response_payload) {
+  if (ack_reply) {
     if (auto i = reply_for_ack(replies)) {
       handled.ack.message = AckMessage{markup::to_mrkdwn(replies[*i].text),
                                        replies[*i].audience == Audience::channel};
       replies.erase(replies.begin() + static_cast<std::ptrdiff_t>(*i));
     }
   }
-  const bool from_dm = std::holds_alternative<in::DirectMessage>(event.body);
   handled.job = ReplyJob{event.channel, event.user, from_dm, std::move(replies), {}};
+  if (durable) handled.job.key = job_key(event.key);
   // The draft replaces participants' names by roles; the engine learns them from us. DM askers
   // stay anonymous: their names are not looked up.
   if (!from_dm && !event.user.empty() && !named_users_.count(event.user)) {
@@ -300,20 +318,33 @@ std::string SlackAdapter::message_link(const std::string& channel, const std::st
 }
 
 std::optional<Outcome> SlackAdapter::submit(const InboundEvent& event) {
+  // Reminders and the review page's commands: the caller's replies are shown there (or there is
+  // no caller), so only the others are posted, and made durable like an envelope's.
+  ReplyJob job{event.channel, event.user, false, {}, {}};
+  bool durable = false;
+  auto attach = [&](const std::vector<Reply>& replies, UnitOfWork& work) {
+    job.replies = replies_for_others(replies);
+    if (auto item = job_item(job, event.key, std::nullopt, options_.clock())) {
+      work.outbox.push_back(std::move(*item));
+      durable = true;
+    }
+  };
   Outcome outcome;
   try {
     auto batch = engine_.batch();
-    outcome = engine_.handle(event);
+    outcome = engine_.handle(event, attach);
     batch.commit();
   } catch (const std::exception& e) {
     spdlog::error("slack: could not record {}: {}", event.key, e.what());
     return std::nullopt;
   }
+  if (options_.on_durable) options_.on_durable("batch");
   ops::count_outcome(options_.metrics, "slack", event, outcome);
   // A redelivered key (a reminder handed over again) was posted the first time.
   if (!outcome.duplicate) {
-    poster_.post(
-        ReplyJob{event.channel, event.user, false, replies_for_others(outcome.replies), {}});
+    job.replies = replies_for_others(outcome.replies);  // with a sign-in link, if any
+    if (durable) job.key = job_key(event.key);
+    poster_.post_durable({std::move(job)});
   }
   return outcome;
 }

@@ -1,11 +1,12 @@
 // The Slack adapter: Socket Mode in, the engine in the middle, the Web API out.
 //
 // For every envelope the order is: decode → (for a 📌, fetch the pinned message) →
-// Engine::handle in a batch with the envelopes read together → one commit → acks → post the
-// replies. A fact is durable before its envelope is acknowledged: Slack redelivers an envelope
-// that was not acknowledged, so a crash before the ack costs a redelivery, never a fact; a
-// redelivered envelope finds its key recorded and changes nothing. A 📌 waiting for its message
-// holds up only the envelopes of its own channel, which keep their order.
+// Engine::handle in a batch with the envelopes read together (each with its replies' outbox
+// item) → one commit → acks → post the replies (ReplyPoster, adapters/slack/replies.h). A fact is
+// durable before its envelope is acknowledged: Slack redelivers an envelope that was not
+// acknowledged, so a crash before the ack costs a redelivery, never a fact; a redelivered envelope
+// finds its key recorded and changes nothing. A 📌 waiting for its message holds up only the
+// envelopes of its own channel, which keep their order.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -56,6 +57,8 @@ struct SlackOptions {
   std::function<TimePoint()> clock;
   // The Web API's HTTPS client. Default: a kept-alive TLS pool.
   platform::HttpsClientFactory http_clients;
+  // A test's seam at each durable step (PosterOptions::on_durable).
+  DurableHook on_durable;
   // Counts (adapters/ops/series.h) for /metrics; null: not counted. Handed on to the Web API
   // and Socket Mode options.
   ops::Metrics* metrics = nullptr;
@@ -64,8 +67,8 @@ struct SlackOptions {
 class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHandler {
  public:
   // Throws std::invalid_argument when api_url is not an https:// URL.
-  SlackAdapter(boost::asio::any_io_executor executor, Engine& engine, net::TlsContext& tls,
-               SlackOptions options);
+  SlackAdapter(boost::asio::any_io_executor executor, Engine& engine, Store& store,
+               net::TlsContext& tls, SlackOptions options);
   ~SlackAdapter() override;
   SlackAdapter(const SlackAdapter&) = delete;
   SlackAdapter& operator=(const SlackAdapter&) = delete;

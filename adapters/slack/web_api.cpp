@@ -217,12 +217,17 @@ boost::asio::awaitable<ApiResult<std::string>> WebApi::open_connection() {
 
 boost::asio::awaitable<ApiResult<std::string>> WebApi::post_message(std::string channel,
                                                                     std::string text,
-                                                                    std::string thread_ts) {
+                                                                    std::string thread_ts,
+                                                                    std::string key) {
   net::FormFields fields{{"channel", channel},
                          {"text", std::move(text)},
                          {"unfurl_links", "false"},
                          {"unfurl_media", "false"}};
   if (!thread_ts.empty()) fields.emplace_back("thread_ts", std::move(thread_ts));
+  if (!key.empty()) {
+    const json metadata{{"event_type", kReplyEventType}, {"event_payload", {{"key", key}}}};
+    fields.emplace_back("metadata", metadata.dump());
+  }
   Call c{"chat.postMessage", std::move(fields), false, "chat.postMessage:" + channel, std::nullopt};
   auto r = co_await call(std::move(c));
   if (!r) co_return r.error();
@@ -335,6 +340,38 @@ boost::asio::awaitable<ApiResult<std::optional<SlackMessage>>> WebApi::find_mess
   net::FormFields replies{
       {"channel", channel}, {"ts", ts}, {"oldest", ts}, {"inclusive", "true"}, {"limit", "10"}};
   co_return co_await lookup("conversations.replies", std::move(replies), ts, until);
+}
+
+boost::asio::awaitable<ApiResult<std::map<std::string, std::string>>> WebApi::posted_keys(
+    std::string channel, std::string thread_ts, std::string oldest) {
+  std::map<std::string, std::string> keys;
+  std::string cursor;
+  for (int page = 0; page < 5; ++page) {
+    net::FormFields fields{{"channel", channel},
+                           {"oldest", oldest},
+                           {"include_all_metadata", "true"},
+                           {"limit", "200"}};
+    if (!thread_ts.empty()) fields.emplace_back("ts", thread_ts);
+    if (!cursor.empty()) fields.emplace_back("cursor", cursor);
+    Call c{thread_ts.empty() ? "conversations.history" : "conversations.replies",
+           std::move(fields),
+           false,
+           {},
+           std::nullopt};
+    auto r = co_await call(std::move(c));
+    if (!r) co_return r.error();
+    auto messages = r->find("messages");
+    if (messages == r->end() || !messages->is_array()) break;
+    for (const auto& m : *messages) {
+      const json& metadata = obj(m, "metadata");
+      if (str(metadata, "event_type") != kReplyEventType) continue;
+      const std::string key = str(obj(metadata, "event_payload"), "key");
+      if (!key.empty()) keys.emplace(key, str(m, "ts"));
+    }
+    cursor = str(obj(*r, "response_metadata"), "next_cursor");
+    if (cursor.empty()) break;
+  }
+  co_return keys;
 }
 
 boost::asio::awaitable<ApiResult<bool>> WebApi::is_member(std::string channel, std::string user) {

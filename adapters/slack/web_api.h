@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "adapters/net/backoff.h"
 #include "adapters/net/https_client.h"
@@ -83,6 +84,9 @@ struct SlackMessage {
   std::string text;  // unescaped
 };
 
+// The metadata event type of the bot's replies (docs.slack.dev/messaging/message-metadata).
+inline constexpr std::string_view kReplyEventType = "incident_bot_reply";
+
 class WebApi {
  public:
   WebApi(net::HttpsClient& http, WebApiOptions options);
@@ -93,9 +97,11 @@ class WebApi {
   // a fresh wss:// URL with a one-time ticket. Tier 1.
   boost::asio::awaitable<ApiResult<std::string>> open_connection();
   // chat.postMessage in mrkdwn, in a thread when `thread_ts` is set, without link previews.
-  // Paced per channel. Returns the message's ts.
+  // Paced per channel. Returns the message's ts. A non-empty `key` rides along as the message's
+  // metadata (kReplyEventType), so that posted_keys can tell later that it went out.
   boost::asio::awaitable<ApiResult<std::string>> post_message(std::string channel, std::string text,
-                                                              std::string thread_ts = {});
+                                                              std::string thread_ts = {},
+                                                              std::string key = {});
   // chat.postEphemeral: seen by `user` only.
   boost::asio::awaitable<ApiResult<std::string>> post_ephemeral(std::string channel,
                                                                 std::string user, std::string text);
@@ -106,6 +112,12 @@ class WebApi {
   // is asked next. nullopt when neither has it. The whole look-up ends within `deadline`.
   boost::asio::awaitable<ApiResult<std::optional<SlackMessage>>> find_message(
       std::string channel, std::string ts, std::chrono::milliseconds deadline);
+  // The keys of the bot's messages (post_message's `key`) posted in `channel` since `oldest`
+  // (a Slack ts), each with its ts: the top level from conversations.history, or the thread of
+  // `thread_ts` from conversations.replies, both with include_all_metadata. A few pages at most:
+  // a restart asks about the last minutes.
+  boost::asio::awaitable<ApiResult<std::map<std::string, std::string>>> posted_keys(
+      std::string channel, std::string thread_ts, std::string oldest);
   // conversations.members, page by page: whether `user` is in `channel` now (the review page's
   // read check; needs channels:read and groups:read).
   boost::asio::awaitable<ApiResult<bool>> is_member(std::string channel, std::string user);

@@ -132,9 +132,9 @@ struct FakeSlack::Impl {
   }
 
   std::string post(const std::string& channel, const std::string& text,
-                   const std::string& thread_ts) {
+                   const std::string& thread_ts, const std::string& metadata = {}) {
     const std::string ts = make_ts(++ts_counter[channel]);
-    messages.push_back({channel, ts, kBotUser, text, thread_ts, false, {}});
+    messages.push_back({channel, ts, kBotUser, text, thread_ts, false, {}, metadata});
     return ts;
   }
 
@@ -164,7 +164,8 @@ struct FakeSlack::Impl {
     }
     if (method == "chat.postMessage") {
       if (field("text").empty()) return {{"ok", false}, {"error", "no_text"}};
-      const std::string ts = post(field("channel"), field("text"), field("thread_ts"));
+      const std::string ts =
+          post(field("channel"), field("text"), field("thread_ts"), field("metadata"));
       return {{"ok", true}, {"channel", field("channel")}, {"ts", ts}};
     }
     if (method == "chat.postEphemeral") {
@@ -230,25 +231,29 @@ struct FakeSlack::Impl {
     }
     if (method == "conversations.history" || method == "conversations.replies") {
       return read_messages(method, field("channel"), field("ts"), field("latest"), field("oldest"),
-                           field("limit"));
+                           field("limit"), field("include_all_metadata") == "true");
     }
     return {{"ok", false}, {"error", "unknown_method"}};
   }
 
   json read_messages(const std::string& method, const std::string& channel, const std::string& ts,
                      const std::string& latest, const std::string& oldest,
-                     const std::string& limit_text) {
+                     const std::string& limit_text, bool with_metadata) {
     const std::size_t limit = limit_text.empty() ? 100 : std::stoul(limit_text);
     json list = json::array();
-    auto as_json = [](const StoredMessage& m) {
+    auto as_json = [with_metadata](const StoredMessage& m) {
       json j{{"type", "message"}, {"ts", m.ts}, {"user", m.user}, {"text", m.text}};
       if (!m.thread_ts.empty()) j["thread_ts"] = m.thread_ts;
+      if (with_metadata && !m.metadata.empty()) {
+        j["metadata"] = json::parse(m.metadata, nullptr, false);
+      }
       return j;
     };
     if (method == "conversations.history") {  // top-level messages, newest first
       for (auto it = messages.rbegin(); it != messages.rend() && list.size() < limit; ++it) {
         const bool top = it->thread_ts.empty() || it->thread_ts == it->ts;
-        if (it->channel == channel && top && !it->ephemeral && it->ts <= latest) {
+        if (it->channel == channel && top && !it->ephemeral &&
+            (latest.empty() || it->ts <= latest) && it->ts >= oldest) {
           list.push_back(as_json(*it));
         }
       }

@@ -41,6 +41,8 @@ struct StoredMessage {
   std::string thread_ts;
   bool ephemeral = false;
   std::string ephemeral_user;
+  std::string metadata = {};  // chat.postMessage's `metadata` (JSON), returned by the history
+                              // methods with include_all_metadata
 };
 
 // A file shared with files.completeUploadExternal, after its bytes reached the upload URL.

@@ -75,7 +75,8 @@ void SlackHarness::start() {
   engine = std::make_unique<Engine>(*store, prompts, settings,
                                     [counter]() mutable { return counter += 0x9e3779b97f4a7c15; });
   options.metrics = &metrics;
-  adapter = std::make_unique<slack::SlackAdapter>(io.get_executor(), *engine, *tls, options);
+  adapter =
+      std::make_unique<slack::SlackAdapter>(io.get_executor(), *engine, *store, *tls, options);
   spawn_run();
 }
 

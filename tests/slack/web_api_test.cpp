@@ -242,7 +242,7 @@ TEST_F(SlackAdapterShell, RunsOverAnInjectedHttpsClient) {
     origin = url.origin();
     return client;
   };
-  SlackAdapter adapter(io.get_executor(), engine, tls, o);
+  SlackAdapter adapter(io.get_executor(), engine, store, tls, o);
   platform::PlatformAdapter& shell = adapter;
   EXPECT_EQ(shell.name(), "slack");
   const auto failure = run(io, shell.run());
@@ -259,7 +259,7 @@ TEST_F(SlackAdapterShell, RunsOverAnInjectedHttpsClient) {
 TEST_F(SlackAdapterShell, RefusesAPlainHttpApiUrl) {
   SlackOptions o;
   o.api_url = "http://slack.invalid/api/";
-  EXPECT_THROW(SlackAdapter(io.get_executor(), engine, tls, o), std::invalid_argument);
+  EXPECT_THROW(SlackAdapter(io.get_executor(), engine, store, tls, o), std::invalid_argument);
 }
 
 }  // namespace
