@@ -72,6 +72,12 @@ ReplyPoster::ReplyPoster(asio::any_io_executor executor, WebApi& api, Engine& en
       done_(executor) {}
 
 void ReplyPoster::post_durable(std::vector<ReplyJob> jobs) {
+  const bool keyed =
+      std::any_of(jobs.begin(), jobs.end(), [](const ReplyJob& job) { return !job.key.empty(); });
+  if (!jobs.empty() && !keyed) {  // nothing in the outbox to tie them to: no read
+    for (auto& job : jobs) post(std::move(job));
+    return;
+  }
   std::vector<OutboxItem> pending;
   try {
     pending = store_.pending_requests(std::string(kPlatform), 1000);

@@ -102,7 +102,8 @@ class ReplyPoster {
   // Posts `jobs` (just committed, in order), each tied to its outbox item so that it is marked
   // done once posted; first, any item of the outbox nobody is posting (left by a crash or a
   // stop): those are posted again, from the replies the store recorded, skipping the messages
-  // Slack already has. With no jobs: the look at the outbox after a start.
+  // Slack already has. With no jobs: the look at the outbox after a start. The outbox is read
+  // only then and when a job is durable, so a busy channel of acks alone does not pay for it.
   void post_durable(std::vector<ReplyJob> jobs);
   bool idle() const { return workers_ == 0; }
   // Waits until every queued job is posted, or `timeout` passed.
