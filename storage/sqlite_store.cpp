@@ -851,7 +851,8 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
       "(SELECT COUNT(*) FROM timeline t WHERE t.incident = i.number AND t.deleted = 0), "
       "(SELECT COUNT(*) FROM actions a WHERE a.incident = i.number), "
       "(SELECT COUNT(*) FROM actions a WHERE a.incident = i.number AND a.done = 0), "
-      "i.postmortem_ref != '' OR i.facilitator != '', i.published_at IS NOT NULL "
+      "i.postmortem_ref != '' OR i.facilitator != '', i.published_at IS NOT NULL, "
+      "(SELECT COUNT(*) FROM reminders r WHERE r.incident = i.number) "
       "FROM incidents i ORDER BY i.number");
   std::vector<IncidentSummary> out;
   while (st.executeStep()) {
@@ -868,6 +869,7 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
     s.actions = st.getColumn(9).getInt64();
     s.open_actions = st.getColumn(10).getInt64();
     s.review_state = review_state(st.getColumn(11).getInt() != 0, st.getColumn(12).getInt() != 0);
+    s.reminders = st.getColumn(13).getInt64();
     out.push_back(std::move(s));
   }
   return out;

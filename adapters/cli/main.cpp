@@ -463,7 +463,8 @@ int list_incidents(const Config& config) try {
     std::cout << incident_id(r.number) << "\t" << to_string(r.status) << "\t"
               << to_string(r.severity) << "\t" << format_utc(r.opened_at) << "\t"
               << (r.closed_at ? format_duration(r.opened_at, *r.closed_at) : std::string("-"))
-              << "\t" << r.platform << ":" << r.channel << "\t" << r.title << "\n";
+              << "\t" << r.platform << ":" << r.channel << "\t" << r.reminders << "\t" << r.title
+              << "\n";
   }
   return 0;
 } catch (const NoDatabaseError&) {

@@ -26,7 +26,8 @@ struct IncidentSummary {
   std::int64_t timeline_entries = 0;  // live ones: deleted entries are not counted
   std::int64_t actions = 0;
   std::int64_t open_actions = 0;
-  std::string review_state;  // review_state(): "draft", "in review", "published"
+  std::string review_state;    // review_state(): "draft", "in review", "published"
+  std::int64_t reminders = 0;  // reminders sent
 };
 
 // Who a used sign-in link was for.

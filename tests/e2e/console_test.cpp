@@ -247,6 +247,9 @@ TEST_F(ConsoleE2E, RemindersFallDueOnTheConsolesOwnClock) {
   EXPECT_TRUE(has(day_before.out, "The review has not started: run `postmortem`"))
       << day_before.out;
   EXPECT_TRUE(has(day_before.out, "Review meeting: 2026-12-02 15:00 UTC")) << day_before.out;
+  // `list` counts the reminders sent: the severity question and the meeting's homework.
+  const Result list = run("list");
+  EXPECT_TRUE(has(list.out, "\tconsole:console\t2\tCheckout errors")) << list.out;
   const Result bad = run("console", "!incident status\n", "INCIDENT_BOT_NOW=tomorrow");
   EXPECT_EQ(bad.status, 2);
   EXPECT_TRUE(has(bad.err, "INCIDENT_BOT_NOW")) << bad.err;
