@@ -245,6 +245,7 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
     r.text("time_zone", c.reminders.time_zone);
     r.text("working_hours", c.reminders.working_hours);
     r.text("working_days", c.reminders.working_days);
+    r.text("follow_up_channel", c.reminders.follow_up_channel);
     r.reject_unknown();
   }
   if (const auto* t = top.table("web")) {
@@ -301,6 +302,7 @@ void apply_environment(Config& c, const EnvLookup& env) {
     c.reminders.enabled = parse_switch("INCIDENT_BOT_REMINDERS", *v);
   }
   set("INCIDENT_BOT_TIME_ZONE", c.reminders.time_zone);
+  set("INCIDENT_BOT_FOLLOW_UP_CHANNEL", c.reminders.follow_up_channel);
   if (auto v = get("INCIDENT_BOT_ESCALATION_RETENTION_DAYS")) {
     c.escalation_retention_days =
         parse_count("INCIDENT_BOT_ESCALATION_RETENTION_DAYS", *v, kRetentionDays);
@@ -463,7 +465,8 @@ std::string redacted(const Config& c) {
       << "\nstill_open_hours = " << c.reminders.still_open_hours
       << "\ntime_zone = " << quoted(c.reminders.time_zone)
       << "\nworking_hours = " << quoted(c.reminders.working_hours)
-      << "\nworking_days = " << quoted(c.reminders.working_days) << "\n";
+      << "\nworking_days = " << quoted(c.reminders.working_days)
+      << "\nfollow_up_channel = " << quoted(c.reminders.follow_up_channel) << "\n";
   return out.str();
 }
 

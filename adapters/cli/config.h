@@ -60,6 +60,8 @@ struct Config {
     std::string time_zone;
     std::string working_hours = "09:00-17:00";
     std::string working_days = "mon,tue,wed,thu,fri";
+    // Where the weekly digest of overdue action items goes; empty: the lessons channel.
+    std::string follow_up_channel;
   } reminders;
   std::string http;  // host:port for /healthz and /metrics
   // The review page (adapters/web): where it listens (host:port; empty: off) and the public

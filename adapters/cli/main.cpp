@@ -141,6 +141,7 @@ RemindSettings remind_settings(const Config& config) {
   remind.work_start = hours->first;
   remind.work_end = hours->second;
   remind.work_days = *working_days(config.reminders.working_days);
+  remind.follow_up_channel = config.reminders.follow_up_channel;
   if (!config.reminders.time_zone.empty()) {
     remind.utc_offset = [zone = platform::TimeZone::load(config.reminders.time_zone)](TimePoint t) {
       return zone.offset(t);

@@ -25,7 +25,7 @@ void print(std::ostream& out, const Reply& reply) {
       out << "[dm] ";
       break;
     case Audience::lessons:
-      out << "[lessons channel] ";
+      out << (reply.channel.empty() ? "[lessons channel] " : "[" + reply.channel + "] ");
       break;
     case Audience::security:
       out << "[security channel] ";

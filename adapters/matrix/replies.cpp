@@ -131,6 +131,10 @@ std::vector<OutboxItem> reply_items(const std::string& key, const std::vector<Re
         break;
       }
       case Audience::lessons:
+        if (!reply.channel.empty()) {
+          target.room = reply.channel;
+          break;
+        }
         if (options.lessons.empty()) {
           spdlog::warn(
               "matrix: a reply for the lessons room was dropped: "

@@ -215,6 +215,10 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
         break;
       }
       case Audience::lessons:
+        if (!reply.channel.empty()) {
+          channel = reply.channel;
+          break;
+        }
         if (options_.lessons_channel.empty()) {
           spdlog::warn(
               "slack: a reply for the lessons channel was dropped: "

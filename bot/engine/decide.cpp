@@ -459,7 +459,8 @@ class Decider {
   // The weekly digest: overdue action items by incident, in the lessons channel. Only what the
   // items already say (text, owner, due date): no other names, no blame.
   void digest() {
-    if (!settings_.lessons_channel) return;
+    const std::string& follow_up = settings_.remind.follow_up_channel;
+    if (!settings_.lessons_channel && follow_up.empty()) return;
     TemplateData d;
     d.set("prefix", settings_.command_prefix);
     int count = 0;
@@ -480,6 +481,7 @@ class Decider {
     if (count == 0) return;  // done meanwhile: nothing to say
     d.set("count", std::to_string(count)).set("one", count == 1);
     say(Audience::lessons, "remind_digest", d);
+    out_.replies.back().channel = follow_up;
   }
 
   // An owner the platform can message: a Slack mention (<@U123>) or a Matrix user id

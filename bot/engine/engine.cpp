@@ -68,10 +68,11 @@ std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, Tim
       events.push_back(std::move(e));
     }
   }
-  // The weekly digest of overdue action items, where there is a lessons channel to post it.
+  // The weekly digest of overdue action items, where there is a channel to post it.
   // The cheap checks first: this runs every 30 seconds, and the week's digest is usually sent.
   const auto due = digest_due(now, settings_.remind);
-  if (due && settings_.lessons_channel && !store_.find_processed(digest_key(platform, *due)) &&
+  const bool somewhere = settings_.lessons_channel || !settings_.remind.follow_up_channel.empty();
+  if (due && somewhere && !store_.find_processed(digest_key(platform, *due)) &&
       !overdue_incidents(platform, now).empty()) {
     InboundEvent e;
     e.key = digest_key(platform, *due);

@@ -40,6 +40,9 @@ struct RemindSettings {
   // A reminder this far past its time is not sent any more (an upgrade, a long outage): it
   // would arrive as a flood of old news.
   std::chrono::hours stale_after{24 * 7};
+  // The channel (a platform id) of the weekly digest of overdue action items; empty: the
+  // lessons channel, if there is one.
+  std::string follow_up_channel = {};
 };
 
 struct DueReminder {

@@ -99,7 +99,9 @@ struct Reply {
   Anchor anchor = Anchor::none;
   std::int64_t incident = 0;  // the incident an anchored reply belongs to
   // For Audience::direct: the DM channel to post in. The DM flow sets it instead of `user`, as
-  // relays to an anonymous asker know only the DM channel, never who it belongs to.
+  // relays to an anonymous asker know only the DM channel, never who it belongs to. For
+  // Audience::lessons: a channel to post in instead of the lessons channel (the digest's
+  // follow-up channel).
   std::string channel = {};
   std::string thread_ref = {};  // for Audience::security: the case's root post to reply under
   std::string case_code = {};   // for Anchor::security_case: the case the post opens

@@ -377,6 +377,7 @@ TEST_F(Reminders, OverdueActionsAreListedOnceAWeekInTheLessonsChannel) {
   look(at(12, 0) + 24h * 8);  // Monday 7 December
   ASSERT_EQ(digest.size(), 1u);
   EXPECT_EQ(digest[0].audience, Audience::lessons);
+  EXPECT_TRUE(digest[0].channel.empty());  // the configured lessons channel
   std::string text = markup::to_markdown(digest[0].text);
   EXPECT_NE(text.find("1 action item from past incidents is past its due date"), std::string::npos)
       << text;
@@ -395,6 +396,26 @@ TEST_F(Reminders, OverdueActionsAreListedOnceAWeekInTheLessonsChannel) {
   say("done 2", at(12, 0) + 24h * 15);
   look(at(12, 0) + 24h * 22);
   EXPECT_TRUE(digest.empty());
+}
+
+// A follow-up channel of its own takes the digest, with or without a lessons channel.
+TEST(RemindDigest, GoesToTheFollowUpChannelWhenOneIsSet) {
+  Settings settings;
+  settings.remind = always();
+  settings.remind.follow_up_channel = "CFOLLOW";
+  testing::MemoryStore store;
+  Engine engine(store, prompts(), settings);
+  engine.handle(command("1", "start Checkout errors sev2", at(10, 0)));
+  engine.handle(command("2", "action alert on queue depth due:2026-11-30", at(10, 5)));
+  engine.handle(command("3", "close rolled back", at(11, 0)));
+  std::vector<Reply> digest;
+  for (const InboundEvent& e : engine.due_reminders("slack", at(12, 0) + 24h * 8)) {
+    if (std::get<in::Reminder>(e.body).kind != ReminderKind::digest) continue;
+    for (Reply& r : engine.handle(e).replies) digest.push_back(std::move(r));
+  }
+  ASSERT_EQ(digest.size(), 1u);
+  EXPECT_EQ(digest[0].audience, Audience::lessons);
+  EXPECT_EQ(digest[0].channel, "CFOLLOW");
 }
 
 TEST(RemindSchedule, TheDigestIsDueAtTheStartOfEachWeeksFirstWorkingDay) {
