@@ -479,6 +479,7 @@ std::optional<Outcome> MatrixAdapter::submit(const InboundEvent& event) {
     spdlog::error("matrix: could not record {}: {}", event.key, e.what());
     return std::nullopt;
   }
+  durable("submitted");
   ops::count_outcome(options_.metrics, "matrix", event, outcome);
   if (queued) sender_.wake();
   return outcome;

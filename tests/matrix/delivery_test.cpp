@@ -4,9 +4,11 @@
 
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <csignal>
+#include <optional>
 
 #include "matrix/harness.h"
 #include "prompts/embedded.h"
@@ -88,8 +90,11 @@ TEST(MatrixDelivery, ARefusedSendIsGivenUpAndTheRestGoesOn) {
 // The child process: its own io_context, store, engine and adapter on the parent's database
 // file and fake homeserver, killed with SIGKILL at durable step `kill_at`. Runs until quiet when
 // the batch has fewer steps.
+// With `step`, only that step counts; with `clock`, the adapter's clock stands at that time and
+// reminders are looked for every 20 ms.
 [[noreturn]] void run_child(const std::string& db, const std::string& url,
-                            const std::string& ca_file, int kill_at) {
+                            const std::string& ca_file, int kill_at, std::string step = {},
+                            std::optional<TimePoint> clock = std::nullopt) {
   try {
     boost::asio::io_context io;
     SqliteStore store(db, Durability::process);
@@ -101,7 +106,12 @@ TEST(MatrixDelivery, ARefusedSendIsGivenUpAndTheRestGoesOn) {
     matrix::MatrixOptions options = MatrixHarness::fast_options();
     options.homeserver = url;
     int steps = 0;
-    options.on_durable = [&steps, kill_at](std::string_view) {
+    if (clock) {
+      options.clock = [at = *clock] { return at; };
+      options.remind_interval = 20ms;
+    }
+    options.on_durable = [&steps, kill_at, step](std::string_view name) {
+      if (!step.empty() && name != step) return;
       if (++steps == kill_at) ::kill(::getpid(), SIGKILL);
     };
     matrix::MatrixAdapter adapter(io.get_executor(), engine, store, prompts, tls, options);
@@ -173,6 +183,49 @@ TEST(MatrixCrash, ACrashAtAnyDurableStepNeitherLosesNorDoubles) {
   // then three sends. A kill inside the batch's transaction: SqliteStoreTest's
   // AKillAtAnyPointOfABatchKeepsItWholeOrNotAtAll.
   EXPECT_GE(kills, 4);
+}
+
+// A reminder is committed (so it is not due again), then sent from the outbox: a kill right after
+// the commit, or right after the send, still gives exactly one message.
+TEST(MatrixCrash, AReminderKilledBeforeOrAfterItsSendIsSentOnce) {
+  for (const char* step : {"submitted", "sent"}) {
+    SCOPED_TRACE(std::string("killed after the step ") + step);
+    MatrixHarness h;
+    const std::string room = h.ready_room();
+    h.fake.say(room, kAlice, "!incident start Checkout errors");
+    ASSERT_TRUE(h.wait_bodies(room, 1));
+    const TimePoint due = h.incident(room)->opened_at + 16min;  // no severity yet
+    ASSERT_TRUE(h.stop());
+    h.run_for(20ms);
+    h.adapter.reset();
+    h.engine.reset();
+    h.store.reset();
+
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // The first "sent" is the reminder: the start's reply went out before.
+      run_child(h.db_path.string(), h.fake.url(), (h.dir / "ca.pem").string(), 1, step, due);
+    }
+    int status = 0;
+    ASSERT_TRUE(h.run_until([&] { return ::waitpid(child, &status, WNOHANG) == child; }, 15s));
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    // The restarted bot looks for reminders at the same moment: it must neither lose nor repeat.
+    h.options.clock = [due] { return due; };
+    h.options.remind_interval = 20ms;
+    h.start();
+    ASSERT_TRUE(h.caught_up());
+    auto asked = [&] {
+      const auto bodies = h.fake.bot_bodies(room);
+      return std::count_if(bodies.begin(), bodies.end(), [](const std::string& b) {
+        return b.find("has no severity yet") != std::string::npos;
+      });
+    };
+    ASSERT_TRUE(h.run_until([&] { return asked() >= 1; }));
+    h.run_for(200ms);
+    EXPECT_EQ(asked(), 1);
+  }
 }
 
 }  // namespace
