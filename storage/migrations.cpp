@@ -232,11 +232,25 @@ CREATE TABLE reminders (
 );
 )sql";
 
+const char* const kV12 = R"sql(
+-- Milestones: when the problem started, was detected, mitigated and resolved (`milestone`),
+-- and the most severe the incident has been (older incidents: their severity now, the best
+-- that is known of them).
+CREATE TABLE milestones (
+  incident INTEGER NOT NULL REFERENCES incidents(number),
+  name     TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  PRIMARY KEY (incident, name)
+);
+ALTER TABLE incidents ADD COLUMN peak_severity TEXT NOT NULL DEFAULT 'unset';
+UPDATE incidents SET peak_severity = severity;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4,  kV5, kV6,
-                                                kV7, kV8, kV9, kV10, kV11};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4,  kV5,  kV6,
+                                                kV7, kV8, kV9, kV10, kV11, kV12};
   return scripts;
 }
 

@@ -276,7 +276,8 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           [&](const change::Opened& o) {
             auto st =
                 sql("INSERT INTO incidents (number, platform, channel, title, "
-                    "severity, status, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
+                    "severity, peak_severity, status, opened_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'open', ?6)");
             st->bind(1, n);
             st->bind(2, o.platform);
             st->bind(3, o.channel);
@@ -301,7 +302,10 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->exec();
           },
           [&](const change::SeveritySet& s) {
-            auto st = sql("UPDATE incidents SET severity = ? WHERE number = ?");
+            // Severity names sort as their order: "sev1" < "sev4" < "unset".
+            auto st = sql(
+                "UPDATE incidents SET severity = ?1, peak_severity = "
+                "CASE WHEN ?1 < peak_severity THEN ?1 ELSE peak_severity END WHERE number = ?2");
             st->bind(1, to_string(s.severity));
             st->bind(2, n);
             expect_incident_row(st->exec(), n, "SeveritySet");
@@ -389,6 +393,15 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(3, r.reminder.item);
             st->bind(4, to_unix_ms(r.reminder.due));
             st->bind(5, to_unix_ms(r.reminder.at));
+            st->exec();
+          },
+          [&](const change::MilestoneSet& m) {
+            auto st =
+                sql("INSERT INTO milestones (incident, name, at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (incident, name) DO UPDATE SET at = excluded.at");
+            st->bind(1, n);
+            st->bind(2, to_string(m.milestone));
+            st->bind(3, to_unix_ms(m.at));
             st->exec();
           },
           [&](const change::ReviewScheduled& r) {
@@ -483,8 +496,8 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     auto st =
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
             "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
-            "published_at, published_by, reminders_off, review_at, review_started_at "
-            "FROM incidents WHERE number = ?");
+            "published_at, published_by, reminders_off, review_at, review_started_at, "
+            "peak_severity FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -504,6 +517,16 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.reminders_off = st->getColumn(14).getInt() != 0;
     inc.review_at = optional_time(st->getColumn(15));
     inc.review_started_at = optional_time(st->getColumn(16));
+    inc.peak_severity = severity_of(st->getColumn(17).getString());
+  }
+  {
+    auto st = sql("SELECT name, at FROM milestones WHERE incident = ?");
+    st->bind(1, number);
+    while (st->executeStep()) {
+      const auto name = milestone_from_string(st->getColumn(0).getString());
+      if (!name) corrupt("milestone", st->getColumn(0).getString());
+      inc.milestones[*name] = from_unix_ms(st->getColumn(1).getInt64());
+    }
   }
   {
     auto st = sql("SELECT role, user FROM roles WHERE incident = ?");

@@ -77,14 +77,24 @@ std::string export_json(const Incident& inc) {
                          {"due", format_iso(r.due)},
                          {"time", format_iso(r.at)}});
   }
+  // Every milestone, null when not recorded (resolved: the close, unless set).
+  nlohmann::json milestones = nlohmann::json::object();
+  for (const Milestone m :
+       {Milestone::started, Milestone::detected, Milestone::mitigated, Milestone::resolved}) {
+    milestones[to_string(m)] = optional_time(milestone_at(inc, m));
+  }
+  auto severity_json = [](Severity s) {
+    return s == Severity::unset ? nlohmann::json(nullptr) : nlohmann::json(to_string(s));
+  };
   nlohmann::json doc = {
       {"id", inc.id()},
       {"number", inc.number},
       {"platform", inc.platform},
       {"channel", inc.channel},
       {"title", text(inc.title)},
-      {"severity", inc.severity == Severity::unset ? nlohmann::json(nullptr)
-                                                   : nlohmann::json(to_string(inc.severity))},
+      {"severity", severity_json(inc.severity)},
+      {"peak_severity", severity_json(inc.peak_severity)},
+      {"milestones", milestones},
       {"status", to_string(inc.status)},
       {"opened_at", format_iso(inc.opened_at)},
       {"closed_at", optional_time(inc.closed_at)},

@@ -251,7 +251,43 @@ class Builder {
         .set("open", inc_.is_open())
         .set("duration", format_duration(inc_.opened_at, end))
         .set("resolution", admit(inc_.resolution, where("summary")).value_or(std::string{}));
+    if (inc_.peak_severity != Severity::unset && inc_.peak_severity != inc_.severity) {
+      d.set("peak", to_string(inc_.peak_severity));
+    }
+    key_moments(d);
     return d;
+  }
+
+  // The milestones and the declaration in time order, and the times to detect, mitigate and
+  // resolve: from when the problem started, else (said so) from the declaration.
+  void key_moments(TemplateData& d) const {
+    std::vector<std::pair<TimePoint, std::string>> moments{{inc_.opened_at, "declared"}};
+    std::string missing;
+    for (const Milestone m :
+         {Milestone::started, Milestone::detected, Milestone::mitigated, Milestone::resolved}) {
+      if (const auto at = milestone_at(inc_, m)) {
+        moments.emplace_back(*at, to_string(m));
+      } else if (m != Milestone::resolved) {
+        missing += (missing.empty() ? "" : ", ") + to_string(m);
+      }
+    }
+    std::stable_sort(moments.begin(), moments.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [at, name] : moments) {
+      d.add("moments", TemplateData{}.set("time", format_utc(at)).set("is_" + name, true));
+    }
+    const auto started = milestone_at(inc_, Milestone::started);
+    const TimePoint from = started.value_or(inc_.opened_at);
+    bool measured = false;
+    for (const auto& [m, key] :
+         {std::pair{Milestone::detected, "ttd"}, std::pair{Milestone::mitigated, "ttm"},
+          std::pair{Milestone::resolved, "ttr"}}) {
+      const auto at = milestone_at(inc_, m);
+      if (!at || *at < from) continue;
+      d.set(key, format_duration(from, *at));
+      measured = true;
+    }
+    d.set("measured", measured).set("from_start", started.has_value()).set("missing", missing);
   }
 
   bool timeline(TemplateData& d) {

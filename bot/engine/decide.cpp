@@ -228,6 +228,7 @@ class Decider {
                    [&](const cmd::Web&) { web(); },
                    [&](const cmd::Remind& r) { remind(r); },
                    [&](const cmd::ReviewAt& r) { review_at(r); },
+                   [&](const cmd::SetMilestone& m) { milestone(m); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                    [&](const cmd::Unknown& u) {
                      TemplateData d = base();
@@ -390,6 +391,22 @@ class Decider {
       }
     }
     say(Audience::channel, r.on ? "remind_on" : "remind_off", d);
+  }
+
+  // `milestone`: when the problem started, was detected, mitigated or resolved. Open or closed:
+  // the times are often pieced together in the review.
+  void milestone(const cmd::SetMilestone& m) {
+    if (!need_any()) return;
+    const TimePoint at = m.at.value_or(event_.at);
+    change(change::MilestoneSet{m.milestone, at});
+    TemplateData d = base();
+    d.set("milestone", to_string(m.milestone)).set("when", format_utc(at));
+    const auto began = incident_->milestones.find(Milestone::started);
+    if (m.milestone != Milestone::started && began != incident_->milestones.end() &&
+        began->second <= at) {
+      d.set("since", format_duration(began->second, at));
+    }
+    say(Audience::channel, "milestone_set", d);
   }
 
   // `review at`: the review meeting's time, for everyone; its homework comes the day before.

@@ -14,6 +14,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             incident.channel = c.channel;
             incident.title = c.title;
             incident.severity = c.severity;
+            incident.peak_severity = c.severity;
             incident.status = Status::open;
             incident.opened_at = c.at;
           },
@@ -21,7 +22,10 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             incident.timeline.push_back(c.entry);
             incident.entries = std::max(incident.entries, c.entry.seq);
           },
-          [&](const change::SeveritySet& c) { incident.severity = c.severity; },
+          [&](const change::SeveritySet& c) {
+            incident.severity = c.severity;
+            incident.peak_severity = more_severe(incident.peak_severity, c.severity);
+          },
           [&](const change::RoleSet& c) { incident.roles[c.role] = c.user; },
           [&](const change::ActionAdded& c) { incident.actions.push_back(c.item); },
           [&](const change::ActionDone& c) {
@@ -69,6 +73,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           [&](const change::Reminded& c) { incident.reminders.push_back(c.reminder); },
           [&](const change::RemindersSet& c) { incident.reminders_off = c.off; },
           [&](const change::ReviewScheduled& c) { incident.review_at = c.at; },
+          [&](const change::MilestoneSet& c) { incident.milestones[c.milestone] = c.at; },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
           [](const change::CaseOpened&) {}, [](const change::CaseAnchored&) {},
           [](const change::CaseClosed&) {}, [](const change::PrivateEvent&) {},

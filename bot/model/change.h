@@ -70,6 +70,10 @@ struct Reminded {  // a reminder went out (bot/engine/remind.h)
 struct ReviewScheduled {  // `review at`
   TimePoint at{};
 };
+struct MilestoneSet {  // `milestone`
+  Milestone milestone = Milestone::detected;
+  TimePoint at{};
+};
 struct RemindersSet {  // `remind off|on`
   bool off = false;
 };
@@ -108,8 +112,8 @@ using ChangeBody =
                  change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
                  change::PostmortemPosted, change::LessonsShared, change::Published,
                  change::Reminded, change::RemindersSet, change::ReviewScheduled,
-                 change::CaseOpened, change::CaseAnchored, change::CaseClosed, change::PrivateEvent,
-                 change::SignInIssued>;
+                 change::MilestoneSet, change::CaseOpened, change::CaseAnchored, change::CaseClosed,
+                 change::PrivateEvent, change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

@@ -109,7 +109,7 @@ struct Usage {
   std::string_view line;
 };
 
-constexpr std::array<Usage, 16> kUsages{{
+constexpr std::array<Usage, 17> kUsages{{
     {"start", "start <title> [sev1..sev4]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
@@ -124,6 +124,7 @@ constexpr std::array<Usage, 16> kUsages{{
     {"publish", "publish [INC-<n>] [confirm]"},
     {"web", "web [INC-<n>]"},
     {"remind", "remind on|off"},
+    {"milestone", "milestone started|detected|mitigated|resolved [<time>]"},
     {"review", "review at <YYYY-MM-DD HH:MM> (UTC)"},
     {"help", "help"},
 }};
@@ -248,12 +249,17 @@ std::optional<std::string> size_problem(std::string_view what, std::string_view 
 
 const char* const kTimeHint = " (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)";
 
-ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) {
-  const auto tokens = tokenize(rest);
-  if (tokens.empty()) return fail("missing the fact to log");
-
+// The back-dated time `tokens` begin with, if any ("14:05", "2026-11-29 14:05", ISO-8601, each
+// optionally followed by "UTC"), and how many tokens it took; a ParseError when it is not a
+// valid time or lies in the future (command.h, parse_command).
+struct LeadingTime {
   std::optional<TimePoint> at;
-  std::size_t consumed = 0;  // tokens that made up the time
+  std::size_t consumed = 0;
+};
+std::variant<LeadingTime, ParseResult> leading_time(const std::vector<Token>& tokens, TimePoint now,
+                                                    const Failer& fail) {
+  LeadingTime t;
+  if (tokens.empty()) return t;
   bool zoned = false;
   const std::string_view first = without_trailing_punct(tokens[0].text);
   if (looks_like_clock(first)) {
@@ -261,9 +267,9 @@ ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) 
     if (!tod) return fail(quoted(first) + " is not a valid time" + kTimeHint);
     const TimePoint today = std::chrono::floor<days>(now) + *tod;
     if (today <= now) {
-      at = today;
+      t.at = today;
     } else if (now - (today - days{1}) <= hours{12}) {
-      at = today - days{1};  // "23:55" just after midnight: a few minutes ago, yesterday
+      t.at = today - days{1};  // "23:55" just after midnight: a few minutes ago, yesterday
     } else {
       // More than 12 hours back yesterday, or a slip: never guess which. Say how to give both.
       const TimePoint yesterday = today - days{1};
@@ -271,30 +277,40 @@ ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) 
                   " UTC); for " + format_duration(yesterday, now) +
                   " ago, give the date: " + format_iso_minutes(yesterday));
     }
-    consumed = 1;
+    t.consumed = 1;
   } else if (looks_like_date(first)) {
     std::string iso;
     if (first.size() > 10 && (first[10] == 'T' || first[10] == 't')) {
       iso = first;
-      consumed = 1;
+      t.consumed = 1;
     } else if (first.size() == 10 && tokens.size() > 1 && looks_like_clock(tokens[1].text)) {
       iso = std::string(first) + " " + std::string(without_trailing_punct(tokens[1].text));
-      consumed = 2;
+      t.consumed = 2;
     }
     // A bare date followed by words ("2026-11-29 release tagged") names no time: plain fact.
-    if (consumed > 0) {
-      at = parse_iso8601(iso);
-      if (!at) return fail(quoted(iso) + " is not a valid time" + kTimeHint);
-      if (*at - now > seconds{60}) {
+    if (t.consumed > 0) {
+      t.at = parse_iso8601(iso);
+      if (!t.at) return fail(quoted(iso) + " is not a valid time" + kTimeHint);
+      if (*t.at - now > seconds{60}) {
         return fail(iso + " is in the future (it is " + format_utc(now) + " now)");
       }
       zoned = has_zone(iso);
     }
   }
   // "log 14:05 UTC db failover": the zone word people copy from the bot's own replies.
-  if (consumed > 0 && !zoned && consumed < tokens.size() && iequals(tokens[consumed].text, "UTC")) {
-    ++consumed;
+  if (t.consumed > 0 && !zoned && t.consumed < tokens.size() &&
+      iequals(tokens[t.consumed].text, "UTC")) {
+    ++t.consumed;
   }
+  return t;
+}
+
+ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) {
+  const auto tokens = tokenize(rest);
+  if (tokens.empty()) return fail("missing the fact to log");
+  auto time = leading_time(tokens, now, fail);
+  if (auto* error = std::get_if<ParseResult>(&time)) return std::move(*error);
+  const auto [at, consumed] = std::get<LeadingTime>(time);
   if (consumed >= tokens.size()) return fail("missing the fact to log");
   const std::string_view fact = trim(rest.substr(tokens[consumed].begin));
   if (istarts_with(fact, "impact:") && is_blank(fact.substr(7))) {
@@ -302,6 +318,25 @@ ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) 
   }
   if (auto problem = size_problem("fact to log", fact, kTextLimit)) return fail(*problem);
   return Command{cmd::Log{std::string(fact), at}};
+}
+
+// `milestone detected [<time>]`: the name, then a time as `log` takes it (none: now).
+ParseResult parse_milestone(std::string_view rest, TimePoint now, const Failer& fail) {
+  auto tokens = tokenize(rest);
+  if (tokens.empty()) return fail("say which milestone: started, detected, mitigated or resolved");
+  const auto milestone = milestone_from_string(without_trailing_punct(tokens[0].text));
+  if (!milestone) {
+    return fail(quoted(tokens[0].text) +
+                " is not a milestone: started, detected, mitigated or resolved");
+  }
+  tokens.erase(tokens.begin());
+  auto time = leading_time(tokens, now, fail);
+  if (auto* error = std::get_if<ParseResult>(&time)) return std::move(*error);
+  const auto [at, consumed] = std::get<LeadingTime>(time);
+  if (consumed < tokens.size()) {
+    return fail(quoted(tokens[consumed].text) + " is not a time" + kTimeHint);
+  }
+  return Command{cmd::SetMilestone{*milestone, at}};
 }
 
 // ---- action: owner: and due: anywhere in the text -----------------------------------------
@@ -529,6 +564,7 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
 
   if (key == "start") return parse_start(rest, fail);
   if (key == "log") return parse_log(rest, now, fail);
+  if (key == "milestone") return parse_milestone(rest, now, fail);
   if (key == "action") return parse_action(rest, now, fail);
   if (key == "done") return parse_done(rest, fail);
   if (key == "severity") return parse_set_severity(rest, fail);

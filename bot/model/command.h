@@ -92,6 +92,14 @@ struct ReviewAt {
   static constexpr bool kReadsWholeRecord = false;
   TimePoint at{};
 };
+// `milestone <name> [<time>]`: when the problem started, was detected, mitigated or resolved
+// (back-dated as `log` is; none: the message's time). The draft shows them and the times
+// between them.
+struct SetMilestone {
+  static constexpr bool kReadsWholeRecord = false;
+  Milestone milestone = Milestone::detected;
+  std::optional<TimePoint> at;
+};
 // `web`: a one-time sign-in link to the incident's review page, by direct message.
 struct Web {
   static constexpr bool kReadsWholeRecord = false;
@@ -110,7 +118,7 @@ struct Unknown {
 using Command =
     std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
                  cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Publish,
-                 cmd::Remind, cmd::ReviewAt, cmd::Web, cmd::Help, cmd::Unknown>;
+                 cmd::Remind, cmd::ReviewAt, cmd::SetMilestone, cmd::Web, cmd::Help, cmd::Unknown>;
 
 // Whether deciding `command` reads every timeline entry and review reply (its type says).
 inline bool reads_whole_record(const Command& command) {

@@ -107,6 +107,29 @@ std::optional<ReminderKind> reminder_kind_from_string(std::string_view s) {
   return lookup(kReminderKinds, s);
 }
 
+constexpr std::array<std::pair<Milestone, std::string_view>, 4> kMilestones{{
+    {Milestone::started, "started"},
+    {Milestone::detected, "detected"},
+    {Milestone::mitigated, "mitigated"},
+    {Milestone::resolved, "resolved"},
+}};
+
+std::string to_string(Milestone m) {
+  return name_of(kMilestones, m);
+}
+
+std::optional<Milestone> milestone_from_string(std::string_view s) {
+  return lookup(kMilestones, s);
+}
+
+std::optional<TimePoint> milestone_at(const Incident& incident, Milestone milestone) {
+  if (auto it = incident.milestones.find(milestone); it != incident.milestones.end()) {
+    return it->second;
+  }
+  if (milestone == Milestone::resolved) return incident.closed_at;
+  return std::nullopt;
+}
+
 std::string review_state(bool review_started, bool published) {
   if (published) return "published";
   return review_started ? "in review" : "draft";

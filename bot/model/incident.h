@@ -32,6 +32,10 @@ enum class ReminderKind {
   digest  // the weekly list of overdue action items, for the lessons channel (no incident)
 };
 
+// The moments of an incident besides its declaration (`opened_at`): when the problem started,
+// was detected, mitigated and resolved (`milestone`). Resolved defaults to the close.
+enum class Milestone { started, detected, mitigated, resolved };
+
 std::string to_string(Severity s);      // "sev1".."sev4", "unset"
 std::string to_string(Role r);          // "commander", "comms", "scribe"
 std::string to_string(Status s);        // "open", "closed"
@@ -43,6 +47,15 @@ std::optional<Role> role_from_string(std::string_view s);
 std::optional<Status> status_from_string(std::string_view s);
 std::optional<Source> source_from_string(std::string_view s);
 std::optional<ReminderKind> reminder_kind_from_string(std::string_view s);
+std::string to_string(Milestone m);  // "started", "detected", "mitigated", "resolved"
+std::optional<Milestone> milestone_from_string(std::string_view s);  // case-insensitive
+
+// The more severe of two severities (sev1 is the most; unset the least).
+inline Severity more_severe(Severity a, Severity b) {
+  if (a == Severity::unset) return b;
+  if (b == Severity::unset) return a;
+  return a < b ? a : b;
+}
 
 // "INC-12"
 std::string incident_id(std::int64_t number);
@@ -125,8 +138,10 @@ struct Incident {
   std::string channel;      // platform channel / room id
   std::string title;
   Severity severity = Severity::unset;
+  Severity peak_severity = Severity::unset;  // the most severe it has been
   Status status = Status::open;
   TimePoint opened_at{};
+  std::map<Milestone, TimePoint> milestones;  // those recorded with `milestone`
   std::optional<TimePoint> closed_at;
   std::string resolution;
   std::map<Role, std::string> roles;      // role -> platform user id
@@ -160,6 +175,9 @@ struct Incident {
   // the draft and publish it.
   bool leads_review(std::string_view user) const;
 };
+
+// When `milestone` happened: as recorded, else for `resolved` the close; nullopt when unknown.
+std::optional<TimePoint> milestone_at(const Incident& incident, Milestone milestone);
 
 // Where the post-mortem stands: "draft" (closed or not, no review yet), "in review" (`postmortem`
 // started the review thread), "published" (`publish` posted the final document).

@@ -44,6 +44,9 @@ TEST_F(ConsoleE2E, AWholeIncidentThroughPipedStdin) {
                        "!incident log " +
                            backdated +
                            " first alert fired\n"
+                           "!incident milestone detected " +
+                           backdated +
+                           "\n"
                            "!incident log impact: 8% of checkouts failed\n"
                            "!incident severity sev1\n"
                            "!incident role comms @erin\n"
@@ -72,6 +75,11 @@ TEST_F(ConsoleE2E, AWholeIncidentThroughPipedStdin) {
   EXPECT_EQ(doc["id"], "INC-1");
   EXPECT_EQ(doc["title"], "Checkout errors");
   EXPECT_EQ(doc["severity"], "sev1");
+  EXPECT_EQ(doc["peak_severity"], "sev1");
+  EXPECT_EQ(doc["milestones"]["detected"].get<std::string>().substr(0, 16),
+            backdated.substr(0, 16));
+  EXPECT_TRUE(doc["milestones"]["started"].is_null());
+  EXPECT_EQ(doc["milestones"]["resolved"], doc["closed_at"]);
   EXPECT_EQ(doc["status"], "closed");
   EXPECT_EQ(doc["resolution"], "rolled back release 42");
   EXPECT_EQ(doc["roles"]["commander"], "dana");

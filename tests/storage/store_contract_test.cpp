@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "storage/sqlite_store.h"
@@ -78,6 +79,35 @@ TYPED_TEST(StoreContract, AUnitIsCommittedOnceAndADuplicateChangesNothing) {
   EXPECT_EQ(inc->timeline[0].text, "declared");
   EXPECT_EQ(*s.find_processed("slack:Ev1"), std::vector<Reply>{said("INC-1")});
   EXPECT_FALSE(s.find_processed("slack:Ev2"));
+}
+
+// Milestones are kept per name (set again: moved), and the worst severity outlives a calmer one.
+TYPED_TEST(StoreContract, MilestonesAndTheWorstSeverityAreKept) {
+  Store& s = this->store();
+  const auto at = [](int minutes) { return t0 + std::chrono::minutes{minutes}; };
+  ASSERT_EQ(s.commit({"a",
+                      {opened(1, "C1"),
+                       {1, change::MilestoneSet{Milestone::detected, at(-5)}},
+                       {1, change::SeveritySet{Severity::sev1}},
+                       {1, change::SeveritySet{Severity::sev3}}},
+                      {},
+                      {},
+                      {}}),
+            CommitResult::committed);
+  ASSERT_EQ(s.commit({"b",
+                      {{1, change::MilestoneSet{Milestone::detected, at(-7)}},
+                       {1, change::MilestoneSet{Milestone::started, at(-20)}}},
+                      {},
+                      {},
+                      {}}),
+            CommitResult::committed);
+  const auto inc = s.current_incident("slack", "C1", IncidentView::header_only());
+  ASSERT_TRUE(inc);
+  EXPECT_EQ(inc->severity, Severity::sev3);
+  EXPECT_EQ(inc->peak_severity, Severity::sev1);
+  const std::map<Milestone, TimePoint> want{{Milestone::started, at(-20)},
+                                            {Milestone::detected, at(-7)}};
+  EXPECT_EQ(inc->milestones, want);
 }
 
 TYPED_TEST(StoreContract, ATakenIncidentNumberIsAConflictAndWritesNothing) {

@@ -177,6 +177,40 @@ TEST_F(DraftTest, SectionsComeInTheOrderOfTheContract) {
                   " · duration 1h 12m"));
 }
 
+// Milestones, back-dated like facts, put the declaration in its place among the key moments and
+// give the times to detect, mitigate and resolve from when the problem started; the header
+// shows the worst severity it reached.
+TEST_F(DraftTest, KeyMomentsAndTheWorstSeverity) {
+  int n = 0;
+  auto say = [&](const std::string& text, TimePoint at) {
+    return engine_.handle(testing::command(std::to_string(++n), text, at));
+  };
+  say("start Checkout errors sev2", utc(2026, 11, 29, 10, 0));
+  const Outcome set = say("milestone started 09:42", utc(2026, 11, 29, 10, 2));
+  say("milestone detected 09:50", utc(2026, 11, 29, 10, 3));
+  say("severity sev1", utc(2026, 11, 29, 10, 10));
+  say("severity sev3", utc(2026, 11, 29, 10, 40));
+  say("milestone mitigated", utc(2026, 11, 29, 10, 30));
+  say("close rolled back", utc(2026, 11, 29, 11, 0));
+  ASSERT_FALSE(set.replies.empty());
+  EXPECT_TRUE(has(markup::to_markdown(set.replies[0].text), "INC-1 started: 2026-11-29 09:42 UTC"))
+      << markup::to_markdown(set.replies[0].text);
+
+  const std::string draft =
+      markup::to_markdown(say("draft", utc(2026, 11, 29, 11, 5)).replies.at(0).text);
+  EXPECT_TRUE(has(draft, "INC-1 · sev3 (at its worst sev1) · started")) << draft;
+  const std::string moments = section(draft, "Key moments (UTC)");
+  EXPECT_TRUE(has(moments,
+                  "- 2026-11-29 09:42 UTC — the problem started\n"
+                  "- 2026-11-29 09:50 UTC — detected\n"
+                  "- 2026-11-29 10:00 UTC — declared an incident\n"
+                  "- 2026-11-29 10:30 UTC — mitigated\n"
+                  "- 2026-11-29 11:00 UTC — resolved\n"
+                  "Time to detect: 8m. Time to mitigate: 48m. Time to resolve: 1h 18m.\n"))
+      << moments;
+  EXPECT_FALSE(has(moments, "Not recorded yet")) << moments;
+}
+
 TEST_F(DraftTest, NamesNoParticipantOutsideActionOwners) {
   const std::string draft =
       markup::to_markdown(testing::checkout_incident(engine_).replies.at(0).text);

@@ -73,6 +73,9 @@ struct Describe {
   std::string operator()(const cmd::Web& c) const { return "web" + id(c.incident); }
   std::string operator()(const cmd::Remind& c) const { return c.on ? "remind on" : "remind off"; }
   std::string operator()(const cmd::ReviewAt& c) const { return "review at|" + format_utc(c.at); }
+  std::string operator()(const cmd::SetMilestone& c) const {
+    return "milestone|" + to_string(c.milestone) + "|" + (c.at ? format_iso(*c.at) : "now");
+  }
   std::string operator()(const cmd::Help&) const { return "help"; }
   std::string operator()(const cmd::Unknown& c) const { return "unknown|" + c.word; }
 };
@@ -331,6 +334,24 @@ std::vector<Case> grammar_cases() {
       {"review", kNow,
        "error|say when the review meeting is: `at` and a date and time|review at <YYYY-MM-DD "
        "HH:MM> (UTC)"},
+      {"milestone detected", kNow, "milestone|detected|now"},
+      {"Milestone STARTED 09:42", kNow, "milestone|started|2026-11-29T09:42:00.000Z"},
+      {"milestone mitigated 2026-11-29 09:55 UTC", kNow,
+       "milestone|mitigated|2026-11-29T09:55:00.000Z"},
+      {"milestone resolved 2026-11-29T10:30+01:00", kNow,
+       "milestone|resolved|2026-11-29T09:30:00.000Z"},
+      {"milestone", kNow,
+       "error|say which milestone: started, detected, mitigated or resolved|milestone "
+       "started|detected|mitigated|resolved [<time>]"},
+      {"milestone fixed", kNow,
+       "error|\"fixed\" is not a milestone: started, detected, mitigated or resolved|milestone "
+       "started|detected|mitigated|resolved [<time>]"},
+      {"milestone detected 11:00", kNow,
+       "error|11:00 is later than now (it is 10:00 UTC); for 23h 00m ago, give the date: "
+       "2026-11-28T11:00Z|milestone started|detected|mitigated|resolved [<time>]"},
+      {"milestone detected soon", kNow,
+       "error|\"soon\" is not a time (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)|"
+       "milestone started|detected|mitigated|resolved [<time>]"},
       {"remind off", kNow, "remind off"},
       {"Remind ON", kNow, "remind on"},
       {"remind", kNow, "error|say `on` or `off`|remind on|off"},
