@@ -442,6 +442,14 @@ Document write_draft(const Incident& incident, TimePoint now, const Prompts& pro
   return builder.finish(prompts.render("draft", data, escape));
 }
 
+Document write_final(const Incident& incident, TimePoint now, const Prompts& prompts,
+                     const Escaper& escape, const DisplayNames& names) {
+  Builder builder(incident, now, prompts, escape, names);
+  TemplateData data = builder.draft();
+  data.set("final", true);
+  return builder.finish(prompts.render("draft", data, escape));
+}
+
 std::string write_homework(const Incident& incident, TimePoint now, const Prompts& prompts,
                            const Escaper& escape, const DisplayNames& names) {
   Builder builder(incident, now, prompts, escape, names);

@@ -1,8 +1,10 @@
 // The post-incident summary draft: a document built from the stored incident and rendered from
-// the `draft` template in prompts/ (its sections in a fixed order: summary, impact, timeline,
-// contributing factors, what went well, what was difficult, lessons learned, discussion notes,
-// action items, before the review meeting, blameless language check), and the lessons learned
-// that `share` posts (the `lessons` template).
+// the `draft` template in prompts/ (its sections in a fixed order, what a reader needs first:
+// summary, key moments, impact, contributing factors, action items, what went well, what was
+// difficult, where we got lucky, lessons learned, discussion notes, then the timeline, and last
+// the facilitator's appendix: before the review meeting, blameless language check), the final
+// document `publish` posts (the same without the appendix), and the lessons learned that `share`
+// posts (the `lessons` template).
 //
 // Both are blameless by construction: every text a person wrote goes through the blameless check
 // (bot/blameless/blameless.h) and through Participants::depersonalise (people become roles), and
@@ -61,6 +63,9 @@ struct Document {
 // (markup::literal: the result is bot Markdown for markup::to_markdown / to_mrkdwn / to_matrix);
 // `names` are the display names the adapters know.
 Document write_draft(const Incident& incident, TimePoint now, const Prompts& prompts,
+                     const Escaper& escape = markup::literal, const DisplayNames& names = {});
+// The document `publish` posts: the draft without the facilitator's appendix.
+Document write_final(const Incident& incident, TimePoint now, const Prompts& prompts,
                      const Escaper& escape = markup::literal, const DisplayNames& names = {});
 // The draft's "Before the review meeting" list alone (one line per thing to do).
 std::string write_homework(const Incident& incident, TimePoint now, const Prompts& prompts,

@@ -11,7 +11,7 @@ struct Tag {
   std::string_view word;
 };
 // Longer words first where one starts another ("contributing factor" before "contributing").
-constexpr std::array<Tag, 19> kTags{{
+constexpr std::array<Tag, 21> kTags{{
     {ReviewQuestion::happened, "what happened"},
     {ReviewQuestion::happened, "happened"},
     {ReviewQuestion::happened, "timeline"},
@@ -31,6 +31,8 @@ constexpr std::array<Tag, 19> kTags{{
     {ReviewQuestion::learn, "lessons"},
     {ReviewQuestion::learn, "lesson"},
     {ReviewQuestion::learn, "learn"},
+    {ReviewQuestion::lucky, "got lucky"},
+    {ReviewQuestion::lucky, "lucky"},
 }};
 
 struct Marker {
@@ -100,6 +102,8 @@ std::string_view tag_of(ReviewQuestion q) {
       return "prevent";
     case ReviewQuestion::learn:
       return "learn";
+    case ReviewQuestion::lucky:
+      return "lucky";
   }
   return "happened";
 }

@@ -14,10 +14,11 @@ namespace incident {
 
 // In the order the thread asks them; the number is the position + 1. Each question's wording is
 // the `review.<tag>` prompt.
-enum class ReviewQuestion { happened = 1, helped, hard, factor, prevent, learn };
-inline constexpr std::array<ReviewQuestion, 6> kQuestions{
-    ReviewQuestion::happened, ReviewQuestion::helped,  ReviewQuestion::hard,
-    ReviewQuestion::factor,   ReviewQuestion::prevent, ReviewQuestion::learn};
+// Where we got lucky came last, so the numbers of the first six stayed what they were.
+enum class ReviewQuestion { happened = 1, helped, hard, factor, prevent, learn, lucky };
+inline constexpr std::array<ReviewQuestion, 7> kQuestions{
+    ReviewQuestion::happened, ReviewQuestion::helped, ReviewQuestion::hard, ReviewQuestion::factor,
+    ReviewQuestion::prevent,  ReviewQuestion::learn,  ReviewQuestion::lucky};
 
 int number_of(ReviewQuestion q);
 // The tag people type ("factor"), also the suffix of its prompt key ("review.factor").

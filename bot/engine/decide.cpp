@@ -633,7 +633,7 @@ class Decider {
       return;
     }
     const Document draft =
-        write_draft(whole(), event_.at, prompts_, settings_.escape, display_names_);
+        write_final(whole(), event_.at, prompts_, settings_.escape, display_names_);
     bool blocked = false;
     for (const char* key : kEditableSections) {
       const auto it = incident_->sections.find(key);

@@ -157,6 +157,7 @@ std::string section_title(std::string_view key) {
   if (key == "helped") return "What went well";
   if (key == "hard") return "What was difficult";
   if (key == "learn") return "Lessons learned";
+  if (key == "lucky") return "Where we got lucky";
   return std::string(key);
 }
 

@@ -126,8 +126,8 @@ struct ReviewEdit {
 };
 
 // The draft sections the review page can rewrite, by key, in the draft's order.
-inline constexpr const char* kEditableSections[] = {"summary", "impact", "factors",
-                                                    "helped",  "hard",   "learn"};
+inline constexpr const char* kEditableSections[] = {"summary", "impact", "factors", "helped",
+                                                    "hard",    "lucky",  "learn"};
 
 // "summary" -> "Summary", "helped" -> "What went well": the heading the draft gives a section.
 std::string section_title(std::string_view key);

@@ -164,9 +164,10 @@ TEST_F(DraftTest, SectionsComeInTheOrderOfTheContract) {
   std::size_t last = 0;
   for (const std::string heading :
        {"# Post-incident review (draft): Checkout errors after release 42", "## Summary",
-        "## Impact", "## Timeline (UTC)", "## Contributing factors", "## What went well",
-        "## What was difficult", "## Lessons learned", "## Discussion notes", "## Action items",
-        "## Before the review meeting", "## Blameless language check"}) {
+        "## Key moments (UTC)", "## Impact", "## Contributing factors", "## Action items",
+        "## What went well", "## What was difficult", "## Where we got lucky", "## Lessons learned",
+        "## Discussion notes", "## Timeline (UTC)", "## Before the review meeting",
+        "## Blameless language check"}) {
     const auto at = draft.find(heading);
     ASSERT_NE(at, std::string::npos) << heading << "\n" << draft;
     EXPECT_GE(at, last) << heading;
@@ -209,6 +210,30 @@ TEST_F(DraftTest, KeyMomentsAndTheWorstSeverity) {
                   "Time to detect: 8m. Time to mitigate: 48m. Time to resolve: 1h 18m.\n"))
       << moments;
   EXPECT_FALSE(has(moments, "Not recorded yet")) << moments;
+}
+
+// The seventh question, by number or tag, fills "Where we got lucky"; the final document that
+// `publish` posts leaves the facilitator's appendix out.
+TEST_F(DraftTest, WhereWeGotLuckyAndTheFinalDocument) {
+  Incident inc;
+  inc.number = 1;
+  inc.title = "Checkout errors";
+  inc.opened_at = testing::utc(2026, 11, 29, 10, 0);
+  inc.facilitator = "U1";
+  for (const char* text : {"7. the spare region had capacity", "got lucky: it was a quiet hour"}) {
+    inc.review.push_back(ReviewReply{{}, "U1", text, {}, false});
+  }
+  const std::string draft =
+      markup::to_markdown(write_draft(inc, testing::utc(2026, 11, 29, 11, 0), prompts()).text);
+  EXPECT_TRUE(has(section(draft, "Where we got lucky"),
+                  "- the spare region had capacity\n- it was a quiet hour\n"))
+      << draft;
+  EXPECT_TRUE(has(draft, "## Blameless language check"));
+  const std::string final_text =
+      markup::to_markdown(write_final(inc, testing::utc(2026, 11, 29, 11, 0), prompts()).text);
+  EXPECT_TRUE(has(final_text, "## Timeline (UTC)"));
+  EXPECT_FALSE(has(final_text, "## Before the review meeting")) << final_text;
+  EXPECT_FALSE(has(final_text, "## Blameless language check")) << final_text;
 }
 
 TEST_F(DraftTest, NamesNoParticipantOutsideActionOwners) {

@@ -411,8 +411,13 @@ TEST(Domain, PublishPostsTheDraftAsAFileAndTheLessonsOnce) {
   ASSERT_TRUE(d.replies[0].file.has_value());
   EXPECT_EQ(d.replies[0].file->name, "INC-1-postmortem.md");
   EXPECT_EQ(d.replies[0].file->mime, "text/markdown");
-  const std::string draft = render_draft(ch.incident(), at(10, 6), prompts());
-  EXPECT_EQ(d.replies[0].file->content, markup::to_commonmark(draft));
+  // The final document: the draft without the facilitator's appendix.
+  const std::string final_text = write_final(ch.incident(), at(10, 6), prompts()).text;
+  EXPECT_EQ(d.replies[0].file->content, markup::to_commonmark(final_text));
+  EXPECT_EQ(d.replies[0].file->content.find("## Before the review meeting"), std::string::npos);
+  EXPECT_EQ(d.replies[0].file->content.find("## Blameless language check"), std::string::npos);
+  EXPECT_NE(render_draft(ch.incident(), at(10, 6), prompts()).find("## Blameless language check"),
+            std::string::npos);
   EXPECT_EQ(d.replies[1].audience, Audience::lessons);
   EXPECT_EQ(d.replies[2].audience, Audience::caller);
   EXPECT_EQ(ch.incident().published_at, at(10, 6));

@@ -178,7 +178,8 @@ TEST(RemindSchedule, UnansweredReviewQuestionsAreNotedThreeDaysAfterTheReviewSta
   inc.facilitator = "U3";
   inc.review_started_at = at(12, 0);
   for (const char* text : {"1. the deploy went out at 13:58", "helped: the rollback was quick",
-                           "hard: dashboards lagged", "4. no canary stage", "prevent: add one"}) {
+                           "hard: dashboards lagged", "4. no canary stage", "prevent: add one",
+                           "lucky: it was a quiet hour"}) {
     ReviewReply reply;
     reply.text = text;
     inc.review.push_back(reply);
