@@ -83,7 +83,8 @@ void record_private_event(SQLite::Database& db, const std::string& key,
 
 std::vector<OpenIncident> open_incidents(SQLite::Database& db) {
   SQLite::Statement st(db,
-                       "SELECT i.platform, i.channel, i.number, i.title, COALESCE(r.user, '') "
+                       "SELECT i.platform, i.channel, i.number, i.title, COALESCE(r.user, ''), "
+                       "i.private "
                        "FROM incidents i LEFT JOIN roles r "
                        "ON r.incident = i.number AND r.role = 'commander' "
                        "WHERE i.status = 'open' ORDER BY i.number");
@@ -94,7 +95,8 @@ std::vector<OpenIncident> open_incidents(SQLite::Database& db) {
                    st.getColumn(2).getInt64(),
                    st.getColumn(3).getString(),
                    st.getColumn(4).getString(),
-                   {}});
+                   {},
+                   st.getColumn(5).getInt() != 0});
   }
   SQLite::Statement members(db,
                             "SELECT user FROM roles WHERE incident = ?1 "

@@ -234,8 +234,8 @@ CREATE TABLE reminders (
 
 const char* const kV12 = R"sql(
 -- Milestones: when the problem started, was detected, mitigated and resolved (`milestone`),
--- and the most severe the incident has been (older incidents: their severity now, the best
--- that is known of them).
+-- the most severe the incident has been (older incidents: their severity now, the best that is
+-- known of them), and whether it is private.
 CREATE TABLE milestones (
   incident INTEGER NOT NULL REFERENCES incidents(number),
   name     TEXT NOT NULL,
@@ -244,6 +244,7 @@ CREATE TABLE milestones (
 );
 ALTER TABLE incidents ADD COLUMN peak_severity TEXT NOT NULL DEFAULT 'unset';
 UPDATE incidents SET peak_severity = severity;
+ALTER TABLE incidents ADD COLUMN private INTEGER NOT NULL DEFAULT 0;  -- `start … private`
 )sql";
 
 }  // namespace

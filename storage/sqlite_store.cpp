@@ -276,14 +276,15 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           [&](const change::Opened& o) {
             auto st =
                 sql("INSERT INTO incidents (number, platform, channel, title, "
-                    "severity, peak_severity, status, opened_at) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'open', ?6)");
+                    "severity, peak_severity, status, opened_at, private) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'open', ?6, ?7)");
             st->bind(1, n);
             st->bind(2, o.platform);
             st->bind(3, o.channel);
             st->bind(4, o.title);
             st->bind(5, to_string(o.severity));
             st->bind(6, to_unix_ms(o.at));
+            st->bind(7, o.is_private ? 1 : 0);
             st->exec();
           },
           [&](const change::EntryAdded& a) {
@@ -497,7 +498,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
             "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
             "published_at, published_by, reminders_off, review_at, review_started_at, "
-            "peak_severity FROM incidents WHERE number = ?");
+            "peak_severity, private FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -518,6 +519,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.review_at = optional_time(st->getColumn(15));
     inc.review_started_at = optional_time(st->getColumn(16));
     inc.peak_severity = severity_of(st->getColumn(17).getString());
+    inc.is_private = st->getColumn(18).getInt() != 0;
   }
   {
     auto st = sql("SELECT name, at FROM milestones WHERE incident = ?");

@@ -94,6 +94,7 @@ std::string export_json(const Incident& inc) {
       {"title", text(inc.title)},
       {"severity", severity_json(inc.severity)},
       {"peak_severity", severity_json(inc.peak_severity)},
+      {"private", inc.is_private},
       {"milestones", milestones},
       {"status", to_string(inc.status)},
       {"opened_at", format_iso(inc.opened_at)},

@@ -483,15 +483,18 @@ class DmDecider {
       // Only an incident the asker took part in is shown by title and channel: another may be
       // in a private channel, and its title alone can say too much ("key leak by …").
       const std::string asker = user_key(event_.user);
+      // A private one is not even mentioned to anyone outside it.
       std::vector<OpenIncident> visible;
+      bool any = false;
       for (const auto& inc : context_.open_incidents) {
         const bool member =
             std::find(inc.members.begin(), inc.members.end(), asker) != inc.members.end();
         if (member) {
           visible.push_back(inc);
-        } else {
+        } else if (!inc.is_private) {
           d.add("others", TemplateData{}.set("commander", mention_of(inc.commander)));
         }
+        any = any || member || !inc.is_private;
       }
       const auto incidents = relevant_incidents(clean, std::move(visible));
       for (const auto& inc : incidents) {
@@ -501,7 +504,7 @@ class DmDecider {
                                .set("channel", channel_label(inc.channel))
                                .set("commander", mention_of(inc.commander)));
       }
-      d.set("has_incidents", !context_.open_incidents.empty());
+      d.set("has_incidents", any);
       d.set("related", incidents.size() > 1 && relates_to(clean, incidents.front()));
     }
     return render("advisor." + to_string(topic), d);

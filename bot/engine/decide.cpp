@@ -247,11 +247,13 @@ class Decider {
     }
     incident_ = Incident{};
     incident_->number = next_number_;
-    change(change::Opened{event_.platform, event_.channel, s.title, s.severity, event_.at});
+    change(change::Opened{event_.platform, event_.channel, s.title, s.severity, event_.at,
+                          s.is_private});
     change(change::RoleSet{Role::commander, event_.user});
     TemplateData d = base();
     d.set("severity", to_string(s.severity))
         .set("has_severity", s.severity != Severity::unset)
+        .set("private", s.is_private)
         .set("commander", mention(event_.user));
     add_system_entry("entry_started", d);
     say(Audience::channel, "started", d);
@@ -653,8 +655,13 @@ class Decider {
       say(Audience::caller, "publish_blocked", d);
       return;
     }
-    const bool lessons = settings_.lessons_channel && !incident_->shared_at;
-    d.set("lessons", lessons).set("again", incident_->published_at.has_value());
+    // A private incident's lessons leave its channel only by `share confirm`, said on its own.
+    const bool lessons =
+        settings_.lessons_channel && !incident_->shared_at && !incident_->is_private;
+    d.set("lessons", lessons)
+        .set("private_lessons",
+             settings_.lessons_channel && !incident_->shared_at && incident_->is_private)
+        .set("again", incident_->published_at.has_value());
     if (incident_->published_at) d.set("when", format_utc(*incident_->published_at));
     if (!p.confirm) {
       say(Audience::caller, "publish_confirm", d);

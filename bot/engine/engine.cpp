@@ -90,7 +90,8 @@ std::vector<Incident> Engine::overdue_incidents(const std::string& platform, Tim
        store_.with_overdue_actions(platform, local_date(now, settings_.remind))) {
     IncidentView view = IncidentView::all();
     view.number = f.number;
-    if (auto inc = store_.current_incident(platform, f.channel, view)) {
+    // A private incident's title and actions stay out of a channel its people may not be in.
+    if (auto inc = store_.current_incident(platform, f.channel, view); inc && !inc->is_private) {
       out.push_back(std::move(*inc));
     }
   }

@@ -15,6 +15,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             incident.title = c.title;
             incident.severity = c.severity;
             incident.peak_severity = c.severity;
+            incident.is_private = c.is_private;
             incident.status = Status::open;
             incident.opened_at = c.at;
           },

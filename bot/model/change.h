@@ -19,6 +19,7 @@ struct Opened {  // a new incident; roles and timeline follow as their own chang
   std::string title;
   Severity severity = Severity::unset;
   TimePoint at{};
+  bool is_private = false;
 };
 struct EntryAdded {
   TimelineEntry entry;  // seq assigned by the domain

@@ -110,7 +110,7 @@ struct Usage {
 };
 
 constexpr std::array<Usage, 17> kUsages{{
-    {"start", "start <title> [sev1..sev4]"},
+    {"start", "start <title> [sev1..sev4] [private]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
     {"done", "done <n>"},
@@ -441,21 +441,36 @@ ParseResult parse_action(std::string_view rest, TimePoint now, const Failer& fai
 // ---- the rest of the commands -------------------------------------------------------------
 
 ParseResult parse_start(std::string_view rest, const Failer& fail) {
-  const auto tokens = tokenize(rest);
+  auto tokens = tokenize(rest);
   Severity severity = Severity::unset;
+  bool is_private = false;
   std::string_view title = rest;
-  if (!tokens.empty()) {
+  // "start <title> sev2 private" or "start <title> private sev2": the last words, either order.
+  for (int i = 0; i < 2 && tokens.size() > 1; ++i) {
     const Token& last = tokens.back();
-    if (const auto sev = parse_severity(last.text)) {
+    if (const auto sev = parse_severity(last.text); sev && severity == Severity::unset) {
       severity = *sev;
-      title = rest.substr(0, last.begin);
-    } else if (looks_like_severity(last.text)) {
+    } else if (iequals(last.text, "private") && !is_private) {
+      is_private = true;
+    } else if (looks_like_severity(last.text) && severity == Severity::unset) {
       return fail(quoted(last.text) + " is not a severity (use sev1..sev4)");
+    } else {
+      break;
+    }
+    title = rest.substr(0, last.begin);
+    tokens.pop_back();
+  }
+  if (tokens.size() == 1 && severity == Severity::unset) {  // "start sev2": a title of its own?
+    if (const auto sev = parse_severity(tokens[0].text)) {
+      severity = *sev;
+      title = {};
+    } else if (looks_like_severity(tokens[0].text)) {
+      return fail(quoted(tokens[0].text) + " is not a severity (use sev1..sev4)");
     }
   }
   title = trim(title);
   if (auto problem = size_problem("incident title", title, kTitleLimit)) return fail(*problem);
-  return Command{cmd::Start{std::string(title), severity}};
+  return Command{cmd::Start{std::string(title), severity, is_private}};
 }
 
 ParseResult parse_done(std::string_view rest, const Failer& fail) {

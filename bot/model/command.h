@@ -23,6 +23,7 @@ struct Start {
   static constexpr bool kReadsWholeRecord = false;
   std::string title;
   Severity severity = Severity::unset;
+  bool is_private = false;  // the word `private` at the end, before or after the severity
 };
 struct Log {
   static constexpr bool kReadsWholeRecord = false;

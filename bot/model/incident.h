@@ -139,6 +139,10 @@ struct Incident {
   std::string title;
   Severity severity = Severity::unset;
   Severity peak_severity = Severity::unset;  // the most severe it has been
+  // `start … private`: kept from those outside it — the DM advisor does not mention it to
+  // them, its lessons go to the lessons channel only by `share confirm`, and the weekly digest
+  // leaves it out.
+  bool is_private = false;
   Status status = Status::open;
   TimePoint opened_at{};
   std::map<Milestone, TimePoint> milestones;  // those recorded with `milestone`
@@ -204,6 +208,7 @@ struct OpenIncident {
   // user_key of everyone who took part: role holders, the facilitator, and the authors of
   // timeline entries, review replies and actions.
   std::vector<std::string> members;
+  bool is_private = false;  // `start … private`: shown to its members alone
 };
 
 }  // namespace incident

@@ -110,6 +110,19 @@ TYPED_TEST(StoreContract, MilestonesAndTheWorstSeverityAreKept) {
   EXPECT_EQ(inc->milestones, want);
 }
 
+TYPED_TEST(StoreContract, APrivateIncidentIsKeptPrivate) {
+  Store& s = this->store();
+  Change open = opened(1, "C1");
+  std::get<change::Opened>(open.body).is_private = true;
+  ASSERT_EQ(s.commit({"a", {open, opened(2, "C2")}, {}, {}, {}}), CommitResult::committed);
+  EXPECT_TRUE(s.current_incident("slack", "C1", IncidentView::header_only())->is_private);
+  EXPECT_FALSE(s.current_incident("slack", "C2", IncidentView::header_only())->is_private);
+  const auto open_now = s.open_incidents();
+  ASSERT_EQ(open_now.size(), 2u);
+  EXPECT_TRUE(open_now[0].is_private);
+  EXPECT_FALSE(open_now[1].is_private);
+}
+
 TYPED_TEST(StoreContract, ATakenIncidentNumberIsAConflictAndWritesNothing) {
   Store& s = this->store();
   ASSERT_EQ(s.commit({"a", {opened(1, "C1")}, {}, {}, {}}), CommitResult::committed);

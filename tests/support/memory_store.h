@@ -142,7 +142,8 @@ class MemoryStore final : public Store {
                         number,
                         inc.title,
                         commander == inc.roles.end() ? std::string{} : commander->second,
-                        {}};
+                        {},
+                        inc.is_private};
       auto add = [&](const std::string& user) {
         std::string key = user_key(user);
         if (!key.empty() &&

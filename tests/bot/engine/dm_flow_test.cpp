@@ -147,6 +147,21 @@ TEST_F(DmTest, ChangeSafetyShowsOnlyIncidentsTheAskerIsPartOf) {
   EXPECT_TRUE(has(theirs, "INC-1: Key leak by ex-employee laptop")) << theirs;
 }
 
+// A private incident is not even mentioned to someone outside it; its members see it as usual.
+TEST_F(DmTest, APrivateIncidentIsNotMentionedToAnyoneOutsideIt) {
+  engine_->handle(
+      testing::command("c1", "start Key leak by ex-employee laptop sev1 private", at(9, 0), "U1"));
+  const std::string shown =
+      markup::to_markdown(dm("is it safe to restart payments-api?").replies.at(0).text);
+  EXPECT_FALSE(has(shown, "Key leak")) << shown;
+  EXPECT_FALSE(has(shown, "not part of")) << shown;
+  EXPECT_FALSE(has(shown, "U1")) << shown;
+  EXPECT_TRUE(has(shown, "No incident is open")) << shown;
+  const std::string theirs = markup::to_markdown(
+      dm("is it safe to restart payments-api?", at(10, 1), "U1", "D1").replies.at(0).text);
+  EXPECT_TRUE(has(theirs, "INC-1: Key leak by ex-employee laptop")) << theirs;
+}
+
 TEST_F(DmTest, ReportSendsTheLastQuestionWithoutTheAsker) {
   dm("i clicked a link in an email that looked like it was from IT");
   const auto o = dm("report");

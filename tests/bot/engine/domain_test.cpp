@@ -1,6 +1,8 @@
 // The domain's decisions, on plain literals: no storage, no clock.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "bot/draft/draft.h"
 #include "bot/engine/engine.h"
 #include "bot/model/command.h"
@@ -388,6 +390,24 @@ TEST(Domain, ShareNeedsAClosedIncidentAndALessonsChannel) {
 // `publish confirm` posts the draft, as CommonMark in a Markdown file, to the channel and the
 // lessons to the lessons channel (once); only the commander, scribe or facilitator may, only
 // after close, and never while a rewritten section raises a personnel matter.
+// A private incident's lessons leave its channel only when someone asks for exactly that.
+TEST(Domain, APrivateIncidentsLessonsGoOnlyByShareConfirm) {
+  Settings settings;
+  settings.lessons_channel = true;
+  Channel ch(settings);
+  const Decision started = ch.say("1", "start Key leak sev1 private", at(10, 0));
+  EXPECT_TRUE(contains(started.replies.at(0).text, "Private")) << started.replies.at(0).text;
+  ASSERT_TRUE(ch.incident().is_private);
+  ch.say("2", "close keys rotated", at(10, 3));
+  EXPECT_TRUE(contains(ch.say("3", "publish", at(10, 4)).replies.at(0).text, "share confirm"));
+  const Decision published = ch.say("4", "publish confirm", at(10, 5));
+  for (const Reply& r : published.replies) EXPECT_NE(r.audience, Audience::lessons);
+  EXPECT_FALSE(ch.incident().shared_at);
+  const Decision shared = ch.say("5", "share confirm", at(10, 6));
+  EXPECT_TRUE(std::any_of(shared.replies.begin(), shared.replies.end(),
+                          [](const Reply& r) { return r.audience == Audience::lessons; }));
+}
+
 TEST(Domain, PublishPostsTheDraftAsAFileAndTheLessonsOnce) {
   Settings settings;
   settings.lessons_channel = true;

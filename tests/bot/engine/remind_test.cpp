@@ -419,6 +419,22 @@ TEST(RemindDigest, GoesToTheFollowUpChannelWhenOneIsSet) {
   EXPECT_EQ(digest[0].channel, "CFOLLOW");
 }
 
+// A private incident's overdue actions stay out of the digest: its title would reach a channel
+// its people may not be in.
+TEST(RemindDigest, LeavesPrivateIncidentsOut) {
+  Settings settings;
+  settings.remind = always();
+  settings.lessons_channel = true;
+  testing::MemoryStore store;
+  Engine engine(store, prompts(), settings);
+  engine.handle(command("1", "start Key leak sev1 private", at(10, 0)));
+  engine.handle(command("2", "action rotate the signing keys due:2026-11-30", at(10, 5)));
+  engine.handle(command("3", "close keys revoked", at(11, 0)));
+  for (const InboundEvent& e : engine.due_reminders("slack", at(12, 0) + 24h * 8)) {
+    EXPECT_NE(std::get<in::Reminder>(e.body).kind, ReminderKind::digest);
+  }
+}
+
 TEST(RemindSchedule, TheDigestIsDueAtTheStartOfEachWeeksFirstWorkingDay) {
   RemindSettings s;                              // Monday to Friday, 09:00-17:00 UTC
   const TimePoint monday_nine = at(9, 0) + 24h;  // 2026-11-30

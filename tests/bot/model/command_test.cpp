@@ -46,7 +46,7 @@ std::string role(Role r) {
 
 struct Describe {
   std::string operator()(const cmd::Start& c) const {
-    return "start|" + c.title + "|" + sev(c.severity);
+    return "start|" + c.title + "|" + sev(c.severity) + (c.is_private ? "|private" : "");
   }
   std::string operator()(const cmd::Log& c) const {
     return "log|" + c.text + "|" + (c.at ? format_iso(*c.at) : "now");
@@ -91,7 +91,7 @@ struct Case {
   std::string expected;
 };
 
-const std::string kStartUsage = "start <title> [sev1..sev4]";
+const std::string kStartUsage = "start <title> [sev1..sev4] [private]";
 const std::string kLogUsage = "log [<time>] <fact>";
 const std::string kActionUsage = "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]";
 const std::string kTimeHint = " (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)";
@@ -114,6 +114,11 @@ std::vector<Case> grammar_cases() {
       // ---- start --------------------------------------------------------------------------
       {"start DB down", kNow, "start|DB down|unset"},
       {"start DB down sev1", kNow, "start|DB down|sev1"},
+      {"start Key leak sev1 private", kNow, "start|Key leak|sev1|private"},
+      {"start Key leak PRIVATE sev2", kNow, "start|Key leak|sev2|private"},
+      {"start Key leak private", kNow, "start|Key leak|unset|private"},
+      {"start private", kNow, "start|private|unset"},
+      {"start sev2", kNow, "error|missing the incident title|start <title> [sev1..sev4] [private]"},
       {"start DB down SEV2", kNow, "start|DB down|sev2"},
       {"start DB down sev-3", kNow, "start|DB down|sev3"},
       {"start DB down SEV-4", kNow, "start|DB down|sev4"},
@@ -365,7 +370,7 @@ std::vector<Case> grammar_cases() {
       {"log impact:", kNow, log_error("missing what users saw after impact:")},
       {"log IMPACT: \u200b ", kNow, log_error("missing what users saw after impact:")},
       {"start \u200b\u200b\u2060 sev2", kNow,
-       "error|missing the incident title|start <title> [sev1..sev4]"},
+       "error|missing the incident title|start <title> [sev1..sev4] [private]"},
       {"action \u200b\u202e", kNow, "error|missing the action text|" + kActionUsage},
       {"log " + std::string(4001, 'x'), kNow,
        log_error("the fact to log is 4001 characters; the limit is 4000 (summarise it, and link "
@@ -395,7 +400,7 @@ std::vector<Case> grammar_cases() {
   cases.push_back({"start " + title + " sev2", kNow, "start|" + title + "|sev2"});
   cases.push_back({"start " + title + "t sev2", kNow,
                    "error|the incident title is 201 characters; the limit is 200 (summarise it, "
-                   "and link to the full text)|start <title> [sev1..sev4]"});
+                   "and link to the full text)|start <title> [sev1..sev4] [private]"});
   cases.push_back(
       {"log 09:30 " + limit_emoji, kNow, "log|" + limit_emoji + "|2026-11-29T09:30:00.000Z"});
   cases.push_back(
