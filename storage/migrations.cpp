@@ -235,7 +235,7 @@ CREATE TABLE reminders (
 const char* const kV12 = R"sql(
 -- Milestones: when the problem started, was detected, mitigated and resolved (`milestone`),
 -- the most severe the incident has been (older incidents: their severity now, the best that is
--- known of them), and whether it is private.
+-- known of them), whether it is private, and whether it is a security incident.
 CREATE TABLE milestones (
   incident INTEGER NOT NULL REFERENCES incidents(number),
   name     TEXT NOT NULL,
@@ -245,6 +245,7 @@ CREATE TABLE milestones (
 ALTER TABLE incidents ADD COLUMN peak_severity TEXT NOT NULL DEFAULT 'unset';
 UPDATE incidents SET peak_severity = severity;
 ALTER TABLE incidents ADD COLUMN private INTEGER NOT NULL DEFAULT 0;  -- `start … private`
+ALTER TABLE incidents ADD COLUMN security INTEGER NOT NULL DEFAULT 0;  -- `type security`
 )sql";
 
 }  // namespace

@@ -276,8 +276,8 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           [&](const change::Opened& o) {
             auto st =
                 sql("INSERT INTO incidents (number, platform, channel, title, "
-                    "severity, peak_severity, status, opened_at, private) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'open', ?6, ?7)");
+                    "severity, peak_severity, status, opened_at, private, security) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 'open', ?6, ?7, ?8)");
             st->bind(1, n);
             st->bind(2, o.platform);
             st->bind(3, o.channel);
@@ -285,6 +285,7 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(5, to_string(o.severity));
             st->bind(6, to_unix_ms(o.at));
             st->bind(7, o.is_private ? 1 : 0);
+            st->bind(8, o.is_security ? 1 : 0);
             st->exec();
           },
           [&](const change::EntryAdded& a) {
@@ -405,6 +406,12 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(3, to_unix_ms(m.at));
             st->exec();
           },
+          [&](const change::TypeSet& t) {
+            auto st = sql("UPDATE incidents SET security = ? WHERE number = ?");
+            st->bind(1, t.security ? 1 : 0);
+            st->bind(2, n);
+            expect_incident_row(st->exec(), n, "TypeSet");
+          },
           [&](const change::ReviewScheduled& r) {
             auto st = sql("UPDATE incidents SET review_at = ? WHERE number = ?");
             st->bind(1, to_unix_ms(r.at));
@@ -498,7 +505,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
             "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
             "published_at, published_by, reminders_off, review_at, review_started_at, "
-            "peak_severity, private FROM incidents WHERE number = ?");
+            "peak_severity, private, security FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -520,6 +527,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.review_started_at = optional_time(st->getColumn(16));
     inc.peak_severity = severity_of(st->getColumn(17).getString());
     inc.is_private = st->getColumn(18).getInt() != 0;
+    inc.is_security = st->getColumn(19).getInt() != 0;
   }
   {
     auto st = sql("SELECT name, at FROM milestones WHERE incident = ?");

@@ -79,10 +79,8 @@ std::string export_json(const Incident& inc) {
   }
   // Every milestone, null when not recorded (resolved: the close, unless set).
   nlohmann::json milestones = nlohmann::json::object();
-  for (const Milestone m :
-       {Milestone::started, Milestone::detected, Milestone::mitigated, Milestone::resolved}) {
+  for (const Milestone m : kMilestones)
     milestones[to_string(m)] = optional_time(milestone_at(inc, m));
-  }
   auto severity_json = [](Severity s) {
     return s == Severity::unset ? nlohmann::json(nullptr) : nlohmann::json(to_string(s));
   };
@@ -95,6 +93,7 @@ std::string export_json(const Incident& inc) {
       {"severity", severity_json(inc.severity)},
       {"peak_severity", severity_json(inc.peak_severity)},
       {"private", inc.is_private},
+      {"type", inc.is_security ? "security" : "standard"},
       {"milestones", milestones},
       {"status", to_string(inc.status)},
       {"opened_at", format_iso(inc.opened_at)},

@@ -145,6 +145,9 @@ class Builder {
     TemplateData d = header();
     bool homework = timeline(d);
     homework = review(d) || homework;
+    // A security incident's sections; answers to its questions in another incident show too.
+    d.set("security",
+          inc_.is_security || d.truthy("affected") || d.truthy("notify") || d.truthy("ioc"));
     homework = actions(d) || homework;
     edited(d);
     d.set("homework", homework);
@@ -263,11 +266,12 @@ class Builder {
   void key_moments(TemplateData& d) const {
     std::vector<std::pair<TimePoint, std::string>> moments{{inc_.opened_at, "declared"}};
     std::string missing;
-    for (const Milestone m :
-         {Milestone::started, Milestone::detected, Milestone::mitigated, Milestone::resolved}) {
+    for (const Milestone m : kMilestones) {
+      const bool phase =
+          m == Milestone::contained || m == Milestone::eradicated || m == Milestone::recovered;
       if (const auto at = milestone_at(inc_, m)) {
         moments.emplace_back(*at, to_string(m));
-      } else if (m != Milestone::resolved) {
+      } else if (m != Milestone::resolved && (!phase || inc_.is_security)) {
         missing += (missing.empty() ? "" : ", ") + to_string(m);
       }
     }
@@ -322,7 +326,7 @@ class Builder {
   }
 
   bool review(TemplateData& d) {
-    std::array<int, kQuestions.size()> answered{};
+    std::array<int, kLastQuestion> answered{};
     for (const auto& a : answers_) {
       const std::string number = std::to_string(number_of(a.question));
       const auto text = admit(
@@ -349,7 +353,7 @@ class Builder {
     const bool started = !inc_.facilitator.empty() || !inc_.postmortem_ref.empty();
     d.set("review_not_started", !started);
     homework = !started;
-    for (const ReviewQuestion q : kQuestions) {
+    for (const ReviewQuestion q : questions_for(inc_)) {
       if (!started || answered[static_cast<std::size_t>(number_of(q) - 1)] > 0) continue;
       d.add("unanswered", TemplateData{}
                               .set("number", std::to_string(number_of(q)))

@@ -11,7 +11,7 @@ struct Tag {
   std::string_view word;
 };
 // Longer words first where one starts another ("contributing factor" before "contributing").
-constexpr std::array<Tag, 21> kTags{{
+constexpr std::array<Tag, 27> kTags{{
     {ReviewQuestion::happened, "what happened"},
     {ReviewQuestion::happened, "happened"},
     {ReviewQuestion::happened, "timeline"},
@@ -33,6 +33,12 @@ constexpr std::array<Tag, 21> kTags{{
     {ReviewQuestion::learn, "learn"},
     {ReviewQuestion::lucky, "got lucky"},
     {ReviewQuestion::lucky, "lucky"},
+    {ReviewQuestion::affected, "affected"},
+    {ReviewQuestion::notify, "notification"},
+    {ReviewQuestion::notify, "notify"},
+    {ReviewQuestion::ioc, "indicators"},
+    {ReviewQuestion::ioc, "iocs"},
+    {ReviewQuestion::ioc, "ioc"},
 }};
 
 struct Marker {
@@ -49,16 +55,20 @@ std::optional<Marker> number_marker(std::string_view line) {
   const bool q = i < line.size() && (line[i] == 'Q' || line[i] == 'q' || line[i] == '#');
   if (q) ++i;
   if (i >= line.size() || !std::isdigit(static_cast<unsigned char>(line[i]))) return std::nullopt;
-  const int n = line[i] - '0';
+  int n = line[i] - '0';
   ++i;
+  if (n == 1 && i < line.size() && line[i] == '0') {  // "10."
+    n = 10;
+    ++i;
+  }
   if (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) return std::nullopt;
-  if (n < 1 || n > static_cast<int>(kQuestions.size())) return std::nullopt;
+  if (n < 1 || n > kLastQuestion) return std::nullopt;
   // "4. …", "4) …", "4: …", "Q4 …"; never "4 replicas …" or "4.5% …".
   const bool punct = i < line.size() && (line[i] == '.' || line[i] == ')' || line[i] == ':');
   if (punct) ++i;
   if (!punct && !q) return std::nullopt;
   if (i < line.size() && !space(line[i])) return std::nullopt;
-  return Marker{kQuestions[static_cast<std::size_t>(n - 1)], i};
+  return Marker{static_cast<ReviewQuestion>(n), i};
 }
 
 std::optional<Marker> tag_marker(std::string_view line) {
@@ -104,8 +114,22 @@ std::string_view tag_of(ReviewQuestion q) {
       return "learn";
     case ReviewQuestion::lucky:
       return "lucky";
+    case ReviewQuestion::affected:
+      return "affected";
+    case ReviewQuestion::notify:
+      return "notify";
+    case ReviewQuestion::ioc:
+      return "ioc";
   }
   return "happened";
+}
+
+std::vector<ReviewQuestion> questions_for(const Incident& incident) {
+  std::vector<ReviewQuestion> questions(kQuestions.begin(), kQuestions.end());
+  if (incident.is_security) {
+    questions.insert(questions.end(), kSecurityQuestions.begin(), kSecurityQuestions.end());
+  }
+  return questions;
 }
 
 std::vector<ReviewAnswer> map_review(const std::vector<ReviewReply>& replies) {

@@ -14,11 +14,30 @@ namespace incident {
 
 // In the order the thread asks them; the number is the position + 1. Each question's wording is
 // the `review.<tag>` prompt.
-// Where we got lucky came last, so the numbers of the first six stayed what they were.
-enum class ReviewQuestion { happened = 1, helped, hard, factor, prevent, learn, lucky };
+// Where we got lucky came last, so the numbers of the first six stayed what they were. A
+// security incident's review asks three more (kSecurityQuestions): what data and systems were
+// affected, who must be notified and by when, and the indicators of compromise.
+enum class ReviewQuestion {
+  happened = 1,
+  helped,
+  hard,
+  factor,
+  prevent,
+  learn,
+  lucky,
+  affected,
+  notify,
+  ioc
+};
 inline constexpr std::array<ReviewQuestion, 7> kQuestions{
     ReviewQuestion::happened, ReviewQuestion::helped, ReviewQuestion::hard, ReviewQuestion::factor,
     ReviewQuestion::prevent,  ReviewQuestion::learn,  ReviewQuestion::lucky};
+inline constexpr std::array<ReviewQuestion, 3> kSecurityQuestions{
+    ReviewQuestion::affected, ReviewQuestion::notify, ReviewQuestion::ioc};
+inline constexpr int kLastQuestion = static_cast<int>(ReviewQuestion::ioc);
+
+// The questions `incident`'s review asks, in order.
+std::vector<ReviewQuestion> questions_for(const Incident& incident);
 
 int number_of(ReviewQuestion q);
 // The tag people type ("factor"), also the suffix of its prompt key ("review.factor").

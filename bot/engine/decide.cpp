@@ -229,6 +229,7 @@ class Decider {
                    [&](const cmd::Remind& r) { remind(r); },
                    [&](const cmd::ReviewAt& r) { review_at(r); },
                    [&](const cmd::SetMilestone& m) { milestone(m); },
+                   [&](const cmd::SetType& t) { set_type(t); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                    [&](const cmd::Unknown& u) {
                      TemplateData d = base();
@@ -248,12 +249,13 @@ class Decider {
     incident_ = Incident{};
     incident_->number = next_number_;
     change(change::Opened{event_.platform, event_.channel, s.title, s.severity, event_.at,
-                          s.is_private});
+                          s.is_private, s.is_security});
     change(change::RoleSet{Role::commander, event_.user});
     TemplateData d = base();
     d.set("severity", to_string(s.severity))
         .set("has_severity", s.severity != Severity::unset)
         .set("private", s.is_private)
+        .set("security", s.is_security)
         .set("commander", mention(event_.user));
     add_system_entry("entry_started", d);
     say(Audience::channel, "started", d);
@@ -411,6 +413,19 @@ class Decider {
     say(Audience::channel, "milestone_set", d);
   }
 
+  // `type security|standard`: whether the review asks a security incident's questions.
+  void set_type(const cmd::SetType& t) {
+    if (!need_any()) return;
+    TemplateData d = base();
+    d.set("security", t.security);
+    if (incident_->is_security == t.security) {
+      say(Audience::caller, "type_unchanged", d);
+      return;
+    }
+    change(change::TypeSet{t.security});
+    say(Audience::channel, "type_set", d);
+  }
+
   // `review at`: the review meeting's time, for everyone; its homework comes the day before.
   void review_at(const cmd::ReviewAt& r) {
     if (!need_any()) return;
@@ -562,7 +577,7 @@ class Decider {
     change(change::FacilitatorSet{event_.user, event_.at});
     TemplateData d = base();
     d.set("facilitator", mention(event_.user));
-    for (const ReviewQuestion q : kQuestions) {
+    for (const ReviewQuestion q : questions_for(*incident_)) {
       d.add("questions", TemplateData{}
                              .set("number", std::to_string(number_of(q)))
                              .set("tag", std::string(tag_of(q)))

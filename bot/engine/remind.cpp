@@ -176,7 +176,7 @@ std::string digest_key(const std::string& platform, TimePoint due) {
 
 std::vector<ReviewQuestion> unanswered_questions(const Incident& inc) {
   if (inc.facilitator.empty() && inc.postmortem_ref.empty()) return {};
-  std::vector<ReviewQuestion> open(kQuestions.begin(), kQuestions.end());
+  std::vector<ReviewQuestion> open = questions_for(inc);
   for (const ReviewAnswer& a : map_review(inc.review)) {
     if (!a.note) std::erase(open, a.question);
   }

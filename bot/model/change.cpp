@@ -16,6 +16,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
             incident.severity = c.severity;
             incident.peak_severity = c.severity;
             incident.is_private = c.is_private;
+            incident.is_security = c.is_security;
             incident.status = Status::open;
             incident.opened_at = c.at;
           },
@@ -75,6 +76,7 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           [&](const change::RemindersSet& c) { incident.reminders_off = c.off; },
           [&](const change::ReviewScheduled& c) { incident.review_at = c.at; },
           [&](const change::MilestoneSet& c) { incident.milestones[c.milestone] = c.at; },
+          [&](const change::TypeSet& c) { incident.is_security = c.security; },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
           [](const change::CaseOpened&) {}, [](const change::CaseAnchored&) {},
           [](const change::CaseClosed&) {}, [](const change::PrivateEvent&) {},

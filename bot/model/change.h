@@ -20,6 +20,7 @@ struct Opened {  // a new incident; roles and timeline follow as their own chang
   Severity severity = Severity::unset;
   TimePoint at{};
   bool is_private = false;
+  bool is_security = false;
 };
 struct EntryAdded {
   TimelineEntry entry;  // seq assigned by the domain
@@ -71,6 +72,9 @@ struct Reminded {  // a reminder went out (bot/engine/remind.h)
 struct ReviewScheduled {  // `review at`
   TimePoint at{};
 };
+struct TypeSet {  // `type security|standard`
+  bool security = false;
+};
 struct MilestoneSet {  // `milestone`
   Milestone milestone = Milestone::detected;
   TimePoint at{};
@@ -113,8 +117,8 @@ using ChangeBody =
                  change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
                  change::PostmortemPosted, change::LessonsShared, change::Published,
                  change::Reminded, change::RemindersSet, change::ReviewScheduled,
-                 change::MilestoneSet, change::CaseOpened, change::CaseAnchored, change::CaseClosed,
-                 change::PrivateEvent, change::SignInIssued>;
+                 change::MilestoneSet, change::TypeSet, change::CaseOpened, change::CaseAnchored,
+                 change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

@@ -109,8 +109,8 @@ struct Usage {
   std::string_view line;
 };
 
-constexpr std::array<Usage, 17> kUsages{{
-    {"start", "start <title> [sev1..sev4] [private]"},
+constexpr std::array<Usage, 18> kUsages{{
+    {"start", "start <title> [sev1..sev4] [private] [security]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
     {"done", "done <n>"},
@@ -124,7 +124,10 @@ constexpr std::array<Usage, 17> kUsages{{
     {"publish", "publish [INC-<n>] [confirm]"},
     {"web", "web [INC-<n>]"},
     {"remind", "remind on|off"},
-    {"milestone", "milestone started|detected|mitigated|resolved [<time>]"},
+    {"milestone",
+     "milestone <started|detected|mitigated|contained|eradicated|recovered|resolved> "
+     "[<time>]"},
+    {"type", "type security|standard"},
     {"review", "review at <YYYY-MM-DD HH:MM> (UTC)"},
     {"help", "help"},
 }};
@@ -323,12 +326,12 @@ ParseResult parse_log(std::string_view rest, TimePoint now, const Failer& fail) 
 // `milestone detected [<time>]`: the name, then a time as `log` takes it (none: now).
 ParseResult parse_milestone(std::string_view rest, TimePoint now, const Failer& fail) {
   auto tokens = tokenize(rest);
-  if (tokens.empty()) return fail("say which milestone: started, detected, mitigated or resolved");
+  constexpr std::string_view kNames =
+      "started, detected, mitigated, contained, eradicated, recovered or resolved";
+  if (tokens.empty()) return fail("say which milestone: " + std::string(kNames));
   const auto milestone = milestone_from_string(without_trailing_punct(tokens[0].text));
-  if (!milestone) {
-    return fail(quoted(tokens[0].text) +
-                " is not a milestone: started, detected, mitigated or resolved");
-  }
+  if (!milestone)
+    return fail(quoted(tokens[0].text) + " is not a milestone: " + std::string(kNames));
   tokens.erase(tokens.begin());
   auto time = leading_time(tokens, now, fail);
   if (auto* error = std::get_if<ParseResult>(&time)) return std::move(*error);
@@ -444,14 +447,17 @@ ParseResult parse_start(std::string_view rest, const Failer& fail) {
   auto tokens = tokenize(rest);
   Severity severity = Severity::unset;
   bool is_private = false;
+  bool is_security = false;
   std::string_view title = rest;
-  // "start <title> sev2 private" or "start <title> private sev2": the last words, either order.
-  for (int i = 0; i < 2 && tokens.size() > 1; ++i) {
+  // "start <title> sev2 private security": the last words, in any order.
+  for (int i = 0; i < 3 && tokens.size() > 1; ++i) {
     const Token& last = tokens.back();
     if (const auto sev = parse_severity(last.text); sev && severity == Severity::unset) {
       severity = *sev;
     } else if (iequals(last.text, "private") && !is_private) {
       is_private = true;
+    } else if (iequals(last.text, "security") && !is_security) {
+      is_security = true;
     } else if (looks_like_severity(last.text) && severity == Severity::unset) {
       return fail(quoted(last.text) + " is not a severity (use sev1..sev4)");
     } else {
@@ -470,7 +476,7 @@ ParseResult parse_start(std::string_view rest, const Failer& fail) {
   }
   title = trim(title);
   if (auto problem = size_problem("incident title", title, kTitleLimit)) return fail(*problem);
-  return Command{cmd::Start{std::string(title), severity, is_private}};
+  return Command{cmd::Start{std::string(title), severity, is_private, is_security}};
 }
 
 ParseResult parse_done(std::string_view rest, const Failer& fail) {
@@ -580,6 +586,12 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
   if (key == "start") return parse_start(rest, fail);
   if (key == "log") return parse_log(rest, now, fail);
   if (key == "milestone") return parse_milestone(rest, now, fail);
+  if (key == "type") {
+    if (iequals(rest, "security")) return Command{cmd::SetType{true}};
+    if (iequals(rest, "standard")) return Command{cmd::SetType{false}};
+    return fail(is_blank(rest) ? std::string("say `security` or `standard`")
+                               : quoted(rest) + " is neither `security` nor `standard`");
+  }
   if (key == "action") return parse_action(rest, now, fail);
   if (key == "done") return parse_done(rest, fail);
   if (key == "severity") return parse_set_severity(rest, fail);

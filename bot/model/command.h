@@ -23,7 +23,8 @@ struct Start {
   static constexpr bool kReadsWholeRecord = false;
   std::string title;
   Severity severity = Severity::unset;
-  bool is_private = false;  // the word `private` at the end, before or after the severity
+  bool is_private = false;   // the word `private` among the last words, with the severity
+  bool is_security = false;  // the word `security` there: a security incident's review
 };
 struct Log {
   static constexpr bool kReadsWholeRecord = false;
@@ -101,6 +102,11 @@ struct SetMilestone {
   Milestone milestone = Milestone::detected;
   std::optional<TimePoint> at;
 };
+// `type security|standard`: a security incident's review asks more (bot/draft/review.h).
+struct SetType {
+  static constexpr bool kReadsWholeRecord = false;
+  bool security = false;
+};
 // `web`: a one-time sign-in link to the incident's review page, by direct message.
 struct Web {
   static constexpr bool kReadsWholeRecord = false;
@@ -116,10 +122,10 @@ struct Unknown {
 };
 }  // namespace cmd
 
-using Command =
-    std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
-                 cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Publish,
-                 cmd::Remind, cmd::ReviewAt, cmd::SetMilestone, cmd::Web, cmd::Help, cmd::Unknown>;
+using Command = std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity,
+                             cmd::AssignRole, cmd::ShowStatus, cmd::Close, cmd::Postmortem,
+                             cmd::Draft, cmd::Share, cmd::Publish, cmd::Remind, cmd::ReviewAt,
+                             cmd::SetMilestone, cmd::SetType, cmd::Web, cmd::Help, cmd::Unknown>;
 
 // Whether deciding `command` reads every timeline entry and review reply (its type says).
 inline bool reads_whole_record(const Command& command) {

@@ -107,19 +107,22 @@ std::optional<ReminderKind> reminder_kind_from_string(std::string_view s) {
   return lookup(kReminderKinds, s);
 }
 
-constexpr std::array<std::pair<Milestone, std::string_view>, 4> kMilestones{{
+constexpr std::array<std::pair<Milestone, std::string_view>, 7> kMilestoneNames{{
     {Milestone::started, "started"},
     {Milestone::detected, "detected"},
     {Milestone::mitigated, "mitigated"},
+    {Milestone::contained, "contained"},
+    {Milestone::eradicated, "eradicated"},
+    {Milestone::recovered, "recovered"},
     {Milestone::resolved, "resolved"},
 }};
 
 std::string to_string(Milestone m) {
-  return name_of(kMilestones, m);
+  return name_of(kMilestoneNames, m);
 }
 
 std::optional<Milestone> milestone_from_string(std::string_view s) {
-  return lookup(kMilestones, s);
+  return lookup(kMilestoneNames, s);
 }
 
 std::optional<TimePoint> milestone_at(const Incident& incident, Milestone milestone) {

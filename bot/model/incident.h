@@ -34,7 +34,13 @@ enum class ReminderKind {
 
 // The moments of an incident besides its declaration (`opened_at`): when the problem started,
 // was detected, mitigated and resolved (`milestone`). Resolved defaults to the close.
-enum class Milestone { started, detected, mitigated, resolved };
+// A security incident's phases (NIST SP 800-61) are milestones too: contained, eradicated,
+// recovered.
+enum class Milestone { started, detected, mitigated, contained, eradicated, recovered, resolved };
+
+inline constexpr Milestone kMilestones[] = {
+    Milestone::started,    Milestone::detected,  Milestone::mitigated, Milestone::contained,
+    Milestone::eradicated, Milestone::recovered, Milestone::resolved};
 
 std::string to_string(Severity s);      // "sev1".."sev4", "unset"
 std::string to_string(Role r);          // "commander", "comms", "scribe"
@@ -47,7 +53,7 @@ std::optional<Role> role_from_string(std::string_view s);
 std::optional<Status> status_from_string(std::string_view s);
 std::optional<Source> source_from_string(std::string_view s);
 std::optional<ReminderKind> reminder_kind_from_string(std::string_view s);
-std::string to_string(Milestone m);  // "started", "detected", "mitigated", "resolved"
+std::string to_string(Milestone m);  // "started", "detected", "mitigated", …, "resolved"
 std::optional<Milestone> milestone_from_string(std::string_view s);  // case-insensitive
 
 // The more severe of two severities (sev1 is the most; unset the least).
@@ -143,6 +149,9 @@ struct Incident {
   // them, its lessons go to the lessons channel only by `share confirm`, and the weekly digest
   // leaves it out.
   bool is_private = false;
+  // `start … security` or `type security`: the review asks what was affected, who must be
+  // notified and the indicators of compromise, and the draft has sections for them.
+  bool is_security = false;
   Status status = Status::open;
   TimePoint opened_at{};
   std::map<Milestone, TimePoint> milestones;  // those recorded with `milestone`

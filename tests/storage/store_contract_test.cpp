@@ -123,6 +123,16 @@ TYPED_TEST(StoreContract, APrivateIncidentIsKeptPrivate) {
   EXPECT_FALSE(open_now[1].is_private);
 }
 
+TYPED_TEST(StoreContract, TheIncidentTypeIsKept) {
+  Store& s = this->store();
+  Change open = opened(1, "C1");
+  std::get<change::Opened>(open.body).is_security = true;
+  ASSERT_EQ(s.commit({"a", {open}, {}, {}, {}}), CommitResult::committed);
+  EXPECT_TRUE(s.current_incident("slack", "C1", IncidentView::header_only())->is_security);
+  ASSERT_EQ(s.commit({"b", {{1, change::TypeSet{false}}}, {}, {}, {}}), CommitResult::committed);
+  EXPECT_FALSE(s.current_incident("slack", "C1", IncidentView::header_only())->is_security);
+}
+
 TYPED_TEST(StoreContract, ATakenIncidentNumberIsAConflictAndWritesNothing) {
   Store& s = this->store();
   ASSERT_EQ(s.commit({"a", {opened(1, "C1")}, {}, {}, {}}), CommitResult::committed);

@@ -408,6 +408,42 @@ TEST(Domain, APrivateIncidentsLessonsGoOnlyByShareConfirm) {
                           [](const Reply& r) { return r.audience == Audience::lessons; }));
 }
 
+// A security incident's review asks three more questions, its draft has their sections and its
+// phases as key moments; `type` turns it on or off later.
+TEST(Domain, ASecurityIncidentsReviewAsksMoreAndItsDraftShowsIt) {
+  Channel ch;
+  ch.say("1", "start Token leak sev1 security", at(10, 0));
+  ASSERT_TRUE(ch.incident().is_security);
+  EXPECT_TRUE(contains(ch.say("2", "type security", at(10, 1)).replies.at(0).text, "already"));
+  ch.say("3", "milestone contained 10:20", at(10, 30));
+  ch.say("4", "close token revoked", at(11, 0));
+  const Decision root = ch.say("5", "postmortem", at(11, 5));
+  const std::string questions = markup::to_markdown(root.replies.at(0).text);
+  EXPECT_TRUE(contains(questions, "8. Security: what data and systems were affected")) << questions;
+  EXPECT_TRUE(contains(questions, "10. Security: indicators of compromise")) << questions;
+  Incident inc = ch.incident();
+  for (const char* text : {"8. the build logs of two repositories", "notify: customers by Friday",
+                           "ioc: `203.0.113.7`"}) {
+    inc.review.push_back(ReviewReply{{}, "U2", text, {}, false});
+  }
+  const std::string draft = markup::to_markdown(render_draft(inc, at(11, 10), prompts()));
+  EXPECT_TRUE(contains(draft, "## Affected data and systems\n- the build logs of two repositories"))
+      << draft;
+  EXPECT_TRUE(contains(draft, "## Notifications\n- customers by Friday")) << draft;
+  EXPECT_TRUE(contains(draft, "## Indicators of compromise\n- `203.0.113.7`")) << draft;
+  EXPECT_TRUE(contains(draft, "- 2026-11-29 10:20 UTC — contained")) << draft;
+  EXPECT_TRUE(contains(draft,
+                       "Not recorded yet: started, detected, mitigated, eradicated, "
+                       "recovered"))
+      << draft;
+  // The lessons `share` posts keep the indicators out.
+  EXPECT_FALSE(contains(write_lessons(inc, at(11, 10), prompts()).text, "203.0.113.7"));
+
+  const Decision standard = ch.say("6", "type standard", at(11, 20));
+  EXPECT_FALSE(ch.incident().is_security);
+  EXPECT_TRUE(contains(standard.replies.at(0).text, "standard incident"));
+}
+
 TEST(Domain, PublishPostsTheDraftAsAFileAndTheLessonsOnce) {
   Settings settings;
   settings.lessons_channel = true;

@@ -46,7 +46,8 @@ std::string role(Role r) {
 
 struct Describe {
   std::string operator()(const cmd::Start& c) const {
-    return "start|" + c.title + "|" + sev(c.severity) + (c.is_private ? "|private" : "");
+    return "start|" + c.title + "|" + sev(c.severity) + (c.is_private ? "|private" : "") +
+           (c.is_security ? "|security" : "");
   }
   std::string operator()(const cmd::Log& c) const {
     return "log|" + c.text + "|" + (c.at ? format_iso(*c.at) : "now");
@@ -76,6 +77,9 @@ struct Describe {
   std::string operator()(const cmd::SetMilestone& c) const {
     return "milestone|" + to_string(c.milestone) + "|" + (c.at ? format_iso(*c.at) : "now");
   }
+  std::string operator()(const cmd::SetType& c) const {
+    return c.security ? "type security" : "type standard";
+  }
   std::string operator()(const cmd::Help&) const { return "help"; }
   std::string operator()(const cmd::Unknown& c) const { return "unknown|" + c.word; }
 };
@@ -91,9 +95,11 @@ struct Case {
   std::string expected;
 };
 
-const std::string kStartUsage = "start <title> [sev1..sev4] [private]";
+const std::string kStartUsage = "start <title> [sev1..sev4] [private] [security]";
 const std::string kLogUsage = "log [<time>] <fact>";
 const std::string kActionUsage = "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]";
+const std::string kMilestoneUsage =
+    "milestone <started|detected|mitigated|contained|eradicated|recovered|resolved> [<time>]";
 const std::string kTimeHint = " (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)";
 
 std::string start_error(const std::string& m) {
@@ -117,8 +123,15 @@ std::vector<Case> grammar_cases() {
       {"start Key leak sev1 private", kNow, "start|Key leak|sev1|private"},
       {"start Key leak PRIVATE sev2", kNow, "start|Key leak|sev2|private"},
       {"start Key leak private", kNow, "start|Key leak|unset|private"},
+      {"start Key leak security private sev1", kNow, "start|Key leak|sev1|private|security"},
+      {"type security", kNow, "type security"},
+      {"Type STANDARD", kNow, "type standard"},
+      {"type", kNow, "error|say `security` or `standard`|type security|standard"},
+      {"type secret", kNow,
+       "error|\"secret\" is neither `security` nor `standard`|type security|standard"},
       {"start private", kNow, "start|private|unset"},
-      {"start sev2", kNow, "error|missing the incident title|start <title> [sev1..sev4] [private]"},
+      {"start sev2", kNow,
+       "error|missing the incident title|start <title> [sev1..sev4] [private] [security]"},
       {"start DB down SEV2", kNow, "start|DB down|sev2"},
       {"start DB down sev-3", kNow, "start|DB down|sev3"},
       {"start DB down SEV-4", kNow, "start|DB down|sev4"},
@@ -346,17 +359,21 @@ std::vector<Case> grammar_cases() {
       {"milestone resolved 2026-11-29T10:30+01:00", kNow,
        "milestone|resolved|2026-11-29T09:30:00.000Z"},
       {"milestone", kNow,
-       "error|say which milestone: started, detected, mitigated or resolved|milestone "
-       "started|detected|mitigated|resolved [<time>]"},
+       "error|say which milestone: started, detected, mitigated, contained, eradicated, recovered "
+       "or resolved|" +
+           kMilestoneUsage},
       {"milestone fixed", kNow,
-       "error|\"fixed\" is not a milestone: started, detected, mitigated or resolved|milestone "
-       "started|detected|mitigated|resolved [<time>]"},
+       "error|\"fixed\" is not a milestone: started, detected, mitigated, contained, eradicated, "
+       "recovered or resolved|" +
+           kMilestoneUsage},
       {"milestone detected 11:00", kNow,
        "error|11:00 is later than now (it is 10:00 UTC); for 23h 00m ago, give the date: "
-       "2026-11-28T11:00Z|milestone started|detected|mitigated|resolved [<time>]"},
+       "2026-11-28T11:00Z|" +
+           kMilestoneUsage},
       {"milestone detected soon", kNow,
-       "error|\"soon\" is not a time (use HH:MM in UTC, or ISO-8601 like 2026-11-29T14:05Z)|"
-       "milestone started|detected|mitigated|resolved [<time>]"},
+       "error|\"soon\" is not a time (use HH:MM in UTC, or ISO-8601 like "
+       "2026-11-29T14:05Z)|" +
+           kMilestoneUsage},
       {"remind off", kNow, "remind off"},
       {"Remind ON", kNow, "remind on"},
       {"remind", kNow, "error|say `on` or `off`|remind on|off"},
@@ -370,7 +387,7 @@ std::vector<Case> grammar_cases() {
       {"log impact:", kNow, log_error("missing what users saw after impact:")},
       {"log IMPACT: \u200b ", kNow, log_error("missing what users saw after impact:")},
       {"start \u200b\u200b\u2060 sev2", kNow,
-       "error|missing the incident title|start <title> [sev1..sev4] [private]"},
+       "error|missing the incident title|start <title> [sev1..sev4] [private] [security]"},
       {"action \u200b\u202e", kNow, "error|missing the action text|" + kActionUsage},
       {"log " + std::string(4001, 'x'), kNow,
        log_error("the fact to log is 4001 characters; the limit is 4000 (summarise it, and link "
@@ -400,7 +417,7 @@ std::vector<Case> grammar_cases() {
   cases.push_back({"start " + title + " sev2", kNow, "start|" + title + "|sev2"});
   cases.push_back({"start " + title + "t sev2", kNow,
                    "error|the incident title is 201 characters; the limit is 200 (summarise it, "
-                   "and link to the full text)|start <title> [sev1..sev4] [private]"});
+                   "and link to the full text)|start <title> [sev1..sev4] [private] [security]"});
   cases.push_back(
       {"log 09:30 " + limit_emoji, kNow, "log|" + limit_emoji + "|2026-11-29T09:30:00.000Z"});
   cases.push_back(
