@@ -40,8 +40,9 @@ std::optional<OutboxItem> job_item(const ReplyJob& job, const std::string& event
   // A minute of slack for the clocks of this machine and Slack's.
   const auto since = std::chrono::duration_cast<std::chrono::seconds>(
       (now - std::chrono::minutes{1}).time_since_epoch());
+  // A DM's asker stays unnamed here too: its replies go to the DM channel, which the item holds.
   json payload{{"event", event_key},
-               {"user", job.user},
+               {"user", job.from_dm ? std::string{} : job.user},
                {"from_dm", job.from_dm},
                {"since", std::to_string(since.count()) + ".000000"}};
   if (ack) payload["ack"] = *ack;
@@ -91,7 +92,13 @@ void ReplyPoster::post_durable(std::vector<ReplyJob> jobs) {
   // What a crash, a stop or a failed post left behind goes first: it is older.
   for (const auto& item : pending) {
     if (in_flight_.count(item.id) || fresh.count(item.key)) continue;
-    auto job = resumed_job(item);
+    std::optional<ReplyJob> job;
+    try {
+      job = resumed_job(item);
+    } catch (const std::exception& e) {  // left pending, for the next look
+      spdlog::error("slack: could not read the replies of {}: {}", item.key, e.what());
+      continue;
+    }
     if (!job || job->replies.empty()) {
       finish(item.id, job.has_value());
       continue;
@@ -121,13 +128,7 @@ std::optional<ReplyJob> ReplyPoster::resumed_job(const OutboxItem& item) {
   job.outbox_id = item.id;
   job.since = payload.value("since", std::string{});
   job.resumed = true;
-  std::optional<std::vector<Reply>> recorded;
-  try {
-    recorded = store_.find_processed(payload.value("event", std::string{}));
-  } catch (const std::exception& e) {
-    spdlog::error("slack: could not read the replies of {}: {}", item.key, e.what());
-    return std::nullopt;
-  }
+  const auto recorded = store_.find_processed(payload.value("event", std::string{}));
   if (!recorded) return std::nullopt;
   for (std::size_t i = 0; i < recorded->size(); ++i) {
     if (payload.contains("ack") && payload["ack"] == i) continue;  // it went in the ack

@@ -112,7 +112,8 @@ class ReplyPoster {
  private:
   boost::asio::awaitable<void> work(std::string channel);
   boost::asio::awaitable<void> deliver(ReplyJob job);
-  // An outbox item read back as a job; nullopt when its event's replies are gone.
+  // An outbox item read back as a job; nullopt when its event's replies are gone. Throws when
+  // the store cannot be read.
   std::optional<ReplyJob> resumed_job(const OutboxItem& item);
   void finish(std::int64_t id, bool done);
   // Posts `text` (split and rendered); the first part's ts, or why it failed.
