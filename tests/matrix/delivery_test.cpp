@@ -12,6 +12,7 @@
 
 #include "matrix/harness.h"
 #include "prompts/embedded.h"
+#include "support/run_io.h"
 
 namespace incident::testing {
 namespace {
@@ -116,13 +117,7 @@ TEST(MatrixDelivery, ARefusedSendIsGivenUpAndTheRestGoesOn) {
     };
     matrix::MatrixAdapter adapter(io.get_executor(), engine, store, prompts, tls, options);
     boost::asio::co_spawn(io, adapter.run(), boost::asio::detached);
-    int last = -1;
-    int quiet = 0;
-    for (int i = 0; i < 100 && quiet < 5; ++i) {
-      io.run_for(100ms);
-      quiet = steps == last && steps > 0 ? quiet + 1 : 0;
-      last = steps;
-    }
+    run_until_quiet(io, steps);
   } catch (...) {
     ::_exit(2);
   }

@@ -13,6 +13,7 @@
 #include "prompts/embedded.h"
 #include "slack/envelopes.h"
 #include "slack/harness.h"
+#include "support/run_io.h"
 
 namespace incident::testing {
 namespace {
@@ -43,13 +44,7 @@ using namespace std::chrono_literals;
     };
     slack::SlackAdapter adapter(io.get_executor(), engine, store, tls, options);
     boost::asio::co_spawn(io, adapter.run(), boost::asio::detached);
-    int last = -1;
-    int quiet = 0;
-    for (int i = 0; i < 100 && quiet < 5; ++i) {
-      io.run_for(100ms);
-      quiet = steps == last && steps > 0 ? quiet + 1 : 0;
-      last = steps;
-    }
+    run_until_quiet(io, steps);
   } catch (...) {
     ::_exit(2);
   }

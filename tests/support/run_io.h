@@ -19,4 +19,16 @@ inline bool run_until(boost::asio::io_context& io, const std::function<bool()>& 
   return true;
 }
 
+// For a child process killed at a durable step: runs `io` in 100 ms slices until `steps` (the
+// steps counted so far) has moved and then stood still for five slices, at most 10 s.
+inline void run_until_quiet(boost::asio::io_context& io, const int& steps) {
+  int last = -1;
+  int quiet = 0;
+  for (int i = 0; i < 100 && quiet < 5; ++i) {
+    io.run_for(std::chrono::milliseconds(100));
+    quiet = steps == last && steps > 0 ? quiet + 1 : 0;
+    last = steps;
+  }
+}
+
 }  // namespace incident::testing
