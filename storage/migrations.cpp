@@ -248,11 +248,17 @@ ALTER TABLE incidents ADD COLUMN private INTEGER NOT NULL DEFAULT 0;  -- `start 
 ALTER TABLE incidents ADD COLUMN security INTEGER NOT NULL DEFAULT 0;  -- `type security`
 )sql";
 
+const char* const kV13 = R"sql(
+-- `start … new`: where the incident was declared, once it moved to a channel of its own
+-- (`channel` is then that channel); empty while it lives where it was declared.
+ALTER TABLE incidents ADD COLUMN declared_in TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3, kV4,  kV5,  kV6,
-                                                kV7, kV8, kV9, kV10, kV11, kV12};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3,  kV4,  kV5,  kV6, kV7,
+                                                kV8, kV9, kV10, kV11, kV12, kV13};
   return scripts;
 }
 

@@ -114,6 +114,14 @@ std::string replies_json(const std::vector<Reply>& replies) {
     }
     if (!r.channel.empty()) j["channel"] = r.channel;
     if (!r.thread_ref.empty()) j["thread_ref"] = r.thread_ref;
+    if (r.room) {
+      j["incident"] = r.incident;
+      j["room"] = {{"kind", static_cast<int>(r.room->kind)},
+                   {"name", r.room->name},
+                   {"topic", r.room->topic},
+                   {"invite", r.room->invite},
+                   {"private", r.room->is_private}};
+    }
     if (r.file) {
       j["file"] = {{"name", r.file->name}, {"mime", r.file->mime}, {"content", r.file->content}};
     }
@@ -137,6 +145,13 @@ std::vector<Reply> replies_of(const std::string& text) {
     }
     r.channel = j.value("channel", std::string());
     r.thread_ref = j.value("thread_ref", std::string());
+    if (const auto room = j.find("room"); room != j.end()) {
+      r.incident = j.value("incident", std::int64_t{0});
+      r.room = RoomRequest{
+          static_cast<RoomRequest::Kind>(room->at("kind").get<int>()),
+          room->at("name").get<std::string>(), room->at("topic").get<std::string>(),
+          room->at("invite").get<std::vector<std::string>>(), room->at("private").get<bool>()};
+    }
     if (const auto file = j.find("file"); file != j.end()) {
       r.file = Attachment{file->at("name").get<std::string>(), file->at("mime").get<std::string>(),
                           file->at("content").get<std::string>()};
@@ -406,6 +421,13 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(3, to_unix_ms(m.at));
             st->exec();
           },
+          [&](const change::ChannelMoved& m) {
+            auto st = sql("UPDATE incidents SET channel = ?, declared_in = ? WHERE number = ?");
+            st->bind(1, m.to);
+            st->bind(2, m.from);
+            st->bind(3, n);
+            expect_incident_row(st->exec(), n, "ChannelMoved");
+          },
           [&](const change::TypeSet& t) {
             auto st = sql("UPDATE incidents SET security = ? WHERE number = ?");
             st->bind(1, t.security ? 1 : 0);
@@ -505,7 +527,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
         sql("SELECT number, platform, channel, title, severity, status, opened_at, "
             "closed_at, resolution, facilitator, postmortem_ref, shared_at, "
             "published_at, published_by, reminders_off, review_at, review_started_at, "
-            "peak_severity, private, security FROM incidents WHERE number = ?");
+            "peak_severity, private, security, declared_in FROM incidents WHERE number = ?");
     st->bind(1, number);
     if (!st->executeStep()) return std::nullopt;
     inc.number = st->getColumn(0).getInt64();
@@ -528,6 +550,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     inc.peak_severity = severity_of(st->getColumn(17).getString());
     inc.is_private = st->getColumn(18).getInt() != 0;
     inc.is_security = st->getColumn(19).getInt() != 0;
+    inc.declared_in = st->getColumn(20).getString();
   }
   {
     auto st = sql("SELECT name, at FROM milestones WHERE incident = ?");
@@ -722,12 +745,12 @@ std::vector<FollowedIncident> SqliteStore::followed_incidents(const std::string&
                                                               TimePoint since) {
   Lock lock(mutex_);
   auto st = (*sql_)(
-      "SELECT number, channel FROM incidents i WHERE platform = ?1 AND reminders_off = 0 AND ("
+      "SELECT number, channel FROM incidents i WHERE platform = ?1 AND ((reminders_off = 0 AND ("
       "status = 'open' "
       "OR (postmortem_ref = '' AND facilitator = '' AND closed_at >= ?2) OR review_at >= ?2 "
       "OR review_started_at >= ?2 "
       "OR EXISTS (SELECT 1 FROM actions a WHERE a.incident = i.number AND a.done = 0 "
-      "AND a.due >= ?3)) ORDER BY number");
+      "AND a.due >= ?3))) OR (declared_in <> '' AND closed_at >= ?2)) ORDER BY number");
   st->bind(1, platform);
   st->bind(2, to_unix_ms(since));
   st->bind(3,

@@ -35,6 +35,8 @@ constexpr Range kEscalationLimit{1, 1000};
 constexpr Range kRetentionDays{1, 3650};
 constexpr Range kReminderMinutes{1, 1440};
 constexpr Range kReminderHours{1, 720};
+// A week at most: the schedule looks back two weeks (RemindSettings::stale_after and a week).
+constexpr Range kArchiveHours{0, 168};
 
 bool parse_switch(const std::string& key, const std::string& v) {
   if (v == "on" || v == "true") return true;
@@ -210,6 +212,10 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
   top.count("escalation_limit", c.escalation_limit, kEscalationLimit);
   top.count("escalation_retention_days", c.escalation_retention_days, kRetentionDays);
   top.text("lessons_channel", c.lessons_channel);
+  std::string own_channel;
+  top.text("own_channel", own_channel);
+  if (!own_channel.empty()) c.own_channel = parse_switch("own_channel", own_channel);
+  top.count("archive_after_hours", c.archive_after_hours, kArchiveHours);
   top.text("http", c.http);
   top.text("log_level", c.log_level);
   if (!c.log_level.empty()) check_log_level("log_level", c.log_level);
@@ -308,6 +314,12 @@ void apply_environment(Config& c, const EnvLookup& env) {
         parse_count("INCIDENT_BOT_ESCALATION_RETENTION_DAYS", *v, kRetentionDays);
   }
   set("INCIDENT_BOT_LESSONS_CHANNEL", c.lessons_channel);
+  if (auto v = get("INCIDENT_BOT_OWN_CHANNEL")) {
+    c.own_channel = parse_switch("INCIDENT_BOT_OWN_CHANNEL", *v);
+  }
+  if (auto v = get("INCIDENT_BOT_ARCHIVE_AFTER_HOURS")) {
+    c.archive_after_hours = parse_count("INCIDENT_BOT_ARCHIVE_AFTER_HOURS", *v, kArchiveHours);
+  }
   set("INCIDENT_BOT_HTTP", c.http);
   set("INCIDENT_BOT_WEB", c.web.listen);
   set("INCIDENT_BOT_WEB_URL", c.web.url);
@@ -440,6 +452,8 @@ std::string redacted(const Config& c) {
       << "escalation_limit = " << c.escalation_limit << "\n"
       << "escalation_retention_days = " << c.escalation_retention_days << "\n"
       << "lessons_channel = " << quoted(c.lessons_channel) << "\n"
+      << "own_channel = " << quoted(c.own_channel ? "on" : "off") << "\n"
+      << "archive_after_hours = " << c.archive_after_hours << "\n"
       << "http = " << quoted(c.http) << "\n"
       << "log_level = " << quoted(c.log_level) << "\n"
       << "log_format = " << quoted(c.log_format == LogFormat::json ? "json" : "text") << "\n\n"

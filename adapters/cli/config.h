@@ -47,6 +47,10 @@ struct Config {
   int escalation_limit = 3;
   int escalation_retention_days = 30;
   std::string lessons_channel;
+  // Whether `start` opens a channel of the incident's own unless it says `here` (`start … new`
+  // does either way), and how many hours after close that channel is archived (0: never).
+  bool own_channel = false;
+  int archive_after_hours = 0;
   // Reminders for open incidents (bot/engine/remind.h): on or off for every incident, and when
   // each falls due.
   struct Reminders {

@@ -89,6 +89,8 @@ std::string export_json(const Incident& inc) {
       {"number", inc.number},
       {"platform", inc.platform},
       {"channel", inc.channel},
+      {"declared_in",
+       inc.declared_in.empty() ? nlohmann::json(nullptr) : nlohmann::json(inc.declared_in)},
       {"title", text(inc.title)},
       {"severity", severity_json(inc.severity)},
       {"peak_severity", severity_json(inc.peak_severity)},

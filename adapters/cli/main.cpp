@@ -142,6 +142,9 @@ RemindSettings remind_settings(const Config& config) {
   remind.work_end = hours->second;
   remind.work_days = *working_days(config.reminders.working_days);
   remind.follow_up_channel = config.reminders.follow_up_channel;
+  if (config.archive_after_hours > 0) {
+    remind.archive_after = std::chrono::hours{config.archive_after_hours};
+  }
   if (!config.reminders.time_zone.empty()) {
     remind.utc_offset = [zone = platform::TimeZone::load(config.reminders.time_zone)](TimePoint t) {
       return zone.offset(t);
@@ -240,6 +243,7 @@ int run_console(const Config& config) {
   settings.dm = dm_settings(config, true);
   settings.web = !config.web.listen.empty();
   settings.remind = remind_settings(config);
+  settings.own_channel = config.own_channel;
   Engine engine(store, prompts, settings, system_random());
   // Everyone at this terminal is in the console's channel.
   std::unique_ptr<web::WebApp> app;
@@ -302,6 +306,7 @@ int run_platforms(const Config& config) {
     settings.dm = dm_settings(config, false);
     settings.web = !config.web.listen.empty();
     settings.remind = remind_settings(config);
+    settings.own_channel = config.own_channel;
     return std::make_unique<Engine>(store, prompts, settings, system_random());
   };
 

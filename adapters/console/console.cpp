@@ -34,9 +34,12 @@ void print(std::ostream& out, const Reply& reply) {
       out << "[thread]\n";
       break;
     case Audience::channel:
+      if (!reply.channel.empty()) out << "[#" << reply.channel << "] ";
+      break;
     case Audience::caller:
       break;
   }
+  if (reply.text.empty()) return;  // it carried a request for the channel itself
   // Replies are bot Markdown with literal and mention spans; the terminal shows plain Markdown.
   const std::string text = markup::to_markdown(reply.text);
   out << text;
@@ -103,7 +106,7 @@ void Console::handle_one(const std::string& raw, std::ostream& out) {
   event.message_ref = event.key;
 
   if (auto rest = strip_prefix(line, options_.prefix)) {
-    event.channel = kConsoleChannel;
+    event.channel = channel_;
     event.body = in::CommandText{std::string(*rest)};
   } else if (line == "dm" || line.rfind("dm ", 0) == 0) {
     event.channel = console_dm_channel(options_.user);
@@ -111,12 +114,12 @@ void Console::handle_one(const std::string& raw, std::ostream& out) {
   } else if (line == "thread" || line.rfind("thread ", 0) == 0) {
     // The terminal has no threads: `thread <text>` answers in the post-mortem thread of the
     // channel's current incident.
-    const std::string root = engine_.postmortem_ref("console", kConsoleChannel);
+    const std::string root = engine_.postmortem_ref("console", channel_);
     if (root.empty()) {
       out << "(no post-mortem thread yet: run " << options_.prefix << " postmortem first)\n";
       return;
     }
-    event.channel = kConsoleChannel;
+    event.channel = channel_;
     event.body = in::ThreadReply{root, trim(line.substr(6))};
     // The review takes replies silently, as a platform thread would; at a terminal, say so.
     if (options_.interactive) {
@@ -166,6 +169,7 @@ void Console::show(const std::string& key, const std::vector<Reply>& replies, st
   for (std::size_t i = 0; i < replies.size(); ++i) {
     const Reply& reply = replies[i];
     print(out, reply);
+    if (reply.room) do_room(reply, out);
     // A printed line is "posted": anchored replies get a ref so later `thread` lines find it.
     if (reply.anchor != Anchor::none) {
       const std::string ref = key + ":" + std::to_string(i);
@@ -175,6 +179,38 @@ void Console::show(const std::string& key, const std::vector<Reply>& replies, st
         latest_case_ref_ = ref;
       }
     }
+  }
+}
+
+void Console::do_room(const Reply& reply, std::ostream& out) {
+  const RoomRequest& room = *reply.room;
+  switch (room.kind) {
+    case RoomRequest::Kind::open: {
+      // The terminal's channels are names: opening one always works, and the terminal moves
+      // there, as the declarer would on a platform.
+      InboundEvent opened;
+      opened.key = "console:room:" + incident_id(reply.incident);
+      opened.platform = "console";
+      opened.channel = channel_;
+      opened.user = options_.user;
+      opened.at = options_.clock();
+      opened.body = in::RoomOpened{reply.incident, room.name, room.name, {}, {}};
+      const Outcome outcome = engine_.handle(opened);
+      show(opened.key, outcome.replies, out);
+      channel_ = room.name;
+      out << "(you are now in #" << channel_ << ")\n";
+      break;
+    }
+    case RoomRequest::Kind::topic:
+      out << "[topic of #" << channel_ << "] " << markup::to_markdown(room.topic) << "\n";
+      break;
+    case RoomRequest::Kind::archive:
+      out << "[#" << channel_ << " archived]\n";
+      if (channel_ != kConsoleChannel) {
+        channel_ = kConsoleChannel;
+        out << "(you are back in #" << channel_ << ")\n";
+      }
+      break;
   }
 }
 
@@ -209,8 +245,8 @@ bool Console::quits(const std::string& line) const {
 
 void Console::greet(std::ostream& out) {
   if (options_.interactive) {
-    out << "incident-bot console — you are @" << options_.user << " in #" << kConsoleChannel
-        << ". Type " << options_.prefix << " help, dm <text> to talk to the bot privately, "
+    out << "incident-bot console — you are @" << options_.user << " in #" << channel_ << ". Type "
+        << options_.prefix << " help, dm <text> to talk to the bot privately, "
         << "thread <text> to answer in the post-mortem thread, "
         << "security <text> to answer a reported question as the security team, "
         << "quit to leave.\n";

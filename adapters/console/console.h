@@ -20,6 +20,8 @@
 
 namespace incident {
 
+inline constexpr const char* kConsoleChannel = "console";
+
 struct ConsoleOptions {
   std::string user = "operator";  // the local user's id
   std::string prefix = "!incident";
@@ -54,8 +56,10 @@ class Console {
   void greet(std::ostream& out);              // the greeting at a terminal, and a purge
   // One line inside the open batch.
   void handle_one(const std::string& line, std::ostream& out);
-  // Prints an event's replies; anchored ones are "posted" under refs made from `key`.
+  // Prints an event's replies; anchored ones are "posted" under refs made from `key`, and
+  // what they ask of a channel itself is done here (`open`: the terminal moves to the new one).
   void show(const std::string& key, const std::vector<Reply>& replies, std::ostream& out);
+  void do_room(const Reply& reply, std::ostream& out);
   Engine& engine_;
   ConsoleOptions options_;
   // Posts the reminders that fell due (Engine::due_reminders): the console looks whenever a
@@ -64,6 +68,8 @@ class Console {
   void purge_if_due(TimePoint now);
 
   long line_number_ = 0;
+  // The channel the terminal is in: kConsoleChannel, or an incident's own (`start … new`).
+  std::string channel_ = kConsoleChannel;
   std::string pending_;  // feed(): the start of a line not yet ended
   // The security cases posted in this session: case code -> the ref their thread answers go to.
   std::map<std::string, std::string> case_refs_;
@@ -71,7 +77,6 @@ class Console {
   TimePoint last_purge_{};
 };
 
-inline constexpr const char* kConsoleChannel = "console";
 // Each console user has a DM channel of their own ("console-dm:<user>"), as on a platform: one
 // user's DM never lands in another user's security case.
 inline constexpr const char* kConsoleDmChannel = "console-dm";

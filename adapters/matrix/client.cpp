@@ -40,8 +40,9 @@ std::string endpoint_family(std::string_view path) {
   // /rooms/{roomId}/<what>/…, /user/{userId}/<what>/…, /account/<what>: the id is skipped.
   if ((family == "rooms" || family == "user") && parts.size() > 2) family = parts[2];
   if (family == "account" && parts.size() > 1) family = parts[1];
-  return ops::closed(family, {"versions", "whoami", "filter", "sync", "messages", "event", "send",
-                              "join", "leave", "createRoom", "account_data", "upload"});
+  return ops::closed(
+      family, {"versions", "whoami", "filter", "sync", "messages", "event", "send", "join", "leave",
+               "createRoom", "account_data", "upload", "directory", "state", "joined_members"});
 }
 
 namespace {
@@ -259,6 +260,53 @@ awaitable<Result<std::string>> Client::create_dm(std::string user, Patience pati
   auto id = string_field(*body, "room_id");
   if (!id || id->empty()) co_return unreadable("createRoom without room_id");
   co_return *id;
+}
+
+awaitable<Result<std::string>> Client::create_room(std::string alias, std::string name,
+                                                   std::string topic,
+                                                   std::vector<std::string> invite, bool is_private,
+                                                   Patience patience) {
+  const json content{{"preset", is_private ? "private_chat" : "public_chat"},
+                     {"visibility", "private"},
+                     {"room_alias_name", alias},
+                     {"name", name},
+                     {"topic", topic},
+                     {"invite", invite}};
+  Call request{"POST", std::string(kV3) + "/createRoom", content.dump(), {}};
+  auto body = co_await call(std::move(request), patience);
+  if (!body) co_return body.error();
+  auto id = string_field(*body, "room_id");
+  if (!id || id->empty()) co_return unreadable("createRoom without room_id");
+  co_return *id;
+}
+
+awaitable<Result<std::string>> Client::resolve_alias(std::string alias, Patience patience) {
+  Call request{"GET", std::string(kV3) + "/directory/room/" + segment(alias), {}, {}};
+  auto body = co_await call(std::move(request), patience);
+  if (!body) co_return body.error();
+  auto id = string_field(*body, "room_id");
+  if (!id || id->empty()) co_return unreadable("directory answer without room_id");
+  co_return *id;
+}
+
+awaitable<Result<std::string>> Client::state(std::string room, std::string type,
+                                             Patience patience) {
+  Call request{"GET",
+               std::string(kV3) + "/rooms/" + segment(room) + "/state/" + segment(type) + "/",
+               {},
+               {}};
+  co_return co_await call(std::move(request), patience);
+}
+
+awaitable<Result<void>> Client::set_state(std::string room, std::string type, std::string content,
+                                          Patience patience) {
+  Call request{"PUT",
+               std::string(kV3) + "/rooms/" + segment(room) + "/state/" + segment(type) + "/",
+               std::move(content),
+               {}};
+  auto body = co_await call(std::move(request), patience);
+  if (!body) co_return body.error();
+  co_return Result<void>{};
 }
 
 awaitable<Result<bool>> Client::is_joined(std::string room, std::string user, Patience patience) {

@@ -87,6 +87,21 @@ class Client {
   boost::asio::awaitable<Result<void>> leave(std::string room, Patience patience);
   // POST /createRoom for a DM: trusted_private_chat, is_direct, `user` invited. The room id.
   boost::asio::awaitable<Result<std::string>> create_dm(std::string user, Patience patience);
+  // POST /createRoom for an incident's own room (`start … new`): invite-only when private
+  // (preset private_chat), else joinable by anyone on the server (public_chat); never in the
+  // public directory. `alias` is its local alias: a create repeated after a crash then answers
+  // M_ROOM_IN_USE rather than making a second room. The room id.
+  boost::asio::awaitable<Result<std::string>> create_room(std::string alias, std::string name,
+                                                          std::string topic,
+                                                          std::vector<std::string> invite,
+                                                          bool is_private, Patience patience);
+  // GET /directory/room/{roomAlias}: the room id.
+  boost::asio::awaitable<Result<std::string>> resolve_alias(std::string alias, Patience patience);
+  // GET and PUT /rooms/{roomId}/state/{eventType}/ (the empty state key): a state event's content.
+  boost::asio::awaitable<Result<std::string>> state(std::string room, std::string type,
+                                                    Patience patience);
+  boost::asio::awaitable<Result<void>> set_state(std::string room, std::string type,
+                                                 std::string content, Patience patience);
   // GET /rooms/{room}/joined_members: whether `user` is joined to `room` now.
   boost::asio::awaitable<Result<bool>> is_joined(std::string room, std::string user,
                                                  Patience patience);

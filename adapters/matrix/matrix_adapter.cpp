@@ -78,7 +78,12 @@ MatrixAdapter::MatrixAdapter(asio::any_io_executor executor, Engine& engine, Sto
       sync_client_(executor, *sync_http_, client_options(options_)),
       api_client_(executor, *api_http_, client_options(options_)),
       sender_(executor, api_client_, store, engine, rooms_,
-              SenderOptions{options_.user_id, options_.send_patience, options_.on_durable}),
+              SenderOptions{options_.user_id, options_.send_patience, options_.on_durable,
+                            [this](const std::string& origin, std::int64_t incident,
+                                   const std::string& room, const std::string& name,
+                                   const std::string& link, const std::string& error) {
+                              return room_opened(origin, incident, room, name, link, error);
+                            }}),
       retry_timer_(executor),
       sender_done_(executor) {
   if (!options_.clock) options_.clock = platform::system_now;
@@ -461,6 +466,22 @@ std::string MatrixAdapter::message_link(const std::string& channel, const std::s
     return out;
   };
   return "https://matrix.to/#/" + encode(channel) + "/" + encode(ref);
+}
+
+bool MatrixAdapter::room_opened(const std::string& origin, std::int64_t incident,
+                                const std::string& room, const std::string& name,
+                                const std::string& link, const std::string& error) {
+  InboundEvent event;
+  // One per incident: a create repeated after a crash finds the same room (its alias), and this
+  // key keeps the move from being recorded or announced twice.
+  event.key = "matrix:room:" + incident_id(incident);
+  event.platform = "matrix";
+  event.channel = origin;
+  event.at = options_.clock();
+  event.body = in::RoomOpened{incident, room, name, link, error};
+  if (submit(event)) return true;
+  spdlog::error("matrix: could not record that INC-{} moved to {}", incident, name);
+  return false;
 }
 
 std::optional<Outcome> MatrixAdapter::submit(const InboundEvent& event) {

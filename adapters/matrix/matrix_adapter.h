@@ -98,6 +98,10 @@ class MatrixAdapter final : public platform::PlatformAdapter {
   // The latest failure of the start or of /sync, for /healthz; empty before any.
   std::string last_error() const override { return last_error_; }
   std::optional<Outcome> submit(const InboundEvent& event) override;
+  // The Sender opened the room of an incident's own (`start … new`), or could not: the engine
+  // moves the incident there and both rooms hear of it. False when that could not be recorded.
+  bool room_opened(const std::string& origin, std::int64_t incident, const std::string& room,
+                   const std::string& name, const std::string& link, const std::string& error);
   std::string message_link(const std::string& channel, const std::string& ref) const override;
   boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                         std::string user) override;

@@ -95,6 +95,7 @@ std::vector<OutboxItem> reply_items(const std::string& key, const std::vector<Re
     target.room = origin.room;
     switch (reply.audience) {
       case Audience::channel:
+        if (!reply.channel.empty()) target.room = reply.channel;
         break;
       case Audience::caller:
         // In a DM the whole room is the caller's; elsewhere answer the command itself, inside
@@ -171,6 +172,16 @@ std::vector<OutboxItem> reply_items(const std::string& key, const std::vector<Re
         last_key = item_key;
         last = target;
       }
+    }
+    if (reply.room) {  // after its text, if any: an archive notice goes out before the archive
+      const json payload{{"kind", static_cast<int>(reply.room->kind)},
+                         {"incident", reply.incident},
+                         {"name", reply.room->name},
+                         {"topic", markup::to_matrix(reply.room->topic).body},
+                         {"invite", reply.room->invite},
+                         {"private", reply.room->is_private}};
+      items.push_back({0, kPlatform, key + "#" + std::to_string(i) + ".room", target.room, kRoom,
+                       txn_ids(), payload.dump()});
     }
     if (reply.file) {
       // The document after the text that introduces it (spec "m.file"): uploaded when sent.

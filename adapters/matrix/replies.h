@@ -32,6 +32,9 @@ inline constexpr std::size_t kMaxContentBytes = 60000;
 inline constexpr const char* kSend = "send";    // PUT /send m.room.message; payload: see below
 inline constexpr const char* kJoin = "join";    // accept an invite; payload {"direct","inviter"}
 inline constexpr const char* kLeave = "leave";  // decline an invite
+// A RoomRequest (`start … new` and after): payload {"kind","incident","name","topic","invite",
+// "private"}; `channel` is the room it concerns (for `open`, where `start` was typed).
+inline constexpr const char* kRoom = "room";
 
 struct ReplyOptions {
   std::string bot_user;  // never mentioned by its own messages (spec "User and room mentions")

@@ -88,6 +88,7 @@ awaitable<Sender::Done> Sender::perform(OutboxItem item) {
   try {
     if (item.kind == kSend) co_return co_await send(std::move(item));
     if (item.kind == kJoin || item.kind == kLeave) co_return co_await membership(std::move(item));
+    if (item.kind == kRoom) co_return co_await room(std::move(item));
     spdlog::error("matrix: outbox item {} has an unknown kind \"{}\"; dropped", item.key,
                   item.kind);
     store_.finish_request(item.id, false);
@@ -194,6 +195,94 @@ awaitable<Sender::Done> Sender::membership(OutboxItem item) {
   }
   store_.finish_request(item.id, true);
   co_return Done::sent;
+}
+
+awaitable<Sender::Done> Sender::room(OutboxItem item) {
+  const nlohmann::json request = nlohmann::json::parse(item.payload, nullptr, false);
+  if (!request.is_object()) {
+    spdlog::error("matrix: outbox item {} cannot be read; dropped", item.key);
+    store_.finish_request(item.id, false);
+    co_return Done::failed;
+  }
+  const auto kind = static_cast<RoomRequest::Kind>(request.value("kind", 0));
+  const std::string topic = request.value("topic", std::string{});
+  if (kind == RoomRequest::Kind::open) {
+    const std::string name = request.value("name", std::string{});
+    // The bot's own server holds the alias: "@bot:example.org" -> "#inc-12-…:example.org".
+    const std::string server = options_.bot_user.substr(options_.bot_user.find(':') + 1);
+    const std::string alias = "#" + name + ":" + server;
+    auto opened = co_await open_room(request, alias);
+    if (!opened && (opened.error().unknown_token() || stopping_)) {
+      co_return failed(opened.error(), "opening a room", alias);
+    }
+    std::string error;
+    if (!opened) {
+      error = opened.error().describe();
+      spdlog::warn("matrix: could not open {} for INC-{}: {}", alias,
+                   request.value("incident", std::int64_t{0}), error);
+    }
+    if (options_.room_opened &&
+        !options_.room_opened(item.channel, request.value("incident", std::int64_t{0}),
+                              opened ? *opened : std::string{}, name,
+                              opened ? "https://matrix.to/#/" + alias : std::string{}, error)) {
+      co_return Done::later;  // opened again (the alias finds the room) and recorded then
+    }
+    store_.finish_request(item.id, opened.has_value(), opened ? *opened : std::string{});
+    co_return Done::sent;
+  }
+  Result<void> done;
+  if (kind == RoomRequest::Kind::topic) {
+    nlohmann::json content = nlohmann::json::object();
+    content["topic"] = topic;
+    done =
+        co_await client_.set_state(item.channel, "m.room.topic", content.dump(), options_.patience);
+  } else {
+    // Matrix has no archive: the room becomes read-only. Only those with the power to change
+    // its settings (the bot, as its creator) may still send (spec "m.room.power_levels").
+    auto levels = co_await client_.state(item.channel, "m.room.power_levels", options_.patience);
+    if (!levels) {
+      done = levels.error();
+    } else {
+      nlohmann::json content = nlohmann::json::parse(*levels, nullptr, false);
+      if (!content.is_object()) content = nlohmann::json::object();
+      content["events_default"] = content.value("state_default", 50);
+      done = co_await client_.set_state(item.channel, "m.room.power_levels", content.dump(),
+                                        options_.patience);
+    }
+  }
+  if (!done) {
+    const std::string what = kind == RoomRequest::Kind::topic ? std::string("setting the topic")
+                                                              : std::string("making it read-only");
+    const Done outcome = failed(done.error(), what, item.channel);
+    if (outcome == Done::failed) store_.finish_request(item.id, false);
+    co_return outcome;
+  }
+  store_.finish_request(item.id, true);
+  co_return Done::sent;
+}
+
+awaitable<Result<std::string>> Sender::open_room(const nlohmann::json& request,
+                                                 const std::string& alias) {
+  std::vector<std::string> invite;  // Matrix ids only: a team's name cannot be invited
+  for (const auto& user : request.value("invite", std::vector<std::string>{})) {
+    if (user.size() > 1 && user.front() == '@' && user.find(':') != std::string::npos &&
+        user != options_.bot_user) {
+      invite.push_back(user);
+    }
+  }
+  const std::string name = request.value("name", std::string{});
+  auto created =
+      co_await client_.create_room(name, name, request.value("topic", std::string{}), invite,
+                                   request.value("private", false), options_.patience);
+  if (created || created.error().errcode != "M_ROOM_IN_USE") co_return created;
+  // The alias is taken: by the room an earlier attempt made (the bot is in it), or by someone
+  // else's, which is not the incident's.
+  auto found = co_await client_.resolve_alias(alias, options_.patience);
+  if (!found) co_return found.error();
+  auto joined = co_await client_.is_joined(*found, options_.bot_user, options_.patience);
+  if (!joined && joined.error().errcode != "M_FORBIDDEN") co_return joined.error();
+  if (!joined || !*joined) co_return created.error();  // the bot is not in it
+  co_return *found;
 }
 
 awaitable<Result<std::string>> Sender::direct_room(std::string user) {

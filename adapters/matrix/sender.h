@@ -9,10 +9,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "adapters/matrix/client.h"
 #include "adapters/matrix/translate.h"
@@ -27,12 +30,20 @@ namespace incident::matrix {
 // step neither loses nor repeats anything.
 using DurableHook = std::function<void(std::string_view step)>;
 
+// `start … new`: the room opened for incident `incident`, declared in `origin` (`room` its id,
+// `link` a matrix.to link to it), or why none could be (`room` empty, `error` saying why).
+// False when that could not be recorded: the item is tried again.
+using RoomOpenedHook =
+    std::function<bool(const std::string& origin, std::int64_t incident, const std::string& room,
+                       const std::string& name, const std::string& link, const std::string& error)>;
+
 struct SenderOptions {
   std::string bot_user;  // whose m.direct records the DMs
   // How long one request may keep failing transiently before it is given up (the spec's advice
   // for sends: back off for about five minutes, then report the failure).
   std::chrono::milliseconds patience{std::chrono::minutes{5}};
   DurableHook on_durable;
+  RoomOpenedHook room_opened = {};
 };
 
 class Sender {
@@ -58,6 +69,12 @@ class Sender {
   boost::asio::awaitable<Done> perform(OutboxItem item);
   boost::asio::awaitable<Done> send(OutboxItem item);
   boost::asio::awaitable<Done> membership(OutboxItem item);
+  // What a kRoom item asks of a room: open one, set its topic, or archive it.
+  boost::asio::awaitable<Done> room(OutboxItem item);
+  // The incident's own room, created; one the bot is in already under its alias when a create
+  // is repeated after a crash. The room id, or why there is none.
+  boost::asio::awaitable<Result<std::string>> open_room(const nlohmann::json& request,
+                                                        const std::string& alias);
   // The DM room with `user`, created (and recorded in m.direct) when there is none.
   boost::asio::awaitable<Result<std::string>> direct_room(std::string user);
   // Adds `room` under `user` to the bot's m.direct: read, modify, write (a PUT replaces it all).

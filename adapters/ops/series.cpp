@@ -67,7 +67,8 @@ const char* event_type(const InboundEvent& event) {
                  [](const in::Deleted&) { return "delete"; },
                  [](const in::ThreadReply&) { return "thread_reply"; },
                  [](const in::DirectMessage&) { return "dm"; },
-                 [](const in::Reminder&) { return "reminder"; }},
+                 [](const in::Reminder&) { return "reminder"; },
+                 [](const in::RoomOpened&) { return "room_opened"; }},
       event.body);
 }
 

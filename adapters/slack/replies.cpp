@@ -51,10 +51,21 @@ std::optional<OutboxItem> job_item(const ReplyJob& job, const std::string& event
                     key, payload.dump()};
 }
 
+std::string slack_topic(std::string_view topic) {
+  constexpr std::size_t kTopicBytes = 250;  // never fewer characters than bytes
+  std::string text = markup::to_mrkdwn(topic);
+  if (text.size() <= kTopicBytes) return text;
+  std::size_t cut = kTopicBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text;
+}
+
 std::optional<std::size_t> reply_for_ack(const std::vector<Reply>& replies) {
   for (std::size_t i = 0; i < replies.size(); ++i) {
     const Reply& r = replies[i];
     if (r.audience != Audience::channel && r.audience != Audience::caller) continue;
+    if (r.room || !r.channel.empty()) continue;        // not the channel the command came from
     if (r.anchor != Anchor::none || r.file) continue;  // a file needs the upload flow
     if (i + 1 < replies.size() && replies[i + 1].audience == Audience::thread) continue;
     if (r.text.size() > kMessageBytes) continue;
@@ -137,6 +148,53 @@ std::optional<ReplyJob> ReplyPoster::resumed_job(const OutboxItem& item) {
   return job;
 }
 
+awaitable<bool> ReplyPoster::room(const ReplyJob& job, const Reply& reply) {
+  const RoomRequest& request = *reply.room;
+  const std::string channel = reply.channel.empty() ? job.channel : reply.channel;
+  switch (request.kind) {
+    case RoomRequest::Kind::open: {
+      auto id = co_await api_.create_channel(request.name, request.is_private);
+      if (!id && id.error().transient()) co_return false;
+      std::string error;
+      if (!id) {
+        error = "Slack answered " + id.error().error;
+        if (!id.error().needed.empty())
+          error += "; the app needs the " + id.error().needed + " scope";
+        spdlog::warn("slack: could not open #{} for INC-{}: {}", request.name, reply.incident,
+                     error);
+      } else {
+        // Slack ids only: a name that is not one (a team, a console login) cannot be invited.
+        std::vector<std::string> users;
+        for (const auto& user : request.invite) {
+          if (!user.empty() && (user.front() == 'U' || user.front() == 'W')) users.push_back(user);
+        }
+        if (!users.empty()) {
+          if (auto invited = co_await api_.invite(*id, users); !invited) {
+            spdlog::warn("slack: could not invite the declarer to #{}: {}", request.name,
+                         invited.error().error);
+          }
+        }
+        if (auto set = co_await api_.set_topic(*id, slack_topic(request.topic)); !set) {
+          spdlog::warn("slack: could not set the topic of #{}: {}", request.name,
+                       set.error().error);
+        }
+      }
+      co_return !options_.room_opened ||
+          options_.room_opened(job.channel, reply.incident, id ? *id : std::string{}, request.name,
+                               error);
+    }
+    case RoomRequest::Kind::topic: {
+      auto set = co_await api_.set_topic(channel, slack_topic(request.topic));
+      co_return set || !set.error().transient();
+    }
+    case RoomRequest::Kind::archive: {
+      auto archived = co_await api_.archive(channel);
+      co_return archived || !archived.error().transient();
+    }
+  }
+  co_return true;
+}
+
 void ReplyPoster::finish(std::int64_t id, bool done) {
   in_flight_.erase(id);
   try {
@@ -189,8 +247,13 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
     std::string channel = job.channel;
     std::string thread_ts;
     std::string ephemeral_user;
+    if (reply.room && reply.text.empty()) {
+      retry = !(co_await room(job, reply)) || retry;
+      continue;
+    }
     switch (reply.audience) {
       case Audience::channel:
+        if (!reply.channel.empty()) channel = reply.channel;
         break;
       case Audience::caller:
         if (!job.from_dm) ephemeral_user = job.user;
@@ -265,6 +328,7 @@ awaitable<void> ReplyPoster::deliver(ReplyJob job) {
       root_channel = channel;
       root_ts = thread_ts.empty() ? *ts : thread_ts;
     }
+    if (reply.room) retry = !(co_await room(job, reply)) || retry;  // after its text: archive
     if (reply.anchor == Anchor::none) continue;
     try {
       engine_.anchor_posted("slack", reply, *ts);

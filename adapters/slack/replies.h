@@ -82,11 +82,23 @@ std::string job_key(const std::string& event_key);
 // there to prove that a crash at any step neither loses nor repeats a message.
 using DurableHook = std::function<void(std::string_view step)>;
 
+// `start … new`: the channel opened for incident `incident`, declared in `origin` (`room` its
+// id), or why none could be (`room` empty, `error` saying why). False when that could not be
+// recorded: the job is tried again.
+using RoomOpenedHook =
+    std::function<bool(const std::string& origin, std::int64_t incident, const std::string& room,
+                       const std::string& name, const std::string& error)>;
+
 struct PosterOptions {
   std::string lessons_channel;
   std::string security_channel;
   DurableHook on_durable = {};
+  RoomOpenedHook room_opened = {};
 };
+
+// Slack caps a channel topic at 250 characters (conversations.setTopic, too_long): `topic`
+// (bot Markdown) as mrkdwn, cut there at a character boundary.
+std::string slack_topic(std::string_view topic);
 
 // Posts jobs in order per event channel (so confirmations in a channel keep their order), and
 // channels independently of each other (so one channel's pacing or 429 does not hold up the
@@ -115,6 +127,9 @@ class ReplyPoster {
   // An outbox item read back as a job; nullopt when its event's replies are gone. Throws when
   // the store cannot be read.
   std::optional<ReplyJob> resumed_job(const OutboxItem& item);
+  // Does what `reply.room` asks of a channel; false when it failed for now and the job should
+  // be tried again.
+  boost::asio::awaitable<bool> room(const ReplyJob& job, const Reply& reply);
   void finish(std::int64_t id, bool done);
   // Posts `text` (split and rendered); the first part's ts, or why it failed.
   // `key`: the first part's metadata key (the others add "/<n>"), empty for an ephemeral;

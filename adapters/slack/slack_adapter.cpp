@@ -52,9 +52,13 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, Store
       http_(clients_(api_origin(options_.api_url), options_.http)),
       api_(*http_, web_options(options_, clients_)),
       socket_(executor, tls, api_, *this, socket_options(options_)),
-      poster_(
-          executor, api_, engine, store,
-          PosterOptions{options_.lessons_channel, options_.security_channel, options_.on_durable}),
+      poster_(executor, api_, engine, store,
+              PosterOptions{
+                  options_.lessons_channel, options_.security_channel, options_.on_durable,
+                  [this](const std::string& origin, std::int64_t incident, const std::string& room,
+                         const std::string& name, const std::string& error) {
+                    return room_opened(origin, incident, room, name, error);
+                  }}),
       retry_timer_(executor),
       worked_(executor) {
   if (!options_.clock) options_.clock = platform::system_now;
@@ -315,6 +319,29 @@ std::string SlackAdapter::message_link(const std::string& channel, const std::st
       return {};  // not a message ts (a slash command has none)
   }
   return base + (base.back() == '/' ? "" : "/") + "archives/" + channel + "/p" + ts;
+}
+
+bool SlackAdapter::room_opened(const std::string& origin, std::int64_t incident,
+                               const std::string& room, const std::string& name,
+                               const std::string& error) {
+  InboundEvent event;
+  // One per incident: a create repeated after a crash finds the same channel, and this key
+  // keeps the move from being recorded or announced twice.
+  event.key = "slack:room:" + incident_id(incident);
+  event.platform = "slack";
+  event.channel = origin;
+  event.at = options_.clock();
+  const std::string& base = identity_.url;
+  std::string link;
+  if (!room.empty() && base.rfind("https://", 0) == 0) {
+    link = base + (base.back() == '/' ? "" : "/") + "archives/" + room;
+  }
+  event.body = in::RoomOpened{incident, room, name, link, error};
+  if (submit(event)) return true;
+  // Not recorded: the job stays in the outbox; the next look opens it again (the create finds the
+  // channel by name) and records the move then.
+  spdlog::error("slack: could not record that INC-{} moved to #{}", incident, name);
+  return false;
 }
 
 std::optional<Outcome> SlackAdapter::submit(const InboundEvent& event) {

@@ -88,6 +88,10 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   boost::asio::awaitable<std::optional<bool>> is_member(std::string channel,
                                                         std::string user) override;
   std::optional<Outcome> submit(const InboundEvent& event) override;
+  // ReplyPoster opened the channel of an incident's own (`start … new`), or could not: the
+  // engine moves the incident there and both channels hear of it.
+  bool room_opened(const std::string& origin, std::int64_t incident, const std::string& room,
+                   const std::string& name, const std::string& error);
   std::string message_link(const std::string& channel, const std::string& ref) const override;
 
  private:

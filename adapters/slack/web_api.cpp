@@ -395,6 +395,70 @@ boost::asio::awaitable<ApiResult<bool>> WebApi::is_member(std::string channel, s
   co_return false;
 }
 
+boost::asio::awaitable<ApiResult<std::string>> WebApi::create_channel(std::string name,
+                                                                      bool is_private) {
+  net::FormFields fields{{"name", name}, {"is_private", is_private ? "true" : "false"}};
+  Call create{"conversations.create", std::move(fields), false, {}, std::nullopt};
+  auto created = co_await call(std::move(create));
+  if (created) {
+    std::string id = str(obj(*created, "channel"), "id");
+    if (id.empty()) co_return ApiError{ApiError::Kind::http, "no channel in the response", {}, 200};
+    co_return id;
+  }
+  if (created.error().kind != ApiError::Kind::slack || created.error().error != "name_taken") {
+    co_return created.error();
+  }
+  std::string cursor;
+  for (int page = 0; page < 50; ++page) {  // the bound keeps a looping cursor finite
+    net::FormFields list{{"types", "public_channel,private_channel"},
+                         {"exclude_archived", "true"},
+                         {"limit", "1000"}};
+    if (!cursor.empty()) list.emplace_back("cursor", cursor);
+    Call c{"conversations.list", std::move(list), false, {}, std::nullopt};
+    auto r = co_await call(std::move(c));
+    if (!r) co_return r.error();
+    if (auto channels = r->find("channels"); channels != r->end() && channels->is_array()) {
+      for (const auto& c : *channels) {
+        if (str(c, "name") == name && c.value("is_member", false)) co_return str(c, "id");
+      }
+    }
+    cursor = str(obj(*r, "response_metadata"), "next_cursor");
+    if (cursor.empty()) break;
+  }
+  co_return created.error();  // taken by a channel the bot is not in: not ours
+}
+
+boost::asio::awaitable<ApiResult<bool>> WebApi::invite(std::string channel,
+                                                       std::vector<std::string> users) {
+  std::string list;
+  for (const auto& user : users) list += (list.empty() ? "" : ",") + user;
+  net::FormFields fields{{"channel", channel}, {"users", list}, {"force", "true"}};
+  Call c{"conversations.invite", std::move(fields), false, {}, std::nullopt};
+  auto r = co_await call(std::move(c));
+  if (!r && !(r.error().kind == ApiError::Kind::slack && r.error().error == "already_in_channel")) {
+    co_return r.error();
+  }
+  co_return true;
+}
+
+boost::asio::awaitable<ApiResult<bool>> WebApi::set_topic(std::string channel, std::string topic) {
+  net::FormFields fields{{"channel", channel}, {"topic", topic}};
+  Call c{"conversations.setTopic", std::move(fields), false, {}, std::nullopt};
+  auto r = co_await call(std::move(c));
+  if (!r) co_return r.error();
+  co_return true;
+}
+
+boost::asio::awaitable<ApiResult<bool>> WebApi::archive(std::string channel) {
+  net::FormFields fields{{"channel", channel}};
+  Call c{"conversations.archive", std::move(fields), false, {}, std::nullopt};
+  auto r = co_await call(std::move(c));
+  if (!r && !(r.error().kind == ApiError::Kind::slack && r.error().error == "already_archived")) {
+    co_return r.error();
+  }
+  co_return true;
+}
+
 boost::asio::awaitable<ApiResult<std::string>> WebApi::user_name(std::string user) {
   if (auto it = user_names_.find(user); it != user_names_.end()) co_return it->second;
   net::FormFields fields{{"user", user}};

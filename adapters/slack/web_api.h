@@ -128,6 +128,18 @@ class WebApi {
                                                              std::string filename,
                                                              std::string content,
                                                              std::string comment);
+  // An incident's own channel (`start … new`), each call needing channels:manage for a public
+  // channel and groups:write for a private one.
+  // conversations.create: the new channel's id. A repeated create (after a crash) answers
+  // name_taken; the channel of that name the bot is in is then found with conversations.list,
+  // so the same channel is used, never a second one.
+  boost::asio::awaitable<ApiResult<std::string>> create_channel(std::string name, bool is_private);
+  // conversations.invite with force: every user who can be invited is, even if some cannot.
+  boost::asio::awaitable<ApiResult<bool>> invite(std::string channel,
+                                                 std::vector<std::string> users);
+  boost::asio::awaitable<ApiResult<bool>> set_topic(std::string channel, std::string topic);
+  // conversations.archive; a channel archived already counts as done.
+  boost::asio::awaitable<ApiResult<bool>> archive(std::string channel);
   // users.info: the user's real name, else display name (cached).
   boost::asio::awaitable<ApiResult<std::string>> user_name(std::string user);
 

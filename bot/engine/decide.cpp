@@ -28,6 +28,49 @@ std::string mention(const std::string& user) {
 
 constexpr std::size_t kStatusEntries = 5;
 
+// The name of an incident's own channel: "inc-12-checkout-errors". Slack allows lowercase
+// letters, digits, hyphens and underscores, 80 characters at most (conversations.create); a
+// Matrix alias takes the same. Other characters separate words; mentions are left out.
+std::string room_name(std::int64_t number, std::string_view title) {
+  constexpr std::size_t kMax = 80;
+  std::string name = "inc-" + std::to_string(number);
+  bool gap = true;
+  bool in_mention = false;
+  for (const char c : title) {
+    if (gap && (c == '<' || c == '@')) in_mention = true;
+    if (c == ' ') in_mention = false;
+    if (in_mention) continue;
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if ((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9')) {
+      if (gap && name.size() + 2 > kMax) break;
+      if (gap) name += '-';
+      name += lower;
+      gap = false;
+    } else {
+      gap = true;
+    }
+    if (name.size() >= kMax) break;
+  }
+  return name;
+}
+
+// The platform users a title mentions (`start Checkout errors <@U1> @dana:example.org`), as
+// user_key gives them: invited to the incident's own channel with its declarer.
+std::vector<std::string> mentioned_users(std::string_view title) {
+  std::vector<std::string> users;
+  std::size_t at = 0;
+  while (at < title.size()) {
+    const std::size_t end = std::min(title.find(' ', at), title.size());
+    std::string_view word = title.substr(at, end - at);
+    while (!word.empty() && (word.back() == ',' || word.back() == '.')) word.remove_suffix(1);
+    const bool slack = word.starts_with("<@") && word.ends_with(">");
+    const bool matrix = word.size() > 1 && word.front() == '@' && word.find(':') != word.npos;
+    if (slack || matrix) users.push_back(user_key(word));
+    at = end + 1;
+  }
+  return users;
+}
+
 class Decider {
  public:
   Decider(Context& context, const InboundEvent& event, const Prompts& prompts,
@@ -64,6 +107,7 @@ class Decider {
                                       settings_.command_prefix, settings_.escape);
                    },
                    [&](const in::Reminder& r) { on_reminder(r); },
+                   [&](const in::RoomOpened& r) { on_room_opened(r); },
                },
                body);
     // A pin, edit or thread reply in a channel without an incident is ordinary chat: the bot
@@ -257,8 +301,65 @@ class Decider {
         .set("private", s.is_private)
         .set("security", s.is_security)
         .set("commander", mention(event_.user));
+    const bool own = s.own_channel.value_or(settings_.own_channel);
+    d.set("opening", own);
     add_system_entry("entry_started", d);
     say(Audience::channel, "started", d);
+    if (!own) return;
+    RoomRequest open{RoomRequest::Kind::open,
+                     room_name(incident_->number, s.title),
+                     topic(),
+                     {event_.user},
+                     s.is_private};
+    for (auto& user : mentioned_users(s.title)) {
+      if (std::find(open.invite.begin(), open.invite.end(), user) == open.invite.end()) {
+        open.invite.push_back(std::move(user));
+      }
+    }
+    room_request(std::move(open));
+  }
+
+  // The adapter opened the channel `start … new` asked for (or could not): the incident moves
+  // there, and both channels hear where it is.
+  void on_room_opened(const in::RoomOpened& r) {
+    if (!incident_ || incident_->number != r.incident || incident_->has_own_channel()) return;
+    TemplateData d = base();
+    d.set("name", r.name).set("link", r.link).set("error", r.error);
+    if (r.room.empty()) {
+      say(Audience::channel, "room_failed", d);
+      return;
+    }
+    change(change::ChannelMoved{event_.channel, r.room});
+    say(Audience::channel, "room_opened", d);
+    const auto commander = incident_->roles.find(Role::commander);
+    d.set("severity", to_string(incident_->severity))
+        .set("has_severity", incident_->severity != Severity::unset)
+        .set("commander", mention(commander == incident_->roles.end() ? "" : commander->second));
+    say(Audience::channel, "room_welcome", d);
+    out_.replies.back().channel = r.room;
+  }
+
+  // The one-line summary an incident's own channel keeps as its topic.
+  std::string topic() const {
+    const auto commander = incident_->roles.find(Role::commander);
+    TemplateData d = base();
+    d.set("severity", to_string(incident_->severity))
+        .set("has_severity", incident_->severity != Severity::unset)
+        .set("status", to_string(incident_->status))
+        .set("commander", mention(commander == incident_->roles.end() ? "" : commander->second));
+    return prompts_.render("room_topic", d, settings_.escape);
+  }
+
+  // Something done to the incident's channel itself (an empty reply carries it).
+  void room_request(RoomRequest request) {
+    Reply reply{Audience::channel, {}, {}};
+    reply.incident = incident_->number;
+    reply.room = std::move(request);
+    out_.replies.push_back(std::move(reply));
+  }
+  // After a change the topic shows (severity, commander, status): the channel's topic follows.
+  void retopic() {
+    if (incident_->has_own_channel()) room_request({RoomRequest::Kind::topic, {}, topic()});
   }
 
   void log(const cmd::Log& l) {
@@ -320,6 +421,7 @@ class Decider {
     change(change::SeveritySet{s.severity});
     add_system_entry("entry_severity", d);
     say(Audience::channel, "severity_changed", d);
+    retopic();
   }
 
   void role(const cmd::AssignRole& r) {
@@ -338,6 +440,7 @@ class Decider {
     change(change::RoleSet{r.role, r.user});
     add_system_entry("entry_role", d);
     say(Audience::channel, "role_assigned", d);
+    if (r.role == Role::commander) retopic();
   }
 
   void status() {
@@ -483,6 +586,11 @@ class Decider {
       if (is_platform_user(a->owner)) person = user_key(a->owner);
     }
     d.set("private", !person.empty());
+    if (r.kind == ReminderKind::archive) {
+      say(Audience::channel, "remind_archive", d);
+      out_.replies.back().room = RoomRequest{RoomRequest::Kind::archive};
+      return;
+    }
     Reply reply{person.empty() ? Audience::channel : Audience::direct,
                 prompts_.render("remind_" + to_string(r.kind), d, settings_.escape),
                 {}};
@@ -534,6 +642,7 @@ class Decider {
     add_system_entry("entry_closed", d);
     say(Audience::channel, "closed", d);
     post_draft(Audience::thread);
+    retopic();
   }
 
   // The draft, and when it left personnel matters out or kept actions that raise one, a private
@@ -838,6 +947,11 @@ IncidentView view_for(const InboundEvent& event, const std::optional<ParsedComma
           [](const in::Deleted& d) { return IncidentView::header_only(d.target_ref); },
           [](const in::ThreadReply&) { return IncidentView::header_only(); },
           [](const in::DirectMessage&) { return IncidentView::header_only(); },
+          [](const in::RoomOpened& r) {
+            IncidentView view = IncidentView::header_only();
+            view.number = r.incident;
+            return view;
+          },
           [](const in::Reminder& r) {  // the whole record: when the timeline last moved
             IncidentView view = IncidentView::all();
             view.number = r.incident;

@@ -30,6 +30,8 @@ struct Settings {
   Escaper escape = markup::literal;
   DmSettings dm;          // "is this safe?" DMs and escalations (bot/dm/dm.h)
   RemindSettings remind;  // nudges for open incidents (bot/engine/remind.h)
+  // Whether `start` opens a channel of the incident's own when it says neither `new` nor `here`.
+  bool own_channel = false;
 };
 
 // A command event's text, read once: credentials cut out, then parsed.

@@ -48,7 +48,7 @@ Outcome Engine::handle(const InboundEvent& event, const Attach& attach) {
 
 std::vector<InboundEvent> Engine::due_reminders(const std::string& platform, TimePoint now) {
   std::vector<InboundEvent> events;
-  if (!settings_.remind.enabled) return events;
+  if (!settings_.remind.enabled && !settings_.remind.archive_after) return events;
   // Older than this, a reminder is stale anyway (RemindSettings::stale_after); the review's is
   // due a few days after close.
   const TimePoint since = now - settings_.remind.stale_after - std::chrono::days{7};

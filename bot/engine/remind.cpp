@@ -92,6 +92,9 @@ Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
     case ReminderKind::unanswered:
       if (!inc.review_started_at || unanswered_questions(inc).empty()) return {};
       return in_working_time(once(*inc.review_started_at + s.unanswered_after, now), now, s);
+    case ReminderKind::archive:
+      if (inc.is_open() || !inc.closed_at || !inc.has_own_channel() || !s.archive_after) return {};
+      return once(*inc.closed_at + *s.archive_after, now);
     case ReminderKind::action_due:  // per item, below
     case ReminderKind::digest:      // per platform (digest_due)
       return {};
@@ -117,6 +120,7 @@ constexpr ReminderKind kIncidentKinds[] = {ReminderKind::no_severity, ReminderKi
 // Every reminder of the incident with its latest and next occurrence.
 template <typename Visit>
 void each_reminder(const Incident& inc, TimePoint now, const RemindSettings& s, Visit visit) {
+  visit(ReminderKind::archive, 0, occurrences(inc, ReminderKind::archive, now, s));
   if (!s.enabled || inc.reminders_off) return;
   for (const ReminderKind kind : kIncidentKinds) {
     const Occurrences o = occurrences(inc, kind, now, s);

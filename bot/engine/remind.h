@@ -43,6 +43,9 @@ struct RemindSettings {
   // The channel (a platform id) of the weekly digest of overdue action items; empty: the
   // lessons channel, if there is one.
   std::string follow_up_channel = {};
+  // An incident's own channel (`start … new`) is archived this long after close; none: never.
+  // Not a reminder to anyone, so neither `remind off` nor `reminders = false` stops it.
+  std::optional<std::chrono::minutes> archive_after = std::nullopt;
 };
 
 struct DueReminder {

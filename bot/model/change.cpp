@@ -77,6 +77,10 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           [&](const change::ReviewScheduled& c) { incident.review_at = c.at; },
           [&](const change::MilestoneSet& c) { incident.milestones[c.milestone] = c.at; },
           [&](const change::TypeSet& c) { incident.is_security = c.security; },
+          [&](const change::ChannelMoved& c) {
+            incident.declared_in = c.from;
+            incident.channel = c.to;
+          },
           // Cases belong to no incident; storage keeps them (bot/model/store.h).
           [](const change::CaseOpened&) {}, [](const change::CaseAnchored&) {},
           [](const change::CaseClosed&) {}, [](const change::PrivateEvent&) {},

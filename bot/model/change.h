@@ -79,6 +79,10 @@ struct MilestoneSet {  // `milestone`
   Milestone milestone = Milestone::detected;
   TimePoint at{};
 };
+struct ChannelMoved {  // the incident moved to its own channel (in::RoomOpened)
+  std::string from;
+  std::string to;
+};
 struct RemindersSet {  // `remind off|on`
   bool off = false;
 };
@@ -111,14 +115,13 @@ struct PrivateEvent {
 };
 }  // namespace change
 
-using ChangeBody =
-    std::variant<change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet,
-                 change::ActionAdded, change::ActionDone, change::Closed, change::FacilitatorSet,
-                 change::EntryEdited, change::EntryDeleted, change::ReviewAdded,
-                 change::PostmortemPosted, change::LessonsShared, change::Published,
-                 change::Reminded, change::RemindersSet, change::ReviewScheduled,
-                 change::MilestoneSet, change::TypeSet, change::CaseOpened, change::CaseAnchored,
-                 change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
+using ChangeBody = std::variant<
+    change::Opened, change::EntryAdded, change::SeveritySet, change::RoleSet, change::ActionAdded,
+    change::ActionDone, change::Closed, change::FacilitatorSet, change::EntryEdited,
+    change::EntryDeleted, change::ReviewAdded, change::PostmortemPosted, change::LessonsShared,
+    change::Published, change::Reminded, change::RemindersSet, change::ReviewScheduled,
+    change::MilestoneSet, change::TypeSet, change::ChannelMoved, change::CaseOpened,
+    change::CaseAnchored, change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

@@ -110,7 +110,7 @@ struct Usage {
 };
 
 constexpr std::array<Usage, 18> kUsages{{
-    {"start", "start <title> [sev1..sev4] [private] [security]"},
+    {"start", "start <title> [sev1..sev4] [private] [security] [new|here]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
     {"done", "done <n>"},
@@ -448,9 +448,10 @@ ParseResult parse_start(std::string_view rest, const Failer& fail) {
   Severity severity = Severity::unset;
   bool is_private = false;
   bool is_security = false;
+  std::optional<bool> own_channel;
   std::string_view title = rest;
-  // "start <title> sev2 private security": the last words, in any order.
-  for (int i = 0; i < 3 && tokens.size() > 1; ++i) {
+  // "start <title> sev2 private security new": the last words, in any order.
+  for (int i = 0; i < 4 && tokens.size() > 1; ++i) {
     const Token& last = tokens.back();
     if (const auto sev = parse_severity(last.text); sev && severity == Severity::unset) {
       severity = *sev;
@@ -458,6 +459,8 @@ ParseResult parse_start(std::string_view rest, const Failer& fail) {
       is_private = true;
     } else if (iequals(last.text, "security") && !is_security) {
       is_security = true;
+    } else if ((iequals(last.text, "new") || iequals(last.text, "here")) && !own_channel) {
+      own_channel = iequals(last.text, "new");
     } else if (looks_like_severity(last.text) && severity == Severity::unset) {
       return fail(quoted(last.text) + " is not a severity (use sev1..sev4)");
     } else {
@@ -476,7 +479,7 @@ ParseResult parse_start(std::string_view rest, const Failer& fail) {
   }
   title = trim(title);
   if (auto problem = size_problem("incident title", title, kTitleLimit)) return fail(*problem);
-  return Command{cmd::Start{std::string(title), severity, is_private, is_security}};
+  return Command{cmd::Start{std::string(title), severity, is_private, is_security, own_channel}};
 }
 
 ParseResult parse_done(std::string_view rest, const Failer& fail) {

@@ -25,6 +25,9 @@ struct Start {
   Severity severity = Severity::unset;
   bool is_private = false;   // the word `private` among the last words, with the severity
   bool is_security = false;  // the word `security` there: a security incident's review
+  // The word `new` there: the incident gets a channel of its own; `here`: it stays where
+  // `start` was typed; neither: the configured default (Settings::own_channel).
+  std::optional<bool> own_channel = std::nullopt;
 };
 struct Log {
   static constexpr bool kReadsWholeRecord = false;

@@ -43,6 +43,15 @@ struct ThreadReply {
 struct DirectMessage {
   std::string text;
 };
+// The adapter opened the incident's own channel or room that `start … new` asked for
+// (RoomRequest::Kind::open), or could not: the event's channel is where `start` was typed.
+struct RoomOpened {
+  std::int64_t incident = 0;
+  std::string room;   // the new channel's platform id; empty when it could not be opened
+  std::string name;   // its name as people see it ("inc-12-checkout-errors")
+  std::string link;   // a link that opens it, when the platform has one
+  std::string error;  // why it could not be opened, for the channel
+};
 // A reminder fell due (bot/engine/remind.h): made by the bot's own schedule, not by a person,
 // in the incident's channel. Its key names the occurrence, so it goes out once.
 struct Reminder {
@@ -54,7 +63,7 @@ struct Reminder {
 }  // namespace in
 
 using InboundBody = std::variant<in::CommandText, in::Pin, in::Edited, in::Deleted, in::ThreadReply,
-                                 in::DirectMessage, in::Reminder>;
+                                 in::DirectMessage, in::Reminder, in::RoomOpened>;
 
 struct InboundEvent {
   // Idempotency key: platform + the platform's event id ("slack:Ev123"). Applying the same key
@@ -76,6 +85,23 @@ enum class Audience {
   direct,    // a private message to `user` (DM replies, the facilitator's private notes)
   lessons,   // the configured lessons channel (`share`)
   security,  // the configured security channel (DM escalations); under `thread_ref` if set
+};
+
+// Something the adapter does to a channel or room itself, with the reply that carries it (whose
+// text, if any, it posts there too).
+struct RoomRequest {
+  enum class Kind {
+    open,     // a channel of the incident's own: created, the declarer and mentioned invited, then
+              // reported back as an in::RoomOpened event
+    topic,    // the incident's own channel gets `topic`
+    archive,  // the incident's own channel is archived (Matrix: made read-only)
+  };
+  Kind kind = Kind::topic;
+  std::string name = {};                 // open: the channel name to create
+  std::string topic = {};                // open, topic: plain text
+  std::vector<std::string> invite = {};  // open: users, as user_key gives them
+  bool is_private = false;               // open: invitation only
+  bool operator==(const RoomRequest&) const = default;
 };
 
 // A message the adapter must report back once posted (Engine::anchor_posted), so that later
@@ -101,11 +127,15 @@ struct Reply {
   // For Audience::direct: the DM channel to post in. The DM flow sets it instead of `user`, as
   // relays to an anonymous asker know only the DM channel, never who it belongs to. For
   // Audience::lessons: a channel to post in instead of the lessons channel (the digest's
-  // follow-up channel).
+  // follow-up channel). For Audience::channel: another channel than the event's (an incident's
+  // own channel, just opened).
   std::string channel = {};
   std::string thread_ref = {};  // for Audience::security: the case's root post to reply under
   std::string case_code = {};   // for Anchor::security_case: the case the post opens
   std::optional<Attachment> file = {};  // posted with `text` as its comment
+  // Done to the incident's channel (the event's, for `open`; `channel`, when set, otherwise)
+  // before `text`, if any, is posted there.
+  std::optional<RoomRequest> room = {};
   bool operator==(const Reply&) const = default;
 };
 

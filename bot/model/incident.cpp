@@ -88,7 +88,7 @@ std::string to_string(Source s) {
   return name_of(kSources, s);
 }
 
-constexpr std::array<std::pair<ReminderKind, std::string_view>, 8> kReminderKinds{{
+constexpr std::array<std::pair<ReminderKind, std::string_view>, 9> kReminderKinds{{
     {ReminderKind::no_update, "no_update"},
     {ReminderKind::no_severity, "no_severity"},
     {ReminderKind::still_open, "still_open"},
@@ -96,6 +96,7 @@ constexpr std::array<std::pair<ReminderKind, std::string_view>, 8> kReminderKind
     {ReminderKind::action_due, "action_due"},
     {ReminderKind::homework, "homework"},
     {ReminderKind::unanswered, "unanswered"},
+    {ReminderKind::archive, "archive"},
     {ReminderKind::digest, "digest"},
 }};
 

@@ -29,7 +29,8 @@ enum class ReminderKind {
   action_due,
   homework,
   unanswered,
-  digest  // the weekly list of overdue action items, for the lessons channel (no incident)
+  archive,  // the incident's own channel is archived, a while after close
+  digest    // the weekly list of overdue action items, for the lessons channel (no incident)
 };
 
 // The moments of an incident besides its declaration (`opened_at`): when the problem started,
@@ -142,6 +143,9 @@ struct Incident {
   std::int64_t number = 0;  // INC-<number>
   std::string platform;     // "slack", "matrix", "console"
   std::string channel;      // platform channel / room id
+  // Where `start` was typed, once the incident moved to a channel of its own (`start … new`);
+  // empty while it lives where it was declared.
+  std::string declared_in;
   std::string title;
   Severity severity = Severity::unset;
   Severity peak_severity = Severity::unset;  // the most severe it has been
@@ -180,6 +184,7 @@ struct Incident {
 
   std::string id() const { return incident_id(number); }
   bool is_open() const { return status == Status::open; }
+  bool has_own_channel() const { return !declared_in.empty(); }
   // Live (not deleted) entries ordered by time, then by insertion.
   std::vector<TimelineEntry> ordered_timeline() const;
   // Every entry, deleted ones included, in the same order: the record for exports.

@@ -363,5 +363,63 @@ TEST(MatrixCommands, AReminderGoesToTheRoomOnceAcrossARestart) {
   EXPECT_EQ(asked(), 1);
 }
 
+// `start … new` on Matrix: a room of the incident's own (createRoom with an alias, the declarer
+// and whoever the title mentions invited), a link where it was declared, a topic that follows
+// the incident, and read-only a while after close. A private incident's room is invite-only.
+TEST(MatrixCommands, StartNewOpensARoomOfItsOwnWithALiveTopic) {
+  MatrixHarness h;
+  TimePoint now{};
+  h.options.clock = [&] { return now; };
+  h.options.remind_interval = 20ms;
+  h.tune_settings = [](Settings& s) { s.remind.archive_after = std::chrono::hours{1}; };
+  const std::string room = h.ready_room();
+  h.fake.say(room, kAlice, "!incident start Checkout errors @bob:localhost sev2 new");
+  ASSERT_TRUE(h.run_until(
+      [&] { return bot_message(h.fake, room, "continues in its own channel").has_value(); }));
+  const std::string body =
+      (*bot_message(h.fake, room, "continues in its own channel"))["content"]["body"];
+  EXPECT_TRUE(contains(body, "https://matrix.to/#/#inc-1-checkout-errors:localhost")) << body;
+  const auto created = h.fake.rooms_created();
+  ASSERT_EQ(created.size(), 1u);
+  const std::string own = created[0];
+  EXPECT_EQ(h.fake.membership(own, kAlice), "invite");
+  EXPECT_EQ(h.fake.membership(own, kBob), "invite");
+  EXPECT_EQ(h.fake.state(own, "m.room.join_rules")["join_rule"], "public");
+  const std::string topic = h.fake.state(own, "m.room.topic").value("topic", "");
+  EXPECT_TRUE(contains(
+      topic, "INC-1 · Checkout errors @bob:localhost · sev2 · open · commander @alice:localhost"))
+      << topic;
+  ASSERT_TRUE(h.wait_bodies(own, 1));
+  EXPECT_TRUE(contains(h.fake.bot_bodies(own)[0], "This channel is the incident's"));
+  EXPECT_EQ(h.incident(own)->declared_in, room);
+
+  // The invited join and work there; the topic follows.
+  h.fake.join(own, kAlice);
+  h.fake.say(own, kAlice, "!incident severity sev1");
+  ASSERT_TRUE(h.run_until(
+      [&] { return contains(h.fake.state(own, "m.room.topic").value("topic", ""), "sev1"); }));
+  h.fake.say(own, kAlice, "!incident close rolled back");
+  ASSERT_TRUE(h.run_until(
+      [&] { return contains(h.fake.state(own, "m.room.topic").value("topic", ""), "closed"); }));
+  EXPECT_EQ(h.fake.state(own, "m.room.power_levels")["events_default"], 0);
+  now = *h.incident(own)->closed_at + 61min;
+  ASSERT_TRUE(h.run_until(
+      [&] { return h.fake.state(own, "m.room.power_levels")["events_default"] == 50; }));
+  EXPECT_TRUE(contains(h.fake.bot_bodies(own).back(), "its channel is archived now"));
+
+  // Private: invitation only. An alias someone else holds is not the incident's room.
+  const std::string other = h.fake.create_room(kBob, {kBob}, "Bob's");
+  h.fake.add_alias("#inc-2-db-down:localhost", other);
+  h.fake.say(room, kAlice, "!incident start DB down private new");
+  ASSERT_TRUE(
+      h.run_until([&] { return bot_message(h.fake, room, "stays in this channel").has_value(); }));
+  EXPECT_TRUE(contains((*bot_message(h.fake, room, "stays in this channel"))["content"]["body"],
+                       "M_ROOM_IN_USE"));
+  h.fake.say(room, kAlice, "!incident close");
+  h.fake.say(room, kAlice, "!incident start Login failures private new");
+  ASSERT_TRUE(h.run_until([&] { return h.fake.rooms_created().size() == 2; }));
+  EXPECT_EQ(h.fake.state(h.fake.rooms_created()[1], "m.room.join_rules")["join_rule"], "invite");
+}
+
 }  // namespace
 }  // namespace incident::testing

@@ -49,12 +49,16 @@ std::string route_name(const std::vector<std::string>& s) {
   if (s[1] == "account" && s.size() == 3 && s[2] == "whoami") return "whoami";
   if (s[1] == "sync" && s.size() == 2) return "sync";
   if (s[1] == "createRoom" && s.size() == 2) return "createRoom";
+  if (s[1] == "directory" && s.size() == 4 && s[2] == "room") return "directory";
   if (s[1] == "user" && s.size() >= 4 && s[3] == "filter") return "filter";
   if (s[1] == "user" && s.size() == 5 && s[3] == "account_data") return "account_data";
   if (s[1] == "rooms" && s.size() >= 4) {
     if (s[3] == "send" && s.size() == 6) return "send";
     if ((s[3] == "join" || s[3] == "leave" || s[3] == "messages") && s.size() == 4) return s[3];
     if (s[3] == "event" && s.size() == 5) return "event";
+    // The empty state key: ".../state/m.room.topic/" ends in an empty segment.
+    if (s[3] == "state" && s.size() == 6 && s[5].empty()) return "state";
+    if (s[3] == "joined_members" && s.size() == 4) return "joined_members";
   }
   return "unknown";
 }
@@ -271,8 +275,33 @@ FakeAnswer FakeHomeserver::Impl::route(const FakeRequest& r, const std::vector<s
     }
     return matrix_error(405, "M_UNRECOGNIZED", "Method not allowed");
   }
+  if (r.route == "directory" && method_is("GET")) {
+    auto it = aliases.find(s[3]);
+    if (it == aliases.end()) return matrix_error(404, "M_NOT_FOUND", "Room alias not found.");
+    FakeAnswer a;
+    a.body = {{"room_id", it->second}, {"servers", {"localhost"}}};
+    return a;
+  }
   if (r.route == "createRoom" && method_is("POST")) {
+    const std::string alias_name = r.body.value("room_alias_name", "");
+    const std::string alias = "#" + alias_name + ":localhost";
+    if (!alias_name.empty() && aliases.count(alias)) {
+      return matrix_error(400, "M_ROOM_IN_USE", "Room alias already taken");
+    }
     const std::string room = new_room(kMatrixBot);
+    if (!alias_name.empty()) aliases[alias] = room;
+    add_event(room, kMatrixBot, "m.room.power_levels",
+              {{"users", {{kMatrixBot, 100}}}, {"events_default", 0}, {"state_default", 50}}, "");
+    if (r.body.value("preset", "") == "public_chat") {
+      add_event(room, kMatrixBot, "m.room.join_rules", {{"join_rule", "public"}}, "");
+    } else if (r.body.value("preset", "") == "private_chat") {
+      add_event(room, kMatrixBot, "m.room.join_rules", {{"join_rule", "invite"}}, "");
+    }
+    for (const char* type : {"name", "topic"}) {
+      if (r.body.contains(type)) {
+        add_event(room, kMatrixBot, std::string("m.room.") + type, {{type, r.body[type]}}, "");
+      }
+    }
     created.push_back(room);
     const bool direct = r.body.value("is_direct", false);
     if (r.body.value("preset", "") == "trusted_private_chat") {
@@ -292,6 +321,30 @@ FakeAnswer FakeHomeserver::Impl::route(const FakeRequest& r, const std::vector<s
   }
   const std::string room = s.size() >= 3 ? s[2] : std::string{};
   const std::string bot_membership = rooms.count(room) ? rooms[room].members[kMatrixBot] : "";
+  if (r.route == "state") {
+    if (bot_membership != "join") return matrix_error(403, "M_FORBIDDEN", "Not in room");
+    if (method_is("PUT")) {
+      if (!r.body.is_object()) return matrix_error(400, "M_NOT_JSON", "Content not JSON.");
+      FakeAnswer a;
+      a.body = {{"event_id", add_event(room, kMatrixBot, s[4], r.body, "")}};
+      return a;
+    }
+    auto it = rooms[room].state.find(s[4] + "\n");
+    if (it == rooms[room].state.end()) return matrix_error(404, "M_NOT_FOUND", "No such state");
+    FakeAnswer a;
+    a.body = events[it->second].event["content"];
+    return a;
+  }
+  if (r.route == "joined_members" && method_is("GET")) {
+    if (bot_membership != "join") return matrix_error(403, "M_FORBIDDEN", "Not in room");
+    json joined = json::object();
+    for (const auto& [user, membership] : rooms[room].members) {
+      if (membership == "join") joined[user] = json::object();
+    }
+    FakeAnswer a;
+    a.body = {{"joined", joined}};
+    return a;
+  }
   if (r.route == "join" && method_is("POST")) {
     if (bot_membership != "invite" && bot_membership != "join") {
       return matrix_error(403, "M_FORBIDDEN", "You are not invited to this room.");

@@ -98,6 +98,10 @@ class FakeHomeserver {
   std::vector<std::string> bot_bodies(const std::string& room) const;
   std::string membership(const std::string& room, const std::string& user) const;
   std::vector<std::string> rooms_created() const;
+  // The content of the state event `type` (empty state key) in `room`; null when none.
+  nlohmann::json state(const std::string& room, const std::string& type) const;
+  // A room under an alias of this server ("#inc-1-x:localhost"), as if someone had made it.
+  void add_alias(const std::string& alias, const std::string& room);
   // What an mxc:// URI this server handed out holds.
   std::optional<FakeMedia> media(const std::string& mxc) const;
   std::optional<nlohmann::json> filter(const std::string& id) const;

@@ -59,6 +59,7 @@ struct FakeHomeserver::Impl {
   std::map<std::string, FakeAnswer> txns;  // token + path -> the first answer
   std::map<std::string, FakeMedia> media;  // mxc:// URI -> what was uploaded
   std::vector<std::string> created;
+  std::map<std::string, std::string> aliases;  // "#name:localhost" -> room id
   std::vector<FakeRequest> requests;
   std::map<std::string, std::deque<FakeFailure>> failures;
   std::set<std::string> drops;

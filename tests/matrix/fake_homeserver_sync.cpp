@@ -346,6 +346,18 @@ std::vector<std::string> FakeHomeserver::rooms_created() const {
   return impl_->created;
 }
 
+nlohmann::json FakeHomeserver::state(const std::string& room, const std::string& type) const {
+  auto it = impl_->rooms.find(room);
+  if (it == impl_->rooms.end()) return nullptr;
+  auto found = it->second.state.find(type + "\n");
+  if (found == it->second.state.end()) return nullptr;
+  return impl_->events[found->second].event["content"];
+}
+
+void FakeHomeserver::add_alias(const std::string& alias, const std::string& room) {
+  impl_->aliases[alias] = room;
+}
+
 std::optional<FakeMedia> FakeHomeserver::media(const std::string& mxc) const {
   auto it = impl_->media.find(mxc);
   if (it == impl_->media.end()) return std::nullopt;

@@ -53,6 +53,7 @@ void MatrixHarness::start() {
   settings.command_prefix = options.command_prefix;
   settings.lessons_channel = true;
   settings.dm.security_channel = true;
+  if (tune_settings) tune_settings(settings);
   std::uint64_t counter = 0x5eed;
   engine = std::make_unique<Engine>(*store, prompts, settings,
                                     [counter]() mutable { return counter += 0x9e3779b97f4a7c15; });

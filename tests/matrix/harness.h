@@ -54,6 +54,7 @@ class MatrixHarness : public HarnessLoop<MatrixHarness> {
   boost::asio::io_context io;
   FakeHomeserver fake;
   matrix::MatrixOptions options;
+  std::function<void(Settings&)> tune_settings;  // before start()
   std::filesystem::path dir;
   std::filesystem::path db_path;
   std::unique_ptr<SqliteStore> store;

@@ -538,5 +538,95 @@ TEST(SlackCommands, AReminderGoesToTheIncidentChannelOnceAcrossARestart) {
   EXPECT_NE(lessons[0].text.find("1. alert on queue depth"), std::string::npos) << lessons[0].text;
 }
 
+// `start … new`: the incident gets a channel of its own (conversations.create, invite,
+// setTopic), the channel where it was declared links to it, the topic follows the severity and
+// the status, and the channel is archived a while after close.
+TEST(SlackCommands, StartNewOpensAChannelOfItsOwnWithALiveTopic) {
+  SlackHarness h;
+  h.options.remind_interval = 20ms;
+  h.tune_settings = [](Settings& s) { s.remind.archive_after = std::chrono::hours{2}; };
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors <@U2|dana> sev2 new")));
+  ASSERT_TRUE(h.run_until([&] { return h.fake.posted("C900").size() == 1; }));
+  const auto channels = h.fake.channels();
+  ASSERT_EQ(channels.size(), 1u);
+  EXPECT_EQ(channels[0].name, "inc-1-checkout-errors");
+  EXPECT_FALSE(channels[0].is_private);
+  EXPECT_EQ(channels[0].members, (std::vector<std::string>{kBotUser, "U1", "U2"}));
+  EXPECT_TRUE(has(channels[0].topic, "INC-1 · Checkout errors") && has(channels[0].topic, "sev2") &&
+              has(channels[0].topic, "open") && has(channels[0].topic, "<@U1>"))
+      << channels[0].topic;
+  EXPECT_TRUE(has(h.fake.posted("C900")[0].text, "This channel is the incident's"));
+  ASSERT_TRUE(h.run_until([&] {
+    const auto posted = h.fake.posted("C1");
+    return !posted.empty() && has(posted.back().text, "continues in its own channel");
+  }));
+  EXPECT_TRUE(has(h.fake.posted("C1").back().text, "https://fake.slack.com/archives/C900"));
+  const Incident moved = current(h, "C900");
+  EXPECT_EQ(moved.number, 1);
+  EXPECT_EQ(moved.declared_in, "C1");
+  EXPECT_FALSE(h.store->current_incident("slack", "C1", IncidentView::all()));
+
+  // Commands go to the new channel now, and the topic follows.
+  auto in_new = [](const std::string& text) { return slash_envelope(text, "U1", "C900"); };
+  ASSERT_TRUE(h.deliver(in_new("severity sev1")));
+  ASSERT_TRUE(h.run_until([&] { return has(h.fake.channels()[0].topic, "sev1"); }));
+  h.now += 30min;
+  ASSERT_TRUE(h.deliver(in_new("close rolled back")));
+  ASSERT_TRUE(h.run_until([&] { return has(h.fake.channels()[0].topic, "closed"); }));
+  EXPECT_FALSE(h.fake.channels()[0].archived);
+  h.now += 2h;  // archive_after
+  ASSERT_TRUE(h.run_until([&] { return h.fake.channels()[0].archived; }));
+  EXPECT_TRUE(has(h.fake.posted("C900").back().text, "its channel is archived now"));
+  // A restart does not open, announce or archive anything again.
+  ASSERT_TRUE(h.stop());
+  ASSERT_TRUE(h.start_ready());
+  h.run_for(200ms);
+  EXPECT_EQ(h.fake.calls("conversations.create").size(), 1u);
+  EXPECT_EQ(h.fake.calls("conversations.archive").size(), 1u);
+}
+
+// Without the scopes to create channels, the incident stays where it was declared, which says
+// why.
+TEST(SlackCommands, StartNewWithoutTheScopeStaysInTheChannelAndSaysWhy) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  h.fake.error_next("conversations.create", "missing_scope");
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors private new")));
+  ASSERT_TRUE(h.run_until([&] {
+    const auto posted = h.fake.posted("C1");
+    return !posted.empty() && has(posted.back().text, "stays in this channel");
+  }));
+  EXPECT_TRUE(has(h.fake.posted("C1").back().text, "missing_scope"));
+  EXPECT_EQ(h.fake.calls("conversations.create").at(0).fields.at("is_private"), "true");
+  EXPECT_TRUE(h.fake.channels().empty());
+  EXPECT_EQ(current(h, "C1").number, 1);
+  EXPECT_TRUE(current(h, "C1").declared_in.empty());
+}
+
+// A create repeated after a crash (the channel was made, the move not yet recorded) answers
+// name_taken: the channel of that name the bot is in is found (conversations.list) and used, so
+// there is never a second one. A channel of that name the bot is not in is someone else's.
+TEST(SlackCommands, StartNewFindsTheChannelACrashLeftBehind) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  h.fake.add_channel({"C777", "inc-1-other", false, {}, false, {"U5"}});
+  h.fake.add_channel({"G778", "inc-1-checkout-errors", true, {}, false, {kBotUser}});
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors new")));
+  ASSERT_TRUE(h.run_until([&] { return h.fake.posted("G778").size() == 1; }));
+  EXPECT_EQ(h.fake.channels().size(), 2u);
+  EXPECT_EQ(h.fake.calls("conversations.list").size(), 1u);
+  EXPECT_EQ(current(h, "G778").declared_in, "C1");
+
+  h.fake.add_channel({"C779", "inc-2-db-down", false, {}, false, {"U5"}});
+  ASSERT_TRUE(h.deliver(slash_envelope("start DB down new", "U1", "C2")));
+  ASSERT_TRUE(h.run_until([&] {
+    const auto posted = h.fake.posted("C2");
+    return !posted.empty() && has(posted.back().text, "stays in this channel");
+  }));
+  EXPECT_TRUE(has(h.fake.posted("C2").back().text, "name_taken"));
+  EXPECT_TRUE(h.fake.posted("C779").empty());
+}
+
 }  // namespace
 }  // namespace incident::testing

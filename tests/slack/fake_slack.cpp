@@ -95,6 +95,13 @@ struct FakeSlack::Impl {
   std::map<std::string, int> ts_counter;
   std::map<std::string, std::string> names;
   std::map<std::string, std::vector<std::string>> members;
+  std::vector<FakeChannel> channels;
+  FakeChannel* channel(const std::string& id) {
+    for (auto& c : channels) {
+      if (c.id == id) return &c;
+    }
+    return nullptr;
+  }
   // The upload flow: files.getUploadURLExternal announces a file (its name and length), its
   // upload URL receives the bytes, files.completeUploadExternal shares it.
   struct Upload {
@@ -164,6 +171,9 @@ struct FakeSlack::Impl {
     }
     if (method == "chat.postMessage") {
       if (field("text").empty()) return {{"ok", false}, {"error", "no_text"}};
+      if (const auto* c = channel(field("channel")); c && c->archived) {
+        return {{"ok", false}, {"error", "is_archived"}};
+      }
       const std::string ts =
           post(field("channel"), field("text"), field("thread_ts"), field("metadata"));
       return {{"ok", true}, {"channel", field("channel")}, {"ts", ts}};
@@ -175,6 +185,66 @@ struct FakeSlack::Impl {
     }
     if (method == "conversations.open") {
       return {{"ok", true}, {"channel", {{"id", "D" + field("users")}}}};
+    }
+    if (method == "conversations.create") {
+      // Slack's rules for a name: lowercase letters, digits, hyphens, underscores; 80 at most;
+      // unique in the workspace, archived channels included.
+      const std::string name = field("name");
+      if (name.empty() || name.size() > 80 ||
+          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+        return {{"ok", false}, {"error", "invalid_name_specials"}};
+      }
+      for (const auto& c : channels) {
+        if (c.name == name) return {{"ok", false}, {"error", "name_taken"}};
+      }
+      const bool is_private = field("is_private") == "true";
+      const std::string id = (is_private ? "G" : "C") + std::to_string(900 + channels.size());
+      channels.push_back({id, name, is_private, {}, false, {kBotUser}});
+      return {{"ok", true}, {"channel", {{"id", id}, {"name", name}, {"is_private", is_private}}}};
+    }
+    if (method == "conversations.list") {
+      const std::size_t from = field("cursor").empty() ? 0 : std::stoul(field("cursor"));
+      json page = json::array();
+      std::size_t i = from;
+      for (; i < channels.size() && page.size() < 2; ++i) {  // two per page, with a cursor
+        const FakeChannel& c = channels[i];
+        if (c.archived && field("exclude_archived") == "true") continue;
+        page.push_back({{"id", c.id},
+                        {"name", c.name},
+                        {"is_private", c.is_private},
+                        {"is_archived", c.archived},
+                        {"is_member", std::find(c.members.begin(), c.members.end(), kBotUser) !=
+                                          c.members.end()}});
+      }
+      const std::string next = i < channels.size() ? std::to_string(i) : "";
+      return {{"ok", true}, {"channels", page}, {"response_metadata", {{"next_cursor", next}}}};
+    }
+    if (method == "conversations.invite" || method == "conversations.setTopic" ||
+        method == "conversations.archive") {
+      FakeChannel* c = channel(field("channel"));
+      if (c == nullptr) return {{"ok", false}, {"error", "channel_not_found"}};
+      if (c->archived) {
+        return {{"ok", false},
+                {"error", method == "conversations.archive" ? "already_archived" : "is_archived"}};
+      }
+      if (method == "conversations.archive") {
+        c->archived = true;
+      } else if (method == "conversations.setTopic") {
+        if (field("topic").size() > 250) return {{"ok", false}, {"error", "too_long"}};
+        c->topic = field("topic");
+      } else {
+        std::string users = field("users") + ",";
+        for (auto comma = users.find(','); comma != std::string::npos; comma = users.find(',')) {
+          const std::string user = users.substr(0, comma);
+          users.erase(0, comma + 1);
+          if (!user.empty() &&
+              std::find(c->members.begin(), c->members.end(), user) == c->members.end()) {
+            c->members.push_back(user);
+          }
+        }
+      }
+      return {{"ok", true},
+              {"channel", {{"id", c->id}, {"name", c->name}, {"topic", {{"value", c->topic}}}}}};
     }
     if (method == "conversations.members") {
       auto it = members.find(field("channel"));
@@ -530,6 +600,14 @@ std::vector<ApiCall> FakeSlack::calls(const std::string& method) const {
 
 std::vector<SharedFile> FakeSlack::files() const {
   return impl_->shared_files;
+}
+
+std::vector<FakeChannel> FakeSlack::channels() const {
+  return impl_->channels;
+}
+
+void FakeSlack::add_channel(FakeChannel channel) {
+  impl_->channels.push_back(std::move(channel));
 }
 
 std::vector<StoredMessage> FakeSlack::posted(const std::string& channel) const {

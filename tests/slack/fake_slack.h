@@ -55,6 +55,16 @@ struct SharedFile {
   std::string comment;  // initial_comment
 };
 
+// A channel made with conversations.create (and what was done to it since).
+struct FakeChannel {
+  std::string id;
+  std::string name;
+  bool is_private = false;
+  std::string topic;
+  bool archived = false;
+  std::vector<std::string> members;  // the bot, then who was invited
+};
+
 struct ReceivedAck {
   int connection = 0;
   std::string envelope_id;
@@ -111,6 +121,9 @@ class FakeSlack {
   void close_http_connections();
   // Files shared in channels (the external upload flow), in order.
   std::vector<SharedFile> files() const;
+  // Channels created by the bot (or added), in order.
+  std::vector<FakeChannel> channels() const;
+  void add_channel(FakeChannel channel);
   // Messages posted by the bot (chat.postMessage / postEphemeral), in order.
   std::vector<StoredMessage> posted(const std::string& channel = {}) const;
 

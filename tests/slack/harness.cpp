@@ -71,6 +71,7 @@ void SlackHarness::start() {
   settings.lessons_channel = true;
   settings.dm.security_channel = true;
   settings.web = true;  // `web` links come from a test's issuer (Engine::set_sign_in_issuer)
+  if (tune_settings) tune_settings(settings);
   std::uint64_t counter = 0x5eed;
   engine = std::make_unique<Engine>(*store, prompts, settings,
                                     [counter]() mutable { return counter += 0x9e3779b97f4a7c15; });

@@ -54,7 +54,8 @@ class SlackHarness : public HarnessLoop<SlackHarness> {
     return n;
   }
 
-  TimePoint now;  // the adapter's wall clock (slash commands)
+  std::function<void(Settings&)> tune_settings;  // before start()
+  TimePoint now;                                 // the adapter's wall clock (slash commands)
   boost::asio::io_context io;
   FakeSlack fake;
   slack::SlackOptions options;

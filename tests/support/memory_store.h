@@ -106,7 +106,12 @@ class MemoryStore final : public Store {
     const auto since_date =
         std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(since)};
     for (const auto& [number, inc] : incidents_) {
-      if (inc.platform != platform || inc.reminders_off) continue;
+      if (inc.platform != platform) continue;
+      if (inc.has_own_channel() && inc.closed_at && *inc.closed_at >= since) {
+        out.push_back({number, inc.channel});
+        continue;
+      }
+      if (inc.reminders_off) continue;
       const bool unreviewed = inc.postmortem_ref.empty() && inc.facilitator.empty() &&
                               inc.closed_at && *inc.closed_at >= since;
       const bool action_due = std::any_of(

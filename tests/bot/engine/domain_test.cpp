@@ -239,6 +239,69 @@ TEST(Domain, CloseEndsTheIncidentAndPostsTheDraftInTheThread) {
   EXPECT_EQ(ch.incident().id(), "INC-2");
 }
 
+// `start … new`: a request for a channel of the incident's own, named from its number and
+// title (mentions left out), inviting the declarer and whoever the title mentions; the move
+// once it was opened, and the topic after each change it shows.
+TEST(Domain, StartNewAsksForAChannelOfItsOwnAndTheTopicFollows) {
+  Channel ch;
+  const auto& d = ch.say("1", "start Checkout: 5xx on /pay <@U2|dana> private sev2 new", at(14, 0));
+  ASSERT_EQ(d.replies.size(), 2u);
+  EXPECT_TRUE(contains(d.replies[0].text, "Opening a channel of its own"));
+  ASSERT_TRUE(d.replies[1].room);
+  const RoomRequest& open = *d.replies[1].room;
+  EXPECT_EQ(open.kind, RoomRequest::Kind::open);
+  EXPECT_EQ(open.name, "inc-1-checkout-5xx-on-pay");
+  EXPECT_EQ(open.invite, (std::vector<std::string>{"U1", "U2"}));
+  EXPECT_TRUE(open.is_private);
+  EXPECT_TRUE(contains(open.topic, "INC-1 · Checkout: 5xx on /pay <@U2|dana> · sev2 · open"))
+      << open.topic;
+  EXPECT_EQ(d.replies[1].incident, 1);
+  EXPECT_TRUE(d.replies[1].text.empty());
+
+  // Neither word: the configured default; `here` keeps it here whatever the default.
+  Settings own;
+  own.own_channel = true;
+  Channel by_default(own);
+  EXPECT_TRUE(by_default.say("1", "start DB down", at(14, 0)).replies.back().room);
+  Channel here(own);
+  EXPECT_FALSE(here.say("1", "start DB down here", at(14, 0)).replies.back().room);
+  EXPECT_EQ(here.incident().title, "DB down");
+
+  const InboundEvent opened =
+      event("2", in::RoomOpened{1, "C9", "inc-1-checkout", "https://x/C9", {}}, at(14, 1));
+  const auto& moved = ch.send(opened);
+  EXPECT_EQ(ch.incident().channel, "C9");
+  EXPECT_EQ(ch.incident().declared_in, "C1");
+  ASSERT_EQ(moved.replies.size(), 2u);
+  EXPECT_TRUE(contains(moved.replies[0].text,
+                       "continues in its own channel, #inc-1-checkout: https://x/C9"));
+  EXPECT_TRUE(moved.replies[0].channel.empty());  // where it was declared
+  EXPECT_EQ(moved.replies[1].channel, "C9");
+  EXPECT_TRUE(ch.send(opened).replies.empty()) << "moved once";
+
+  const auto& sev = ch.say("3", "severity sev1", at(14, 2));
+  ASSERT_TRUE(sev.replies.back().room);
+  EXPECT_EQ(sev.replies.back().room->kind, RoomRequest::Kind::topic);
+  EXPECT_TRUE(contains(sev.replies.back().room->topic, "sev1 · open"));
+  EXPECT_FALSE(ch.say("4", "log still failing", at(14, 3)).replies.back().room);
+  const auto& closed = ch.say("5", "close", at(14, 4));
+  EXPECT_TRUE(contains(closed.replies.back().room->topic, "closed"));
+}
+
+// A channel that could not be opened: the incident stays, and the channel hears why.
+TEST(Domain, AChannelThatCouldNotBeOpenedLeavesTheIncidentWhereItIs) {
+  Channel ch;
+  ch.say("1", "start DB down new", at(14, 0));
+  const auto& d =
+      ch.send(event("2", in::RoomOpened{1, {}, "inc-1-db-down", {}, "missing_scope"}, at(14, 1)));
+  EXPECT_EQ(ch.incident().channel, "C1");
+  EXPECT_TRUE(ch.incident().declared_in.empty());
+  ASSERT_EQ(d.replies.size(), 1u);
+  EXPECT_TRUE(contains(d.replies[0].text, "stays in this channel")) << d.replies[0].text;
+  EXPECT_TRUE(contains(d.replies[0].text, "missing_scope"));
+  EXPECT_FALSE(ch.say("3", "severity sev1", at(14, 2)).replies.back().room) << "no topic to keep";
+}
+
 TEST(Domain, APinAddsTheMessageAtItsOriginalTimeOnce) {
   Channel ch;
   ch.say("1", "start Outage", at(10, 0));

@@ -47,7 +47,8 @@ std::string role(Role r) {
 struct Describe {
   std::string operator()(const cmd::Start& c) const {
     return "start|" + c.title + "|" + sev(c.severity) + (c.is_private ? "|private" : "") +
-           (c.is_security ? "|security" : "");
+           (c.is_security ? "|security" : "") +
+           (c.own_channel ? (*c.own_channel ? "|new" : "|here") : "");
   }
   std::string operator()(const cmd::Log& c) const {
     return "log|" + c.text + "|" + (c.at ? format_iso(*c.at) : "now");
@@ -95,7 +96,7 @@ struct Case {
   std::string expected;
 };
 
-const std::string kStartUsage = "start <title> [sev1..sev4] [private] [security]";
+const std::string kStartUsage = "start <title> [sev1..sev4] [private] [security] [new|here]";
 const std::string kLogUsage = "log [<time>] <fact>";
 const std::string kActionUsage = "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]";
 const std::string kMilestoneUsage =
@@ -124,6 +125,11 @@ std::vector<Case> grammar_cases() {
       {"start Key leak PRIVATE sev2", kNow, "start|Key leak|sev2|private"},
       {"start Key leak private", kNow, "start|Key leak|unset|private"},
       {"start Key leak security private sev1", kNow, "start|Key leak|sev1|private|security"},
+      {"start Key leak sev1 private security new", kNow,
+       "start|Key leak|sev1|private|security|new"},
+      {"start DB down here", kNow, "start|DB down|unset|here"},
+      {"start DB down new here", kNow, "start|DB down new|unset|here"},
+      {"start new", kNow, "start|new|unset"},
       {"type security", kNow, "type security"},
       {"Type STANDARD", kNow, "type standard"},
       {"type", kNow, "error|say `security` or `standard`|type security|standard"},
@@ -131,7 +137,8 @@ std::vector<Case> grammar_cases() {
        "error|\"secret\" is neither `security` nor `standard`|type security|standard"},
       {"start private", kNow, "start|private|unset"},
       {"start sev2", kNow,
-       "error|missing the incident title|start <title> [sev1..sev4] [private] [security]"},
+       "error|missing the incident title|start <title> [sev1..sev4] [private] [security] "
+       "[new|here]"},
       {"start DB down SEV2", kNow, "start|DB down|sev2"},
       {"start DB down sev-3", kNow, "start|DB down|sev3"},
       {"start DB down SEV-4", kNow, "start|DB down|sev4"},
@@ -387,7 +394,8 @@ std::vector<Case> grammar_cases() {
       {"log impact:", kNow, log_error("missing what users saw after impact:")},
       {"log IMPACT: \u200b ", kNow, log_error("missing what users saw after impact:")},
       {"start \u200b\u200b\u2060 sev2", kNow,
-       "error|missing the incident title|start <title> [sev1..sev4] [private] [security]"},
+       "error|missing the incident title|start <title> [sev1..sev4] [private] [security] "
+       "[new|here]"},
       {"action \u200b\u202e", kNow, "error|missing the action text|" + kActionUsage},
       {"log " + std::string(4001, 'x'), kNow,
        log_error("the fact to log is 4001 characters; the limit is 4000 (summarise it, and link "
@@ -415,9 +423,10 @@ std::vector<Case> grammar_cases() {
   for (int i = 0; i < 4000; ++i) limit_emoji += "🔥";
   const std::string title(200, 't');
   cases.push_back({"start " + title + " sev2", kNow, "start|" + title + "|sev2"});
-  cases.push_back({"start " + title + "t sev2", kNow,
-                   "error|the incident title is 201 characters; the limit is 200 (summarise it, "
-                   "and link to the full text)|start <title> [sev1..sev4] [private] [security]"});
+  cases.push_back(
+      {"start " + title + "t sev2", kNow,
+       "error|the incident title is 201 characters; the limit is 200 (summarise it, "
+       "and link to the full text)|start <title> [sev1..sev4] [private] [security] [new|here]"});
   cases.push_back(
       {"log 09:30 " + limit_emoji, kNow, "log|" + limit_emoji + "|2026-11-29T09:30:00.000Z"});
   cases.push_back(
