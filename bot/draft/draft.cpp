@@ -44,8 +44,9 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
-std::string without_impact_tag(std::string_view text) {
-  text.remove_prefix(std::min(text.size(), std::string_view("impact:").size()));
+// A fact's text without its tag ("impact: 8% of checkouts failed" -> "8% of checkouts failed").
+std::string without_tag(std::string_view text, std::string_view tag) {
+  text.remove_prefix(std::min(text.size(), tag.size()));
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   return std::string(text);
 }
@@ -292,6 +293,12 @@ class Builder {
       measured = true;
     }
     d.set("measured", measured).set("from_start", started.has_value()).set("missing", missing);
+    // For the summary's narrative: when it began, was noticed and was brought under control.
+    for (const auto& [m, key] :
+         {std::pair{Milestone::started, "began"}, std::pair{Milestone::detected, "detected_at"},
+          std::pair{Milestone::mitigated, "mitigated_at"}}) {
+      if (const auto at = milestone_at(inc_, m)) d.set(key, format_utc(*at));
+    }
   }
 
   bool timeline(TemplateData& d) {
@@ -311,7 +318,13 @@ class Builder {
                 .set("starred", e.starred)
                 .set("retimed", e.original_at ? format_utc(*e.original_at) : std::string{}));
       if (is_impact(e)) {
-        d.add("impact", TemplateData{}.set("text", without_impact_tag(*text)).set("time", time));
+        // The first impact fact also opens the summary's narrative.
+        if (!d.truthy("impact")) d.set("first_impact", without_tag(*text, "impact:"));
+        d.add("impact",
+              TemplateData{}.set("text", without_tag(*text, "impact:")).set("time", time));
+      } else if (e.source != Source::system && starts_with_icase(e.text, "trigger:") &&
+                 !d.truthy("trigger")) {
+        d.set("trigger", without_tag(*text, "trigger:"));
       }
     }
     bool homework = false;

@@ -438,7 +438,9 @@ class Decider {
       return;
     }
     change(change::RoleSet{r.role, r.user});
-    add_system_entry("entry_role", d);
+    // A handover is part of the story; a role filled for the first time is not (the draft's
+    // timeline would fill up with "comms role: none → …").
+    if (had) add_system_entry("entry_role", d);
     say(Audience::channel, "role_assigned", d);
     if (r.role == Role::commander) retopic();
   }
