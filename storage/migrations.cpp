@@ -254,11 +254,25 @@ const char* const kV13 = R"sql(
 ALTER TABLE incidents ADD COLUMN declared_in TEXT NOT NULL DEFAULT '';
 )sql";
 
+const char* const kV14 = R"sql(
+-- Duties to notify someone outside the team by a deadline (`notify`, `notified`).
+CREATE TABLE notifications (
+  incident   INTEGER NOT NULL REFERENCES incidents(number),
+  number     INTEGER NOT NULL,
+  who        TEXT    NOT NULL,
+  deadline   INTEGER NOT NULL,
+  done_at    INTEGER,
+  created_at INTEGER NOT NULL,
+  author     TEXT    NOT NULL,
+  PRIMARY KEY (incident, number)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3,  kV4,  kV5,  kV6, kV7,
-                                                kV8, kV9, kV10, kV11, kV12, kV13};
+  static const std::vector<std::string> scripts{kV1, kV2, kV3,  kV4,  kV5,  kV6,  kV7,
+                                                kV8, kV9, kV10, kV11, kV12, kV13, kV14};
   return scripts;
 }
 

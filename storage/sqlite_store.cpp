@@ -421,6 +421,27 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(3, to_unix_ms(m.at));
             st->exec();
           },
+          [&](const change::NotificationAdded& a) {
+            const Notification& note = a.notification;
+            auto st = sql(
+                "INSERT INTO notifications (incident, number, who, deadline, created_at, author) "
+                "VALUES (?, ?, ?, ?, ?, ?)");
+            st->bind(1, n);
+            st->bind(2, note.number);
+            st->bind(3, note.who);
+            st->bind(4, to_unix_ms(note.by));
+            st->bind(5, to_unix_ms(note.created_at));
+            st->bind(6, note.author);
+            st->exec();
+          },
+          [&](const change::NotificationDone& d) {
+            // Like the domain's apply: an unknown number changes nothing.
+            auto st = sql("UPDATE notifications SET done_at = ? WHERE incident = ? AND number = ?");
+            st->bind(1, to_unix_ms(d.at));
+            st->bind(2, n);
+            st->bind(3, d.number);
+            st->exec();
+          },
           [&](const change::ChannelMoved& m) {
             auto st = sql("UPDATE incidents SET channel = ?, declared_in = ? WHERE number = ?");
             st->bind(1, m.to);
@@ -588,6 +609,22 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     }
   }
   {
+    auto st =
+        sql("SELECT number, who, deadline, done_at, created_at, author FROM notifications "
+            "WHERE incident = ? ORDER BY number");
+    st->bind(1, number);
+    while (st->executeStep()) {
+      Notification note;
+      note.number = st->getColumn(0).getInt();
+      note.who = st->getColumn(1).getString();
+      note.by = from_unix_ms(st->getColumn(2).getInt64());
+      note.done_at = optional_time(st->getColumn(3));
+      note.created_at = from_unix_ms(st->getColumn(4).getInt64());
+      note.author = st->getColumn(5).getString();
+      inc.notifications.push_back(std::move(note));
+    }
+  }
+  {
     // The primary key (incident, seq) answers this without reading the entries.
     auto st = sql("SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE incident = ?");
     st->bind(1, number);
@@ -750,7 +787,10 @@ std::vector<FollowedIncident> SqliteStore::followed_incidents(const std::string&
       "OR (postmortem_ref = '' AND facilitator = '' AND closed_at >= ?2) OR review_at >= ?2 "
       "OR review_started_at >= ?2 "
       "OR EXISTS (SELECT 1 FROM actions a WHERE a.incident = i.number AND a.done = 0 "
-      "AND a.due >= ?3))) OR (declared_in <> '' AND closed_at >= ?2)) ORDER BY number");
+      "AND a.due >= ?3) "
+      "OR EXISTS (SELECT 1 FROM notifications n WHERE n.incident = i.number "
+      "AND n.done_at IS NULL AND n.deadline >= ?2))) "
+      "OR (declared_in <> '' AND closed_at >= ?2)) ORDER BY number");
   st->bind(1, platform);
   st->bind(2, to_unix_ms(since));
   st->bind(3,

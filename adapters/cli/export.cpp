@@ -47,6 +47,14 @@ std::string export_json(const Incident& inc) {
          {"status", a.done ? "done" : "open"},
          {"created_at", format_iso(a.created_at)}});
   }
+  nlohmann::json notifications = nlohmann::json::array();
+  for (const auto& n : inc.notifications) {
+    notifications.push_back({{"number", n.number},
+                             {"who", text(n.who)},
+                             {"by", format_iso(n.by)},
+                             {"done_at", optional_time(n.done_at)},
+                             {"created_at", format_iso(n.created_at)}});
+  }
   nlohmann::json review = nlohmann::json::array();
   for (const auto& r : inc.review) {
     if (r.deleted) continue;
@@ -106,6 +114,7 @@ std::string export_json(const Incident& inc) {
       {"roles", roles},
       {"timeline", timeline},
       {"actions", actions},
+      {"notifications", notifications},
       {"review", review},
       {"sections", sections},
       {"edits", edits},

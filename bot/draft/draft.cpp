@@ -146,9 +146,19 @@ class Builder {
     TemplateData d = header();
     bool homework = timeline(d);
     homework = review(d) || homework;
+    for (const Notification& n : inc_.notifications) {
+      const std::string number = std::to_string(n.number);
+      const auto who = admit(n.who, where("notification", TemplateData{}.set("number", number)));
+      if (!who) continue;
+      d.add("duties", TemplateData{}
+                          .set("number", number)
+                          .set("who", *who)
+                          .set("by", format_utc(n.by))
+                          .set("done_at", n.done_at ? format_utc(*n.done_at) : std::string{}));
+    }
     // A security incident's sections; answers to its questions in another incident show too.
-    d.set("security",
-          inc_.is_security || d.truthy("affected") || d.truthy("notify") || d.truthy("ioc"));
+    d.set("security", inc_.is_security || d.truthy("affected") || d.truthy("notify") ||
+                          d.truthy("ioc") || d.truthy("duties"));
     homework = actions(d) || homework;
     edited(d);
     d.set("homework", homework);

@@ -274,6 +274,8 @@ class Decider {
                    [&](const cmd::ReviewAt& r) { review_at(r); },
                    [&](const cmd::SetMilestone& m) { milestone(m); },
                    [&](const cmd::SetType& t) { set_type(t); },
+                   [&](const cmd::Notify& n) { notify(n); },
+                   [&](const cmd::Notified& n) { notified(n); },
                    [&](const cmd::Help&) { say(Audience::caller, "help", base()); },
                    [&](const cmd::Unknown& u) {
                      TemplateData d = base();
@@ -472,6 +474,13 @@ class Decider {
                            .set("owner", action_owner(a.owner, settings_.escape))
                            .set("due", a.due ? format_date(*a.due) : std::string{}));
     }
+    for (const auto& n : inc.notifications) {
+      if (n.done_at) continue;
+      d.add("notifications", TemplateData{}
+                                 .set("number", std::to_string(n.number))
+                                 .set("who", n.who)
+                                 .set("by", format_utc(n.by)));
+    }
     if (const auto next = next_reminder(inc, event_.at, settings_.remind)) {
       d.set("next_reminder",
             markup::to_markdown(prompts_.render("remind_kind_" + to_string(next->kind), {})))
@@ -519,6 +528,47 @@ class Decider {
   }
 
   // `type security|standard`: whether the review asks a security incident's questions.
+  // A duty to notify someone by a deadline: the channel hears a day before it and at it
+  // (bot/engine/remind.h), until `notified`. After close too: notifications often come later.
+  void notify(const cmd::Notify& n) {
+    if (!need_any()) return;
+    Notification duty;
+    duty.number = static_cast<int>(incident_->notifications.size()) + 1;
+    duty.who = n.who;
+    duty.by = n.by;
+    duty.created_at = event_.at;
+    duty.author = event_.user;
+    change(change::NotificationAdded{duty});
+    TemplateData d = base();
+    d.set("number", std::to_string(duty.number))
+        .set("who", duty.who)
+        .set("by", format_utc(duty.by))
+        .set("past", duty.by <= event_.at)
+        .set("left", duty.by > event_.at ? format_duration(event_.at, duty.by) : std::string{});
+    say(Audience::channel, "notify_added", d);
+  }
+
+  void notified(const cmd::Notified& n) {
+    if (!need_any()) return;
+    TemplateData d = base();
+    d.set("number", std::to_string(n.number))
+        .set("count", std::to_string(incident_->notifications.size()));
+    const auto it = std::find_if(incident_->notifications.begin(), incident_->notifications.end(),
+                                 [&](const Notification& duty) { return duty.number == n.number; });
+    if (it == incident_->notifications.end()) {
+      say(Audience::caller, "notify_not_found", d);
+      return;
+    }
+    d.set("who", it->who).set("by", format_utc(it->by));
+    if (it->done_at) {
+      say(Audience::caller, "notify_already_done", d.set("done_at", format_utc(*it->done_at)));
+      return;
+    }
+    change(change::NotificationDone{n.number, event_.at});
+    d.set("late", event_.at > it->by);
+    say(Audience::channel, "notify_done", d);
+  }
+
   void set_type(const cmd::SetType& t) {
     if (!need_any()) return;
     TemplateData d = base();
@@ -578,6 +628,14 @@ class Decider {
       d.set("when", format_utc(*incident_->review_at))
           .set("homework",
                write_homework(whole(), event_.at, prompts_, settings_.escape, display_names_));
+    } else if (r.kind == ReminderKind::notify_due) {
+      const auto n = std::find_if(incident_->notifications.begin(), incident_->notifications.end(),
+                                  [&](const Notification& duty) { return duty.number == r.item; });
+      d.set("number", std::to_string(n->number))
+          .set("who", n->who)
+          .set("by", format_utc(n->by))
+          .set("now", n->by <= event_.at)
+          .set("left", n->by > event_.at ? format_duration(event_.at, n->by) : std::string{});
     } else if (r.kind == ReminderKind::action_due) {
       const auto a = std::find_if(incident_->actions.begin(), incident_->actions.end(),
                                   [&](const ActionItem& item) { return item.number == r.item; });

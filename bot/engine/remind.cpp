@@ -95,6 +95,7 @@ Occurrences occurrences(const Incident& inc, ReminderKind kind, TimePoint now,
     case ReminderKind::archive:
       if (inc.is_open() || !inc.closed_at || !inc.has_own_channel() || !s.archive_after) return {};
       return once(*inc.closed_at + *s.archive_after, now);
+    case ReminderKind::notify_due:  // per notification duty, below
     case ReminderKind::action_due:  // per item, below
     case ReminderKind::digest:      // per platform (digest_due)
       return {};
@@ -113,6 +114,9 @@ bool sent(const Incident& inc, const DueReminder& r) {
   });
 }
 
+// How long before a notification's deadline the channel hears of it first.
+constexpr std::chrono::hours kNotifyAhead{24};
+
 constexpr ReminderKind kIncidentKinds[] = {ReminderKind::no_severity, ReminderKind::no_update,
                                            ReminderKind::still_open,  ReminderKind::no_review,
                                            ReminderKind::homework,    ReminderKind::unanswered};
@@ -129,6 +133,21 @@ void each_reminder(const Incident& inc, TimePoint now, const RemindSettings& s, 
   for (const ActionItem& a : inc.actions) {
     if (a.done || !a.due) continue;
     visit(ReminderKind::action_due, a.number, once(action_time(a, s), now));
+  }
+  // A deadline is a deadline: a day before it (when it was set earlier than that) and at it,
+  // whatever the working time.
+  for (const Notification& n : inc.notifications) {
+    if (n.done_at) continue;
+    Occurrences o;
+    for (const TimePoint t : {n.by - kNotifyAhead, n.by}) {
+      if (t < n.created_at && t != n.by) continue;
+      if (t <= now) {
+        o.latest = t;
+      } else if (!o.next) {
+        o.next = t;
+      }
+    }
+    visit(ReminderKind::notify_due, n.number, o);
   }
 }
 

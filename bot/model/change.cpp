@@ -77,6 +77,14 @@ void apply_change(Incident& incident, const ChangeBody& change) {
           [&](const change::ReviewScheduled& c) { incident.review_at = c.at; },
           [&](const change::MilestoneSet& c) { incident.milestones[c.milestone] = c.at; },
           [&](const change::TypeSet& c) { incident.is_security = c.security; },
+          [&](const change::NotificationAdded& c) {
+            incident.notifications.push_back(c.notification);
+          },
+          [&](const change::NotificationDone& c) {
+            for (auto& n : incident.notifications) {
+              if (n.number == c.number) n.done_at = c.at;
+            }
+          },
           [&](const change::ChannelMoved& c) {
             incident.declared_in = c.from;
             incident.channel = c.to;

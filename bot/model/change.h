@@ -79,6 +79,13 @@ struct MilestoneSet {  // `milestone`
   Milestone milestone = Milestone::detected;
   TimePoint at{};
 };
+struct NotificationAdded {  // `notify`
+  Notification notification;
+};
+struct NotificationDone {  // `notified`
+  int number = 0;
+  TimePoint at{};
+};
 struct ChannelMoved {  // the incident moved to its own channel (in::RoomOpened)
   std::string from;
   std::string to;
@@ -120,8 +127,9 @@ using ChangeBody = std::variant<
     change::ActionDone, change::Closed, change::FacilitatorSet, change::EntryEdited,
     change::EntryDeleted, change::ReviewAdded, change::PostmortemPosted, change::LessonsShared,
     change::Published, change::Reminded, change::RemindersSet, change::ReviewScheduled,
-    change::MilestoneSet, change::TypeSet, change::ChannelMoved, change::CaseOpened,
-    change::CaseAnchored, change::CaseClosed, change::PrivateEvent, change::SignInIssued>;
+    change::MilestoneSet, change::TypeSet, change::ChannelMoved, change::NotificationAdded,
+    change::NotificationDone, change::CaseOpened, change::CaseAnchored, change::CaseClosed,
+    change::PrivateEvent, change::SignInIssued>;
 
 struct Change {
   std::int64_t incident = 0;  // incident number

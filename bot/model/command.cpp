@@ -109,7 +109,7 @@ struct Usage {
   std::string_view line;
 };
 
-constexpr std::array<Usage, 18> kUsages{{
+constexpr std::array<Usage, 20> kUsages{{
     {"start", "start <title> [sev1..sev4] [private] [security] [new|here]"},
     {"log", "log [<time>] <fact>"},
     {"action", "action <text> [owner:<@user or team>] [due:YYYY-MM-DD]"},
@@ -128,6 +128,8 @@ constexpr std::array<Usage, 18> kUsages{{
      "milestone <started|detected|mitigated|contained|eradicated|recovered|resolved> "
      "[<time>]"},
     {"type", "type security|standard"},
+    {"notify", "notify <who> by <YYYY-MM-DD HH:MM> (UTC)"},
+    {"notified", "notified <n>"},
     {"review", "review at <YYYY-MM-DD HH:MM> (UTC)"},
     {"help", "help"},
 }};
@@ -482,12 +484,19 @@ ParseResult parse_start(std::string_view rest, const Failer& fail) {
   return Command{cmd::Start{std::string(title), severity, is_private, is_security, own_channel}};
 }
 
-ParseResult parse_done(std::string_view rest, const Failer& fail) {
+// `done <n>` and `notified <n>`: one item number, "#3" as the bot itself writes it, or nullopt
+// after `fail` was given the reason.
+std::optional<int> parse_item_number(std::string_view rest, std::string_view what,
+                                     const Failer& fail, ParseResult& failure) {
   const auto tokens = tokenize(rest);
-  if (tokens.empty()) return fail("missing the action item number");
-  if (tokens.size() > 1) return fail("done takes one action item number");
+  if (tokens.size() != 1) {
+    failure = fail(tokens.empty()
+                       ? "missing the " + std::string(what) + " number"
+                       : std::string(fail.word) + " takes one " + std::string(what) + " number");
+    return std::nullopt;
+  }
   std::string_view t = tokens[0].text;
-  if (t.front() == '#') t.remove_prefix(1);  // "#3", as the bot itself numbers actions
+  if (t.front() == '#') t.remove_prefix(1);
   long long n = 0;
   bool ok = !t.empty() && t.size() <= 9;
   for (char c : t) ok = ok && is_digit(c);
@@ -495,9 +504,34 @@ ParseResult parse_done(std::string_view rest, const Failer& fail) {
     for (char c : t) n = n * 10 + (c - '0');
   }
   if (!ok || n < 1) {
-    return fail(quoted(tokens[0].text) + " is not an action item number (use 1, 2, 3, …)");
+    failure = fail(quoted(tokens[0].text) + " is not " + (what == "action item" ? "an " : "a ") +
+                   std::string(what) + " number (use 1, 2, 3, …)");
+    return std::nullopt;
   }
-  return Command{cmd::Done{static_cast<int>(n)}};
+  return static_cast<int>(n);
+}
+
+// "notify the data protection authority by 2026-12-10 14:00": who, then the last " by ".
+ParseResult parse_notify(std::string_view rest, const Failer& fail) {
+  const std::string text = " " + std::string(rest);  // "by …" alone: nobody named
+  std::size_t by = std::string::npos;
+  for (std::size_t i = 0; i + 4 <= text.size(); ++i) {
+    if (iequals(std::string_view(text).substr(i, 4), " by ")) by = i;
+  }
+  if (by == std::string::npos) return fail("say who must be notified, then `by` and the deadline");
+  const std::string_view who = trim(std::string_view(text).substr(0, by));
+  const std::string_view when = trim(std::string_view(text).substr(by + 4));
+  if (is_blank(who)) return fail("say who must be notified");
+  if (auto problem = size_problem("who", who, kTitleLimit)) return fail(*problem);
+  const auto at = parse_iso8601(when);
+  if (!at) return fail(quoted(when) + " is not a date and time (like 2026-12-10 14:00, UTC)");
+  return Command{cmd::Notify{std::string(who), *at}};
+}
+
+ParseResult parse_done(std::string_view rest, const Failer& fail) {
+  ParseResult failure;
+  const auto n = parse_item_number(rest, "action item", fail, failure);
+  return n ? ParseResult{Command{cmd::Done{*n}}} : failure;
 }
 
 ParseResult parse_set_severity(std::string_view rest, const Failer& fail) {
@@ -597,6 +631,12 @@ ParseResult parse_command(std::string_view text, TimePoint now) {
   }
   if (key == "action") return parse_action(rest, now, fail);
   if (key == "done") return parse_done(rest, fail);
+  if (key == "notify") return parse_notify(rest, fail);
+  if (key == "notified") {
+    ParseResult failure;
+    const auto n = parse_item_number(rest, "notification", fail, failure);
+    return n ? ParseResult{Command{cmd::Notified{*n}}} : failure;
+  }
   if (key == "severity") return parse_set_severity(rest, fail);
   if (key == "role") return parse_assign_role(rest, fail);
   if (key == "close") {

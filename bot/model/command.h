@@ -110,6 +110,18 @@ struct SetType {
   static constexpr bool kReadsWholeRecord = false;
   bool security = false;
 };
+// `notify <who> by <time>`: a duty to tell someone outside the team (a regulator, customers)
+// by a deadline; the channel is reminded before it.
+struct Notify {
+  static constexpr bool kReadsWholeRecord = false;
+  std::string who;
+  TimePoint by{};
+};
+// `notified <n>`: that duty is done.
+struct Notified {
+  static constexpr bool kReadsWholeRecord = false;
+  int number = 0;
+};
 // `web`: a one-time sign-in link to the incident's review page, by direct message.
 struct Web {
   static constexpr bool kReadsWholeRecord = false;
@@ -125,10 +137,11 @@ struct Unknown {
 };
 }  // namespace cmd
 
-using Command = std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity,
-                             cmd::AssignRole, cmd::ShowStatus, cmd::Close, cmd::Postmortem,
-                             cmd::Draft, cmd::Share, cmd::Publish, cmd::Remind, cmd::ReviewAt,
-                             cmd::SetMilestone, cmd::SetType, cmd::Web, cmd::Help, cmd::Unknown>;
+using Command =
+    std::variant<cmd::Start, cmd::Log, cmd::Action, cmd::Done, cmd::SetSeverity, cmd::AssignRole,
+                 cmd::ShowStatus, cmd::Close, cmd::Postmortem, cmd::Draft, cmd::Share, cmd::Publish,
+                 cmd::Remind, cmd::ReviewAt, cmd::SetMilestone, cmd::SetType, cmd::Notify,
+                 cmd::Notified, cmd::Web, cmd::Help, cmd::Unknown>;
 
 // Whether deciding `command` reads every timeline entry and review reply (its type says).
 inline bool reads_whole_record(const Command& command) {

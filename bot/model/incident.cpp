@@ -88,7 +88,7 @@ std::string to_string(Source s) {
   return name_of(kSources, s);
 }
 
-constexpr std::array<std::pair<ReminderKind, std::string_view>, 9> kReminderKinds{{
+constexpr std::array<std::pair<ReminderKind, std::string_view>, 10> kReminderKinds{{
     {ReminderKind::no_update, "no_update"},
     {ReminderKind::no_severity, "no_severity"},
     {ReminderKind::still_open, "still_open"},
@@ -97,6 +97,7 @@ constexpr std::array<std::pair<ReminderKind, std::string_view>, 9> kReminderKind
     {ReminderKind::homework, "homework"},
     {ReminderKind::unanswered, "unanswered"},
     {ReminderKind::archive, "archive"},
+    {ReminderKind::notify_due, "notify_due"},
     {ReminderKind::digest, "digest"},
 }};
 

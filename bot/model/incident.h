@@ -29,8 +29,9 @@ enum class ReminderKind {
   action_due,
   homework,
   unanswered,
-  archive,  // the incident's own channel is archived, a while after close
-  digest    // the weekly list of overdue action items, for the lessons channel (no incident)
+  archive,     // the incident's own channel is archived, a while after close
+  notify_due,  // a notification duty (`notify`) falls due: a day before its deadline, and at it
+  digest       // the weekly list of overdue action items, for the lessons channel (no incident)
 };
 
 // The moments of an incident besides its declaration (`opened_at`): when the problem started,
@@ -104,6 +105,17 @@ struct ActionItem {
   std::int64_t version = 0;  // changes made on the review page: a stale save there is refused
 };
 
+// A duty to tell someone outside the team by a deadline (`notify`): a regulator, customers,
+// partners — what a security incident often owes.
+struct Notification {
+  int number = 0;  // 1-based within the incident
+  std::string who;
+  TimePoint by{};
+  std::optional<TimePoint> done_at;  // `notified <n>`
+  TimePoint created_at{};
+  std::string author;
+};
+
 // A reply in the post-mortem thread: raw material for the review sections of the draft.
 struct ReviewReply {
   TimePoint at{};
@@ -169,6 +181,7 @@ struct Incident {
   std::string published_by;               // platform user id of who did
   std::vector<TimelineEntry> timeline;    // insertion order
   std::vector<ActionItem> actions;        // by number
+  std::vector<Notification> notifications;  // by number
   std::vector<ReviewReply> review;
   std::map<std::string, SectionText> sections;  // by kEditableSections key (whole record only)
   std::vector<ReviewEdit> edits;                // oldest first (whole record only)

@@ -119,7 +119,10 @@ class MemoryStore final : public Store {
           [&](const ActionItem& a) { return !a.done && a.due && *a.due >= since_date; });
       const bool meeting = (inc.review_at && *inc.review_at >= since) ||
                            (inc.review_started_at && *inc.review_started_at >= since);
-      if (inc.is_open() || unreviewed || action_due || meeting) {
+      const bool deadline =
+          std::any_of(inc.notifications.begin(), inc.notifications.end(),
+                      [&](const Notification& n) { return !n.done_at && n.by >= since; });
+      if (inc.is_open() || unreviewed || action_due || meeting || deadline) {
         out.push_back({number, inc.channel});
       }
     }

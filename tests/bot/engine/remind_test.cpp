@@ -281,6 +281,54 @@ TEST_F(Reminders, EachFallsDueOnceAndGoesWhenItsReasonGoes) {
   EXPECT_EQ(inc->reminders[1].due, at(11, 50));
 }
 
+// A duty to notify by a deadline (`notify`): the channel hears a day before it and when it falls
+// due, after close too, until `notified`; the draft lists it.
+TEST_F(Reminders, ANotificationDeadlineIsRemindedADayBeforeAndAtItUntilDone) {
+  say("start Key leak sev1 security", at(10, 0));
+  const Outcome added = say("notify the data protection authority by 2026-12-01 10:00", at(10, 5));
+  EXPECT_NE(markup::to_markdown(added.replies.at(0).text).find("(1d 23h 55m from now)"),
+            std::string::npos)
+      << added.replies.at(0).text;
+  auto notes = [&](TimePoint now) {
+    std::vector<std::string> out;
+    for (const auto& text : tick(now)) {
+      if (text.find("must be notified") != std::string::npos) out.push_back(text);
+    }
+    return out;
+  };
+  EXPECT_TRUE(notes(at(10, 0) + 23h).empty());
+  auto ahead = notes(at(10, 0) + 24h);
+  ASSERT_EQ(ahead.size(), 1u);
+  EXPECT_NE(ahead[0].find("the data protection authority must be notified by 2026-12-01 10:00 "
+                          "UTC — 1d 0h 00m from now"),
+            std::string::npos)
+      << ahead[0];
+  EXPECT_NE(ahead[0].find("notified 1"), std::string::npos);
+  EXPECT_TRUE(notes(at(10, 0) + 25h).empty());
+  say("close keys rotated", at(10, 0) + 30h);
+  const auto due = notes(at(10, 0) + 48h);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_NE(due[0].find("that is now"), std::string::npos) << due[0];
+  const Outcome done = say("notified 1", at(10, 0) + 49h);
+  EXPECT_NE(markup::to_markdown(done.replies.at(0).text).find("after the deadline"),
+            std::string::npos);
+  EXPECT_EQ(markup::to_markdown(say("notified 1", at(10, 0) + 50h).replies.at(0).text),
+            "Notification 1 of INC-1 (the data protection authority) was done at 2026-12-01 "
+            "11:00 UTC.");
+  // One set later than a day ahead is reminded only when due; done ones never.
+  say("notify customers in the EU by 2026-12-01 20:00", at(10, 0) + 50h);
+  EXPECT_TRUE(notes(at(10, 0) + 57h).empty());
+  EXPECT_EQ(notes(at(10, 0) + 58h).size(), 1u);
+  const std::string draft = markup::to_markdown(say("draft", at(10, 0) + 59h).replies.at(0).text);
+  EXPECT_NE(draft.find("- the data protection authority — by 2026-12-01 10:00 UTC — notified "
+                       "2026-12-01 11:00 UTC"),
+            std::string::npos)
+      << draft;
+  EXPECT_NE(draft.find("- customers in the EU — by 2026-12-01 20:00 UTC — **not yet** "
+                       "(`notified 2` when done)"),
+            std::string::npos);
+}
+
 TEST_F(Reminders, AfterCloseTheCommanderAndTheOwnersAreToldPrivately) {
   say("start Checkout errors sev2", at(10, 0));
   say("action alert on queue depth owner:<@U2> due:2026-11-30", at(10, 5));

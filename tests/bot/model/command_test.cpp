@@ -81,6 +81,12 @@ struct Describe {
   std::string operator()(const cmd::SetType& c) const {
     return c.security ? "type security" : "type standard";
   }
+  std::string operator()(const cmd::Notify& c) const {
+    return "notify|" + c.who + "|" + format_iso(c.by);
+  }
+  std::string operator()(const cmd::Notified& c) const {
+    return "notified|" + std::to_string(c.number);
+  }
   std::string operator()(const cmd::Help&) const { return "help"; }
   std::string operator()(const cmd::Unknown& c) const { return "unknown|" + c.word; }
 };
@@ -128,6 +134,24 @@ std::vector<Case> grammar_cases() {
       {"start Key leak sev1 private security new", kNow,
        "start|Key leak|sev1|private|security|new"},
       {"start DB down here", kNow, "start|DB down|unset|here"},
+      {"notify the data protection authority by 2026-12-02 14:00", kNow,
+       "notify|the data protection authority|2026-12-02T14:00:00.000Z"},
+      {"notify customers in the EU by the account team by 2026-12-02T15:00+01:00", kNow,
+       "notify|customers in the EU by the account team|2026-12-02T14:00:00.000Z"},
+      {"notify the regulator", kNow,
+       "error|say who must be notified, then `by` and the deadline|notify <who> by <YYYY-MM-DD "
+       "HH:MM> (UTC)"},
+      {"notify  by 2026-12-02 14:00", kNow,
+       "error|say who must be notified|notify <who> by <YYYY-MM-DD HH:MM> (UTC)"},
+      {"notify the regulator by friday", kNow,
+       "error|\"friday\" is not a date and time (like 2026-12-10 14:00, UTC)|notify <who> by "
+       "<YYYY-MM-DD HH:MM> (UTC)"},
+      {"notified 2", kNow, "notified|2"},
+      {"notified #2", kNow, "notified|2"},
+      {"notified", kNow, "error|missing the notification number|notified <n>"},
+      {"notified 1 2", kNow, "error|notified takes one notification number|notified <n>"},
+      {"notified x", kNow,
+       "error|\"x\" is not a notification number (use 1, 2, 3, …)|notified <n>"},
       {"start DB down new here", kNow, "start|DB down new|unset|here"},
       {"start new", kNow, "start|new|unset"},
       {"type security", kNow, "type security"},
