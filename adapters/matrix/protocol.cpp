@@ -63,6 +63,7 @@ RoomEvent event_from(const json& j) {
   e.displayname = str(content, "displayname");
   e.is_direct = member(content, "is_direct").is_boolean() && content["is_direct"].get<bool>();
   e.name = str(content, "name");
+  e.join_rule = str(content, "join_rule");
   // Servers no longer rewrite an edited event; the latest edit is aggregated under
   // unsigned.m.relations.m.replace (spec "Server-side aggregation of m.replace relationships").
   const json& replace = member(member(member(j, "unsigned"), "m.relations"), "m.replace");
@@ -113,7 +114,7 @@ json string_list(std::initializer_list<const char*> items) {
 // are kept so the bot notices encrypted rooms it cannot read.
 json timeline_types() {
   return string_list({"m.room.message", "m.reaction", "m.room.member", "m.room.redaction",
-                      "m.room.encrypted", "m.room.encryption", "m.room.name"});
+                      "m.room.encrypted", "m.room.encryption", "m.room.name", "m.room.join_rules"});
 }
 
 }  // namespace
@@ -262,8 +263,8 @@ std::string sync_filter_json(int timeline_limit) {
        {{"timeline", {{"limit", std::max(timeline_limit, 1)}, {"types", timeline_types()}}},
         {"state",
          {{"lazy_load_members", true},
-          {"types",
-           string_list({"m.room.member", "m.room.encryption", "m.room.name", "m.room.create"})}}},
+          {"types", string_list({"m.room.member", "m.room.encryption", "m.room.name",
+                                 "m.room.create", "m.room.join_rules"})}}},
         {"ephemeral", off},
         {"account_data", off}}}};
   return filter.dump();

@@ -47,6 +47,8 @@ struct RoomEvent {
   bool is_direct = false;
   // m.room.name
   std::string name;
+  // m.room.join_rules
+  std::string join_rule;
 };
 
 // m.direct account data: user id -> DM room ids (spec "Direct Messaging").

@@ -146,6 +146,8 @@ class Translator {
       encrypted(room);
     } else if (e.type == "m.room.name") {
       rooms_.info(room).named = !e.name.empty();
+    } else if (e.type == "m.room.join_rules") {
+      rooms_.info(room).join_rule = e.join_rule;
     } else if (e.type == "m.room.member" && e.state_key) {
       if (*e.state_key == options_.bot_user) {
         if (e.membership == "leave" || e.membership == "ban") rooms_.left(room);
@@ -167,6 +169,7 @@ class Translator {
               std::string thread_root = {}, std::string fetch_pin = {}) {
     InboundEvent event{"matrix:" + e.event_id,           "matrix",   room,           e.sender,
                        from_unix_ms(e.origin_server_ts), e.event_id, std::move(body)};
+    event.private_channel = rooms_.info(room).is_private();
     Origin origin{room, e.sender, e.event_id, std::move(thread_root), rooms_.is_direct(room)};
     steps_.push_back(step::Handle{std::move(event), std::move(origin), std::move(fetch_pin)});
   }

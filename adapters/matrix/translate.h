@@ -21,6 +21,10 @@ struct RoomInfo {
   bool notified = false;       // the "cannot read encrypted messages" notice was queued this run
   bool named = false;          // m.room.name set: a named room is not a DM
   std::optional<int> members;  // joined + invited, from the latest summary
+  // m.room.join_rules: a room anyone may join ("public") or not (invite, knock, restricted):
+  // an incident declared in one that is not is private.
+  std::string join_rule;
+  bool is_private() const { return !join_rule.empty() && join_rule != "public"; }
 };
 
 // What the adapter knows about rooms: m.direct (fetched at start, then from /sync), the DM

@@ -77,6 +77,8 @@ class Decoder {
     out_.event.user = str(payload, "user_id");
     out_.event.at = context_.received_at;
     out_.event.body = in::CommandText{unescape_text(str(payload, "text"))};
+    // What Slack names a private channel in a slash command's payload.
+    out_.event.private_channel = str(payload, "channel_name") == "privategroup";
     out_.slash_command = true;
     out_.action = Action::handle;
   }
@@ -105,6 +107,9 @@ class Decoder {
   void message(const json& event) {
     const std::string subtype = str(event, "subtype");
     const bool dm = str(event, "channel_type") == "im";
+    // Even a message the bot ignores says whether its channel is private (the adapter keeps it).
+    out_.event.channel = str(event, "channel");
+    out_.event.private_channel = str(event, "channel_type") == "group";
     if (subtype == "message_changed") {
       // DM text is never stored, so there is nothing an edit could update.
       if (dm) return ignore("edit in a DM");

@@ -37,7 +37,10 @@ struct Disconnect {
 enum class Action {
   handle,      // give `event` to the engine
   lookup_pin,  // a 📌 reaction: fetch the message (pin_channel, pin_ts) first, then handle
-  ignore,      // nothing for us; acknowledged all the same, so Slack does not redeliver it
+  // a `start` where it is not known yet whether the channel is private: ask
+  // (conversations.info) first, then handle; set by the adapter, which remembers the answers
+  lookup_channel,
+  ignore,  // nothing for us; acknowledged all the same, so Slack does not redeliver it
 };
 
 struct Envelope {

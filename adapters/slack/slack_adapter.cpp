@@ -128,7 +128,8 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
 void SlackAdapter::on_envelopes(std::vector<Delivery> deliveries) {
   std::vector<Delivery> now;
   for (auto& delivery : deliveries) {
-    const Envelope& envelope = delivery.envelope;
+    Envelope& envelope = delivery.envelope;
+    note_privacy(envelope);
     if (envelope.action == Action::ignore) {
       spdlog::debug("slack: {} envelope ignored: {}", envelope.type, envelope.ignored);
       delivery.answer(Ack{});
@@ -139,7 +140,7 @@ void SlackAdapter::on_envelopes(std::vector<Delivery> deliveries) {
     const std::string channel = envelope.event.channel;  // a copy: `delivery` is moved below
     if (auto held = held_.find(channel); held != held_.end()) {
       held->second.push_back(std::move(delivery));
-    } else if (envelope.action == Action::lookup_pin) {
+    } else if (envelope.action == Action::lookup_pin || envelope.action == Action::lookup_channel) {
       held_[channel].push_back(std::move(delivery));
       ++working_;
       asio::co_spawn(executor_, work_through(channel), [](std::exception_ptr e) {
@@ -161,7 +162,12 @@ awaitable<void> SlackAdapter::work_through(std::string channel) {
       break;
     }
     std::vector<Delivery> run;
-    if (queue.front().envelope.action == Action::lookup_pin) {
+    if (queue.front().envelope.action == Action::lookup_channel) {
+      Delivery start = std::move(queue.front());
+      queue.pop_front();
+      co_await look_up_channel(start.envelope);
+      run.push_back(std::move(start));
+    } else if (queue.front().envelope.action == Action::lookup_pin) {
       Delivery pin = std::move(queue.front());
       queue.pop_front();
       const auto found = co_await look_up_pin(pin.envelope);
@@ -173,8 +179,9 @@ awaitable<void> SlackAdapter::work_through(std::string channel) {
         run.push_back(std::move(pin));
       }
     } else {
-      // What came in behind the 📌, up to the next one: one batch.
-      while (!queue.empty() && queue.front().envelope.action != Action::lookup_pin) {
+      // What came in behind the look-up, up to the next one: one batch.
+      while (!queue.empty() && queue.front().envelope.action != Action::lookup_pin &&
+             queue.front().envelope.action != Action::lookup_channel) {
         run.push_back(std::move(queue.front()));
         queue.pop_front();
       }
@@ -183,6 +190,42 @@ awaitable<void> SlackAdapter::work_through(std::string channel) {
   }
   --working_;
   worked_.notify();
+}
+
+void SlackAdapter::note_privacy(Envelope& envelope) {
+  InboundEvent& event = envelope.event;
+  if (event.private_channel) {
+    private_channels_[event.channel] = true;
+    return;
+  }
+  if (auto known = private_channels_.find(event.channel); known != private_channels_.end()) {
+    event.private_channel = known->second;
+    return;
+  }
+  // Only a `start` needs to know; a slash command's channel_name does not always tell.
+  const auto* command = std::get_if<in::CommandText>(&event.body);
+  if (envelope.action != Action::handle || command == nullptr || !envelope.slash_command) return;
+  const std::string_view text = command->text;
+  const auto word = text.substr(0, text.find(' '));
+  if (word.size() == 5 && std::equal(word.begin(), word.end(), "start", [](char a, char b) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(a))) == b;
+      })) {
+    envelope.action = Action::lookup_channel;
+  }
+}
+
+awaitable<void> SlackAdapter::look_up_channel(Envelope& envelope) {
+  envelope.action = Action::handle;
+  InboundEvent& event = envelope.event;
+  auto found = co_await api_.is_private(event.channel, options_.pin_lookup_timeout);
+  if (!found) {
+    // Declared all the same; `start … private` still makes it private.
+    spdlog::warn("slack: could not tell whether {} is a private channel: {}", event.channel,
+                 found.error().error);
+    co_return;
+  }
+  private_channels_[event.channel] = *found;
+  event.private_channel = *found;
 }
 
 awaitable<SlackAdapter::PinLookup> SlackAdapter::look_up_pin(Envelope& envelope) {

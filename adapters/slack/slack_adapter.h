@@ -112,6 +112,10 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   boost::asio::awaitable<void> work_through(std::string channel);
   // Fetches a 📌's message into the event's body.
   boost::asio::awaitable<PinLookup> look_up_pin(Envelope& envelope);
+  // Marks `envelope` as coming from a private channel, or asks first (Action::lookup_channel)
+  // when it is a `start` where that is not known yet.
+  void note_privacy(Envelope& envelope);
+  boost::asio::awaitable<void> look_up_channel(Envelope& envelope);
 
   boost::asio::any_io_executor executor_;
   Engine& engine_;
@@ -125,7 +129,10 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   Identity identity_;
   std::set<std::string> named_users_;  // users whose display name the engine was told
   std::map<std::string, std::deque<Delivery>> held_;  // by channel, behind a 📌 look-up
-  int working_ = 0;                                   // work_through coroutines running
+  // Whether a channel is private, as Slack said (events' channel_type, conversations.info): a
+  // `start` there declares a private incident.
+  std::map<std::string, bool> private_channels_;
+  int working_ = 0;  // work_through coroutines running
   net::Signal worked_;
   std::string auth_error_;
   bool stopping_ = false;

@@ -428,6 +428,16 @@ boost::asio::awaitable<ApiResult<std::string>> WebApi::create_channel(std::strin
   co_return created.error();  // taken by a channel the bot is not in: not ours
 }
 
+boost::asio::awaitable<ApiResult<bool>> WebApi::is_private(std::string channel,
+                                                           milliseconds deadline) {
+  net::FormFields fields{{"channel", channel}};
+  Call c{"conversations.info", std::move(fields), false, {}, Clock::now() + deadline};
+  auto r = co_await call(std::move(c));
+  if (!r) co_return r.error();
+  const json& info = obj(*r, "channel");
+  co_return info.value("is_private", false) || info.value("is_group", false);
+}
+
 boost::asio::awaitable<ApiResult<bool>> WebApi::invite(std::string channel,
                                                        std::vector<std::string> users) {
   std::string list;

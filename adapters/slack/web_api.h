@@ -134,6 +134,9 @@ class WebApi {
   // name_taken; the channel of that name the bot is in is then found with conversations.list,
   // so the same channel is used, never a second one.
   boost::asio::awaitable<ApiResult<std::string>> create_channel(std::string name, bool is_private);
+  // conversations.info: whether `channel` is private (needs channels:read, groups:read).
+  boost::asio::awaitable<ApiResult<bool>> is_private(std::string channel,
+                                                     std::chrono::milliseconds deadline);
   // conversations.invite with force: every user who can be invited is, even if some cannot.
   boost::asio::awaitable<ApiResult<bool>> invite(std::string channel,
                                                  std::vector<std::string> users);

@@ -294,13 +294,14 @@ class Decider {
     }
     incident_ = Incident{};
     incident_->number = next_number_;
+    const bool is_private = s.is_private || event_.private_channel;
     change(change::Opened{event_.platform, event_.channel, s.title, s.severity, event_.at,
-                          s.is_private, s.is_security});
+                          is_private, s.is_security});
     change(change::RoleSet{Role::commander, event_.user});
     TemplateData d = base();
     d.set("severity", to_string(s.severity))
         .set("has_severity", s.severity != Severity::unset)
-        .set("private", s.is_private)
+        .set("private", is_private)
         .set("security", s.is_security)
         .set("commander", mention(event_.user));
     const bool own = s.own_channel.value_or(settings_.own_channel);
@@ -312,7 +313,7 @@ class Decider {
                      room_name(incident_->number, s.title),
                      topic(),
                      {event_.user},
-                     s.is_private};
+                     is_private};
     for (auto& user : mentioned_users(s.title)) {
       if (std::find(open.invite.begin(), open.invite.end(), user) == open.invite.end()) {
         open.invite.push_back(std::move(user));

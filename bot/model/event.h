@@ -75,6 +75,9 @@ struct InboundEvent {
   TimePoint at{};           // the platform's timestamp of the message
   std::string message_ref;  // the platform's reference of this message
   InboundBody body;
+  // The channel is private on the platform (a Slack private channel, a Matrix room one must be
+  // invited to), when the adapter knows: an incident declared there is private.
+  bool private_channel = false;
 };
 
 // Who sees a reply.

@@ -421,5 +421,23 @@ TEST(MatrixCommands, StartNewOpensARoomOfItsOwnWithALiveTopic) {
   EXPECT_EQ(h.fake.state(h.fake.rooms_created()[1], "m.room.join_rules")["join_rule"], "invite");
 }
 
+// An incident declared in a room one must be invited to is private, as `start … private` makes
+// it; in a room anyone may join it is not.
+TEST(MatrixCommands, AnIncidentDeclaredInAnInviteOnlyRoomIsPrivate) {
+  MatrixHarness h;
+  const std::string room = h.ready_room();
+  h.fake.set_state(room, kAlice, "m.room.join_rules", {{"join_rule", "invite"}});
+  h.fake.say(room, kAlice, "!incident start Key leak sev1");
+  ASSERT_TRUE(h.wait_bodies(room, 1));
+  EXPECT_TRUE(contains(h.fake.bot_bodies(room)[0], "Private")) << h.fake.bot_bodies(room)[0];
+  EXPECT_TRUE(h.incident(room)->is_private);
+
+  const std::string open = h.ready_room("Open");
+  h.fake.set_state(open, kAlice, "m.room.join_rules", {{"join_rule", "public"}});
+  h.fake.say(open, kAlice, "!incident start Checkout errors");
+  ASSERT_TRUE(h.wait_bodies(open, 1));
+  EXPECT_FALSE(h.incident(open)->is_private);
+}
+
 }  // namespace
 }  // namespace incident::testing

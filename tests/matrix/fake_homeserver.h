@@ -100,6 +100,9 @@ class FakeHomeserver {
   std::vector<std::string> rooms_created() const;
   // The content of the state event `type` (empty state key) in `room`; null when none.
   nlohmann::json state(const std::string& room, const std::string& type) const;
+  // A state event (empty state key) sent by `sender`.
+  void set_state(const std::string& room, const std::string& sender, const std::string& type,
+                 nlohmann::json content);
   // A room under an alias of this server ("#inc-1-x:localhost"), as if someone had made it.
   void add_alias(const std::string& alias, const std::string& room);
   // What an mxc:// URI this server handed out holds.

@@ -354,6 +354,11 @@ nlohmann::json FakeHomeserver::state(const std::string& room, const std::string&
   return impl_->events[found->second].event["content"];
 }
 
+void FakeHomeserver::set_state(const std::string& room, const std::string& sender,
+                               const std::string& type, nlohmann::json content) {
+  impl_->add_event(room, sender, type, std::move(content), "");
+}
+
 void FakeHomeserver::add_alias(const std::string& alias, const std::string& room) {
   impl_->aliases[alias] = room;
 }

@@ -250,6 +250,7 @@ void expect_closed_labels(const Exposition& e) {
                                              "conversations.open",
                                              "conversations.history",
                                              "conversations.replies",
+                                             "conversations.info",
                                              "users.info"};
   for (const auto& s : e.samples) {
     for (const auto& [name, value] : s.labels) {

@@ -628,5 +628,41 @@ TEST(SlackCommands, StartNewFindsTheChannelACrashLeftBehind) {
   EXPECT_TRUE(h.fake.posted("C779").empty());
 }
 
+// An incident declared in a private channel is private: Slack says so in a message event's
+// channel_type, or conversations.info does when a `start` comes first (asked once per channel).
+TEST(SlackCommands, AnIncidentDeclaredInAPrivateChannelIsPrivate) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  h.fake.add_channel({"C5", "secret-project", true, {}, false, {kBotUser}});
+  auto ack = h.deliver(slash_envelope("start Key leak sev1", "U1", "C5"));
+  ASSERT_TRUE(ack);
+  EXPECT_TRUE(has(text_of(ack), "Private")) << text_of(ack);
+  EXPECT_TRUE(current(h, "C5").is_private);
+  ASSERT_TRUE(h.deliver(slash_envelope("close", "U1", "C5")));
+  ASSERT_TRUE(h.deliver(slash_envelope("start Key leak again", "U1", "C5")));
+  EXPECT_TRUE(current(h, "C5").is_private);
+  EXPECT_EQ(h.fake.calls("conversations.info").size(), 1u);  // remembered
+
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors", "U1", "C1")));
+  EXPECT_FALSE(current(h, "C1").is_private);
+  // A public channel's answer is remembered too, and only `start` asks.
+  ASSERT_TRUE(h.deliver(slash_envelope("close", "U1", "C1")));
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors again", "U1", "C1")));
+  ASSERT_TRUE(h.deliver(slash_envelope("status", "U1", "C7")));
+  EXPECT_EQ(h.fake.calls("conversations.info").size(), 2u);
+
+  // A message event says so itself: no question needed.
+  ASSERT_TRUE(h.deliver(event_envelope({{"type", "message"},
+                                        {"channel", "C8"},
+                                        {"channel_type", "group"},
+                                        {"user", "U1"},
+                                        {"text", "hello"},
+                                        {"ts", "1795960800.000100"}},
+                                       "Ev800")));
+  ack = h.deliver(slash_envelope("start DB down", "U1", "C8"));
+  EXPECT_TRUE(has(text_of(ack), "Private")) << text_of(ack);
+  EXPECT_EQ(h.fake.calls("conversations.info").size(), 2u);
+}
+
 }  // namespace
 }  // namespace incident::testing

@@ -202,6 +202,14 @@ struct FakeSlack::Impl {
       channels.push_back({id, name, is_private, {}, false, {kBotUser}});
       return {{"ok", true}, {"channel", {{"id", id}, {"name", name}, {"is_private", is_private}}}};
     }
+    if (method == "conversations.info") {
+      // A channel the bot made or was given, else by its id: G… is a (legacy) private one.
+      const std::string id = field("channel");
+      const FakeChannel* c = channel(id);
+      const bool is_private = c ? c->is_private : id.rfind('G', 0) == 0;
+      return {{"ok", true},
+              {"channel", {{"id", id}, {"name", c ? c->name : id}, {"is_private", is_private}}}};
+    }
     if (method == "conversations.list") {
       const std::size_t from = field("cursor").empty() ? 0 : std::stoul(field("cursor"));
       json page = json::array();
