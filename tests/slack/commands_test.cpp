@@ -664,5 +664,69 @@ TEST(SlackCommands, AnIncidentDeclaredInAPrivateChannelIsPrivate) {
   EXPECT_EQ(h.fake.calls("conversations.info").size(), 2u);
 }
 
+// A private security incident on Slack: the advisor says nothing of it to someone outside it,
+// publishing keeps its lessons out of the lessons channel (only `share confirm` posts them), and
+// its draft has the key moments, the worst severity and the security sections.
+TEST(SlackCommands, APrivateSecurityIncidentStaysWithItsPeople) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start payments-api key leak sev2 private security")));
+  ASSERT_TRUE(h.deliver(slash_envelope("severity sev1")));
+  ASSERT_TRUE(h.deliver(slash_envelope("milestone detected")));
+  ASSERT_TRUE(
+      h.deliver(slash_envelope("notify the data protection authority by 2031-01-01 10:00")));
+  auto ask = [&](const std::string& user, const std::string& id) {
+    const std::string dm = "D" + user;
+    const std::size_t before = h.fake.posted(dm).size();
+    EXPECT_TRUE(h.deliver(
+        event_envelope(message_event(dm, user, "is it safe to restart payments-api right now?",
+                                     "1795960900.0001" + std::to_string(before), {}, "im"),
+                       id)));
+    EXPECT_TRUE(h.run_until([&] { return h.fake.posted(dm).size() > before; }));
+    return h.fake.posted(dm).back().text;
+  };
+  const std::string outsider = ask("U9", "EvAsk1");
+  EXPECT_FALSE(has(outsider, "INC-1")) << outsider;
+  EXPECT_FALSE(has(outsider, "key leak")) << outsider;
+  EXPECT_FALSE(has(outsider, "U1")) << outsider;
+  const std::string member = ask("U1", "EvAsk2");
+  EXPECT_TRUE(has(member, "INC-1")) << member;
+
+  h.now += 40min;
+  ASSERT_TRUE(h.deliver(slash_envelope("close keys rotated")));
+  ASSERT_TRUE(h.run_until([&] {
+    for (const auto& m : h.fake.posted("C1")) {
+      if (has(m.text, "Indicators of compromise")) return true;
+    }
+    return false;
+  }));
+  std::string draft;
+  for (const auto& m : h.fake.posted("C1")) draft += m.text + "\n";
+  for (const char* part :
+       {"sev1", "Key moments", "Time to detect", "Affected data and systems", "Notifications",
+        "the data protection authority — by 2031-01-01 "
+        "10:00 UTC — *not yet*"}) {
+    EXPECT_TRUE(has(draft, part)) << part << "\n" << draft;
+  }
+  ASSERT_TRUE(h.deliver(slash_envelope("postmortem")));
+  std::string root;
+  ASSERT_TRUE(h.run_until([&] {
+    for (const auto& m : h.fake.posted("C1")) {
+      if (has(m.text, "Post-incident review of INC-1")) root = m.ts;
+    }
+    return !root.empty();
+  }));
+  ASSERT_TRUE(h.deliver(event_envelope(
+      message_event("C1", "U1", "learn: rotate keys every quarter", "1795961900.000100", root),
+      "EvLearn")));
+  ASSERT_TRUE(h.deliver(slash_envelope("publish confirm")));
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.files().empty(); }));
+  h.run_for(100ms);
+  EXPECT_TRUE(h.fake.posted("CLESSONS").empty());
+  ASSERT_TRUE(h.deliver(slash_envelope("share confirm")));
+  ASSERT_TRUE(h.run_until([&] { return !h.fake.posted("CLESSONS").empty(); }));
+  EXPECT_TRUE(has(h.fake.posted("CLESSONS")[0].text, "rotate keys every quarter"));
+}
+
 }  // namespace
 }  // namespace incident::testing
