@@ -499,6 +499,12 @@ std::vector<SecretMatch> find_secrets(std::string_view text) {
     const std::size_t identifier_end = run_end(text, i, is_identifier_char);
     if (!m) m = assignment(text, i, identifier_end);
     if (!m) m = in_prose(text, i, identifier_end);
+    // A credential removed before ("password=[credential removed]", text redacted once more) is
+    // not a value to remove again.
+    if (m && text.substr(m->begin).starts_with(kRedacted)) {
+      i = m->begin + kRedacted.size();
+      continue;
+    }
     if (m) {
       found.push_back(*m);
       i = m->end;

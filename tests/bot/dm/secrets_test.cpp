@@ -157,6 +157,18 @@ TEST(Secrets, OrdinaryTalkAboutSecretsIsNotASecret) {
   }
 }
 
+// Found by fuzzing (tests/fuzz/secrets_fuzz.cpp): text redacted once, redacted again, took the
+// marker after a password word for a value and grew "[credential removed] removed]".
+TEST(Secrets, RedactingTwiceChangesNothingMore) {
+  for (const std::string& text :
+       {"my password is hunter2hunter2, the token is ghp_" + std::string(36, 'a'),
+        std::string("AWS_SECRET_ACCESS_KEY=Ab1Ab1Ab1Ab1Ab1Ab1")}) {
+    const std::string once = redact_secrets(text);
+    EXPECT_NE(once, text);
+    EXPECT_EQ(redact_secrets(once), once) << once;
+  }
+}
+
 TEST(Secrets, KindNamesForTheRotationAdvice) {
   EXPECT_EQ(to_string(SecretKind::slack), "slack");
   EXPECT_EQ(to_string(SecretKind::private_key), "private_key");

@@ -1,0 +1,29 @@
+// The credential finder (bot/dm/secrets.h) over any bytes: it never throws, its matches lie in
+// the text in order, and what it cut out is gone — redacting the redacted text finds nothing new
+// to cut (a marker re-found in context is allowed, a credential is not).
+#include <string>
+
+#include "bot/dm/secrets.h"
+#include "fuzz/fuzz.h"
+
+using incident::fuzz::check;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = incident::fuzz::text_of(data, size);
+  const auto found = incident::find_secrets(text);
+  std::size_t last_end = 0;
+  for (const auto& m : found) {
+    check(m.begin < m.end && m.end <= text.size(), "a match lies in the text");
+    check(m.begin >= last_end, "matches are in order and do not overlap");
+    last_end = m.end;
+  }
+  const std::string once = incident::redact_secrets(text, found);
+  for (const auto& m : found) {
+    const std::string_view secret = text.substr(m.begin, m.end - m.begin);
+    // A long credential is never left anywhere in the redacted text.
+    if (secret.size() >= 20) check(once.find(secret) == std::string::npos, "a credential survived");
+  }
+  const std::string twice = incident::redact_secrets(once);
+  check(incident::redact_secrets(twice) == twice, "redaction settles");
+  return 0;
+}
