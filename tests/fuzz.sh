@@ -15,7 +15,7 @@ shift || true
 build="$root/build-fuzz"
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DINCIDENT_BOT_FUZZ=ON -DINCIDENT_BOT_SANITIZE=ON >/dev/null
+  -DINCIDENT_BOT_FUZZ=ON >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for f in "$build"/fuzz/*.corpus; do targets+=("$(basename "$f" .corpus)"); done
@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
   echo "== $t, ${seconds} s" >&2
   if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/tests/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$build/crashes/$t-" \
+    -max_len=16384 -print_final_stats=1 -artifact_prefix="$build/crashes/$t-" \
     "$build/corpus/$t" "${seeds[@]}" >"$log" 2>&1; then
     echo "$t: FAILED, see $log and $build/crashes" >&2
     status=1

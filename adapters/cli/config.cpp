@@ -134,7 +134,9 @@ class TableReader {
   void reject_unknown() const {
     for (const auto& [key, node] : table_) {
       if (!known_.count(std::string(key.str()))) {
-        throw ConfigError(name(std::string(key.str())), "unknown key");
+        // TOML allows an empty quoted key ([""]): name it so the message points somewhere.
+        const std::string unknown = key.str().empty() ? "\"\"" : std::string(key.str());
+        throw ConfigError(name(unknown), "unknown key");
       }
     }
   }

@@ -418,6 +418,11 @@ Found in_prose(std::string_view text, std::size_t at, std::size_t identifier_end
     }
     const auto w = next_word(text, from);
     if (!w) return std::nullopt;
+    // "key=[credential removed] is …": its value was removed before; what follows is not it.
+    if (const auto marker = text.find(kRedacted, from);
+        marker != std::string_view::npos && marker <= w->begin) {
+      return std::nullopt;
+    }
     const std::string_view value = text.substr(w->begin, w->end - w->begin);
     const std::string low = lower_copy(value);
     if (is_link_word(low) || value.back() == ':') {  // "is", "was", "for prod:"
@@ -481,10 +486,19 @@ std::string to_string(SecretKind kind) {
   return "generic";
 }
 
+// A credential this long is removed wherever it appears again; a shorter one could be part of
+// ordinary words.
+constexpr std::size_t kRepeatedBytes = 8;
+
 std::vector<SecretMatch> find_secrets(std::string_view text) {
   std::vector<SecretMatch> found;
   std::size_t i = 0;
   while (i < text.size()) {
+    // What a redaction left ("[credential removed]") is neither a credential nor a name for one.
+    if (text.substr(i).starts_with(kRedacted)) {
+      i += kRedacted.size();
+      continue;
+    }
     if (auto m = private_key(text, i)) {
       found.push_back(*m);
       i = m->end;
@@ -512,6 +526,21 @@ std::vector<SecretMatch> find_secrets(std::string_view text) {
       i = identifier_end;
     }
   }
+  // The same credential once more, anywhere (typed twice, or run into other text): it goes too.
+  // Found by fuzzing (tests/fuzz/secrets_fuzz.cpp).
+  const std::size_t first_seen = found.size();
+  for (std::size_t k = 0; k < first_seen; ++k) {
+    const std::string_view value = text.substr(found[k].begin, found[k].end - found[k].begin);
+    if (value.size() < kRepeatedBytes) continue;
+    for (auto at = text.find(value); at != std::string_view::npos; at = text.find(value, at + 1)) {
+      const bool taken = std::any_of(found.begin(), found.end(), [&](const SecretMatch& other) {
+        return at < other.end && other.begin < at + value.size();
+      });
+      if (!taken) found.push_back({at, at + value.size(), found[k].kind});
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const SecretMatch& a, const SecretMatch& b) { return a.begin < b.begin; });
   return found;
 }
 

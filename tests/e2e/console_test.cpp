@@ -178,6 +178,12 @@ TEST_F(ConsoleE2E, ConfigurationErrorsExitTwoAndNameTheKey) {
   const Result unknown = run("--config '" + (dir_ / "bad.toml").string() + "' list");
   EXPECT_EQ(unknown.status, 2);
   EXPECT_TRUE(has(unknown.err, "storage.colour")) << unknown.err;
+  // Found by fuzzing (tests/fuzz/config_fuzz.cpp): an empty quoted table name was refused with
+  // no name at all.
+  std::ofstream(dir_ / "empty.toml") << "[rix]\n[\"\"]\n";
+  const Result empty = run("--config '" + (dir_ / "empty.toml").string() + "' list");
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_TRUE(has(empty.err, "\"\": unknown key")) << empty.err;
 
   const Result bad_env = run("list", "", "INCIDENT_BOT_DURABILITY=sometimes");
   EXPECT_EQ(bad_env.status, 2);

@@ -169,6 +169,15 @@ TEST(Secrets, RedactingTwiceChangesNothingMore) {
   }
 }
 
+// Found by fuzzing: a password found once and then typed again (alone, or run into other text)
+// stayed visible the second time.
+TEST(Secrets, ACredentialIsRemovedWhereverItAppearsAgain) {
+  const std::string text = "my password is Tr0ub4dor&3x, oops: Tr0ub4dor&3x and xTr0ub4dor&3x";
+  const std::string red = redact_secrets(text);
+  EXPECT_EQ(red.find("Tr0ub4dor"), std::string::npos) << red;
+  EXPECT_EQ(find_secrets(text).size(), 3u);
+}
+
 TEST(Secrets, KindNamesForTheRotationAdvice) {
   EXPECT_EQ(to_string(SecretKind::slack), "slack");
   EXPECT_EQ(to_string(SecretKind::private_key), "private_key");
