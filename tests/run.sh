@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command to test incident-bot: installs what is missing, checks the docs' links and the
 # code's format (fast, before any build), builds, runs every test, then builds again with
-# AddressSanitizer + UndefinedBehaviorSanitizer and runs every test again.
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs every test again, then fuzzes a little.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -26,3 +26,8 @@ echo "== build (AddressSanitizer + UBSan) and test" >&2
   -DINCIDENT_BOT_WERROR=ON -DINCIDENT_BOT_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
+
+echo "== the fuzz targets with libFuzzer (clang, ASan + UBSan), 10 seconds each" >&2
+# Their corpora are replayed in both builds above; this fuzzes a little further every run.
+# tests/fuzz.sh 600 fuzzes each for ten minutes.
+"$root/tests/fuzz.sh" 10

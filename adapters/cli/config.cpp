@@ -107,8 +107,11 @@ class TableReader {
     known_.insert(key);
     const toml::node* node = table_.get(key);
     if (!node) return;
+    // The type first: value<std::int64_t>() converts a float, and one beyond long's range is
+    // undefined behaviour (found by fuzzing, tests/fuzz/config_fuzz.cpp).
+    if (!node->is_integer()) throw ConfigError(name(key), "must be a whole number");
     auto value = node->value<std::int64_t>();
-    if (!node->is_integer() || !value) throw ConfigError(name(key), "must be a whole number");
+    if (!value) throw ConfigError(name(key), "must be a whole number");
     out = in_range(name(key), static_cast<long>(*value), range);
   }
   void list(const char* key, std::vector<std::string>& out) {
