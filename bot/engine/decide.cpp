@@ -326,7 +326,7 @@ class Decider {
   // there, and both channels hear where it is.
   void on_room_opened(const in::RoomOpened& r) {
     if (!incident_ || incident_->number != r.incident || incident_->has_own_channel()) return;
-    TemplateData d = base();
+    TemplateData d = standing();
     d.set("name", r.name).set("link", r.link).set("error", r.error);
     if (r.room.empty()) {
       say(Audience::channel, "room_failed", d);
@@ -334,24 +334,23 @@ class Decider {
     }
     change(change::ChannelMoved{event_.channel, r.room});
     say(Audience::channel, "room_opened", d);
-    const auto commander = incident_->roles.find(Role::commander);
-    d.set("severity", to_string(incident_->severity))
-        .set("has_severity", incident_->severity != Severity::unset)
-        .set("commander", mention(commander == incident_->roles.end() ? "" : commander->second));
     say(Audience::channel, "room_welcome", d);
     out_.replies.back().channel = r.room;
   }
 
-  // The one-line summary an incident's own channel keeps as its topic.
-  std::string topic() const {
+  // Where the incident stands: base() with its severity, status and commander.
+  TemplateData standing() const {
     const auto commander = incident_->roles.find(Role::commander);
     TemplateData d = base();
     d.set("severity", to_string(incident_->severity))
         .set("has_severity", incident_->severity != Severity::unset)
         .set("status", to_string(incident_->status))
         .set("commander", mention(commander == incident_->roles.end() ? "" : commander->second));
-    return prompts_.render("room_topic", d, settings_.escape);
+    return d;
   }
+
+  // The one-line summary an incident's own channel keeps as its topic.
+  std::string topic() const { return prompts_.render("room_topic", standing(), settings_.escape); }
 
   // Something done to the incident's channel itself (an empty reply carries it).
   void room_request(RoomRequest request) {
