@@ -188,6 +188,10 @@ Frame parse_frame(std::string_view text, const DecodeContext& context) {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     return MalformedFrame{"invalid JSON at byte " + std::to_string(e.byte)};
+  } catch (const json::exception& e) {
+    // A number beyond a double ("6e532") is out_of_range, not a parse_error (found by fuzzing,
+    // tests/fuzz/slack_frame_fuzz.cpp): a bad frame all the same, never an exception.
+    return MalformedFrame{std::string("invalid JSON: ") + e.what()};
   }
   if (!j.is_object()) return MalformedFrame{"not a JSON object"};
 

@@ -188,7 +188,9 @@ TEST(Frames, MalformedAndUnknownFramesNeverThrow) {
   const auto c = context();
   for (const std::string text :
        {"", "{", "[]", "null", "42", "\"hello\"", "{\"type\":\"events_api\"}",
-        "{\"type\":\"events_api\",\"envelope_id\":7}"}) {
+        "{\"type\":\"events_api\",\"envelope_id\":7}",
+        // Found by fuzzing: a number beyond a double threw out_of_range out of the parser.
+        "{\"type\":\"events_api\",\"envelope_id\":\"e\",\"n\":6e532}"}) {
     EXPECT_TRUE(std::holds_alternative<MalformedFrame>(parse_frame(text, c))) << text;
   }
   EXPECT_TRUE(std::holds_alternative<MalformedFrame>(
