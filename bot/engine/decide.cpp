@@ -527,7 +527,6 @@ class Decider {
     say(Audience::channel, "milestone_set", d);
   }
 
-  // `type security|standard`: whether the review asks a security incident's questions.
   // A duty to notify someone by a deadline: the channel hears a day before it and at it
   // (bot/engine/remind.h), until `notified`. After close too: notifications often come later.
   void notify(const cmd::Notify& n) {
@@ -569,6 +568,7 @@ class Decider {
     say(Audience::channel, "notify_done", d);
   }
 
+  // `type security|standard`: whether the review asks a security incident's questions.
   void set_type(const cmd::SetType& t) {
     if (!need_any()) return;
     TemplateData d = base();
