@@ -12,8 +12,11 @@ export INCIDENT_BOT_TEST_PACKAGES=1
 "$root/tests/check_docs.sh"
 
 echo "== build (Release) and test" >&2
-"$root/deploy/setup.sh" "$root/build" -DCMAKE_BUILD_TYPE=Release -DINCIDENT_BOT_WERROR=ON
-ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+# Tests on explicitly: deploy/run.sh configures the same build/ with them off, and CMake keeps
+# that; and a run that finds no tests fails rather than passing with none.
+"$root/deploy/setup.sh" "$root/build" -DCMAKE_BUILD_TYPE=Release -DINCIDENT_BOT_WERROR=ON \
+  -DINCIDENT_BOT_TESTS=ON
+ctest --test-dir "$root/build" --output-on-failure --no-tests=error -j "$jobs"
 
 echo "== the review page in a real browser (Chromium, tests/web/browser)" >&2
 # npm ci installs exactly the lockfile's versions; the suite fails, never skips, without Chromium.
@@ -25,7 +28,7 @@ echo "== build (AddressSanitizer + UBSan) and test" >&2
 "$root/deploy/setup.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DINCIDENT_BOT_WERROR=ON -DINCIDENT_BOT_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
+  ctest --test-dir "$root/build-asan" --output-on-failure --no-tests=error -j "$jobs"
 
 echo "== the fuzz targets with libFuzzer (clang, ASan + UBSan), 10 seconds each" >&2
 # Their corpora are replayed in both builds above; this fuzzes a little further every run.
