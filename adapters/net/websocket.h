@@ -28,9 +28,16 @@ struct WebSocketOptions {
   // not to close TCP after the close handshake (node-slack-sdk socket-mode 3.2.0 release notes
   // force it after 1 s), so this is short.
   std::chrono::milliseconds close_timeout{2000};
-  std::chrono::milliseconds ping_interval{10000};  // a client ping this often; zero: none
-  std::chrono::milliseconds pong_timeout{30000};   // a ping unanswered this long: dead
-  std::chrono::milliseconds idle_timeout{60000};   // nothing received this long: dead; zero: off
+  // A connection that goes silent without closing (a NAT or load balancer that forgot it, a
+  // peer that froze: "half-open") is noticed by its missing pong: a ping goes out every
+  // ping_interval, and one unanswered for pong_timeout ends the connection. The worst case is
+  // silence starting just after a pong: ping_interval + pong_timeout + a quarter of the shorter
+  // (the watchdog's tick), 16.25 s with these values, within the 20 s the Slack SDKs take. The
+  // deadline is twice the interval so that a pong delayed by a busy peer or a congested link —
+  // up to 10 s — is still a live connection, not a reconnect.
+  std::chrono::milliseconds ping_interval{5000};  // a client ping this often; zero: none
+  std::chrono::milliseconds pong_timeout{10000};  // a ping unanswered this long: dead
+  std::chrono::milliseconds idle_timeout{60000};  // nothing received this long: dead; zero: off
   // A bigger message is read and discarded (WsMessage::oversized), so one bad frame costs
   // nothing but itself; one over 16 times this fails the connection (it is not the peer we
   // know).

@@ -155,6 +155,21 @@ TEST(SlackConnection, ASilentServerTripsTheWatchdogAndIsReplaced) {
   EXPECT_TRUE(h.deliver(slash_envelope("help")));
 }
 
+// A pong later than a ping interval, but within the pong deadline, is a slow peer, not a dead
+// one: the connection stays.
+TEST(SlackConnection, ASlowPongIsNotADeadConnection) {
+  SlackHarness h;
+  const auto& o = h.options.socket_mode.socket;
+  h.fake.set_slow_pong_delay(o.pong_timeout / 2);
+  h.fake.next_connection(ConnectionMode::slow_pongs);
+  ASSERT_TRUE(h.start_ready());
+  h.run_for(8 * (o.ping_interval + o.pong_timeout / 2));
+  EXPECT_GE(h.fake.sockets()[0].pings, 4);  // pings went out and each was answered late
+  EXPECT_EQ(h.fake.sockets().size(), 1u);
+  EXPECT_EQ(h.counted(ops::series::kReconnects, {"slack", "watchdog"}), 0);
+  EXPECT_TRUE(h.deliver(slash_envelope("help")));
+}
+
 TEST(SlackConnection, BadFramesAreCountedNeverFatal) {
   SlackHarness h;
   ASSERT_TRUE(h.start_ready());

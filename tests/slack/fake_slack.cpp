@@ -80,6 +80,7 @@ struct FakeSlack::Impl {
   tcp::acceptor acceptor;
   FakeSlack* owner = nullptr;
   std::deque<ConnectionMode> modes;
+  std::chrono::milliseconds slow_pong_delay{200};
   std::vector<SocketInfo> infos;
   std::vector<ReceivedAck> acks;
   std::map<int, std::shared_ptr<Socket>> sockets;
@@ -460,8 +461,11 @@ struct FakeSlack::Impl {
     socket->ws.read_message_max(64 * 1024 * 1024);
     auto [accept_ec] = co_await socket->ws.async_accept(request, use_tuple);
     if (accept_ec) co_return;
-    self->infos.push_back({id, mode, true, false, FakeClock::now(), {}});
+    self->infos.push_back({id, mode, true, false, 0, FakeClock::now(), {}});
     self->sockets[id] = socket;
+    socket->ws.control_callback([raw = self.get(), id](websocket::frame_type kind, auto) {
+      if (kind == websocket::frame_type::ping) ++raw->info(id).pings;
+    });
 
     const int open = self->open_count();
     const json hello{
@@ -472,6 +476,7 @@ struct FakeSlack::Impl {
     switch (mode) {
       case ConnectionMode::normal:
       case ConnectionMode::silent:
+      case ConnectionMode::slow_pongs:
         socket->outbox.push_back({Outgoing::Kind::text, hello.dump()});
         break;
       case ConnectionMode::no_hello:
@@ -490,7 +495,11 @@ struct FakeSlack::Impl {
         break;
     }
     asio::co_spawn(self->io, write_loop(self, socket), asio::detached);
-    if (mode != ConnectionMode::silent) co_await read_loop(self, socket);
+    if (mode != ConnectionMode::silent) {
+      co_await read_loop(self, socket,
+                         mode == ConnectionMode::slow_pongs ? self->slow_pong_delay
+                                                            : std::chrono::milliseconds::zero());
+    }
   }
 
   static awaitable<void> write_loop(std::shared_ptr<Impl> self, std::shared_ptr<Socket> s) {
@@ -524,9 +533,16 @@ struct FakeSlack::Impl {
     }
   }
 
-  static awaitable<void> read_loop(std::shared_ptr<Impl> self, std::shared_ptr<Socket> s) {
+  // Beast answers a ping while a read is in progress, so a pause before each read delays pongs.
+  static awaitable<void> read_loop(std::shared_ptr<Impl> self, std::shared_ptr<Socket> s,
+                                   std::chrono::milliseconds pause) {
     beast::flat_buffer buffer;
+    asio::steady_timer timer(self->io);
     while (s->open) {
+      if (pause > std::chrono::milliseconds::zero()) {
+        timer.expires_after(pause);
+        co_await timer.async_wait(use_tuple);
+      }
       buffer.clear();
       auto [ec, n] = co_await s->ws.async_read(buffer, use_tuple);
       if (ec) {
@@ -628,6 +644,9 @@ std::vector<StoredMessage> FakeSlack::posted(const std::string& channel) const {
 
 void FakeSlack::next_connection(ConnectionMode mode) {
   impl_->modes.push_back(mode);
+}
+void FakeSlack::set_slow_pong_delay(std::chrono::milliseconds delay) {
+  impl_->slow_pong_delay = delay;
 }
 const std::vector<SocketInfo>& FakeSlack::sockets() const {
   return impl_->infos;

@@ -79,6 +79,8 @@ enum class ConnectionMode {
   no_hello,             // says nothing at all
   too_many_websockets,  // a too_many_websockets disconnect instead of hello, then a close
   link_disabled,        // a link_disabled disconnect instead of hello
+  slow_pongs,           // hello, then serve, but read (and so answer a ping) only every
+                        // slow_pong_delay: each pong comes up to that late
 };
 
 struct SocketInfo {
@@ -86,6 +88,7 @@ struct SocketInfo {
   ConnectionMode mode = ConnectionMode::normal;
   bool open = true;
   bool client_close_frame = false;  // the client closed with a close frame
+  int pings = 0;                    // ping frames received from the client
   FakeClock::time_point opened_at;
   FakeClock::time_point closed_at;
 };
@@ -129,6 +132,8 @@ class FakeSlack {
 
   // --- Socket Mode -----------------------------------------------------------------------
   void next_connection(ConnectionMode mode);
+  // How late a slow_pongs connection answers (default 200 ms).
+  void set_slow_pong_delay(std::chrono::milliseconds delay);
   const std::vector<SocketInfo>& sockets() const;
   int open_sockets() const;
   // The newest open connection's id (0: none).
