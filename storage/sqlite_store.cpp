@@ -724,7 +724,7 @@ std::string private_file(const std::string& path, SqliteStore::Create create) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, Durability durability, Create create)
+SqliteStore::SqliteStore(const std::string& path, Durability durability, Create create) try
     : db_(std::make_unique<SQLite::Database>(
           private_file(path, create),
           // NOMUTEX: mutex_ already serialises every use of the connection.
@@ -745,6 +745,13 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability, Create 
                                             : "PRAGMA synchronous = NORMAL");
   apply_migrations(*db_);
   sql_ = std::make_unique<StatementCache>(*db_);
+} catch (const SQLite::Exception& e) {
+  const int code = e.getErrorCode() & 0xff;
+  if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT) throw;
+  // Never start over on an empty database in its place: the records are the point.
+  throw std::runtime_error(path + " is damaged or not an incident-bot database (" + e.what() +
+                           "); nothing was changed. Restore it from a copy, or move it aside "
+                           "to start with an empty one.");
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -931,6 +938,15 @@ std::optional<std::string> SqliteStore::write_check() {
     // IMMEDIATE takes the write lock, which fails on a read-only file or directory; the
     // destructor rolls back, so nothing is written.
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (!last_write_error_) return std::nullopt;
+    // The last write failed although the lock can be taken: a full disk or an I/O error shows
+    // only when pages are written. Write a row nothing reads, until that succeeds again.
+    write([&] {
+      auto st = (*sql_)(
+          "INSERT OR REPLACE INTO cursors (name, value, updated_at) VALUES ('health', '', 0)");
+      st->exec();
+      tx.commit();
+    });
     return std::nullopt;
   } catch (const SQLite::Exception& e) {
     if (e.getErrorCode() == SQLITE_BUSY) return last_write_error_;

@@ -44,7 +44,8 @@ class NoDatabaseError : public std::runtime_error {
 class DurableStore : public Store, public ReviewStore {
  public:
   // For /healthz, without waiting: nullopt when a write transaction can start now (nothing is
-  // written), else why not. When another writer holds the lock, the last write's outcome.
+  // written), else why not. When another writer holds the lock, the last write's outcome; after
+  // a failed write (a full disk), a small write is tried until one succeeds.
   virtual std::optional<std::string> write_check() = 0;
   // For `doctor`: may wait for a lock and read the whole file.
   virtual StoreDiagnosis diagnose() = 0;

@@ -162,6 +162,19 @@ TEST_F(ConsoleE2E, ReadOnlyCommandsNeverCreateADatabase) {
   EXPECT_FALSE(fs::exists(typo));
 }
 
+// A damaged database stops the start, naming the file; it is never replaced by an empty one.
+TEST_F(ConsoleE2E, ADamagedDatabaseStopsTheStartAndIsLeftAsItIs) {
+  std::string junk = "SQLite format 3";
+  junk.push_back('\0');
+  for (int i = 0; i < 4096; ++i) junk.push_back(static_cast<char>((i * 7919) % 251));
+  std::ofstream(db_path(), std::ios::binary) << junk;
+  const Result r = run("console", "!incident start Disk full\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(has(r.err, db_path() + " is damaged or not an incident-bot database")) << r.err;
+  EXPECT_EQ(read(db_path()), junk);
+  EXPECT_FALSE(fs::exists(db_path() + "-wal"));
+}
+
 TEST_F(ConsoleE2E, ADirectMessageIsAnsweredPrivatelyAndNeverStored) {
   const Result r = run("console", "dm a caller asked for my MFA code, ref purple-giraffe-42\n");
   ASSERT_EQ(r.status, 0);
