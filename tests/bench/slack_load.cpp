@@ -41,6 +41,7 @@
 #include "adapters/net/tls.h"
 #include "adapters/net/url.h"
 #include "adapters/net/websocket.h"
+#include "bench/bench_process.h"
 #include "slack/fake_slack.h"
 #include "support/run_io.h"
 
@@ -50,6 +51,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace incident::testing;
+using incident::bench::free_port;
+using incident::bench::ms;
+using incident::bench::status_kb;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
@@ -90,32 +94,6 @@ double metric(const std::string& text, const std::string& prefix) {
     at = end + 1;
   }
   return -1;
-}
-
-// A free TCP port on loopback (closed again at once: the bot binds it).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-long status_kb(pid_t pid, const char* field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
-  }
-  return -1;
-}
-
-double ms(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
 }
 
 // The load generator's own ceiling: a Socket Mode client that acknowledges every envelope the

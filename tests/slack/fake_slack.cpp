@@ -689,6 +689,10 @@ void FakeSlack::drop(int connection) {
   impl_->push(connection, {Outgoing::Kind::drop, {}});
 }
 
+void FakeSlack::close(int connection) {
+  impl_->push(connection, {Outgoing::Kind::close, {}});
+}
+
 void FakeSlack::disconnect(const std::string& reason, int connection,
                            std::chrono::milliseconds close_after) {
   const int id = connection != 0 ? connection : current();

@@ -147,6 +147,8 @@ class FakeSlack {
                   std::chrono::milliseconds close_after = std::chrono::milliseconds{50});
   // Drops TCP, no close frame.
   void drop(int connection = 0);
+  // A close frame (1001) without a disconnect message first.
+  void close(int connection = 0);
   const std::vector<ReceivedAck>& acks() const;
   // Called for every ack as it arrives.
   std::function<void(const ReceivedAck&)> on_ack;
