@@ -207,6 +207,19 @@ void ReplyPoster::finish(std::int64_t id, bool done) {
 
 void ReplyPoster::post(ReplyJob job) {
   if (job.replies.empty() && job.learn_names.empty()) return;
+  if (spilled_ || queued_ >= options_.max_queued) {
+    if (job.outbox_id != 0) {
+      in_flight_.erase(job.outbox_id);  // the outbox keeps it until there is room
+      spilled_ = true;
+    } else {
+      spdlog::warn(
+          "slack: {} replies wait to be posted already; one that is not durable (to {}) "
+          "is dropped",
+          queued_, job.channel);
+    }
+    return;
+  }
+  ++queued_;
   const std::string channel = job.channel;
   auto [queue, fresh] = queues_.try_emplace(channel);
   queue->second.push_back(std::move(job));
@@ -225,6 +238,11 @@ awaitable<void> ReplyPoster::work(std::string channel) {
     ReplyJob job = std::move(queue.front());
     co_await deliver(std::move(job));
     queues_[channel].pop_front();
+    --queued_;
+    if (spilled_ && queued_ <= options_.max_queued / 2) {
+      spilled_ = false;
+      post_durable({});  // what waited in the outbox, oldest first
+    }
   }
   queues_.erase(channel);
   --workers_;

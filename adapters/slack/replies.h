@@ -94,6 +94,8 @@ struct PosterOptions {
   std::string security_channel;
   DurableHook on_durable = {};
   RoomOpenedHook room_opened = {};
+  // Jobs held in memory at most (SlackOptions::reply_queue_max).
+  std::size_t max_queued = 1000;
 };
 
 // Slack caps a channel topic at 250 characters (conversations.setTopic, too_long): `topic`
@@ -102,7 +104,10 @@ std::string slack_topic(std::string_view topic);
 
 // Posts jobs in order per event channel (so confirmations in a channel keep their order), and
 // channels independently of each other (so one channel's pacing or 429 does not hold up the
-// rest).
+// rest). At most max_queued jobs wait in memory: when Slack holds replies back for minutes (429s)
+// while events keep coming, the durable jobs beyond that wait in the outbox only — and every
+// durable job after them too, so a channel keeps its order — until the queue is half empty,
+// when the outbox is read again; a job that is not durable is dropped then, with a warning.
 class ReplyPoster {
  public:
   ReplyPoster(boost::asio::any_io_executor executor, WebApi& api, Engine& engine, Store& store,
@@ -118,6 +123,7 @@ class ReplyPoster {
   // only then and when a job is durable, so a busy channel of acks alone does not pay for it.
   void post_durable(std::vector<ReplyJob> jobs);
   bool idle() const { return workers_ == 0; }
+  std::size_t queued() const { return queued_; }
   // Waits until every queued job is posted, or `timeout` passed.
   boost::asio::awaitable<void> drain(std::chrono::milliseconds timeout);
 
@@ -144,6 +150,8 @@ class ReplyPoster {
   Store& store_;
   PosterOptions options_;
   std::map<std::string, std::deque<ReplyJob>> queues_;
+  std::size_t queued_ = 0;  // jobs in queues_
+  bool spilled_ = false;    // durable jobs were left in the outbox: read it when there is room
   int workers_ = 0;
   std::set<std::int64_t> in_flight_;  // outbox items being posted
   net::Signal done_;

@@ -58,7 +58,8 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, Engine& engine, Store
                   [this](const std::string& origin, std::int64_t incident, const std::string& room,
                          const std::string& name, const std::string& error) {
                     return room_opened(origin, incident, room, name, error);
-                  }}),
+                  },
+                  options_.reply_queue_max}),
       retry_timer_(executor),
       worked_(executor) {
   if (!options_.clock) options_.clock = platform::system_now;

@@ -48,6 +48,8 @@ struct SlackOptions {
   std::chrono::milliseconds pin_lookup_timeout{2000};
   // On stop: how long queued replies may still be posted.
   std::chrono::milliseconds drain_timeout{5000};
+  // Replies waiting in memory at most (ReplyPoster); more wait in the outbox only.
+  std::size_t reply_queue_max = 1000;
   // Private records past their retention (closed security cases, old DM replies) are purged
   // at start and then this often (Engine::purge).
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
@@ -80,6 +82,8 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   void stop() override;
 
   bool ready() const { return socket_.ready(); }
+  // Replies waiting in memory to be posted (at most SlackOptions::reply_queue_max).
+  std::size_t queued_replies() const { return poster_.queued(); }
   bool connected() const override { return ready(); }
   // The latest trouble for /healthz: a refused auth.test, a failed or ended connection.
   std::string last_error() const override {

@@ -386,6 +386,40 @@ TEST(SlackCommands, RateLimitedPostsWaitForRetryAfter) {
   EXPECT_LT(ack->at, calls[1].at);           // the ack did not wait for it
 }
 
+// Slack refuses posts for a long while (429s) as questions keep coming: the replies beyond the
+// cap wait in the outbox, not in memory, and each is posted once when Slack takes them again.
+TEST(SlackCommands, ALongRateLimitKeepsFewRepliesInMemoryAndLosesNone) {
+  SlackHarness h;
+  h.options.reply_queue_max = 4;
+  ASSERT_TRUE(h.start_ready());
+  h.fake.fail_next("chat.postMessage", 429, 1, 12);
+  constexpr int kAsks = 16;
+  std::size_t most = 0;
+  for (int n = 0; n < kAsks; ++n) {
+    h.now += 1s;
+    const auto ask =
+        message_event("D" + std::to_string(n), "U2", "I clicked a link in an email, is this safe?",
+                      slack_ts(h.now), {}, "im");
+    ASSERT_TRUE(h.deliver(event_envelope(ask, "EvStorm" + std::to_string(n))));
+    most = std::max(most, h.adapter->queued_replies());
+  }
+  auto answered = [&] {
+    for (int n = 0; n < kAsks; ++n) {
+      most = std::max(most, h.adapter->queued_replies());
+      if (h.fake.posted("D" + std::to_string(n)).empty()) return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(h.run_until(answered, 30s));
+  h.run_for(300ms);
+  EXPECT_LE(most, 4u);
+  for (int n = 0; n < kAsks; ++n) {
+    EXPECT_EQ(h.fake.posted("D" + std::to_string(n)).size(), 1u) << n;
+  }
+  EXPECT_EQ(h.adapter->queued_replies(), 0u);
+  EXPECT_TRUE(h.store->pending_requests("slack").empty());
+}
+
 TEST(SlackCommands, PostsArePacedPerChannel) {
   SlackHarness h;
   h.options.web.post_interval = 300ms;
