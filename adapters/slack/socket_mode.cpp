@@ -60,6 +60,7 @@ struct SocketModeClient::Connection {
   net::WebSocket ws;
   bool ready = false;
   Clock::time_point ready_at{};
+  bool served = false;              // an envelope was acknowledged on it
   const char* end_reason = "drop";  // why its reader stopped, for the reconnect count
 };
 
@@ -294,6 +295,7 @@ void SocketModeClient::on_frame(Inbound inbound, std::vector<Delivery>& deliveri
         return;
       }
       connection->ws.send(ack_json(id, ack->message));
+      connection->served = true;
       ops::count(options_.metrics, ops::series::kEventsAcked, labels);
       ops::observe(options_.metrics, ops::series::kAckLatency, {"slack"},
                    std::chrono::duration<double>(Clock::now() - received).count());
@@ -334,8 +336,12 @@ awaitable<void> SocketModeClient::process(Notice notice) {
       active_.reset();
       last_error_ = "connection ended: " + notice.detail;
       ops::count(options_.metrics, ops::series::kReconnects, {"slack", connection->end_reason});
-      // A connection that lived long clears the record of failures; flapping ones add up.
-      if (Clock::now() - connection->ready_at > options_.reconnect.max) backoff_.reset();
+      // A connection that carried events, or lived long, clears the record of failures: the
+      // next one is tried within a second. Connections that fail before serving anything add
+      // up, up to reconnect.max apart.
+      if (connection->served || Clock::now() - connection->ready_at > options_.reconnect.max) {
+        backoff_.reset();
+      }
       const auto delay = backoff_.next();
       spdlog::warn("slack: connection {} ended ({}); reconnecting in {} ms", connection->id,
                    notice.detail, delay.count());

@@ -155,6 +155,33 @@ TEST(SlackConnection, ASilentServerTripsTheWatchdogAndIsReplaced) {
   EXPECT_TRUE(h.deliver(slash_envelope("help")));
 }
 
+// A connection that carried events and then dropped is replaced at once, however often that
+// happens; connections that drop before serving anything are tried further and further apart.
+TEST(SlackConnection, OnlyConnectionsThatServedNothingBackOff) {
+  SlackHarness h;
+  const auto& policy = h.options.socket_mode.reconnect;  // 20 ms, doubling, up to 200 ms
+  ASSERT_TRUE(h.start_ready());
+  auto gap = [&](std::size_t closed) {
+    const auto& s = h.fake.sockets();
+    return s[closed + 1].opened_at - s[closed].closed_at;
+  };
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(h.deliver(slash_envelope("help")));
+    const std::size_t before = h.fake.sockets().size();
+    h.fake.drop();
+    ASSERT_TRUE(
+        h.run_until([&] { return h.fake.sockets().size() == before + 1 && h.adapter->ready(); }));
+  }
+  EXPECT_LT(gap(4), policy.initial + 50ms);  // the fifth drop in a row, still at once
+  for (int i = 0; i < 5; ++i) {
+    const std::size_t before = h.fake.sockets().size();
+    h.fake.drop();
+    ASSERT_TRUE(
+        h.run_until([&] { return h.fake.sockets().size() == before + 1 && h.adapter->ready(); }));
+  }
+  EXPECT_GE(gap(h.fake.sockets().size() - 2), 4 * policy.initial);  // 80-200 ms by the fifth
+}
+
 // A pong later than a ping interval, but within the pong deadline, is a slow peer, not a dead
 // one: the connection stays.
 TEST(SlackConnection, ASlowPongIsNotADeadConnection) {
