@@ -207,16 +207,17 @@ void ReplyPoster::finish(std::int64_t id, bool done) {
 
 void ReplyPoster::post(ReplyJob job) {
   if (job.replies.empty() && job.learn_names.empty()) return;
-  if (spilled_ || queued_ >= options_.max_queued) {
-    if (job.outbox_id != 0) {
-      in_flight_.erase(job.outbox_id);  // the outbox keeps it until there is room
-      spilled_ = true;
-    } else {
-      spdlog::warn(
-          "slack: {} replies wait to be posted already; one that is not durable (to {}) "
-          "is dropped",
-          queued_, job.channel);
-    }
+  const bool full = queued_ >= options_.max_queued;
+  if (job.outbox_id != 0 && (full || spilled_)) {
+    in_flight_.erase(job.outbox_id);  // the outbox keeps it until there is room
+    spilled_ = true;
+    return;
+  }
+  if (full) {
+    spdlog::warn(
+        "slack: {} replies wait to be posted already; one that is not durable (to {}) "
+        "is dropped",
+        queued_, job.channel);
     return;
   }
   ++queued_;
