@@ -43,6 +43,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace incident::testing;
+using incident::bench::Child;
 using incident::bench::ms;
 using incident::bench::status_kb;
 using Clock = std::chrono::steady_clock;
@@ -80,54 +81,6 @@ struct Options {
   unsigned seed = 1;
   std::string durability = "power";
   std::string binary = INCIDENT_BOT_BINARY;
-};
-
-// The bot as a child process; its stderr appended to one log for the whole soak.
-class Child {
- public:
-  Child(const std::string& binary, const std::vector<std::string>& env,
-        const std::vector<std::string>& args, const fs::path& err, const fs::path& out = {}) {
-    std::vector<std::string> words{binary};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv, envp;
-    for (auto& w : words) argv.push_back(const_cast<char*>(w.c_str()));
-    argv.push_back(nullptr);
-    for (auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (!out.empty()) {
-      posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-                                       O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    }
-    if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data()) != 0) {
-      pid_ = 0;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Child() { stop(SIGKILL); }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  pid_t pid() const { return pid_; }
-  // Signals and reaps it; its wait status.
-  int stop(int sig) {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, sig);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = 0;
-    return status;
-  }
-  bool exited() {
-    int status = 0;
-    return pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_;
-  }
-
- private:
-  pid_t pid_ = 0;
 };
 
 struct Event {
