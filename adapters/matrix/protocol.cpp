@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "adapters/net/backoff.h"
+
 namespace incident::matrix {
 
 using nlohmann::json;
@@ -222,7 +224,8 @@ std::optional<MatrixError> error_of(const net::HttpResponse& response) {
     e.error = str(*j, "error");
     e.soft_logout = member(*j, "soft_logout").is_boolean() && (*j)["soft_logout"].get<bool>();
     if (const json& ms = member(*j, "retry_after_ms"); ms.is_number_integer()) {
-      e.retry_after = std::chrono::milliseconds(std::max<std::int64_t>(0, ms.get<std::int64_t>()));
+      e.retry_after = std::chrono::milliseconds(
+          std::clamp<std::int64_t>(ms.get<std::int64_t>(), 0, net::kLongestRetryAfter.count()));
     }
   }
   // Since v1.10 the Retry-After header is the primary signal; retry_after_ms is deprecated.
@@ -241,7 +244,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (value.size() > 9) return std::nullopt;
-    return std::chrono::seconds(std::stol(std::string(value)));
+    return std::min<std::chrono::milliseconds>(std::chrono::seconds(std::stol(std::string(value))),
+                                               net::kLongestRetryAfter);
   }
   // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
   std::tm tm{};
@@ -251,7 +255,7 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   if (in.fail()) return std::nullopt;
   const auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
   const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
-  return std::max(delay, std::chrono::milliseconds{0});
+  return std::clamp(delay, std::chrono::milliseconds{0}, net::kLongestRetryAfter);
 }
 
 std::string sync_filter_json(int timeline_limit) {

@@ -8,6 +8,11 @@
 
 namespace incident::net {
 
+// The longest wait a server's Retry-After (or Matrix's retry_after_ms) is followed for. A longer
+// one — a misconfigured server, or an HTTP date read against a clock that was just stepped back
+// by NTP — is cut to this, and the retry then asks the server again.
+inline constexpr std::chrono::milliseconds kLongestRetryAfter{std::chrono::minutes{10}};
+
 class Backoff {
  public:
   using Random = std::function<double()>;  // uniform in [0, 1)

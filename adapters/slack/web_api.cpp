@@ -89,7 +89,7 @@ milliseconds retry_after(const net::HttpResponse& response, milliseconds fallbac
       !std::all_of(header->begin(), header->end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return fallback;
   }
-  return std::chrono::seconds(std::stol(*header));
+  return std::min<milliseconds>(std::chrono::seconds(std::stol(*header)), net::kLongestRetryAfter);
 }
 
 }  // namespace

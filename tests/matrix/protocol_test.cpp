@@ -193,6 +193,9 @@ TEST(MatrixProtocol, RetryAfterIsSecondsOrAnHttpDate) {
   EXPECT_FALSE(parse_retry_after("soon", now));
   EXPECT_FALSE(parse_retry_after("", now));
   EXPECT_FALSE(parse_retry_after("99999999999", now));
+  // An hour away (a server's whim, or our clock just stepped back an hour): ten minutes at most.
+  EXPECT_EQ(parse_retry_after("3600", now), 600000ms);
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 09:49:37 GMT", now), 600000ms);
 }
 
 TEST(MatrixProtocol, TheFilterAsksForWhatTheBotActsOn) {

@@ -111,6 +111,30 @@ TEST(RemindSchedule, ALongIncidentIsAskedDailyAndAnOutageSendsOnlyTheLatest) {
             (DueReminder{ReminderKind::still_open, 0, at(8, 0) + 96h}));
 }
 
+// The schedule reads the wall clock, which NTP may step. Stepped forward, it sends what is due at
+// the new time (one of each kind, none staler than a week); stepped back again, the occurrences
+// of the corrected clock follow — none is silenced by the one sent under the wrong time, and none
+// already sent goes out twice.
+TEST(RemindSchedule, AClockSteppedForwardAndBackNeitherSilencesNorRepeats) {
+  RemindSettings s = always();
+  s.quiet_low = std::chrono::minutes{24 * 60 * 10};  // only the daily question in this test
+  Incident inc = open_incident(Severity::sev3, at(0, 0));
+  const TimePoint ahead = at(9, 0) + 5 * 24h;  // the clock jumped five days ahead
+  ASSERT_EQ(due_reminders(inc, ahead, s),
+            (std::vector<DueReminder>{{ReminderKind::still_open, 0, at(8, 0) + 5 * 24h}}));
+  inc.reminders.push_back(SentReminder{ReminderKind::still_open, 0, at(8, 0) + 5 * 24h, ahead});
+  EXPECT_TRUE(due_reminders(inc, at(7, 30), s).empty());  // stepped back: nothing due yet
+  EXPECT_EQ(next_reminder(inc, at(7, 30), s), (DueReminder{ReminderKind::still_open, 0, at(8, 0)}));
+  EXPECT_EQ(due_reminders(inc, at(8, 0), s),
+            (std::vector<DueReminder>{{ReminderKind::still_open, 0, at(8, 0)}}));
+  inc.reminders.push_back(SentReminder{ReminderKind::still_open, 0, at(8, 0), at(8, 0)});
+  // Back once more, then forward past it: the occurrence already sent is not sent again.
+  EXPECT_TRUE(due_reminders(inc, at(7, 59), s).empty());
+  EXPECT_TRUE(due_reminders(inc, at(9, 0), s).empty());
+  EXPECT_EQ(due_reminders(inc, at(8, 0) + 24h, s),
+            (std::vector<DueReminder>{{ReminderKind::still_open, 0, at(8, 0) + 24h}}));
+}
+
 TEST(RemindSchedule, NothingForAClosedIncidentWithRemindOffOrWhenDisabled) {
   RemindSettings s;
   Incident inc = open_incident(Severity::unset, at(10, 0));
