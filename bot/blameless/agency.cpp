@@ -471,16 +471,21 @@ void without(const View& v, std::size_t i, Hits& hits) {
       v.any(last + 1, {"checking", "reviewing", "testing", "looking", "verifying", "noticing"})) {
     ++last;
   }
-  if (v.any(last, {"a", "any"})) {
-    if (!v.any(last + 1, {"review", "second", "test", "tests", "reviewer", "check", "backup",
-                          "canary", "approval", "plan", "rollback", "lock", "ticket", "dry-run",
-                          "heads-up", "warning", "runbook"})) {
+  // "without the second reviewer our process asks for", "without the two-person check"
+  const bool required = v.is(last, "the") && v.any(last + 1, {"second", "two-person", "required",
+                                                              "usual", "agreed", "mandatory"});
+  if (v.any(last, {"a", "any"}) || required) {
+    if (!v.any(last + 1, {"review",     "second",   "test",     "tests",   "reviewer",  "check",
+                          "backup",     "canary",   "approval", "plan",    "rollback",  "lock",
+                          "ticket",     "dry-run",  "heads-up", "warning", "runbook",   "load",
+                          "two-person", "required", "usual",    "agreed",  "mandatory", "peer"})) {
       return;
     }
     ++last;
     // Safeguards other than a review or a test are named as missing in neutral prose too
     // ("without a canary, the bad build went everywhere"): only a person doing it counts.
-    if (!v.any(last, {"review", "second", "test", "tests", "reviewer", "check"})) {
+    if (!v.any(last, {"review", "second", "test", "tests", "reviewer", "check", "load",
+                      "two-person", "required", "usual", "agreed", "mandatory", "peer"})) {
       const Subject s = v.clause_subject(i);
       if (s.personal() || (s.who == Who::unknown && v.at(v.begin()).capitalised)) {
         add_blame(hits, i, last, "blame_omission");

@@ -24,6 +24,9 @@ bool is_error_compound(const View& v, std::size_t i) {
 void human_error(const View& v, std::size_t i, Hits& hits) {
   if (v.any(i, {"pebkac", "pebcak", "id10t", "fat-fingered", "fat-finger", "fatfingered",
                 "fat-fingering", "fatfinger"})) {
+    // "i fat-fingered the replica count, fixed now": one's own slip, owned (see the README's
+    // first-person accounts).
+    if (v.subject_of(i).who == Who::first_person) return;
     add_blame(hits, i, i, "blame_human_error");
     return;
   }
@@ -662,6 +665,12 @@ void mistake(const View& v, std::size_t i, Hits& hits) {
   if (j > v.begin() && v.person_owner(j - 1)) {
     // "My mistake: I approved the PR without noticing the config change": owning it.
     if (v.is(j - 1, "my")) return;
+    // "the processor's status page acknowledged it as their error": a third party's own word.
+    if (v.is(j - 1, "their")) {
+      for (std::size_t k = v.begin(); k < j; ++k) {
+        if (is_third_party(v.word(k))) return;
+      }
+    }
     // "my mistake in the timeline above: the page was at 03:12": correcting a record.
     if (v.any(j - 1, {"my", "our"}) && v.is(i + 1, "in") &&
         v.near(i, 5,

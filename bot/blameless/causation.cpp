@@ -568,14 +568,14 @@ void person_bad_action(const View& v, std::size_t i, Hits& hits) {
         break;
       }
       if (v.any(k, {"prod", "production", "live", "customer", "customers", "entire", "whole",
-                    "primary", "master"})) {
+                    "primary", "master", "reviewed", "restored"})) {
         vital = true;
       }
-      if (vital &&
-          v.any(k, {"database", "databases", "db",       "dbs",        "table",     "tables",
-                    "bucket",   "data",      "cluster",  "index",      "backups",   "backup",
-                    "volume",   "volumes",   "site",     "everything", "namespace", "keyspace",
-                    "schema",   "records",   "accounts", "branch",     "topic"})) {
+      if (vital && v.any(k, {"database",   "databases", "db",       "dbs",     "table",
+                             "tables",     "bucket",    "data",     "cluster", "index",
+                             "backups",    "backup",    "volume",   "volumes", "site",
+                             "everything", "namespace", "keyspace", "schema",  "records",
+                             "accounts",   "branch",    "topic",    "commits", "rows"})) {
         last = k;
         break;
       }
@@ -591,6 +591,16 @@ void person_bad_action(const View& v, std::size_t i, Hits& hits) {
                  "policy",     "ci",        "tests",      "canary",    "checklist", "protections",
                  "protection", "warning",   "warnings",   "runbook",   "procedure", "sign-off",
                  "signoff",    "checks",    "check"})) {
+        last = k;
+        break;
+      }
+    }
+  } else if (v.any(i, {"disabled", "turned", "switched", "commented", "muted", "silenced"})) {
+    // "turned off the smoke test to get her build green, and it stayed off": a safeguard put out
+    // of the way to pass, told as the cause.
+    for (std::size_t k = i + 1; k < v.end() && k < i + 16; ++k) {
+      if ((v.any(k, {"get", "make", "getting", "making"}) && v.near(k, 5, {"green", "pass"})) ||
+          v.phrase(k, "stayed off") > 0 || v.phrase(k, "stayed disabled") > 0) {
         last = k;
         break;
       }
@@ -910,14 +920,18 @@ void so_called(const View& v, std::size_t i, Hits& hits) {
 void keeps_lapsing(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(i, {"keeps", "kept", "keep", "keeping"})) return;
   const std::size_t k = v.skip(i + 1, {"on", "just", "constantly"});
-  if (!v.any(k, {"skipping",   "ignoring",   "forgetting", "bypassing", "missing",    "breaking",
+  // "keeps treating alerts as background noise"
+  const bool dismissive = v.is(k, "treating") && v.near(k, 6, {"noise", "optional", "suggestions"});
+  if (!dismissive &&
+      !v.any(k, {"skipping",   "ignoring",   "forgetting", "bypassing", "missing",    "breaking",
                  "pushing",    "merging",    "overriding", "disabling", "silencing",  "muting",
                  "deleting",   "screwing",   "messing",    "snoozing",  "dismissing", "acking",
                  "postponing", "forgetting", "dropping"})) {
     return;
   }
   const Subject s = v.subject_of(i);
-  if (s.who == Who::person || (s.who == Who::unknown && i > v.begin() && v.at(i - 1).capitalised)) {
+  if (s.who == Who::person || (s.who == Who::unknown && i > v.begin() && v.at(i - 1).capitalised) ||
+      (i > v.begin() && is_team_word(v.word(i - 1)))) {
     add_blame(hits, i, k, "blame_omission");
   }
 }

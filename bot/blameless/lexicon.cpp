@@ -268,8 +268,15 @@ bool is_third_party(std::string_view w) {
       "bank",      "banks",      "rep",         "scammer",     "scammers",    "phisher",
       "adversary", "provider",   "providers",   "client",      "clients",     "user",
       "users",     "partner",    "partners",    "supplier",    "suppliers",   "registrar",
-      "isp",       "journalist", "journalists", "maintainer",  "maintainers", "upstream"};
+      "isp",       "journalist", "journalists", "maintainer",  "maintainers", "upstream",
+      "processor", "processors", "carrier",     "carriers"};
   if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
+  return std::find(std::begin(words), std::end(words), w) != std::end(words);
+}
+
+bool is_team_word(std::string_view w) {
+  static constexpr std::string_view words[] = {"team",  "squad", "group", "crew",
+                                               "folks", "devs",  "guild", "tribe"};
   return std::find(std::begin(words), std::end(words), w) != std::end(words);
 }
 

@@ -102,6 +102,8 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   } else if (const std::size_t n = v.phrase(i, "by accident") + v.phrase(i, "by mistake") +
                                    v.phrase(i, "thinking it was") + v.phrase(i, "thinking that") +
                                    v.phrase(i, "thinking it") + v.phrase(i, "believing it was") +
+                                   v.phrase(i, "believing it is") + v.phrase(i, "believing that") +
+                                   v.phrase(i, "assuming it is") + v.phrase(i, "believing this") +
                                    v.phrase(i, "thinking the") + v.phrase(i, "thinking this") +
                                    v.phrase(i, "assuming it was") + v.phrase(i, "assuming the") +
                                    v.phrase(i, "believing the") + v.phrase(i, "thinking he") +
@@ -162,6 +164,18 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   add_blame(hits, verb_before(v, i), last, "blame_narrated");
 }
 
+// "… and never turned back on", "… and never reviewed": what was done stayed undone or unchecked.
+bool left_undone(const View& v, std::size_t i) {
+  for (std::size_t k = i; k < v.end() && k < i + 16; ++k) {
+    if (v.is(k, "never") &&
+        v.any(k + 1, {"reviewed", "turned", "re-enabled", "tested", "checked", "switched", "put",
+                      "restored", "unmuted", "looked", "revisited", "read"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // "the bucket was made public by Ravi", "the flag was switched on for every tenant by Hana, not
 // for the pilot accounts": a colleague as the agent of a damaging act in the passive.
 void passive_agent(const View& v, std::size_t i, Hits& hits) {
@@ -182,7 +196,8 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
       "flipped",   "changed",   "merged",   "deployed",  "shipped",      "run",
       "ran",       "applied",   "enabled",  "granted",   "emailed",      "sent",
       "posted",    "shared",    "copied",   "pasted",    "reconfigured", "force-reconfigured",
-      "restarted", "rebooted",  "uploaded", "published", "edited",       "modified"};
+      "restarted", "rebooted",  "uploaded", "published", "edited",       "modified",
+      "muted",     "silenced",  "snoozed",  "thrown",    "written",      "rushed"};
   for (std::size_t k = i; k > v.begin() && i - k < 8;) {
     --k;
     if (v.punct(k)) return;
@@ -206,7 +221,8 @@ void passive_agent(const View& v, std::size_t i, Hits& hits) {
     if (maybe &&
         !v.near(i, 14,
                 {"so", "causing", "wrong", "public", "without", "instead", "anyway", "every", "not",
-                 "accidentally", "mistakenly", "everyone", "whole", "entire"})) {
+                 "accidentally", "mistakenly", "everyone", "whole", "entire"}) &&
+        !left_undone(v, i)) {
       return;
     }
     add_blame(hits, k, i + np, "blame_passive");
@@ -222,7 +238,7 @@ void told(const View& v, std::size_t i, Hits& hits) {
     return;
   }
   if (v.any(i, {"told", "warned", "reminded", "asked"}) &&
-      v.any(i - 1, {"been", "was", "were", "be"})) {
+      v.any(i - 1, {"been", "was", "were", "be", "being"})) {
     // "he was warned about the maintenance window": a notice about a thing.
     if (v.any(i + 1, {"about", "of", "by"})) return;
     const bool warned = v.any(i, {"warned", "reminded"});
@@ -236,15 +252,39 @@ void told(const View& v, std::size_t i, Hits& hits) {
     }
     // "had been told to move his admin rights and never did"
     for (std::size_t k = i + 1; k < v.end() && k < i + 25; ++k) {
-      if (v.phrase(k, "never did") > 0 || v.phrase(k, "didn't") > 0 || v.phrase(k, "anyway") > 0) {
+      if (v.phrase(k, "never did") > 0 || v.phrase(k, "didn't") > 0 || v.phrase(k, "anyway") > 0 ||
+          v.phrase(k, "went ahead") > 0 || v.phrase(k, "did it regardless") > 0) {
         not_to = true;
       }
     }
-    const bool someone = colleague_subject(v, i) || v.subject_of(i).who == Who::person;
+    // "Despite being told the freeze was on, Ngozi went ahead": the one told comes after.
+    bool named_after = false;
+    if (v.before(i, 3, {"despite"})) {
+      for (std::size_t k = i + 1; k < v.end() && k < i + 25; ++k) {
+        if (v.is(k, ",") && (v.at(k + 1).person || v.name_like(k + 1))) named_after = true;
+      }
+    }
+    const bool someone =
+        colleague_subject(v, i) || v.subject_of(i).who == Who::person || named_after;
     if ((warned || not_to) && someone) {
       add_blame(hits, i - 1, i, "blame_told");
     }
     return;
+  }
+  // "I raised this exact risk in the design review and was told it was fine", "I told the leads in
+  // July that renewal had no owner, and nothing came of it": a warning on record, pinned on
+  // whoever did not act on it.
+  if (v.any(i, {"i", "we"}) &&
+      v.any(i + 1, {"told", "warned", "raised", "flagged", "mentioned", "said"})) {
+    for (std::size_t k = i + 2; k < v.end() && k < i + 32; ++k) {
+      if (v.phrase(k, "was told it was fine") > 0 || v.phrase(k, "nothing came of it") > 0 ||
+          v.phrase(k, "nobody listened") > 0 || v.phrase(k, "no one listened") > 0 ||
+          v.phrase(k, "was ignored") > 0 || v.phrase(k, "got ignored") > 0 ||
+          v.phrase(k, "was brushed off") > 0 || v.phrase(k, "were told it was fine") > 0) {
+        add_blame(hits, i, i + 1, "blame_told");
+        return;
+      }
+    }
   }
   // "As I told Bea on Monday, her cron change was always going to collide with the backups"
   if (v.is(i, "as") && v.any(i + 1, {"i", "we"}) &&
@@ -311,9 +351,10 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
   if (!v.person_owner(i) || v.any(i, {"my", "our", "their", "its"})) return;
   std::size_t k = i + 1;
   for (; k < i + 4 && v.inside(k); ++k) {
-    if (v.any(k, {"fix", "hotfix", "quick-fix", "patch", "change", "commit", "pr", "script",
-                  "query", "tweak", "push", "merge", "rollout", "deploy", "hack", "band-aid",
-                  "bandaid", "workaround", "kludge"})) {
+    if (v.any(k, {"fix",     "hotfix",   "quick-fix", "patch",    "change",  "commit",
+                  "pr",      "script",   "query",     "tweak",    "push",    "merge",
+                  "rollout", "deploy",   "hack",      "band-aid", "bandaid", "workaround",
+                  "kludge",  "shortcut", "decision",  "edit",     "cutover"})) {
       break;
     }
     if (v.punct(k)) return;
@@ -321,10 +362,11 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
   if (!v.inside(k) || k == i + 4) return;
   // "the outage started with her own zone push"
   const bool started_with = v.before(i, 2, {"with"}) && v.near(i, 6, {"started", "began"});
-  if ((!started_with && !v.near(i, 40,
-                                {"root", "caused", "causing", "broke", "introduced", "responsible",
-                                 "culprit", "behind", "let", "disabled", "deleted", "dropped",
-                                 "exhausted", "overloaded", "crashed", "trigger"})) ||
+  if ((!started_with &&
+       !v.near(i, 40,
+               {"root", "caused", "causing", "broke", "introduced", "responsible", "culprit",
+                "behind", "let", "disabled", "deleted", "dropped", "exhausted", "overloaded",
+                "crashed", "trigger", "reason", "set"})) ||
       v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
     return;
   }
@@ -407,6 +449,10 @@ void accusing_why(const View& v, std::size_t i, Hits& hits) {
     return;
   }
   std::size_t np = v.person_np(i + 2);
+  // "Why does the payments team still have no alert…": a team, asked.
+  for (std::size_t k = i + 2; np == 0 && k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
+    if (is_team_word(v.word(k)) && is_determiner(v.word(i + 2))) np = k - i - 1;
+  }
   // "why was Milo running …": a capitalised unknown word doing something is someone.
   const Token& who = v.at(v.inside(i + 2) ? i + 2 : i);
   if (np == 0 && v.inside(i + 2) && who.type == Token::Type::word && who.capitalised &&
@@ -416,12 +462,23 @@ void accusing_why(const View& v, std::size_t i, Hits& hits) {
   }
   if (np == 0 || v.any(i + 2, {"we", "i", "us", "me", "it", "this", "that"})) return;
   if (!v.at(i + 2).person && !is_person_noun(v.word(i + 2 + np - 1)) &&
-      pronoun_kind(v.word(i + 2)) != Pronoun::person && !who.capitalised) {
+      !is_team_word(v.word(i + 2 + np - 1)) && pronoun_kind(v.word(i + 2)) != Pronoun::person &&
+      !who.capitalised) {
     return;
   }
   std::size_t questions = 0;  // "why was Hamid running TRUNCATE on prod at 2am??"
   for (std::size_t k = i; k < v.end(); ++k) questions += v.at(k).norm == "?";
-  const bool accusing = is_negation(aux) || questions > 1 ||
+  bool skipped_first = false;  // "…flip the delegation before anyone had compared the zones?"
+  for (std::size_t k = i; k < v.end(); ++k) {
+    if (v.is(k, "before") &&
+        v.any(k + 1, {"anyone", "anybody", "checking", "testing", "reading", "comparing", "asking",
+                      "telling", "reviewing", "looking"})) {
+      skipped_first = true;
+    }
+  }
+  // "…still have no alert after the last incident?"
+  const bool still = v.near(i, 12, {"still"}) && v.near(i, 30, {"last", "previous", "again"});
+  const bool accusing = is_negation(aux) || questions > 1 || skipped_first || still ||
                         v.near(i, 30, {"even", "again", "ever", "anyway"}) ||
                         v.phrase(v.end() > 4 ? v.end() - 4 : v.begin(), "in the first place") > 0;
   bool first_place = false;
@@ -477,10 +534,65 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
       return;
     }
   }
-  // "Benedikt has a habit of making config edits straight on the cluster"
+  // "Benedikt has a habit of making config edits straight on the cluster", "our frontend group
+  // has a habit of merging on red builds"
   if (v.phrase(i, "habit of") > 0 && v.before(i, 3, {"has", "had", "have"}) &&
-      (colleague_subject(v, i) || (i > v.begin() + 2 && v.name_like(i - 3)))) {
+      (colleague_subject(v, i) || (i > v.begin() + 2 && v.name_like(i - 3)) ||
+       (i > v.begin() + 2 && is_team_word(v.word(i - 3))))) {
     add_blame(hits, i, i + 1, "blame_trait");
+    return;
+  }
+  // "…, as he usually does with anything labelled config": a habit told beside the act.
+  if (v.is(i, "as") && v.any(i + 1, {"he", "she"}) &&
+      v.any(i + 2, {"usually", "always", "often", "typically"}) &&
+      v.any(i + 3, {"does", "did", "do"}) && i > v.begin() + 2 && v.is(i - 1, ",")) {
+    // The pronoun is the main clause's subject: a colleague unless a third party acts there.
+    for (std::size_t k = v.begin(); k < i; ++k) {
+      if (is_third_party(v.word(k))) return;
+    }
+    add_blame(hits, i, i + 3, "blame_trait");
+    return;
+  }
+  // "acknowledged the page and went back to sleep"
+  if (v.phrase(i, "went back to sleep") > 0 && v.near(i, 10, {"page", "pager", "alert", "it"})) {
+    const Subject s = v.subject_of(i);
+    if (s.who == Who::person || (s.who == Who::unknown && colleague_subject(v, i))) {
+      add_blame(hits, i, i + 3, "blame_narrated");
+      return;
+    }
+  }
+  // "Nobody forced Olumide to restart every node at once"
+  if ((v.is(i, "nobody") || v.phrase(i, "no one") > 0) &&
+      v.any(i + (v.is(i, "nobody") ? 1 : 2), {"forced", "made", "told", "asked"})) {
+    const std::size_t k = i + (v.is(i, "nobody") ? 2 : 3);
+    if ((v.person_ref(k) || v.name_like(k)) && !v.any(k, {"me", "us"})) {
+      add_blame(hits, i, k, "blame_trait");
+      return;
+    }
+  }
+  // "a truly inspired bit of timing from Priya": credit that is not.
+  if (v.any(i, {"inspired", "impeccable", "stellar", "brilliant", "perfect", "superb"}) &&
+      v.near(i, 4, {"timing"})) {
+    for (std::size_t k = i + 1; k < v.end() && k < i + 8; ++k) {
+      if (v.any(k, {"from", "by"}) && (v.at(k + 1).person || v.name_like(k + 1))) {
+        add_blame(hits, i, k + 1, "blame_sarcasm");
+        return;
+      }
+    }
+  }
+  // "Tom's runbook literally says 'import and go', what could possibly go wrong"
+  if (v.phrase(i, "what could possibly go wrong") > 0) {
+    for (std::size_t k = v.begin(); k < i; ++k) {
+      if (v.person_owner(k) && !v.any(k, {"my", "our", "its", "their"})) {
+        add_blame(hits, k, i + 4, "blame_sarcasm");
+        return;
+      }
+    }
+  }
+  // "exists precisely so people like Joaquín don't ship on a Friday night"
+  if (v.phrase(i, "people like") > 0 && (v.at(i + 2).person || v.name_like(i + 2)) &&
+      v.near(i + 2, 4, {"don't", "dont", "won't", "can't", "cannot", "not"})) {
+    add_blame(hits, i, i + 2, "blame_sarcasm");
     return;
   }
   // "disabled the paging rule to silence the noise and never turned it back on"
@@ -543,7 +655,23 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
 // finding: the docs, the name of the trigger, the review tool.)
 void mistaken_belief(const View& v, std::size_t i, Hits& hits) {
   if (!v.any(i, {"thought", "assumed", "believed", "expected", "misunderstood", "misread"})) return;
-  if (v.clause_subject(i).who != Who::person || !colleague_subject(v, i)) return;
+  const Who who = v.clause_subject(i).who;
+  if ((who != Who::person && !(who == Who::unknown && v.name_like(i - 1))) ||
+      !colleague_subject(v, i)) {
+    return;
+  }
+  // "Chloé believed the cache was disposable and flushed it, but it held the only copy": the
+  // belief, the act on it, and what it turned out to be.
+  bool acted = false;
+  for (std::size_t k = i + 1; k < v.end() && k < i + 40; ++k) {
+    if (v.is(k, "and") && is_past_verb(v.word(k + 1)) && !is_response_verb(v.word(k + 1))) {
+      acted = true;
+    }
+    if (acted && (v.phrase(k, "but it") > 0 || v.phrase(k, "turned out") > 0)) {
+      add_blame(hits, i, i, "blame_narrated");
+      return;
+    }
+  }
   for (std::size_t k = i + 1; k < v.end() && k < i + 40; ++k) {
     if (v.phrase(k, "rather than") > 0 || v.phrase(k, "instead of") > 0 ||
         v.phrase(k, "when in fact") > 0 || v.phrase(k, "when actually") > 0 ||
@@ -558,10 +686,14 @@ void mistaken_belief(const View& v, std::size_t i, Hits& hits) {
 // the step, told as the cause.
 void without_step(const View& v, std::size_t i, Hits& hits) {
   if (!v.is(i, "without")) return;
-  const std::size_t k = v.skip(i + 1, {"even", "really", "properly", "first", "any"});
-  if (!v.any(k, {"investigating", "checking", "testing", "looking", "reading", "asking", "telling",
-                 "reviewing", "verifying", "confirming", "acknowledging", "escalating", "glancing",
-                 "thinking", "warning", "notifying"})) {
+  // "without so much as reading past the title"
+  const std::size_t k =
+      v.skip(i + 1, {"even", "really", "properly", "first", "any", "so", "much", "as"});
+  if (!v.any(k, {"investigating", "checking",   "testing",      "looking",      "reading",
+                 "asking",        "telling",    "reviewing",    "verifying",    "confirming",
+                 "acknowledging", "escalating", "glancing",     "thinking",     "warning",
+                 "notifying",     "opening",    "running",      "comparing",    "waiting",
+                 "consulting",    "measuring",  "load-testing", "benchmarking", "rehearsing"})) {
     return;
   }
   if (!colleague_subject(v, i)) return;
@@ -599,7 +731,11 @@ void left_on(const View& v, std::size_t i, Hits& hits) {
           !v.any(k + 1, {"in", "for", "after", "overnight", "all", "and", "when", "during"})) {
         return;  // "left a note on the ticket"
       }
-      if (!colleague_subject(v, i) || v.subject_of(i).who != Who::person) return;
+      // "…were exposed because Hiroshi left his debug endpoint open": the act as the cause.
+      const Subject s = v.subject_of(i);
+      const bool because = v.before(i, 3, {"because", "since"}) &&
+                           (s.who == Who::person || (s.who == Who::unknown && v.name_like(i - 1)));
+      if (!because && (!colleague_subject(v, i) || s.who != Who::person)) return;
       add_blame(hits, i, k, "blame_narrated");
       return;
     }
@@ -608,7 +744,48 @@ void left_on(const View& v, std::size_t i, Hits& hits) {
 
 }  // namespace
 
+// "Eitan re-runs the purge job, deleting the freshly restored rows": a colleague's act, then the
+// damage it did, told as a participle.
+void damaging_participle(const View& v, std::size_t i, Hits& hits) {
+  if (i <= v.begin() + 2 || !v.is(i - 1, ",") ||
+      !v.any(i, {"deleting", "wiping", "dropping", "overwriting", "truncating", "erasing",
+                 "purging", "destroying", "clobbering", "corrupting"})) {
+    return;
+  }
+  if (!v.near(i, 6,
+              {"restored", "production", "prod", "customer", "customers", "live", "only", "primary",
+               "reviewed", "backup", "backups"})) {
+    return;
+  }
+  // The act before the comma, and who did it.
+  const std::size_t act = act_before(v, i - 1);
+  if (act == i - 1) return;
+  const Subject s = v.subject_of(act);
+  if (s.who != Who::person && !(s.who == Who::unknown && v.name_like(act - 1))) return;
+  if (!colleague_subject(v, act)) return;
+  add_blame(hits, act, i, "blame_narrated");
+}
+
+// "Shout-out to Kenji, whose cutover set off the outage, …": praise that names the trigger.
+void whose_trigger(const View& v, std::size_t i, Hits& hits) {
+  if (!v.is(i, "whose") || i == v.begin()) return;
+  std::size_t k = i + 1;
+  while (k < i + 4 && v.inside(k) &&
+         !v.any(k, {"change", "cutover", "deploy", "push", "migration", "commit", "patch", "fix",
+                    "script", "release", "rollout", "config"})) {
+    ++k;
+  }
+  if (k == i + 4 || !v.inside(k)) return;
+  if (v.phrase(k + 1, "set off") > 0 ||
+      v.any(k + 1, {"caused", "triggered", "started", "broke", "began"})) {
+    if (!(v.at(i - 1).person || v.name_like(i - 1) || v.is(i - 1, ","))) return;
+    add_blame(hits, i, k + 1, "blame_causation");
+  }
+}
+
 void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
+  damaging_participle(v, i, hits);
+  whose_trigger(v, i, hits);
   narrated_mistake(v, i, hits);
   passive_agent(v, i, hits);
   told(v, i, hits);

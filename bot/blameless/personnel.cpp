@@ -302,7 +302,7 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
     }
   }
   // "the engineer's production access be suspended", "her admin rights were revoked"
-  if (v.any(i, {"suspended", "revoked", "removed", "pulled", "withdrawn"}) &&
+  if (v.any(i, {"suspended", "revoked", "removed", "pulled", "withdrawn", "paused", "frozen"}) &&
       v.before(i, 3, {"be", "been", "was", "were", "is", "are", "get", "got"})) {
     for (std::size_t k = i; k > v.begin() && i - k < 7;) {
       --k;

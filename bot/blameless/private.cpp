@@ -201,11 +201,27 @@ void private_life(const View& v, std::size_t i, Hits& hits) {
       v.phrase(i, "given her notice") + v.phrase(i, "served notice") +
       v.phrase(i, "development plan") + v.phrase(i, "sick parent") + v.phrase(i, "sick child") +
       v.phrase(i, "caring for") + v.phrase(i, "childcare") + v.phrase(i, "child care") +
-      v.phrase(i, "daycare");
+      v.phrase(i, "daycare") + v.phrase(i, "no longer be with") +
+      v.phrase(i, "no longer with the company") + v.phrase(i, "junior role") +
+      v.phrase(i, "part-time hours") + v.phrase(i, "going part-time") +
+      v.phrase(i, "moving to part-time") + v.phrase(i, "hearing loss") +
+      v.phrase(i, "reasonable adjustment") + v.phrase(i, "her partner") +
+      v.phrase(i, "his partner") + v.phrase(i, "main carer") + v.phrase(i, "primary carer") +
+      v.phrase(i, "carer for") + v.phrase(i, "young son") + v.phrase(i, "young daughter") +
+      v.phrase(i, "his son") + v.phrase(i, "her son") + v.phrase(i, "his daughter") +
+      v.phrase(i, "her daughter") + v.phrase(i, "his kids") + v.phrase(i, "her kids") +
+      v.phrase(i, "his children") + v.phrase(i, "her children") + v.phrase(i, "his wellbeing") +
+      v.phrase(i, "her wellbeing") + v.phrase(i, "time off to rest") +
+      v.phrase(i, "interviewing elsewhere") + v.phrase(i, "interviewing at") +
+      v.phrase(i, "hand in his notice") + v.phrase(i, "hand in her notice") +
+      v.phrase(i, "his wedding") + v.phrase(i, "her wedding") +
+      v.phrase(i, "looking for another job");
   if (n == 0 &&
-      v.any(i, {"pregnant", "pregnancy", "illness", "surgery", "burnout", "chemo", "chemotherapy",
-                "miscarriage", "funeral", "hospitalised", "hospitalized", "therapist", "rehab",
-                "bereaved", "resigned", "resignation", "resigning", "divorce", "custody"})) {
+      v.any(i, {"pregnant",     "pregnancy",    "illness",     "surgery",  "burnout",
+                "chemo",        "chemotherapy", "miscarriage", "funeral",  "hospitalised",
+                "hospitalized", "therapist",    "rehab",       "bereaved", "resigned",
+                "resignation",  "resigning",    "divorce",     "custody",  "ivf",
+                "fertility",    "honeymoon",    "demoted",     "demotion", "disability"})) {
     // "resigned to waiting for the vendor", "he sounded resigned" are a mood, not a resignation.
     if (v.is(i, "resigned") &&
         (v.is(i + 1, "to") ||

@@ -506,21 +506,27 @@ bool is_group_handle(std::string_view norm) {
   }
   // Whole words of a handle that name a function, not a person.
   static constexpr std::string_view functions[] = {
-      "oncall",        "sre",         "sres",       "security", "secops",   "appsec",
-      "infosec",       "devops",      "ops",        "infra",    "platform", "management",
-      "observability", "network",     "networking", "database", "dba",      "dbas",
-      "billing",       "payments",    "release",    "releases", "incident", "incidents",
-      "helpdesk",      "it",          "finance",    "legal",    "support",  "frontend",
-      "backend",       "mobile",      "data",       "qa",       "leads",    "managers",
-      "comms",         "engineering", "here",       "channel",  "everyone", "all",
-      "team"};
+      "oncall",        "sre",         "sres",       "security", "secops",    "appsec",
+      "infosec",       "devops",      "ops",        "infra",    "platform",  "management",
+      "observability", "network",     "networking", "database", "dba",       "dbas",
+      "billing",       "payments",    "release",    "releases", "incident",  "incidents",
+      "helpdesk",      "it",          "finance",    "legal",    "support",   "frontend",
+      "backend",       "mobile",      "data",       "qa",       "leads",     "managers",
+      "comms",         "engineering", "here",       "channel",  "everyone",  "all",
+      "team",          "office",      "desk",       "tooling",  "board",     "committee",
+      "council",       "hosting",     "monitoring", "alerting", "logging",   "marketing",
+      "recruiting",    "onboarding",  "accounting", "testing",  "publishing"};
   std::string_view rest = norm.substr(1);
+  const bool several = rest.find_first_of("-_") != std::string_view::npos;
   while (!rest.empty()) {
     const std::size_t cut = rest.find_first_of("-_.");
     const std::string_view part = rest.substr(0, cut);
     if (std::find(std::begin(functions), std::end(functions), part) != std::end(functions)) {
       return true;
     }
+    // "@image-builders", "@schema-reviewers": people by what they do, in a compound; a single
+    // word ending so may be a surname ("@rogers").
+    if (several && part.size() > 5 && part.substr(part.size() - 3) == "ers") return true;
     if (cut == std::string_view::npos) break;
     rest.remove_prefix(cut + 1);
   }

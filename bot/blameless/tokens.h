@@ -69,6 +69,9 @@ bool is_system_noun(std::string_view w);     // check, job, service, deploy, ale
 // Attackers, vendors, banks, customers, researchers, reporters ("customer's" too): people
 // outside the team, narrated, never blamed as colleagues.
 bool is_third_party(std::string_view w);
+// A group of colleagues as a subject: team, squad, group, crew, folks, devs ("the billing squad
+// keeps treating alerts as noise" judges a team's conduct).
+bool is_team_word(std::string_view w);
 bool is_function_word(std::string_view w);  // determiners, prepositions, auxiliaries, copulas
 bool is_skippable(std::string_view w);      // adverbs and auxiliaries between subject and verb
 bool is_determiner(std::string_view w);     // the, a, this, our…
