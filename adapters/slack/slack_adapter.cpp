@@ -139,10 +139,27 @@ void SlackAdapter::on_envelopes(std::vector<Delivery> deliveries) {
     // Order within a channel: behind a 📌 still being looked up, an envelope waits its turn;
     // other channels go on.
     const std::string channel = envelope.event.channel;  // a copy: `delivery` is moved below
-    if (auto held = held_.find(channel); held != held_.end()) {
+    const auto held = held_.find(channel);
+    const bool waits = held != held_.end() || envelope.action == Action::lookup_pin ||
+                       envelope.action == Action::lookup_channel;
+    if (waits && held_count_ >= options_.held_max) {
+      // Memory stays bounded when look-ups fall behind: unacknowledged, Slack delivers it again.
+      if (!overloaded_) {
+        spdlog::warn(
+            "slack: {} envelopes wait behind 📌 look-ups; leaving more unacknowledged "
+            "for Slack to deliver again",
+            held_count_);
+        overloaded_ = true;
+      }
+      delivery.answer(std::nullopt);
+      continue;
+    }
+    if (held != held_.end()) {
       held->second.push_back(std::move(delivery));
-    } else if (envelope.action == Action::lookup_pin || envelope.action == Action::lookup_channel) {
+      ++held_count_;
+    } else if (waits) {
       held_[channel].push_back(std::move(delivery));
+      ++held_count_;
       ++working_;
       asio::co_spawn(executor_, work_through(channel), [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
@@ -163,14 +180,17 @@ awaitable<void> SlackAdapter::work_through(std::string channel) {
       break;
     }
     std::vector<Delivery> run;
+    std::size_t taken = 0;
     if (queue.front().envelope.action == Action::lookup_channel) {
       Delivery start = std::move(queue.front());
       queue.pop_front();
+      ++taken;
       co_await look_up_channel(start.envelope);
       run.push_back(std::move(start));
     } else if (queue.front().envelope.action == Action::lookup_pin) {
       Delivery pin = std::move(queue.front());
       queue.pop_front();
+      ++taken;
       const auto found = co_await look_up_pin(pin.envelope);
       if (found == PinLookup::retry) {
         pin.answer(std::nullopt);
@@ -185,7 +205,13 @@ awaitable<void> SlackAdapter::work_through(std::string channel) {
              queue.front().envelope.action != Action::lookup_channel) {
         run.push_back(std::move(queue.front()));
         queue.pop_front();
+        ++taken;
       }
+    }
+    held_count_ -= taken;
+    if (overloaded_ && held_count_ <= options_.held_max / 2) {
+      spdlog::info("slack: look-ups caught up; taking every envelope again");
+      overloaded_ = false;
     }
     record(run);
   }

@@ -50,6 +50,9 @@ struct SlackOptions {
   std::chrono::milliseconds drain_timeout{5000};
   // Replies waiting in memory at most (ReplyPoster); more wait in the outbox only.
   std::size_t reply_queue_max = 1000;
+  // Envelopes waiting in memory behind 📌 look-ups at most. When look-ups fall behind what
+  // arrives, more are left unacknowledged, for Slack to deliver again, rather than held.
+  std::size_t held_max = 2000;
   // Private records past their retention (closed security cases, old DM replies) are purged
   // at start and then this often (Engine::purge).
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
@@ -133,6 +136,8 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   Identity identity_;
   std::set<std::string> named_users_;  // users whose display name the engine was told
   std::map<std::string, std::deque<Delivery>> held_;  // by channel, behind a 📌 look-up
+  std::size_t held_count_ = 0;                        // in held_, all channels
+  bool overloaded_ = false;                           // held_max was reached; warned once
   // Whether a channel is private, as Slack said (events' channel_type, conversations.info): a
   // `start` there declares a private incident.
   std::map<std::string, bool> private_channels_;

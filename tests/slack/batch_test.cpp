@@ -115,5 +115,45 @@ TEST(SlackBatch, APushpinWaitingForItsMessageHoldsUpOnlyItsChannel) {
   EXPECT_EQ(c1->timeline[2].text, "after the pin");
 }
 
+// Look-ups slower than the 📌s arriving: at most held_max envelopes wait in memory; the rest are
+// left unacknowledged, and their redeliveries, once the look-ups caught up, are each stored once.
+TEST(SlackBatch, PinsBeyondWhatLookUpsCanHoldAreLeftForSlackToDeliverAgain) {
+  SlackHarness h;
+  h.options.held_max = 3;
+  ASSERT_TRUE(h.start_ready());
+  ASSERT_TRUE(h.deliver(slash_envelope("start Checkout errors")));
+  h.fake.delay_next("conversations.history", 300ms, 3);
+  std::vector<nlohmann::json> pins;
+  for (int n = 0; n < 8; ++n) {
+    const std::string ts = "1795960500.25000" + std::to_string(n);
+    h.fake.seed_message("C1", ts, "U2", "fact " + std::to_string(n));
+    pins.push_back(event_envelope(reaction_event("U3", "pushpin", "C1", ts, slack_ts(h.now)),
+                                  "EvPinFlood" + std::to_string(n)));
+    h.fake.send(pins.back());
+  }
+  ASSERT_TRUE(h.run_until([&] { return acked(h, pins[0]) && acked(h, pins[2]); }));
+  h.run_for(200ms);
+  std::vector<nlohmann::json> again;
+  for (const auto& pin : pins) {
+    if (!acked(h, pin)) again.push_back(pin);
+  }
+  EXPECT_EQ(again.size(), 5u) << "held beyond held_max, or refused within it";
+  EXPECT_EQ(h.counted(ops::series::kEventsRejected, {"slack", "events_api"}), 5);
+  for (auto& pin : again) {
+    pin["envelope_id"] = next_envelope_id();
+    pin["retry_attempt"] = 1;
+    ASSERT_TRUE(h.deliver(pin));
+  }
+  const auto c1 = h.store->current_incident("slack", "C1", IncidentView::all());
+  ASSERT_EQ(c1->timeline.size(), 9u);  // the declaration, then each fact once
+  for (int n = 0; n < 8; ++n) {
+    EXPECT_EQ(std::count_if(
+                  c1->timeline.begin(), c1->timeline.end(),
+                  [&](const TimelineEntry& e) { return e.text == "fact " + std::to_string(n); }),
+              1)
+        << n;
+  }
+}
+
 }  // namespace
 }  // namespace incident::testing
