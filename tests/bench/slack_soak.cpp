@@ -4,8 +4,12 @@
 // with SIGKILL at random moments and started again. At the end every fact must be stored exactly
 // once. Not a test and not in CI: tests/soak.sh runs it (tests/bench/README.md, "Soak").
 //
-//   build/tests/slack_soak [--reconnects N] [--kills K] [--rate R] [--seed S]
+//   build/tests/slack_soak [--reconnects N] [--kills K] [--rate R] [--channels C] [--seed S]
 //                          [--durability power|process] [--binary PATH]
+//
+// The load is spread over C incident channels (default 20), one open incident each, as a
+// workspace with several incidents at once: an hour at 100 facts/s into one incident would be a
+// timeline of 360,000 facts, which no incident has.
 //
 // Reconnects, drawn at random: refresh_requested and warning (Slack's own, make before break),
 // a close frame, a dropped TCP connection, a failed apps.connections.open, a next connection
@@ -78,6 +82,7 @@ struct Options {
   int reconnects = 1000;
   int kills = 200;
   double rate = 100;  // 📌 per second
+  int channels = 20;
   unsigned seed = 1;
   std::string durability = "power";
   std::string binary = INCIDENT_BOT_BINARY;
@@ -131,9 +136,12 @@ int soak(const Options& o) {
     events[it->second].acked = true;
     ++acked;
   };
+  auto channel = [&](std::size_t n) {
+    return "CSOAK" + std::to_string(n % static_cast<std::size_t>(o.channels));
+  };
   auto deliver = [&](std::size_t n) {
     Event& e = events[n];
-    const auto envelope = event_envelope(reaction_event("U2", "pushpin", "CSOAK", e.ts, e.ts),
+    const auto envelope = event_envelope(reaction_event("U2", "pushpin", channel(n), e.ts, e.ts),
                                          "EvSoak" + std::to_string(n), e.attempts++);
     by_envelope[envelope["envelope_id"]] = n;
     e.connection = fake.current();
@@ -159,7 +167,7 @@ int soak(const Options& o) {
       while (load && events.size() < due) {
         const std::size_t n = events.size();
         events.push_back({"1800000000." + std::to_string(100000 + n)});
-        fake.seed_message("CSOAK", events[n].ts, "U3", "soak fact " + std::to_string(n));
+        fake.seed_message(channel(n), events[n].ts, "U3", "soak fact " + std::to_string(n));
         deliver(n);
         pending.push_back(n);
       }
@@ -192,14 +200,13 @@ int soak(const Options& o) {
     return -1.0;
   };
 
-  // The incident first: a 📌 in a channel without one captures nothing.
-  const auto start = slash_envelope("start Soak test", "U1", "CSOAK");
+  // The incidents first: a 📌 in a channel without one captures nothing.
   bool started = run_until(
       io, [&] { return fake.current() != 0; }, 30s);
-  if (started) {
-    fake.send(start);
+  for (int c = 0; started && c < o.channels; ++c) {
+    fake.send(slash_envelope("start Soak test " + std::to_string(c), "U1", channel(c)));
     started = run_until(
-        io, [&] { return !fake.acks().empty(); }, 30s);
+        io, [&] { return fake.acks().size() == static_cast<std::size_t>(c) + 1; }, 30s);
   }
   if (!started) {
     std::cerr << "the bot did not connect or start the incident; see " << log << "\n";
@@ -304,19 +311,22 @@ int soak(const Options& o) {
   const int term = bot->stop(SIGTERM);
   bot.reset();
 
-  const fs::path exported = dir / "export.json";
-  {
-    Child exporter(o.binary, env, {"export", "INC-1", "--format", "json"}, log, exported);
-    while (!exporter.exited()) std::this_thread::sleep_for(50ms);
-  }
   std::map<std::string, int> stored;
-  std::ifstream in(exported);
-  const auto doc = json::parse(in, nullptr, false);
-  if (!doc.is_object()) {
-    std::cerr << "the export failed; see " << log << "\n";
-    return 1;
+  for (int c = 1; c <= o.channels; ++c) {
+    const fs::path exported = dir / "export.json";
+    {
+      Child exporter(o.binary, env, {"export", "INC-" + std::to_string(c), "--format", "json"}, log,
+                     exported);
+      while (!exporter.exited()) std::this_thread::sleep_for(50ms);
+    }
+    std::ifstream in(exported);
+    const auto doc = json::parse(in, nullptr, false);
+    if (!doc.is_object()) {
+      std::cerr << "the export of INC-" << c << " failed; see " << log << "\n";
+      return 1;
+    }
+    for (const auto& entry : doc["timeline"]) ++stored[entry.value("text", "")];
   }
-  for (const auto& entry : doc["timeline"]) ++stored[entry.value("text", "")];
   std::size_t stored_once = 0, lost = 0, duplicated = 0, unacked = 0;
   for (std::size_t n = 0; n < events.size(); ++n) {
     const int times = stored["soak fact " + std::to_string(n)];
@@ -330,8 +340,9 @@ int soak(const Options& o) {
   }
 
   std::printf(
-      "soak: %d kill -9s and %d reconnects (seed %u, %.0f facts/s, %s durability), %.0f s\n",
-      o.kills, o.reconnects, o.seed, o.rate, o.durability.c_str(),
+      "soak: %d kill -9s and %d reconnects (seed %u, %.0f facts/s over %d incidents, %s "
+      "durability), %.0f s\n",
+      o.kills, o.reconnects, o.seed, o.rate, o.channels, o.durability.c_str(),
       ms(Clock::now() - soak_began) / 1000.0);
   std::printf(
       "facts        %zu sent, %zu acknowledged, %zu stored once, %zu lost, %zu duplicated, "
@@ -372,6 +383,8 @@ int main(int argc, char** argv) {
       o.kills = std::stoi(value);
     else if (flag == "--rate")
       o.rate = std::stod(value);
+    else if (flag == "--channels")
+      o.channels = std::max(1, std::stoi(value));
     else if (flag == "--seed")
       o.seed = static_cast<unsigned>(std::stoul(value));
     else if (flag == "--durability")
