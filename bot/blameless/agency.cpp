@@ -87,6 +87,14 @@ void should_have(const View& v, std::size_t i, Hits& hits) {
   if (v.any(k, {"had", "have", "got", "gotten", "been"}) || !is_past_verb(verb)) return;
   if (s.who == Who::system) return;
   if (s.who == Who::unknown && !is_mental_verb(verb)) return;
+  // "I should have checked the target first; I've added a confirmation prompt": one person owning
+  // a slip and its fix (README, "First-person accounts"). Without the fix it is still pointed at.
+  if (s.who == Who::first_person && v.before(i, 2, {"i"}) &&
+      v.near_next_sentence(
+          i, 20,
+          {"adding", "added", "i've", "i'm", "i'll", "fixed", "wrote", "opened", "filed", "put"})) {
+    return;
+  }
   add_blame(hits, i, k, "blame_should_have");
 }
 
@@ -458,9 +466,25 @@ void without(const View& v, std::size_t i, Hits& hits) {
        v.near(i + 3, 8,
               {"rollout", "checklist", "process", "review", "agreed", "runbook", "staged", "phased",
                "canary", "window", "pull", "pr", "ticket"})) ||
-      (v.phrase(i, "rather than") > 0 && v.near(i + 2, 5, {"first"}))) {
+      (v.phrase(i, "rather than") > 0 && v.near(i + 2, 5, {"first"})) ||
+      // "ran the rollout four hours early, outside the window agreed in the change ticket"
+      (v.phrase(i, "outside the") > 0 &&
+       v.any(i + 2, {"window", "agreed", "approved", "change", "maintenance"}) &&
+       v.near(i + 2, 5, {"agreed", "approved", "window", "freeze"}))) {
     const Subject s = v.clause_subject(i);
-    if (s.personal() || actor_before(v, i).personal()) add_blame(hits, i, i + 1, "blame_omission");
+    // "Declan ran the rollout four hours early, outside the window": the sentence's first act.
+    bool named = false;
+    for (std::size_t k = v.begin(); k < i; ++k) {
+      if (is_past_verb(v.word(k))) {
+        const Subject first = v.subject_of(k);
+        named = first.who == Who::person ||
+                (first.who == Who::unknown && k > v.begin() && v.name_like(k - 1));
+        break;
+      }
+    }
+    if (s.personal() || actor_before(v, i).personal() || named) {
+      add_blame(hits, i, i + 1, "blame_omission");
+    }
     return;
   }
   if (!v.is(i, "without")) return;

@@ -55,10 +55,12 @@ void fault(const View& v, std::size_t i, Hits& hits) {
   // "my bad, i restarted the wrong service, doing the right one now": a slip owned and fixed
   // as it is told is the account a blameless review wants.
   if (v.phrase(i, "my bad") &&
-      v.near_next_sentence(i, 16,
-                           {"now", "fixing", "reverting", "rolling", "redoing", "fixed", "reverted",
-                            "correcting", "corrected", "switched", "undid", "undone"})) {
-    return;
+      (v.near_next_sentence(
+           i, 16,
+           {"now", "fixing", "reverting", "rolling", "redoing", "fixed", "reverted", "correcting",
+            "corrected", "switched", "undid", "undone", "here", "attached", "below"}) ||
+       v.near(i, 16, {"link", "graph", "screenshot", "dashboard"}))) {
+    return;  // "my bad, forgot the dashboard link — here: …"
   }
   if (v.phrase(i, "my bad") && (v.punct(i + 2) || pronoun_kind(v.word(i + 2)) != Pronoun::none ||
                                 v.any(i + 2, {"sorry", "lol", "folks", "all", "everyone"}))) {
@@ -481,6 +483,11 @@ void blame_word(const View& v, std::size_t i, Hits& hits) {
     if (n == 0) return;
   }
   if (v.before(i, 1, {"git", "svn", "hg", "annotate"})) return;  // `git blame` is a tool
+  // "Blame is the wrong lens for this one": blame named to be set aside.
+  if (v.phrase(i + 1, "is the wrong") > 0 || v.phrase(i + 1, "isn't the") > 0 ||
+      v.phrase(i + 1, "is not the") > 0 || v.phrase(i + 1, "is not useful") > 0) {
+    return;
+  }
   if (v.any(i + 1, {"view", "output", "annotation", "annotations", "shows", "says", "log"})) return;
   if (v.negated(i, 5) ||
       v.before(i, 2, {"avoid", "avoiding", "without", "not", "no", "stop", "quit", "instead"})) {

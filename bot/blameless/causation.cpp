@@ -559,7 +559,10 @@ void person_bad_action(const View& v, std::size_t i, Hits& hits) {
                                    "clobbered", "corrupted", "killed", "erased", "purged"});
   if (destroyed) {
     // Only damage to what mattered: "deleted the stale DNS record" is a step in a timeline.
-    bool vital = false;
+    // Told as why it went wrong, any damage counts: "took an hour because the new hire had
+    // deleted the previous image tag".
+    bool vital = v.before(i, 8, {"because"});
+    if (vital) last = i;
     for (std::size_t k = i + 1; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
       if (is_clause_word(v.word(k)) ||
           v.any(k, {"old", "stale", "unused", "orphaned", "temporary", "tmp", "temp", "extra",
@@ -593,6 +596,15 @@ void person_bad_action(const View& v, std::size_t i, Hits& hits) {
                  "signoff",    "checks",    "check"})) {
         last = k;
         break;
+      }
+    }
+  } else if (v.any(i, {"disabling", "turning", "switching", "muting", "silencing"}) &&
+             v.is(i - 1, "by") && v.near(i, 12, {"green"})) {
+    // "really nailed it by disabling the health checks so the dashboard would go green"
+    for (std::size_t k = v.begin(); k < i; ++k) {
+      if (v.at(k).person || v.name_like(k)) {
+        add_blame(hits, i - 1, i, "blame_sarcasm");
+        return;
       }
     }
   } else if (v.any(i, {"disabled", "turned", "switched", "commented", "muted", "silenced"})) {
@@ -652,6 +664,10 @@ void by_mistake(const View& v, std::size_t i, Hits& hits) {
     --k;
     if (v.punct(k)) return;
     if (is_past_verb(v.word(k))) {
+      // "The bank's operations team reversed our batch by mistake": a third party's slip.
+      for (std::size_t m = v.begin(); m < k; ++m) {
+        if (is_third_party(v.word(m))) return;
+      }
       if (v.subject_of(k).who == Who::person) add_blame(hits, k, i + n - 1, "blame_mistake");
       return;
     }

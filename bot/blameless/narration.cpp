@@ -333,6 +333,14 @@ void on_watch(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
+// "…, is what left two near-identical lists in the dropdown": named as what did it.
+bool is_what_after(const View& v, std::size_t i) {
+  for (std::size_t k = i; k < v.end() && k < i + 30; ++k) {
+    if (v.any(k, {"is", "was"}) && v.is(k + 1, "what") && is_past_verb(v.word(k + 2))) return true;
+  }
+  return false;
+}
+
 // "Fatima's hotfix disabled rate limiting, which is what let the spike through", "the root
 // cause was Emeka's one-line patch": a colleague's change named as the cause.
 void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
@@ -351,10 +359,10 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
   if (!v.person_owner(i) || v.any(i, {"my", "our", "their", "its"})) return;
   std::size_t k = i + 1;
   for (; k < i + 4 && v.inside(k); ++k) {
-    if (v.any(k, {"fix",     "hotfix",   "quick-fix", "patch",    "change",  "commit",
-                  "pr",      "script",   "query",     "tweak",    "push",    "merge",
-                  "rollout", "deploy",   "hack",      "band-aid", "bandaid", "workaround",
-                  "kludge",  "shortcut", "decision",  "edit",     "cutover"})) {
+    if (v.any(k, {"fix",    "hotfix",   "quick-fix", "patch",      "change", "commit",   "pr",
+                  "script", "query",    "tweak",     "push",       "merge",  "rollout",  "deploy",
+                  "hack",   "band-aid", "bandaid",   "workaround", "kludge", "shortcut", "decision",
+                  "edit",   "cutover",  "mis-click", "misclick",   "typo"})) {
       break;
     }
     if (v.punct(k)) return;
@@ -366,7 +374,8 @@ void owned_change_as_cause(const View& v, std::size_t i, Hits& hits) {
        !v.near(i, 40,
                {"root", "caused", "causing", "broke", "introduced", "responsible", "culprit",
                 "behind", "let", "disabled", "deleted", "dropped", "exhausted", "overloaded",
-                "crashed", "trigger", "reason", "set"})) ||
+                "crashed", "trigger", "reason", "set", "turned"}) &&
+       !is_what_after(v, i)) ||
       v.near(i, 12, {"fixed", "resolved", "mitigated", "restored", "recovered"})) {
     return;
   }
@@ -468,6 +477,8 @@ void accusing_why(const View& v, std::size_t i, Hits& hits) {
   }
   std::size_t questions = 0;  // "why was Hamid running TRUNCATE on prod at 2am??"
   for (std::size_t k = i; k < v.end(); ++k) questions += v.at(k).norm == "?";
+  // "Why did Rui deploy at 17:50 on a Friday with half the team already offline?"
+  const bool bad_moment = v.near(i, 20, {"friday", "weekend", "midnight", "offline", "freeze"});
   bool skipped_first = false;  // "…flip the delegation before anyone had compared the zones?"
   for (std::size_t k = i; k < v.end(); ++k) {
     if (v.is(k, "before") &&
@@ -478,7 +489,7 @@ void accusing_why(const View& v, std::size_t i, Hits& hits) {
   }
   // "…still have no alert after the last incident?"
   const bool still = v.near(i, 12, {"still"}) && v.near(i, 30, {"last", "previous", "again"});
-  const bool accusing = is_negation(aux) || questions > 1 || skipped_first || still ||
+  const bool accusing = is_negation(aux) || questions > 1 || skipped_first || still || bad_moment ||
                         v.near(i, 30, {"even", "again", "ever", "anyway"}) ||
                         v.phrase(v.end() > 4 ? v.end() - 4 : v.begin(), "in the first place") > 0;
   bool first_place = false;
@@ -553,8 +564,60 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
     add_blame(hits, i, i + 3, "blame_trait");
     return;
   }
+  // "sleeping right through it", "slept through the page": a responder asleep at the moment.
+  if (v.any(i, {"slept", "sleeping"}) && v.skip(i + 1, {"right", "straight"}) < v.end() &&
+      v.is(v.skip(i + 1, {"right", "straight"}), "through")) {
+    for (std::size_t k = v.begin(); k < v.end(); ++k) {
+      if (v.at(k).person || v.name_like(k) || is_person_noun(v.word(k))) {
+        if (v.subject_of(i).who == Who::first_person) return;
+        add_blame(hits, i, v.skip(i + 1, {"right", "straight"}), "blame_narrated");
+        return;
+      }
+    }
+  }
+  // "joaquín what did you do": the question that accuses.
+  if ((v.phrase(i, "what did you do") > 0 || v.phrase(i, "what have you done") > 0) &&
+      (v.punct(i + 4) || !v.inside(i + 4))) {
+    add_blame(hits, i, i + 3, "blame_who");
+    return;
+  }
+  // "Anneliese approved her own PR at 11pm": a check made by the one it was to check.
+  if (v.any(i, {"approved", "reviewed", "merged", "signed"}) &&
+      v.any(i + 1, {"his", "her", "their"}) && v.is(i + 2, "own")) {
+    const Subject s = v.subject_of(i);
+    if (s.who == Who::person || (s.who == Who::unknown && v.name_like(i - 1))) {
+      add_blame(hits, i, i + 2, "blame_narrated");
+      return;
+    }
+  }
+  // "Oluwaseun was paged eleven times over 25 minutes before acknowledging"
+  if (v.is(i, "paged") && v.is(i - 1, "was") &&
+      v.near(i, 10, {"times", "repeatedly", "twice", "minutes"})) {
+    for (std::size_t k = i + 1; k < v.end() && k < i + 12; ++k) {
+      if (v.is(k, "before") && v.any(k + 1, {"acknowledging", "responding", "answering", "anyone",
+                                             "he", "she", "replying"})) {
+        if (v.subject_of(i - 1).who == Who::person || v.name_like(i - 2)) {
+          add_blame(hits, i - 1, k + 1, "blame_narrated");
+          return;
+        }
+      }
+    }
+  }
+  // "deployed from his laptop with local changes nobody reviewed"
+  if ((v.is(i, "nobody") || v.phrase(i, "no one") > 0) &&
+      v.any(i + (v.is(i, "nobody") ? 1 : 2), {"reviewed", "checked", "tested", "approved"})) {
+    const std::size_t act = act_before(v, i);
+    if (act != i) {
+      const Subject s = v.subject_of(act);
+      if (s.who == Who::person || (s.who == Who::unknown && v.name_like(act - 1))) {
+        add_blame(hits, act, i + 1, "blame_omission");
+        return;
+      }
+    }
+  }
   // "acknowledged the page and went back to sleep"
-  if (v.phrase(i, "went back to sleep") > 0 && v.near(i, 10, {"page", "pager", "alert", "it"})) {
+  if ((v.phrase(i, "went back to sleep") > 0 || v.phrase(i, "goes back to sleep") > 0) &&
+      v.near(i, 12, {"page", "pager", "alert", "it", "email", "report", "ticket", "call"})) {
     const Subject s = v.subject_of(i);
     if (s.who == Who::person || (s.who == Who::unknown && colleague_subject(v, i))) {
       add_blame(hits, i, i + 3, "blame_narrated");
@@ -597,7 +660,9 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
   }
   // "disabled the paging rule to silence the noise and never turned it back on"
   if (v.phrase(i, "never turned it back on") + v.phrase(i, "never re-enabled") +
-          v.phrase(i, "never switched it back on") + v.phrase(i, "never put it back") >
+          v.phrase(i, "never switched it back on") + v.phrase(i, "never put it back") +
+          v.phrase(i, "never committed it") + v.phrase(i, "never checked it in") +
+          v.phrase(i, "never pushed it") + v.phrase(i, "never told anyone") >
       0) {
     const Subject s = v.subject_of(i);
     if (s.who == Who::person || (s.who == Who::unknown && colleague_subject(v, i))) {

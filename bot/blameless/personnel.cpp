@@ -290,6 +290,17 @@ void performance(const View& v, std::size_t i, Hits& hits) {
 
 void discipline(const View& v, std::size_t i, Hits& hits) {
   const std::string_view w = v.word(i);
+  // "Paulina loses send permissions until the role split ships, as a consequence of the rename"
+  if (v.any(i, {"loses", "lose", "lost", "losing"}) && i > v.begin() &&
+      (v.at(i - 1).person || v.name_like(i - 1) || v.any(i - 1, {"he", "she"}))) {
+    for (std::size_t k = i + 1; k < i + 4 && v.inside(k); ++k) {
+      if (v.any(k, {"access", "permissions", "rights", "privileges"}) &&
+          v.near(i, 16, {"until", "consequence", "result", "punishment"})) {
+        add(hits, i - 1, k);
+        return;
+      }
+    }
+  }
   // "Suspend Priya's production change approvals until…", "revoke his deploy rights"
   if (v.any(i, {"suspend", "revoke", "pull", "remove", "withdraw", "suspending", "revoking"}) &&
       v.person_owner(i + 1) && !v.any(i + 1, {"my", "our", "its", "their"})) {
@@ -304,7 +315,7 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
   // "the engineer's production access be suspended", "her admin rights were revoked"
   if (v.any(i, {"suspended", "revoked", "removed", "pulled", "withdrawn", "paused", "frozen"}) &&
       v.before(i, 3, {"be", "been", "was", "were", "is", "are", "get", "got"})) {
-    for (std::size_t k = i; k > v.begin() && i - k < 7;) {
+    for (std::size_t k = i; k > v.begin() && i - k < 10;) {
       --k;
       if (v.any(k, {"access", "privileges", "rights", "permissions", "credentials", "badge"})) {
         for (std::size_t m = k; m > v.begin() && k - m < 4;) {
@@ -324,12 +335,14 @@ void discipline(const View& v, std::size_t i, Hits& hits) {
              "underperforming", "underperformer", "underperformance", "underperformed"})) {
     // "a probation period for new alert rules": a trial for a thing.
     if ((w == "probation" || w == "probationary") &&
-        v.near(i, 5, {"rule",    "rules",    "alert",   "alerts", "check",   "checks",
-                      "feature", "features", "flag",    "flags",  "service", "services",
-                      "monitor", "monitors", "patch",   "build",  "release", "canary",
-                      "ring",    "change",   "version", "deploy"})) {
+        v.near(i, 5, {"rule",     "rules", "alert",   "alerts",  "check",    "checks",  "feature",
+                      "features", "flag",  "flags",   "service", "services", "monitor", "monitors",
+                      "patch",    "build", "release", "canary",  "ring",     "change",  "version",
+                      "deploy",   "host",  "server",  "cron",    "node",     "job",     "box"})) {
       return;
     }
+    // "Disciplinary questions are out of scope for a post-mortem": the rule itself, stated.
+    if (v.near(i, 8, {"scope"}) && v.near(i, 8, {"out", "outside"})) return;
     // "the demotion of the primary" is a database failover.
     if (w == "demotion" && !(i > v.begin() && v.person_owner(i - 1))) return;
     // "informing personnel", "all personnel were evacuated": staff, not a personnel matter;

@@ -157,7 +157,11 @@ void attitude(const View& v, std::size_t i, Hits& hits) {
 
 // "Emma won't get the promotion this cycle", "deny him the bonus".
 void rewards(const View& v, std::size_t i, Hits& hits) {
-  if (!v.any(i, {"promotion", "promo", "raise", "bonus", "bonuses", "pay"})) return;
+  if (!v.any(i, {"promotion", "promo", "raise", "bonus", "bonuses", "pay", "title"})) return;
+  // "didn't get the senior title this cycle"
+  if (v.is(i, "title") && !v.before(i, 2, {"senior", "staff", "principal", "lead", "manager"})) {
+    return;
+  }
   if (v.is(i, "raise") && !v.before(i, 2, {"a", "the", "his", "her", "their"})) return;
   if (v.is(i, "pay") && !v.before(i, 2, {"his", "her", "their"})) return;
   if (!v.before(i, 4, {"get",     "getting",  "got",      "deny",    "denied",   "denying",
@@ -215,13 +219,16 @@ void private_life(const View& v, std::size_t i, Hits& hits) {
       v.phrase(i, "interviewing elsewhere") + v.phrase(i, "interviewing at") +
       v.phrase(i, "hand in his notice") + v.phrase(i, "hand in her notice") +
       v.phrase(i, "his wedding") + v.phrase(i, "her wedding") +
-      v.phrase(i, "looking for another job");
+      v.phrase(i, "looking for another job") + v.phrase(i, "in confidence") +
+      v.phrase(i, "moved back down") + v.phrase(i, "moved down to") +
+      v.phrase(i, "calibration panel") + v.phrase(i, "down-levelled") + v.phrase(i, "down-leveled");
   if (n == 0 &&
-      v.any(i, {"pregnant",     "pregnancy",    "illness",     "surgery",  "burnout",
-                "chemo",        "chemotherapy", "miscarriage", "funeral",  "hospitalised",
-                "hospitalized", "therapist",    "rehab",       "bereaved", "resigned",
-                "resignation",  "resigning",    "divorce",     "custody",  "ivf",
-                "fertility",    "honeymoon",    "demoted",     "demotion", "disability"})) {
+      v.any(i, {"pregnant",     "pregnancy",    "illness",      "surgery",    "burnout",
+                "chemo",        "chemotherapy", "miscarriage",  "funeral",    "hospitalised",
+                "hospitalized", "therapist",    "rehab",        "bereaved",   "resigned",
+                "resignation",  "resigning",    "divorce",      "custody",    "ivf",
+                "fertility",    "honeymoon",    "demoted",      "demotion",   "disability",
+                "anxiety",      "depression",   "downlevelled", "downleveled"})) {
     // "resigned to waiting for the vendor", "he sounded resigned" are a mood, not a resignation.
     if (v.is(i, "resigned") &&
         (v.is(i + 1, "to") ||
