@@ -14,8 +14,9 @@
 // Reconnects, drawn at random: refresh_requested and warning (Slack's own, make before break),
 // a close frame, a dropped TCP connection, a failed apps.connections.open, a next connection
 // that says hello and then nothing (half-open: found by the missing pong), and
-// too_many_websockets (then at least 30 s apart). An envelope unacknowledged for 3 s, or sent on
-// a connection that closed, is delivered again with retry_attempt + 1 on the newest connection.
+// too_many_websockets (then at least 30 s apart). An envelope sent on a connection that closed
+// is delivered again at once on the newest one; one unacknowledged again after 3 s, 1 min and
+// 5 min, as Slack retries, each with retry_attempt + 1.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -175,7 +176,13 @@ int soak(const Options& o) {
       for (const std::size_t n : pending) {
         Event& e = events[n];
         const bool gone = e.connection == 0 || !fake.sockets()[e.connection - 1].open;
-        if (now - e.sent > 3s || (gone && e.connection != fake.current())) {
+        // Slack's schedule for an envelope nobody acknowledged: again after about 3 s, then a
+        // minute, then five (the Events API's retries; here on, every five minutes, so that
+        // nothing is left undelivered at the end). A connection that closed: at once.
+        const auto wait = e.attempts <= 1   ? Clock::duration(3s)
+                          : e.attempts == 2 ? Clock::duration(60s)
+                                            : Clock::duration(300s);
+        if (now - e.sent > wait || (gone && e.connection != fake.current())) {
           deliver(n);
           ++resent;
         }
@@ -288,6 +295,14 @@ int soak(const Options& o) {
   }
 
   // Everything sent must be acknowledged in the end: Slack keeps delivering it.
+  // Slack's later retries, brought forward: whatever is still unacknowledged is delivered once
+  // more now rather than minutes later.
+  for (const std::size_t n : pending) {
+    if (!events[n].acked) {
+      deliver(n);
+      ++resent;
+    }
+  }
   const auto drain_until = Clock::now() + 60s;
   while (acked < events.size() && Clock::now() < drain_until) serve(100ms, false);
 
