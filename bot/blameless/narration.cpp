@@ -553,6 +553,67 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
     add_blame(hits, i, i + 1, "blame_trait");
     return;
   }
+  // "disabled the paging rule to silence the noise and never turned it back on"
+  if (v.phrase(i, "never turned it back on") + v.phrase(i, "never re-enabled") +
+          v.phrase(i, "never switched it back on") + v.phrase(i, "never put it back") +
+          v.phrase(i, "never committed it") + v.phrase(i, "never checked it in") +
+          v.phrase(i, "never pushed it") + v.phrase(i, "never told anyone") >
+      0) {
+    const Subject s = v.subject_of(i);
+    if (s.who == Who::person || (s.who == Who::unknown && colleague_subject(v, i))) {
+      add_blame(hits, i, i + 3, "blame_narrated");
+      return;
+    }
+  }
+  // "Connor hard-coded the database password": a secret put where it leaks.
+  if (v.any(i, {"hard-coded", "hardcoded", "committed", "pasted", "posted"}) &&
+      v.near(i + 1, 4,
+             {"password", "passwords", "secret", "secrets", "token", "tokens", "key", "credentials",
+              "api"}) &&
+      !v.before(i, 2, {"was", "were", "is", "been"})) {
+    const Subject s = v.subject_of(i);
+    if ((s.who == Who::person || (s.who == Who::unknown && v.name_like(i - 1))) &&
+        colleague_subject(v, i)) {
+      add_blame(hits, i, std::min(i + 3, v.end() - 1), "blame_narrated");
+      return;
+    }
+  }
+  // "Hiroshi never documents anything": a habit pinned on a person.
+  if (v.is(i, "never") && v.inside(i + 1) && i > v.begin() &&
+      (v.at(i - 1).person || (colleague_subject(v, i) && v.subject_of(i).who == Who::person))) {
+    const std::string_view w = v.word(i + 1);
+    if (w.size() > 4 && w.back() == 's' && !is_function_word(w) && !is_system_noun(w) &&
+        v.any(i + 2, {"anything", "tests", "checks", "reads", "documents", "anyone", "the", "a",
+                      "his", "her", "their"})) {
+      add_blame(hits, i, i + 1, "blame_trait");
+      return;
+    }
+  }
+  if (v.is(i, "against") && v.any(i + 1, {"our", "the", "their", "his", "her", "team's"})) {
+    for (std::size_t k = i + 2; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
+      if (v.any(k, {"rule", "rules", "policy", "process", "guidance", "advice", "runbook",
+                    "instructions", "agreement", "freeze"})) {
+        // "Dorian merged the PR at 15:50, against our own rule": the sentence's subject.
+        if (!colleague_subject(v, i) && !colleague_subject(v, v.begin() + 1)) return;
+        add_blame(hits, i, k, "blame_narrated");
+        return;
+      }
+    }
+    return;
+  }
+  if (v.is(i, "too") &&
+      v.any(i + 1, {"casual", "careless", "relaxed", "lax", "cavalier", "sloppy", "hasty", "quick",
+                    "lazy"}) &&
+      v.any(i + 2, {"about", "with", "when", "in"})) {
+    if (!colleague_subject(v, i)) return;
+    add_blame(hits, i, i + 1, "blame_trait");
+  }
+}
+
+// Conduct told without a judging word: a habit beside the act ("as he usually does"), asleep
+// at the moment, a self-approved change, pages unanswered, changes nobody reviewed, "nobody
+// forced X to", mock credit and mock questions ("what could possibly go wrong").
+void narrated_conduct(const View& v, std::size_t i, Hits& hits) {
   // "…, as he usually does with anything labelled config": a habit told beside the act.
   if (v.is(i, "as") && v.any(i + 1, {"he", "she"}) &&
       v.any(i + 2, {"usually", "always", "often", "typically"}) &&
@@ -658,61 +719,6 @@ void judged_conduct(const View& v, std::size_t i, Hits& hits) {
     add_blame(hits, i, i + 2, "blame_sarcasm");
     return;
   }
-  // "disabled the paging rule to silence the noise and never turned it back on"
-  if (v.phrase(i, "never turned it back on") + v.phrase(i, "never re-enabled") +
-          v.phrase(i, "never switched it back on") + v.phrase(i, "never put it back") +
-          v.phrase(i, "never committed it") + v.phrase(i, "never checked it in") +
-          v.phrase(i, "never pushed it") + v.phrase(i, "never told anyone") >
-      0) {
-    const Subject s = v.subject_of(i);
-    if (s.who == Who::person || (s.who == Who::unknown && colleague_subject(v, i))) {
-      add_blame(hits, i, i + 3, "blame_narrated");
-      return;
-    }
-  }
-  // "Connor hard-coded the database password": a secret put where it leaks.
-  if (v.any(i, {"hard-coded", "hardcoded", "committed", "pasted", "posted"}) &&
-      v.near(i + 1, 4,
-             {"password", "passwords", "secret", "secrets", "token", "tokens", "key", "credentials",
-              "api"}) &&
-      !v.before(i, 2, {"was", "were", "is", "been"})) {
-    const Subject s = v.subject_of(i);
-    if ((s.who == Who::person || (s.who == Who::unknown && v.name_like(i - 1))) &&
-        colleague_subject(v, i)) {
-      add_blame(hits, i, std::min(i + 3, v.end() - 1), "blame_narrated");
-      return;
-    }
-  }
-  // "Hiroshi never documents anything": a habit pinned on a person.
-  if (v.is(i, "never") && v.inside(i + 1) && i > v.begin() &&
-      (v.at(i - 1).person || (colleague_subject(v, i) && v.subject_of(i).who == Who::person))) {
-    const std::string_view w = v.word(i + 1);
-    if (w.size() > 4 && w.back() == 's' && !is_function_word(w) && !is_system_noun(w) &&
-        v.any(i + 2, {"anything", "tests", "checks", "reads", "documents", "anyone", "the", "a",
-                      "his", "her", "their"})) {
-      add_blame(hits, i, i + 1, "blame_trait");
-      return;
-    }
-  }
-  if (v.is(i, "against") && v.any(i + 1, {"our", "the", "their", "his", "her", "team's"})) {
-    for (std::size_t k = i + 2; k < i + 6 && v.inside(k) && !v.punct(k); ++k) {
-      if (v.any(k, {"rule", "rules", "policy", "process", "guidance", "advice", "runbook",
-                    "instructions", "agreement", "freeze"})) {
-        // "Dorian merged the PR at 15:50, against our own rule": the sentence's subject.
-        if (!colleague_subject(v, i) && !colleague_subject(v, v.begin() + 1)) return;
-        add_blame(hits, i, k, "blame_narrated");
-        return;
-      }
-    }
-    return;
-  }
-  if (v.is(i, "too") &&
-      v.any(i + 1, {"casual", "careless", "relaxed", "lax", "cavalier", "sloppy", "hasty", "quick",
-                    "lazy"}) &&
-      v.any(i + 2, {"about", "with", "when", "in"})) {
-    if (!colleague_subject(v, i)) return;
-    add_blame(hits, i, i + 1, "blame_trait");
-  }
 }
 
 // "The reviewer assumed the flag was off in staging, rather than on": a colleague's wrong belief
@@ -807,8 +813,6 @@ void left_on(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
-}  // namespace
-
 // "Eitan re-runs the purge job, deleting the freshly restored rows": a colleague's act, then the
 // damage it did, told as a participle.
 void damaging_participle(const View& v, std::size_t i, Hits& hits) {
@@ -848,9 +852,9 @@ void whose_trigger(const View& v, std::size_t i, Hits& hits) {
   }
 }
 
+}  // namespace
+
 void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
-  damaging_participle(v, i, hits);
-  whose_trigger(v, i, hits);
   narrated_mistake(v, i, hits);
   passive_agent(v, i, hits);
   told(v, i, hits);
@@ -859,10 +863,13 @@ void narration_rules(const View& v, std::size_t i, std::vector<Hit>& hits) {
   triggered_incident(v, i, hits);
   accusing_why(v, i, hits);
   judged_conduct(v, i, hits);
+  narrated_conduct(v, i, hits);
   mistaken_belief(v, i, hits);
   without_step(v, i, hits);
   which_is_how(v, i, hits);
   left_on(v, i, hits);
+  damaging_participle(v, i, hits);
+  whose_trigger(v, i, hits);
 }
 
 }  // namespace incident::blameless_detail
