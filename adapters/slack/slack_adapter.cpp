@@ -4,7 +4,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <iterator>
 #include <stdexcept>
 
 #include "adapters/ops/series.h"
@@ -168,7 +170,34 @@ void SlackAdapter::on_envelopes(std::vector<Delivery> deliveries) {
       now.push_back(std::move(delivery));
     }
   }
+  // What finished its look-up came earlier than anything read now: recorded first, in the same
+  // batch, so a channel's order holds.
+  if (!looked_up_.empty()) {
+    now.insert(now.begin(), std::make_move_iterator(looked_up_.begin()),
+               std::make_move_iterator(looked_up_.end()));
+    looked_up_.clear();
+  }
   record(now);
+}
+
+awaitable<void> SlackAdapter::flush_looked_up() {
+  // Let look-ups whose answers are already on the wire finish first (as SocketModeClient::drain
+  // gathers frames): a few turns of the event loop that add nothing end the wait, and so do the
+  // group commit's limits.
+  const auto began = std::chrono::steady_clock::now();
+  for (int idle = 0;
+       idle < 8 && looked_up_.size() < options_.socket_mode.batch_max &&
+       std::chrono::steady_clock::now() - began < options_.socket_mode.batch_gather;) {
+    const std::size_t seen = looked_up_.size();
+    co_await asio::post(executor_, asio::use_awaitable);
+    idle = looked_up_.size() == seen ? idle + 1 : 0;
+  }
+  flush_posted_ = false;
+  std::vector<Delivery> ready = std::move(looked_up_);
+  looked_up_.clear();
+  record(ready);
+  --working_;  // run() waits for this too before it returns
+  worked_.notify();
 }
 
 awaitable<void> SlackAdapter::work_through(std::string channel) {
@@ -213,7 +242,16 @@ awaitable<void> SlackAdapter::work_through(std::string channel) {
       spdlog::info("slack: look-ups caught up; taking every envelope again");
       overloaded_ = false;
     }
-    record(run);
+    // Recorded once the event loop has taken in what other look-ups finished meanwhile.
+    looked_up_.insert(looked_up_.end(), std::make_move_iterator(run.begin()),
+                      std::make_move_iterator(run.end()));
+    if (!looked_up_.empty() && !flush_posted_) {
+      flush_posted_ = true;
+      ++working_;
+      asio::co_spawn(executor_, flush_looked_up(), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+    }
   }
   --working_;
   worked_.notify();

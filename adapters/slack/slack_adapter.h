@@ -117,6 +117,9 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   std::optional<Handled> handle(Envelope& envelope);
   // The envelopes held behind a 📌 in `channel`, in order, until none is left.
   boost::asio::awaitable<void> work_through(std::string channel);
+  // Records what look-ups in every channel finished since the last call, in one batch: with
+  // many channels waiting on look-ups, one commit (one fsync) for all, not one each.
+  boost::asio::awaitable<void> flush_looked_up();
   // Fetches a 📌's message into the event's body.
   boost::asio::awaitable<PinLookup> look_up_pin(Envelope& envelope);
   // Marks `envelope` as coming from a private channel, or asks first (Action::lookup_channel)
@@ -138,6 +141,9 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   std::map<std::string, std::deque<Delivery>> held_;  // by channel, behind a 📌 look-up
   std::size_t held_count_ = 0;                        // in held_, all channels
   bool overloaded_ = false;                           // held_max was reached; warned once
+  // Envelopes whose look-up finished, in order, to be recorded together (flush_looked_up).
+  std::vector<Delivery> looked_up_;
+  bool flush_posted_ = false;
   // Whether a channel is private, as Slack said (events' channel_type, conversations.info): a
   // `start` there declares a private incident.
   std::map<std::string, bool> private_channels_;

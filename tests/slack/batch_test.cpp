@@ -115,6 +115,48 @@ TEST(SlackBatch, APushpinWaitingForItsMessageHoldsUpOnlyItsChannel) {
   EXPECT_EQ(c1->timeline[2].text, "after the pin");
 }
 
+// 📌s in several channels whose look-ups finish together are recorded together: one commit (one
+// fsync with power durability), not one each.
+TEST(SlackBatch, PinsWhoseLookUpsFinishTogetherShareOneCommit) {
+  SlackHarness h;
+  int batches = 0;
+  h.options.on_durable = [&](std::string_view step) { batches += step == "batch"; };
+  ASSERT_TRUE(h.start_ready());
+  // As many channels as the Web API client keeps connections (HttpOptions::max_connections), so
+  // every look-up is under way at once.
+  constexpr int kChannels = 4;
+  for (int c = 0; c < kChannels; ++c) {
+    ASSERT_TRUE(h.deliver(
+        slash_envelope("start Outage " + std::to_string(c), "U1", "CP" + std::to_string(c))));
+  }
+  auto pin_round = [&](int round) {
+    std::vector<nlohmann::json> pins;
+    for (int c = 0; c < kChannels; ++c) {
+      const std::string channel = "CP" + std::to_string(c);
+      const std::string ts = "179596060" + std::to_string(round) + ".00000" + std::to_string(c);
+      h.fake.seed_message(channel, ts, "U2", "fact " + std::to_string(round) + " in " + channel);
+      pins.push_back(event_envelope(reaction_event("U3", "pushpin", channel, ts, slack_ts(h.now)),
+                                    "EvPinTogether" + std::to_string(round * 10 + c)));
+    }
+    for (const auto& pin : pins) h.fake.send(pin);
+    return h.run_until([&] {
+      return std::all_of(pins.begin(), pins.end(), [&](const auto& p) { return acked(h, p); });
+    });
+  };
+  ASSERT_TRUE(pin_round(0));  // the connections are open and kept alive from here on
+  h.fake.delay_next("conversations.history", 200ms, kChannels);
+  batches = 0;
+  ASSERT_TRUE(pin_round(1));
+  // One commit here; fewer than one per look-up even on a machine too busy to gather them all.
+  EXPECT_LT(batches, kChannels) << "a commit for each look-up";
+  for (int c = 0; c < kChannels; ++c) {
+    const auto inc =
+        h.store->current_incident("slack", "CP" + std::to_string(c), IncidentView::all());
+    ASSERT_EQ(inc->timeline.size(), 3u);
+    EXPECT_EQ(inc->timeline[2].text, "fact 1 in CP" + std::to_string(c));
+  }
+}
+
 // Look-ups slower than the 📌s arriving: at most held_max envelopes wait in memory; the rest are
 // left unacknowledged, and their redeliveries, once the look-ups caught up, are each stored once.
 TEST(SlackBatch, PinsBeyondWhatLookUpsCanHoldAreLeftForSlackToDeliverAgain) {
