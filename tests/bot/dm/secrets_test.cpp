@@ -178,6 +178,16 @@ TEST(Secrets, ACredentialIsRemovedWhereverItAppearsAgain) {
   EXPECT_EQ(find_secrets(text).size(), 3u);
 }
 
+// Found by fuzzing: a value holding the start of the marker ("KEY=KEY=[credential rem…") was
+// taken for a credential, and the marker that replaced it spelt it out again.
+TEST(Secrets, TextOfTheMarkerIsNoCredential) {
+  const std::string text = "and the_KEY=the_KEY=[credential remaprod war!_KEY=Ab1Ab1Ab1Ab1aaaa!aaa";
+  for (const auto& m : find_secrets(text)) {
+    EXPECT_EQ(text.substr(m.begin, m.end - m.begin).find("[credential"), std::string::npos);
+  }
+  EXPECT_EQ(redact_secrets(text).find("Ab1Ab1Ab1Ab1aaaa"), std::string::npos);
+}
+
 TEST(Secrets, KindNamesForTheRotationAdvice) {
   EXPECT_EQ(to_string(SecretKind::slack), "slack");
   EXPECT_EQ(to_string(SecretKind::private_key), "private_key");
