@@ -18,24 +18,20 @@ struct Span {
   std::string_view rule;
 };
 
-// The span a model-only finding points at: the whole sentence of the window that holds the
-// feature weighing most towards the verdict, so the reader sees the clause the model read, not
-// one word of it (a pronoun or "again" alone is never the blame).
-Hit model_hit(const ModelData& model, const std::vector<Feature>& features, const Tokens& tokens,
+// The span a model-only finding points at: the whole sentence, so the reader sees the clause the
+// model read, not one word of it (a pronoun or "again" alone is never the blame). Of a pair of
+// sentences, the one the model scores higher on its own: the pair's verdict comes mostly from
+// it, and a neutral neighbour must not carry the finding.
+Hit model_hit(const ModelData& model, std::string_view text, const Analysis& a,
               std::size_t first_sentence, std::size_t last_sentence, FindingKind kind,
               std::string_view rule) {
-  double best = 0;
-  std::size_t at = tokens.sentences[first_sentence].begin;
-  for (const Feature& f : features) {
-    if (f.first >= tokens.tokens.size()) continue;
-    const double w = model_weight(model, f.hash);
-    if (w > best) {
-      best = w;
-      at = f.first;
-    }
-  }
   std::size_t n = first_sentence;
-  while (n < last_sentence && at >= tokens.sentences[n].end) ++n;
+  if (last_sentence != first_sentence &&
+      model_logit(model, window_features(text, a, last_sentence, last_sentence)) >
+          model_logit(model, window_features(text, a, first_sentence, first_sentence))) {
+    n = last_sentence;
+  }
+  const Tokens& tokens = a.tokens;
   const Sentence& s = tokens.sentences[n];
   std::size_t last = s.end - 1;
   while (last > s.begin && tokens.tokens[last].type == Token::Type::punct) --last;
@@ -140,7 +136,7 @@ void model_hits(std::string_view text, const DocumentView& doc, Analysis& a) {
                               : colleague ? kChatMargin
                                           : kChatBareMargin;
         if (model_logit(c.model, features) <= c.model.threshold + margin) continue;
-        added.push_back(model_hit(c.model, features, a.tokens, n, last, c.kind, c.rule));
+        added.push_back(model_hit(c.model, text, a, n, last, c.kind, c.rule));
         c.flagged[n] = true;
         c.flagged[last] = true;
       }
