@@ -74,7 +74,7 @@ done
 mapfile -t texts < <(printf '%s\n' "${files[@]}" | grep -v -x -F "$self" || true)
 while IFS= read -r hit; do
   problem "$hit: names a PRODUCT.md or \"our notes\", which are not in the repository; say the rule itself"
-done < <(grep -n -H -I -i -E 'PRODUCT\.md|our notes' -- "${texts[@]}" || true)
+done < <(grep -n -H -I -i -E 'PRODUCT\.md|(^|[^[:alnum:]])our notes' -- "${texts[@]}" || true)
 while IFS= read -r hit; do
   problem "$hit: points outside the repository"
 done < <(grep -n -H -F '../shared' -- "${markdown[@]}" || true)
