@@ -94,9 +94,11 @@ class SqliteStore final : public DurableStore {
     commit_observer_ = std::move(observer);
   }
 
-  // For tests: PRAGMA synchronous (1 = NORMAL, 2 = FULL) and the schema version.
+  // For tests: PRAGMA synchronous (1 = NORMAL, 2 = FULL), the schema version, and SQLite's plan
+  // for finding the entries a message reference names.
   int synchronous();
   int schema_version();
+  std::string entry_lookup_plan();
 
  private:
   static constexpr int kBusyTimeoutMs = 5000;  // how long a write waits for another writer

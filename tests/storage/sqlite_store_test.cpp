@@ -191,6 +191,14 @@ TEST_F(SqliteStoreTest, DurabilitySetsSynchronous) {
   EXPECT_EQ(store.synchronous(), 1);  // NORMAL
 }
 
+// A 📌, edit or delete finds its entries through the message index, not by reading every entry
+// of the incident: the cost of an event must not grow with the incident.
+TEST_F(SqliteStoreTest, EntriesOfAMessageAreFoundThroughItsIndex) {
+  SqliteStore store(path_, Durability::process);
+  const std::string plan = store.entry_lookup_plan();
+  EXPECT_NE(plan.find("timeline_by_message"), std::string::npos) << plan;
+}
+
 TEST_F(SqliteStoreTest, EverythingSurvivesReopenIdentically) {
   const Date due = std::chrono::year{2025} / 12 / 15;
   const std::vector<Change> changes{
