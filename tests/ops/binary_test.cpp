@@ -1,8 +1,8 @@
 // The real binary with INCIDENT_BOT_HTTP, against the in-process fake Slack (TLS on loopback):
 // /metrics parses as Prometheus text line by line and its counters move with the traffic;
 // /healthz turns 503 when Slack goes away; SIGTERM in the middle of traffic exits 0 within 5 s
-// with every acknowledged fact stored; a full disk is survived without a restart and without
-// losing what was acknowledged.
+// with every acknowledged fact stored; a full disk is survived without a restart, and a file
+// system gone read-only with one, without losing what was acknowledged.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -432,7 +433,7 @@ TEST_F(OpsBinaryTest, ABadOrBusyAddressStopsTheStart) {
 
 // A tmpfs of its own for the database, so that it can be filled (root only: CI runs as root;
 // elsewhere the test says it was skipped). A read-only remount is refused while the bot has the
-// file open for writing, so a read-only database is not tried this way.
+// file open for writing, so a read-only database is tried on Ext4 below.
 class Tmpfs {
  public:
   Tmpfs(const fs::path& at, const std::string& size) : at_(at), options_("size=" + size) {
@@ -442,6 +443,7 @@ class Tmpfs {
   ~Tmpfs() {
     if (mounted_) ::umount2(at_.c_str(), MNT_DETACH);
   }
+  const fs::path& path() const { return at_; }
   bool mounted() const { return mounted_; }
   // Writes a file until the disk is full; false when it never filled.
   bool fill() {
@@ -462,6 +464,73 @@ class Tmpfs {
   bool mounted_ = false;
 };
 
+// An ext4 file system of its own on a loop device, mounted errors=remount-ro: a file-system
+// error (injected through ext4's trigger_fs_error) turns it read-only under the bot, as the
+// kernel does when the disk beneath fails. Such a file system comes back only unmounted and
+// checked, so the bot must be stopped first (root only, like Tmpfs).
+class Ext4 {
+ public:
+  Ext4(const fs::path& at, const fs::path& image) : at_(at), image_(image) {
+    fs::create_directories(at_);
+    mounted_ =
+        shell("truncate -s 16M " + image_.string() + " && mkfs.ext4 -q -F " + image_.string()) &&
+        mount();
+  }
+  ~Ext4() {
+    if (mounted_) ::umount2(at_.c_str(), MNT_DETACH);
+  }
+  const fs::path& path() const { return at_; }
+  bool mounted() const { return mounted_; }
+  // Whether this kernel lets a test raise an ext4 error.
+  bool can_fail() const { return fs::exists(trigger()); }
+  // The error a failing disk would raise; true when the file system went read-only.
+  bool fail() {
+    std::ofstream(trigger()) << "injected by the test";
+    return fs_read_only();
+  }
+  // What an operator does: unmount, check, mount again.
+  bool repair() {
+    if (::umount(at_.c_str()) != 0) return false;
+    mounted_ = false;
+    return shell("e2fsck -fy " + image_.string(), 1) && mount();
+  }
+
+ private:
+  // Whether `command` exited with at most `worst` (e2fsck: 1 = errors corrected).
+  static bool shell(const std::string& command, int worst = 0) {
+    const std::string line = "export PATH=/usr/sbin:/sbin:$PATH; " + command + " >/dev/null 2>&1";
+    const int status = std::system(line.c_str());
+    return WIFEXITED(status) && WEXITSTATUS(status) <= worst;
+  }
+  bool mount() {
+    mounted_ = shell("mount -o loop,errors=remount-ro " + image_.string() + " " + at_.string());
+    return mounted_;
+  }
+  // This mount's source and options, from /proc/self/mounts.
+  std::vector<std::string> entry() const {
+    std::ifstream in("/proc/self/mounts");
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream fields(line);
+      std::string source, target, type, options;
+      fields >> source >> target >> type >> options;
+      if (target == at_.string()) return {source, options};
+    }
+    return {"", ""};
+  }
+  fs::path trigger() const {
+    return fs::path("/sys/fs/ext4") / fs::path(entry()[0]).filename() / "trigger_fs_error";
+  }
+  bool fs_read_only() const {
+    const std::string options = "," + entry()[1] + ",";
+    return options.find(",ro,") != std::string::npos ||
+           options.find("emergency_ro") != std::string::npos;
+  }
+
+  fs::path at_;
+  fs::path image_;
+  bool mounted_ = false;
+};
+
 class StorageFault : public OpsBinaryTest {
  protected:
   // A 📌 on a message the fake holds: a timeline fact, redelivered by Slack until acknowledged.
@@ -478,13 +547,15 @@ class StorageFault : public OpsBinaryTest {
     return false;
   }
 
-  // Under `fault`, nothing is acknowledged and /healthz says why; after `repair`, Slack's
-  // redeliveries are stored once each, and the same process serves on.
-  void survives(const std::function<bool(Tmpfs&)>& fault,
-                const std::function<bool(Tmpfs&)>& repair) {
-    Tmpfs disk(dir / "disk", "4m");
-    if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (needs root)";
-    db = dir / "disk" / "bot.db";
+  // Under `fault`, nothing is acknowledged and /healthz says why (`reason`); after `repair`,
+  // Slack's redeliveries are stored once each. With Recovery::in_place the same process serves
+  // on; with Recovery::restart it is stopped before the repair and started again after it.
+  enum class Recovery { in_place, restart };
+  template <typename Disk>
+  void survives(Disk& disk, const std::function<bool(Disk&)>& fault,
+                const std::function<bool(Disk&)>& repair, Recovery recovery,
+                const std::string& reason) {
+    db = disk.path() / "bot.db";
     start_bot();
     ASSERT_TRUE(wait_for("/healthz", 200, 60s)) << bot->log();
     ASSERT_TRUE(deliver(slash_envelope("start Storage fault", "U1", "C1")));
@@ -502,8 +573,7 @@ class StorageFault : public OpsBinaryTest {
     ASSERT_TRUE(sick) << bot->log();
     const auto health = json::parse(sick->body);
     EXPECT_EQ(health["components"]["database"]["state"], "not_writable") << sick->body;
-    EXPECT_EQ(health["components"]["database"]["last_error"], "database or disk is full")
-        << sick->body;
+    EXPECT_EQ(health["components"]["database"]["last_error"], reason) << sick->body;
     for (const auto& e : refused) EXPECT_FALSE(acked(e)) << e.dump();
     // Left unacknowledged too: Slack tells the caller the command failed (it never redelivers
     // a slash command).
@@ -511,7 +581,16 @@ class StorageFault : public OpsBinaryTest {
         io, [] { return false; }, 500ms);
     EXPECT_FALSE(acked(slash));
 
+    if (recovery == Recovery::restart) {
+      bot->signal(SIGTERM);
+      ASSERT_TRUE(run_until(
+          io, [&] { return bot->exited(); }, 10s));
+    }
     ASSERT_TRUE(repair(disk));
+    if (recovery == Recovery::restart) {
+      start_bot();
+      ASSERT_TRUE(wait_for("/healthz", 200, 60s)) << bot->log();
+    }
     for (int n = 1; n <= 5; ++n) EXPECT_TRUE(deliver(pin(n, 1))) << n << "\n" << bot->log();
     EXPECT_TRUE(deliver(pin(1, 2)));  // a late duplicate changes nothing
     ASSERT_TRUE(wait_for("/healthz", 200, 20s)) << bot->log();
@@ -535,11 +614,27 @@ class StorageFault : public OpsBinaryTest {
 };
 
 TEST_F(StorageFault, AFullDiskRefusesThenRecoversWithoutARestart) {
-  survives([](Tmpfs& disk) { return disk.fill(); },
-           [](Tmpfs& disk) {
-             disk.empty();
-             return true;
-           });
+  Tmpfs disk(dir / "disk", "4m");
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (needs root)";
+  survives<Tmpfs>(
+      disk, [](Tmpfs& d) { return d.fill(); },
+      [](Tmpfs& d) {
+        d.empty();
+        return true;
+      },
+      Recovery::in_place, "database or disk is full");
+}
+
+// The file system turns read-only under load (a failing disk): nothing more is acknowledged,
+// /healthz says why, the bot stays up; after the operator's repair and a restart, Slack's
+// redeliveries are stored once each and nothing acknowledged before the fault is missing.
+TEST_F(StorageFault, AFileSystemGoneReadOnlyRefusesAndLosesNothingAcknowledged) {
+  Ext4 disk(dir / "disk", dir / "disk.img");
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount an ext4 image on a loop device (needs root)";
+  if (!disk.can_fail()) GTEST_SKIP() << "this kernel has no ext4 trigger_fs_error";
+  survives<Ext4>(
+      disk, [](Ext4& d) { return d.fail(); }, [](Ext4& d) { return d.repair(); }, Recovery::restart,
+      "disk I/O error");
 }
 
 }  // namespace
