@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The soak (not part of tests/run.sh: it takes the better part of an hour): builds the Release
+# The soak (not part of tests/run.sh: it takes about 40 minutes): builds the Release
 # binary and the two soak programs in build/, then drives the real binary through the fake Slack
 # under a steady load while it forces reconnects of every kind and kills the process with
 # SIGKILL at random moments, and then through the fake homeserver while it kills it during /sync
