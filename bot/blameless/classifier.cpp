@@ -6,8 +6,6 @@ namespace incident::blameless_detail {
 
 namespace {
 
-constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
 // Code points that read as tone in chat: emoji and pictographs, dingbats, misc symbols.
 bool is_emoji(char32_t c) {
   return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF);
@@ -34,15 +32,14 @@ class Builder {
  public:
   explicit Builder(std::vector<std::string>* names) : names_(names) {}
 
-  void add(std::string_view name, std::size_t first = kNone, std::size_t last = kNone) {
-    features_.push_back({feature_hash(name), first, last});
+  void add(std::string_view name) {
+    features_.push_back({feature_hash(name)});
     if (names_ != nullptr) names_->emplace_back(name);
   }
-  void add2(std::string_view prefix, std::string_view name, std::size_t first = kNone,
-            std::size_t last = kNone) {
+  void add2(std::string_view prefix, std::string_view name) {
     scratch_.assign(prefix);
     scratch_ += name;
-    add(scratch_, first, last);
+    add(scratch_);
   }
 
   std::vector<Feature> finish() {
@@ -110,14 +107,14 @@ std::vector<Feature> window_features(std::string_view text, const Analysis& a,
 
   // Word features over a stream of abstracted tokens, with <s> at each sentence start.
   std::string prev = "<s>";
-  std::size_t prev_index = kNone;
+  bool in_sentence = false;  // a token of the current sentence was added
   std::string elt;
   for (std::size_t i = begin; i < end; ++i) {
     const Token& t = tokens[i];
     if (t.sentence_start && i != begin) {
-      out.add2("b:", prev + " </s>", prev_index, prev_index);
+      out.add2("b:", prev + " </s>");
       prev = "<s>";
-      prev_index = kNone;
+      in_sentence = false;
     }
     std::size_t last = i;
     if (t.type == Token::Type::url) {
@@ -127,7 +124,7 @@ std::vector<Feature> window_features(std::string_view text, const Analysis& a,
         ++last;
       }
       elt = tokens[last].possessive ? "<p>'s" : "<p>";
-      out.add("c:<p>", i, last);
+      out.add("c:<p>");
     } else if (t.type == Token::Type::number) {
       elt = "<num>";
     } else if (t.type == Token::Type::punct) {
@@ -139,31 +136,31 @@ std::vector<Feature> window_features(std::string_view text, const Analysis& a,
       const std::string_view w = t.norm;
       const bool cap = t.capitalised && !t.sentence_start && !t.all_caps && !t.quoted &&
                        !is_system_noun(w) && !is_function_word(w) && !is_person_noun(w);
-      if (is_person_noun(w)) out.add("c:<role>", i, i);
+      if (is_person_noun(w)) out.add("c:<role>");
       switch (pronoun_kind(w)) {
         case Pronoun::person:
-          out.add("c:<pron>", i, i);
+          out.add("c:<pron>");
           break;
         case Pronoun::first_person:
-          out.add("c:<we>", i, i);
+          out.add("c:<we>");
           break;
         default:
           break;
       }
-      if (t.possessive || is_person_possessive(w)) out.add("c:<poss>", i, i);
-      if (is_negation(w)) out.add("c:<neg>", i, i);
-      if (t.quoted) out.add("c:<quoted>", i, i);
-      if (cap) out.add("c:<cap>", i, i);
+      if (t.possessive || is_person_possessive(w)) out.add("c:<poss>");
+      if (is_negation(w)) out.add("c:<neg>");
+      if (t.quoted) out.add("c:<quoted>");
+      if (cap) out.add("c:<cap>");
       elt = cap ? std::string("<cap>") : std::string(w);
       if (t.possessive) elt += "'s";
     }
-    out.add2("w:", elt, i, last);
-    out.add2("b:", prev + " " + elt, prev_index == kNone ? i : prev_index, last);
+    out.add2("w:", elt);
+    out.add2("b:", prev + " " + elt);
     prev = elt;
-    prev_index = i;
+    in_sentence = true;
     i = last;
   }
-  if (prev_index != kNone) out.add2("b:", prev + " </s>", prev_index, prev_index);
+  if (in_sentence) out.add2("b:", prev + " </s>");
 
   // Cues in the raw text: from the window's first token to the next sentence's first token.
   if (begin < end) {

@@ -38,12 +38,9 @@ extern const ModelData kPersonnelModel;
 
 std::uint32_t feature_hash(std::string_view name);  // FNV-1a, 64 bits folded to 32
 
-// A feature present in a window; [first, last] are the tokens it stands for (first == npos for
-// a feature of the whole window: a punctuation cue, a rule hit).
+// A feature present in a window.
 struct Feature {
   std::uint32_t hash;
-  std::size_t first;
-  std::size_t last;
 };
 
 // A text tokenized with people marked, and the rule hits of each sentence.
