@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <mutex>
 #include <stdexcept>
 
+#include <SQLiteCpp/Database.h>
+
+#include "storage/sql.h"
 #include "storage/sqlite_store.h"
 
 namespace incident::escalations {
@@ -20,7 +21,7 @@ const char* const kCaseColumns =
     "case_code, platform, topic, text, dm_channel, COALESCE(security_ref, ''), status, "
     "created_at, closed_at";
 
-Escalation case_of(SQLite::Statement& st) {
+Escalation case_of(const sql::Statement& st) {
   Escalation e;
   e.code = st.getColumn(0).getString();
   e.platform = st.getColumn(1).getString();
@@ -39,143 +40,141 @@ Escalation case_of(SQLite::Statement& st) {
 
 }  // namespace
 
-void insert_case(SQLite::Database& db, const Escalation& e) {
-  SQLite::Statement st(db,
-                       "INSERT INTO escalations (case_code, platform, topic, text, dm_channel, "
-                       "status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
-  st.bind(1, e.code);
-  st.bind(2, e.platform);
-  st.bind(3, to_string(e.topic));
-  st.bind(4, e.text);
-  st.bind(5, e.dm_channel);
-  st.bind(6, to_unix_ms(e.created_at));
-  st.exec();
+void insert_case(sql::Connection& db, const Escalation& e) {
+  auto st =
+      db("INSERT INTO escalations (case_code, platform, topic, text, dm_channel, "
+         "status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)");
+  st->bind(1, e.code);
+  st->bind(2, e.platform);
+  st->bind(3, to_string(e.topic));
+  st->bind(4, e.text);
+  st->bind(5, e.dm_channel);
+  st->bind(6, to_unix_ms(e.created_at));
+  st->exec();
 }
 
-void anchor_case(SQLite::Database& db, const change::CaseAnchored& c) {
-  SQLite::Statement st(db, "UPDATE escalations SET security_ref = ? WHERE case_code = ?");
-  st.bind(1, c.security_ref);
-  st.bind(2, c.code);
-  st.exec();
+void anchor_case(sql::Connection& db, const change::CaseAnchored& c) {
+  auto st = db("UPDATE escalations SET security_ref = ? WHERE case_code = ?");
+  st->bind(1, c.security_ref);
+  st->bind(2, c.code);
+  st->exec();
 }
 
-void close_case(SQLite::Database& db, const change::CaseClosed& c) {
-  SQLite::Statement st(db,
-                       "UPDATE escalations SET status = 'closed', closed_at = ? "
-                       "WHERE case_code = ? AND status = 'open'");
-  st.bind(1, to_unix_ms(c.at));
-  st.bind(2, c.code);
-  st.exec();
+void close_case(sql::Connection& db, const change::CaseClosed& c) {
+  auto st =
+      db("UPDATE escalations SET status = 'closed', closed_at = ? "
+         "WHERE case_code = ? AND status = 'open'");
+  st->bind(1, to_unix_ms(c.at));
+  st->bind(2, c.code);
+  st->exec();
 }
 
-void record_private_event(SQLite::Database& db, const std::string& key,
+void record_private_event(sql::Connection& db, const std::string& key,
                           const change::PrivateEvent& p) {
-  SQLite::Statement st(db, "INSERT INTO private_events (key, case_code, at) VALUES (?, ?, ?)");
-  st.bind(1, key);
+  auto st = db("INSERT INTO private_events (key, case_code, at) VALUES (?, ?, ?)");
+  st->bind(1, key);
   if (p.code.empty()) {
-    st.bind(2);
+    st->bind(2);
   } else {
-    st.bind(2, p.code);
+    st->bind(2, p.code);
   }
-  st.bind(3, to_unix_ms(p.at));
-  st.exec();
+  st->bind(3, to_unix_ms(p.at));
+  st->exec();
 }
 
-std::vector<OpenIncident> open_incidents(SQLite::Database& db) {
-  SQLite::Statement st(db,
-                       "SELECT i.platform, i.channel, i.number, i.title, COALESCE(r.user, ''), "
-                       "i.private "
-                       "FROM incidents i LEFT JOIN roles r "
-                       "ON r.incident = i.number AND r.role = 'commander' "
-                       "WHERE i.status = 'open' ORDER BY i.number");
+std::vector<OpenIncident> open_incidents(sql::Connection& db) {
+  auto st =
+      db("SELECT i.platform, i.channel, i.number, i.title, COALESCE(r.\"user\", ''), "
+         "i.private "
+         "FROM incidents i LEFT JOIN roles r "
+         "ON r.incident = i.number AND r.role = 'commander' "
+         "WHERE i.status = 'open' ORDER BY i.number");
   std::vector<OpenIncident> out;
-  while (st.executeStep()) {
-    out.push_back({st.getColumn(0).getString(),
-                   st.getColumn(1).getString(),
-                   st.getColumn(2).getInt64(),
-                   st.getColumn(3).getString(),
-                   st.getColumn(4).getString(),
+  while (st->executeStep()) {
+    out.push_back({st->getColumn(0).getString(),
+                   st->getColumn(1).getString(),
+                   st->getColumn(2).getInt64(),
+                   st->getColumn(3).getString(),
+                   st->getColumn(4).getString(),
                    {},
-                   st.getColumn(5).getInt() != 0});
+                   st->getColumn(5).getInt() != 0});
   }
-  SQLite::Statement members(db,
-                            "SELECT user FROM roles WHERE incident = ?1 "
-                            "UNION SELECT facilitator FROM incidents WHERE number = ?1 "
-                            "UNION SELECT author FROM timeline WHERE incident = ?1 "
-                            "UNION SELECT author FROM review_replies WHERE incident = ?1 "
-                            "UNION SELECT author FROM actions WHERE incident = ?1");
+  auto members =
+      db("SELECT \"user\" FROM roles WHERE incident = ?1 "
+         "UNION SELECT facilitator FROM incidents WHERE number = ?1 "
+         "UNION SELECT author FROM timeline WHERE incident = ?1 "
+         "UNION SELECT author FROM review_replies WHERE incident = ?1 "
+         "UNION SELECT author FROM actions WHERE incident = ?1");
   for (auto& inc : out) {
-    members.bind(1, inc.number);
-    while (members.executeStep()) {
-      std::string key = user_key(members.getColumn(0).getString());
+    members->bind(1, inc.number);
+    while (members->executeStep()) {
+      std::string key = user_key(members->getColumn(0).getString());
       if (!key.empty() &&
           std::find(inc.members.begin(), inc.members.end(), key) == inc.members.end()) {
         inc.members.push_back(std::move(key));
       }
     }
-    members.reset();
+    members->reset();
   }
   return out;
 }
 
-std::vector<Escalation> open_cases(SQLite::Database& db, const std::string& platform,
+std::vector<Escalation> open_cases(sql::Connection& db, const std::string& platform,
                                    const std::string& dm_channel) {
-  SQLite::Statement st(db, std::string("SELECT ") + kCaseColumns +
-                               " FROM escalations WHERE platform = ? AND dm_channel = ? "
-                               "AND status = 'open' ORDER BY created_at, case_code");
-  st.bind(1, platform);
-  st.bind(2, dm_channel);
+  auto st = db(std::string("SELECT ") + kCaseColumns +
+               " FROM escalations WHERE platform = ? AND dm_channel = ? "
+               "AND status = 'open' ORDER BY created_at, case_code");
+  st->bind(1, platform);
+  st->bind(2, dm_channel);
   std::vector<Escalation> out;
-  while (st.executeStep()) out.push_back(case_of(st));
+  while (st->executeStep()) out.push_back(case_of(*st));
   return out;
 }
 
-std::optional<Escalation> case_by_ref(SQLite::Database& db, const std::string& platform,
+std::optional<Escalation> case_by_ref(sql::Connection& db, const std::string& platform,
                                       const std::string& security_ref) {
   if (security_ref.empty()) return std::nullopt;
-  SQLite::Statement st(db, std::string("SELECT ") + kCaseColumns +
-                               " FROM escalations WHERE security_ref = ? AND platform = ?");
-  st.bind(1, security_ref);
-  st.bind(2, platform);
-  if (!st.executeStep()) return std::nullopt;
-  return case_of(st);
+  auto st = db(std::string("SELECT ") + kCaseColumns +
+               " FROM escalations WHERE security_ref = ? AND platform = ?");
+  st->bind(1, security_ref);
+  st->bind(2, platform);
+  if (!st->executeStep()) return std::nullopt;
+  return case_of(*st);
 }
 
-int cases_since(SQLite::Database& db, const std::string& platform, const std::string& dm_channel,
+int cases_since(sql::Connection& db, const std::string& platform, const std::string& dm_channel,
                 TimePoint since) {
-  SQLite::Statement st(db,
-                       "SELECT COUNT(*) FROM escalations "
-                       "WHERE platform = ? AND dm_channel = ? AND created_at >= ?");
-  st.bind(1, platform);
-  st.bind(2, dm_channel);
-  st.bind(3, to_unix_ms(since));
-  st.executeStep();
-  return st.getColumn(0).getInt();
+  auto st =
+      db("SELECT COUNT(*) FROM escalations "
+         "WHERE platform = ? AND dm_channel = ? AND created_at >= ?");
+  st->bind(1, platform);
+  st->bind(2, dm_channel);
+  st->bind(3, to_unix_ms(since));
+  st->executeStep();
+  return st->getColumn(0).getInt();
 }
 
-int purge_private(SQLite::Database& db, TimePoint closed_before, TimePoint private_before) {
+int purge_private(sql::Connection& db, TimePoint closed_before, TimePoint private_before) {
+  // ?1: cases closed before it go; ?2: case-less private events before it are scrubbed.
   const std::string expired_cases =
-      "SELECT case_code FROM escalations WHERE status = 'closed' AND closed_at < :closed";
+      "SELECT case_code FROM escalations WHERE status = 'closed' AND closed_at < ?1";
   const std::string expired_events = "SELECT key FROM private_events WHERE case_code IN (" +
-                                     expired_cases + ") OR (case_code IS NULL AND at < :private)";
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+                                     expired_cases + ") OR (case_code IS NULL AND at < ?2)";
+  sql::Scope tx(db, sql::Scope::write);
   // Order matters: the events are found through their cases, so the cases go last.
-  for (const std::string& sql :
+  for (const std::string& text :
        {"UPDATE processed_events SET replies = '" + std::string(kScrubbed) + "' WHERE key IN (" +
             expired_events + ")",
         "DELETE FROM private_events WHERE key IN (" + expired_events + ")"}) {
-    SQLite::Statement st(db, sql);
-    st.bind(":closed", to_unix_ms(closed_before));
-    st.bind(":private", to_unix_ms(private_before));
-    st.exec();
+    auto st = db(text);
+    st->bind(1, to_unix_ms(closed_before));
+    st->bind(2, to_unix_ms(private_before));
+    st->exec();
   }
-  SQLite::Statement st(db, "DELETE FROM escalations WHERE case_code IN (" + expired_cases + ")");
-  st.bind(":closed", to_unix_ms(closed_before));
-  const int cases = st.exec();
+  auto st = db("DELETE FROM escalations WHERE case_code IN (" + expired_cases + ")");
+  st->bind(1, to_unix_ms(closed_before));
+  const int cases = st->exec();
   tx.commit();
-  // The WAL still holds the old pages until a checkpoint copies the zeroed ones over them;
-  // TRUNCATE then empties it. Busy readers only delay this to a later purge.
-  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   return cases;
 }
 
@@ -186,30 +185,34 @@ namespace incident {
 // The Store methods for cases, beside their SQL (declared in storage/sqlite_store.h).
 std::vector<OpenIncident> SqliteStore::open_incidents() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return escalations::open_incidents(*db_);
+  return escalations::open_incidents(*sql_);
 }
 
 std::vector<Escalation> SqliteStore::open_cases(const std::string& platform,
                                                 const std::string& dm_channel) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return escalations::open_cases(*db_, platform, dm_channel);
+  return escalations::open_cases(*sql_, platform, dm_channel);
 }
 
 std::optional<Escalation> SqliteStore::case_by_ref(const std::string& platform,
                                                    const std::string& security_ref) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return escalations::case_by_ref(*db_, platform, security_ref);
+  return escalations::case_by_ref(*sql_, platform, security_ref);
 }
 
 int SqliteStore::cases_since(const std::string& platform, const std::string& dm_channel,
                              TimePoint since) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return escalations::cases_since(*db_, platform, dm_channel, since);
+  return escalations::cases_since(*sql_, platform, dm_channel, since);
 }
 
 int SqliteStore::purge_private(TimePoint closed_before, TimePoint private_before) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return escalations::purge_private(*db_, closed_before, private_before);
+  const int cases = escalations::purge_private(*sql_, closed_before, private_before);
+  // The WAL still holds the old pages until a checkpoint copies the zeroed ones over them;
+  // TRUNCATE then empties it. Busy readers only delay this to a later purge.
+  db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  return cases;
 }
 
 }  // namespace incident

@@ -13,14 +13,14 @@
 
 #include "bot/model/store.h"
 
-namespace SQLite {
-class Database;
+namespace incident::sql {
+class Connection;
 }
 
 namespace incident::outbox {
 
 // Inserts the items whose key is new: a replayed event's requests are already queued (or made).
-void enqueue(SQLite::Database& db, const std::vector<OutboxItem>& items);
-void store_cursors(SQLite::Database& db, const Cursors& cursors);
+void enqueue(sql::Connection& db, const std::vector<OutboxItem>& items);
+void store_cursors(sql::Connection& db, const Cursors& cursors);
 
 }  // namespace incident::outbox

@@ -114,19 +114,25 @@ bool Connection::ok() const {
   return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK;
 }
 
+bool Connection::in_transaction() const {
+  const auto status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
 int Connection::server_version() const {
   return PQserverVersion(conn_);
 }
 
 void Connection::fail(pg_result* result, std::string_view what) {
-  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* field = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string state = field ? field : "";  // copied: PQclear frees it
   std::string message = trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
   if (result == nullptr || message == "unknown PostgreSQL error") {
     message = trimmed(PQerrorMessage(conn_));
   }
   PQclear(result);
   const bool lost = PQstatus(conn_) != CONNECTION_OK;
-  throw Error(std::string(what) + ": " + message, state ? state : "", lost);
+  throw Error(std::string(what) + ": " + message, state, lost);
 }
 
 void Connection::command(const char* sql) {

@@ -102,6 +102,8 @@ class Connection {
 
   // Whether the connection is usable; false after a lost connection.
   bool ok() const;
+  // Whether a transaction is open (or failed and not yet rolled back).
+  bool in_transaction() const;
   // Opens the connection again (prepared statements are forgotten). Throws Error.
   void reconnect();
 

@@ -19,6 +19,7 @@
 #include "storage/escalations.h"
 #include "storage/migrations.h"
 #include "storage/outbox.h"
+#include "storage/sql.h"
 #include "storage/web.h"
 
 namespace incident {
@@ -168,108 +169,9 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-// Prepared statements kept for the connection's life. The common event (a `log`, a thread reply)
-// runs the same dozen statements every time, and preparing one costs more than running it.
-class StatementCache {
- public:
-  explicit StatementCache(SQLite::Database& db) : db_(db) {}
-
-  // A statement in use: reset when it goes out of scope, so no cached SELECT keeps a read
-  // transaction open between calls.
-  class Use {
-   public:
-    explicit Use(SQLite::Statement& st) : st_(st) {}
-    ~Use() { st_.tryReset(); }
-    Use(const Use&) = delete;
-    Use& operator=(const Use&) = delete;
-    SQLite::Statement* operator->() const { return &st_; }
-    SQLite::Statement& operator*() const { return st_; }
-
-   private:
-    SQLite::Statement& st_;
-  };
-
-  // The statement for `sql`, prepared on first use, reset and with no bindings. Found without
-  // copying the text (a string per call showed in the profile).
-  Use operator()(const char* sql) {
-    auto found = statements_.find(std::string_view(sql));
-    if (found == statements_.end()) {
-      found = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
-    }
-    auto& slot = found->second;
-    slot->reset();
-    slot->clearBindings();
-    return Use(*slot);
-  }
-
-  SQLite::Database& db() const { return db_; }
-
- private:
-  SQLite::Database& db_;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>, Hash, std::equal_to<>>
-      statements_;
-};
-
 namespace {
 
-// A transaction of its own, or — inside one already, i.e. a batch — a savepoint of it, so the
-// same code commits a unit alone or as part of a batch. A write scope is rolled back unless
-// commit() was called; a read scope only gives its reads one snapshot (inside a batch they have
-// the batch's).
-class Scope {
- public:
-  enum Kind { read, write };
-  Scope(StatementCache& sql, Kind kind)
-      : sql_(sql), nested_(sqlite3_get_autocommit(sql.db().getHandle()) == 0) {
-    if (!nested_) {
-      run(kind == write ? "BEGIN IMMEDIATE" : "BEGIN");
-    } else if (kind == write) {
-      run("SAVEPOINT unit");
-    } else {
-      done_ = true;
-    }
-  }
-  ~Scope() {
-    if (done_) return;
-    try {
-      if (nested_) {
-        run("ROLLBACK TO unit");
-        run("RELEASE unit");
-      } else {
-        run("ROLLBACK");
-      }
-    } catch (...) {  // a failed rollback leaves nothing more to undo here
-    }
-  }
-  Scope(const Scope&) = delete;
-  Scope& operator=(const Scope&) = delete;
-
-  // A transaction of its own: durable on return. A savepoint: kept in the batch.
-  void commit() {
-    run(nested_ ? "RELEASE unit" : "COMMIT");
-    done_ = true;
-  }
-  bool nested() const { return nested_; }
-
- private:
-  void run(const char* sql) { sql_(sql)->exec(); }
-
-  StatementCache& sql_;
-  bool nested_;
-  bool done_ = false;
-};
-
-}  // namespace
-
-namespace {
-
-std::optional<TimePoint> optional_time(const SQLite::Column& c) {
+std::optional<TimePoint> optional_time(const sql::Column& c) {
   if (c.isNull()) return std::nullopt;
   return from_unix_ms(c.getInt64());
 }
@@ -283,8 +185,7 @@ void expect_incident_row(int rows, std::int64_t number, std::string_view change)
 }
 
 // `key` is the event's idempotency key: private events are recorded under it.
-void apply_change(StatementCache& sql, const std::string& key, const Change& c) {
-  SQLite::Database& db = sql.db();
+void apply_change(sql::Connection& sql, const std::string& key, const Change& c) {
   const std::int64_t n = c.incident;
   std::visit(
       overloaded{
@@ -329,8 +230,8 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           },
           [&](const change::RoleSet& r) {
             auto st =
-                sql("INSERT INTO roles (incident, role, user) VALUES (?, ?, ?) "
-                    "ON CONFLICT (incident, role) DO UPDATE SET user = excluded.user");
+                sql("INSERT INTO roles (incident, role, \"user\") VALUES (?, ?, ?) "
+                    "ON CONFLICT (incident, role) DO UPDATE SET \"user\" = excluded.\"user\"");
             st->bind(1, n);
             st->bind(2, to_string(r.role));
             st->bind(3, r.user);
@@ -403,8 +304,8 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
           },
           [&](const change::Reminded& r) {
             auto st =
-                sql("INSERT OR IGNORE INTO reminders (incident, kind, item, due, at) "
-                    "VALUES (?, ?, ?, ?, ?)");
+                sql("INSERT INTO reminders (incident, kind, item, due, at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
             st->bind(1, n);
             st->bind(2, to_string(r.reminder.kind));
             st->bind(3, r.reminder.item);
@@ -505,16 +406,16 @@ void apply_change(StatementCache& sql, const std::string& key, const Change& c) 
             st->bind(6, reply.deleted ? 1 : 0);
             st->exec();
           },
-          [&](const change::CaseOpened& o) { escalations::insert_case(db, o.escalation); },
-          [&](const change::CaseAnchored& a) { escalations::anchor_case(db, a); },
-          [&](const change::CaseClosed& cl) { escalations::close_case(db, cl); },
-          [&](const change::PrivateEvent& p) { escalations::record_private_event(db, key, p); },
-          [&](const change::SignInIssued& s) { web_rows::insert_sign_in(db, n, s); },
+          [&](const change::CaseOpened& o) { escalations::insert_case(sql, o.escalation); },
+          [&](const change::CaseAnchored& a) { escalations::anchor_case(sql, a); },
+          [&](const change::CaseClosed& cl) { escalations::close_case(sql, cl); },
+          [&](const change::PrivateEvent& p) { escalations::record_private_event(sql, key, p); },
+          [&](const change::SignInIssued& s) { web_rows::insert_sign_in(sql, n, s); },
       },
       c.body);
 }
 
-TimelineEntry timeline_entry(const SQLite::Statement& st) {
+TimelineEntry timeline_entry(const sql::Statement& st) {
   TimelineEntry e;
   e.seq = st.getColumn(0).getInt64();
   e.at = from_unix_ms(st.getColumn(1).getInt64());
@@ -529,7 +430,7 @@ TimelineEntry timeline_entry(const SQLite::Statement& st) {
   return e;
 }
 
-ReviewReply review_reply(const SQLite::Statement& st) {
+ReviewReply review_reply(const sql::Statement& st) {
   ReviewReply r;
   r.at = from_unix_ms(st.getColumn(0).getInt64());
   r.author = st.getColumn(1).getString();
@@ -548,7 +449,7 @@ constexpr const char* kEntriesByMessage =
     "FROM timeline WHERE incident = ? AND message_ref = ? ORDER BY +seq";
 
 // Call inside one read transaction, so the row and its children come from the same snapshot.
-std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
+std::optional<Incident> load_incident(sql::Connection& sql, std::int64_t number,
                                       const IncidentView& view) {
   Incident inc;
   {
@@ -591,7 +492,7 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     }
   }
   {
-    auto st = sql("SELECT role, user FROM roles WHERE incident = ?");
+    auto st = sql("SELECT role, \"user\" FROM roles WHERE incident = ?");
     st->bind(1, number);
     while (st->executeStep()) {
       inc.roles[role_of(st->getColumn(0).getString())] = st->getColumn(1).getString();
@@ -672,9 +573,9 @@ std::optional<Incident> load_incident(StatementCache& sql, std::int64_t number,
     }
   }
   {
-    auto st =
-        sql("SELECT at, user, what, old_version, new_version FROM review_edits WHERE incident = ? "
-            "ORDER BY id");
+    auto st = sql(
+        "SELECT at, \"user\", what, old_version, new_version FROM review_edits WHERE incident = ? "
+        "ORDER BY id");
     st->bind(1, number);
     while (st->executeStep()) {
       inc.edits.push_back(ReviewEdit{from_unix_ms(st->getColumn(0).getInt64()),
@@ -750,7 +651,7 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability, Create 
   db_->exec(durability == Durability::power ? "PRAGMA synchronous = FULL"
                                             : "PRAGMA synchronous = NORMAL");
   apply_migrations(*db_);
-  sql_ = std::make_unique<StatementCache>(*db_);
+  sql_ = sql::over_sqlite(*db_);
 } catch (const SQLite::Exception& e) {
   const int code = e.getErrorCode() & 0xff;
   if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT) throw;
@@ -776,12 +677,13 @@ std::optional<Incident> SqliteStore::current_incident(const std::string& platfor
   Lock lock(mutex_);
   // One read transaction, so the incident and its children come from the same snapshot even
   // when another process writes meanwhile.
-  Scope snapshot(*sql_, Scope::read);
+  sql::Scope snapshot(*sql_, sql::Scope::read);
   std::int64_t number = 0;
   {
     auto st = (*sql_)(
         "SELECT number FROM incidents WHERE platform = ?1 AND channel = ?2 "
-        "AND (?3 = 0 OR number = ?3) ORDER BY status = 'open' DESC, number DESC LIMIT 1");
+        "AND (CAST(?3 AS BIGINT) = 0 OR number = ?3) ORDER BY status = 'open' DESC, number DESC "
+        "LIMIT 1");
     st->bind(1, platform);
     st->bind(2, channel);
     st->bind(3, view.number);
@@ -861,7 +763,7 @@ CommitResult SqliteStore::write_unit(const UnitOfWork& work) {
   // inserts cannot be split by another writer (a batch took it when it began). Any exception
   // rolls the unit back (Scope's destructor).
   const auto began = std::chrono::steady_clock::now();
-  Scope tx(*sql_, Scope::write);
+  sql::Scope tx(*sql_, sql::Scope::write);
   bool fresh = true;
   if (!work.key.empty()) {
     auto seen = (*sql_)("SELECT 1 FROM processed_events WHERE key = ?");
@@ -887,8 +789,8 @@ CommitResult SqliteStore::write_unit(const UnitOfWork& work) {
   }
   // A duplicate with nothing attached writes nothing: let the transaction roll back.
   if (!fresh && work.outbox.empty() && work.cursors.empty()) return CommitResult::duplicate;
-  outbox::enqueue(*db_, work.outbox);
-  outbox::store_cursors(*db_, work.cursors);
+  outbox::enqueue(*sql_, work.outbox);
+  outbox::store_cursors(*sql_, work.cursors);
   tx.commit();
   if (!tx.nested()) committed(began);
   return fresh ? CommitResult::committed : CommitResult::duplicate;
@@ -896,10 +798,8 @@ CommitResult SqliteStore::write_unit(const UnitOfWork& work) {
 
 void SqliteStore::begin_batch() {
   Lock lock(mutex_);
-  if (sqlite3_get_autocommit(db_->getHandle()) == 0) {
-    throw std::logic_error("a store batch is already open");
-  }
-  write([&] { db_->exec("BEGIN IMMEDIATE"); });
+  if (sql_->in_transaction()) throw std::logic_error("a store batch is already open");
+  write([&] { sql_->exec(sql_->begin_write()); });
   batch_began_ = std::chrono::steady_clock::now();
 }
 
@@ -907,10 +807,10 @@ void SqliteStore::end_batch() {
   Lock lock(mutex_);
   write([&] {
     try {
-      db_->exec("COMMIT");
+      sql_->exec("COMMIT");
     } catch (...) {
       // A COMMIT that failed may leave the transaction open: none of the batch is kept.
-      if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
+      if (sql_->in_transaction()) sql_->exec("ROLLBACK");
       throw;
     }
   });
@@ -919,7 +819,7 @@ void SqliteStore::end_batch() {
 
 void SqliteStore::abandon_batch() {
   Lock lock(mutex_);
-  if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
+  if (sql_->in_transaction()) sql_->exec("ROLLBACK");
 }
 
 void SqliteStore::committed(std::chrono::steady_clock::time_point began) {
@@ -962,8 +862,7 @@ std::optional<std::string> SqliteStore::write_check() {
 
 std::vector<IncidentSummary> SqliteStore::list_incidents() {
   Lock lock(mutex_);
-  SQLite::Statement st(
-      *db_,
+  auto st = (*sql_)(
       "SELECT i.number, i.platform, i.channel, i.title, i.severity, i.status, i.opened_at, "
       "i.closed_at, "
       "(SELECT COUNT(*) FROM timeline t WHERE t.incident = i.number AND t.deleted = 0), "
@@ -973,21 +872,21 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
       "(SELECT COUNT(*) FROM reminders r WHERE r.incident = i.number) "
       "FROM incidents i ORDER BY i.number");
   std::vector<IncidentSummary> out;
-  while (st.executeStep()) {
+  while (st->executeStep()) {
     IncidentSummary s;
-    s.number = st.getColumn(0).getInt64();
-    s.platform = st.getColumn(1).getString();
-    s.channel = st.getColumn(2).getString();
-    s.title = st.getColumn(3).getString();
-    s.severity = severity_of(st.getColumn(4).getString());
-    s.status = status_of(st.getColumn(5).getString());
-    s.opened_at = from_unix_ms(st.getColumn(6).getInt64());
-    s.closed_at = optional_time(st.getColumn(7));
-    s.timeline_entries = st.getColumn(8).getInt64();
-    s.actions = st.getColumn(9).getInt64();
-    s.open_actions = st.getColumn(10).getInt64();
-    s.review_state = review_state(st.getColumn(11).getInt() != 0, st.getColumn(12).getInt() != 0);
-    s.reminders = st.getColumn(13).getInt64();
+    s.number = st->getColumn(0).getInt64();
+    s.platform = st->getColumn(1).getString();
+    s.channel = st->getColumn(2).getString();
+    s.title = st->getColumn(3).getString();
+    s.severity = severity_of(st->getColumn(4).getString());
+    s.status = status_of(st->getColumn(5).getString());
+    s.opened_at = from_unix_ms(st->getColumn(6).getInt64());
+    s.closed_at = optional_time(st->getColumn(7));
+    s.timeline_entries = st->getColumn(8).getInt64();
+    s.actions = st->getColumn(9).getInt64();
+    s.open_actions = st->getColumn(10).getInt64();
+    s.review_state = review_state(st->getColumn(11).getInt() != 0, st->getColumn(12).getInt() != 0);
+    s.reminders = st->getColumn(13).getInt64();
     out.push_back(std::move(s));
   }
   return out;
@@ -995,7 +894,7 @@ std::vector<IncidentSummary> SqliteStore::list_incidents() {
 
 std::optional<Incident> SqliteStore::incident(std::int64_t number) {
   Lock lock(mutex_);
-  Scope snapshot(*sql_, Scope::read);  // one snapshot for the row and its children
+  sql::Scope snapshot(*sql_, sql::Scope::read);  // one snapshot for the row and its children
   return load_incident(*sql_, number, IncidentView::all());
 }
 

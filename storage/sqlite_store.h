@@ -19,7 +19,9 @@ class Database;
 
 namespace incident {
 
-class StatementCache;
+namespace sql {
+class Connection;
+}
 
 // Thread-safe: every public method holds one mutex, so a transaction is never interleaved with
 // another call on the same connection (a batch, which spans calls, belongs to the one thread
@@ -112,7 +114,7 @@ class SqliteStore final : public DurableStore {
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
-  std::unique_ptr<StatementCache> sql_;  // declared after db_: finalized before it closes
+  std::unique_ptr<sql::Connection> sql_;  // declared after db_: finalized before it closes
   CommitObserver commit_observer_;
   std::chrono::steady_clock::time_point batch_began_;
   std::optional<std::string> last_write_error_;

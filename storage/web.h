@@ -6,12 +6,12 @@
 
 #include "bot/model/change.h"
 
-namespace SQLite {
-class Database;
+namespace incident::sql {
+class Connection;
 }
 
 namespace incident::web_rows {
 
-void insert_sign_in(SQLite::Database& db, std::int64_t incident, const change::SignInIssued& s);
+void insert_sign_in(sql::Connection& db, std::int64_t incident, const change::SignInIssued& s);
 
 }  // namespace incident::web_rows
