@@ -5,16 +5,14 @@
 #include <mutex>
 #include <stdexcept>
 
-#include <SQLiteCpp/Database.h>
-
 #include "storage/sql.h"
-#include "storage/sqlite_store.h"
+#include "storage/sql_store.h"
 
 namespace incident::escalations {
 namespace {
 
 // Scrubbed replies: the key stays recorded, so a redelivery is still a no-op, but what was said
-// is gone. With PRAGMA secure_delete (SqliteStore) the old bytes are zeroed in the file too.
+// is gone. SqliteStore zeroes the old bytes in the file too (PRAGMA secure_delete).
 constexpr const char* kScrubbed = "[]";
 
 const char* const kCaseColumns =
@@ -182,36 +180,34 @@ int purge_private(sql::Connection& db, TimePoint closed_before, TimePoint privat
 
 namespace incident {
 
-// The Store methods for cases, beside their SQL (declared in storage/sqlite_store.h).
-std::vector<OpenIncident> SqliteStore::open_incidents() {
-  std::lock_guard<std::mutex> lock(mutex_);
+// The Store methods for cases, beside their SQL (declared in storage/sql_store.h).
+std::vector<OpenIncident> SqlStore::open_incidents() {
+  const auto lock = hold();
   return escalations::open_incidents(*sql_);
 }
 
-std::vector<Escalation> SqliteStore::open_cases(const std::string& platform,
-                                                const std::string& dm_channel) {
-  std::lock_guard<std::mutex> lock(mutex_);
+std::vector<Escalation> SqlStore::open_cases(const std::string& platform,
+                                             const std::string& dm_channel) {
+  const auto lock = hold();
   return escalations::open_cases(*sql_, platform, dm_channel);
 }
 
-std::optional<Escalation> SqliteStore::case_by_ref(const std::string& platform,
-                                                   const std::string& security_ref) {
-  std::lock_guard<std::mutex> lock(mutex_);
+std::optional<Escalation> SqlStore::case_by_ref(const std::string& platform,
+                                                const std::string& security_ref) {
+  const auto lock = hold();
   return escalations::case_by_ref(*sql_, platform, security_ref);
 }
 
-int SqliteStore::cases_since(const std::string& platform, const std::string& dm_channel,
-                             TimePoint since) {
-  std::lock_guard<std::mutex> lock(mutex_);
+int SqlStore::cases_since(const std::string& platform, const std::string& dm_channel,
+                          TimePoint since) {
+  const auto lock = hold();
   return escalations::cases_since(*sql_, platform, dm_channel, since);
 }
 
-int SqliteStore::purge_private(TimePoint closed_before, TimePoint private_before) {
-  std::lock_guard<std::mutex> lock(mutex_);
+int SqlStore::purge_private(TimePoint closed_before, TimePoint private_before) {
+  const auto lock = hold();
   const int cases = escalations::purge_private(*sql_, closed_before, private_before);
-  // The WAL still holds the old pages until a checkpoint copies the zeroed ones over them;
-  // TRUNCATE then empties it. Busy readers only delay this to a later purge.
-  db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  after_purge();
   return cases;
 }
 

@@ -4,7 +4,7 @@
 #include <mutex>
 
 #include "storage/sql.h"
-#include "storage/sqlite_store.h"
+#include "storage/sql_store.h"
 
 namespace incident::outbox {
 namespace {
@@ -55,18 +55,17 @@ void store_cursors(sql::Connection& db, const Cursors& cursors) {
 namespace incident {
 
 // The Store methods for the outbox and cursors, beside their SQL (declared in
-// storage/sqlite_store.h). Each statement is its own transaction.
-std::optional<std::string> SqliteStore::cursor(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mutex_);
+// storage/sql_store.h). Each statement is its own transaction.
+std::optional<std::string> SqlStore::cursor(const std::string& name) {
+  const auto lock = hold();
   auto st = (*sql_)("SELECT value FROM cursors WHERE name = ?");
   st->bind(1, name);
   if (!st->executeStep()) return std::nullopt;
   return st->getColumn(0).getString();
 }
 
-std::vector<OutboxItem> SqliteStore::pending_requests(const std::string& platform,
-                                                      std::size_t limit) {
-  std::lock_guard<std::mutex> lock(mutex_);
+std::vector<OutboxItem> SqlStore::pending_requests(const std::string& platform, std::size_t limit) {
+  const auto lock = hold();
   std::vector<OutboxItem> out;
   auto st = (*sql_)(
       "SELECT id, platform, key, channel, kind, txn_id, payload FROM outbox "
@@ -82,8 +81,8 @@ std::vector<OutboxItem> SqliteStore::pending_requests(const std::string& platfor
   return out;
 }
 
-void SqliteStore::finish_request(std::int64_t id, bool done, const std::string& result) {
-  std::lock_guard<std::mutex> lock(mutex_);
+void SqlStore::finish_request(std::int64_t id, bool done, const std::string& result) {
+  const auto lock = hold();
   write([&] {
     auto st = (*sql_)(
         "UPDATE outbox SET status = ?, result = ?, payload = '', updated_at = ? "
@@ -96,16 +95,16 @@ void SqliteStore::finish_request(std::int64_t id, bool done, const std::string& 
   });
 }
 
-std::optional<std::string> SqliteStore::request_result(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
+std::optional<std::string> SqlStore::request_result(const std::string& key) {
+  const auto lock = hold();
   auto st = (*sql_)("SELECT result FROM outbox WHERE key = ? AND status = 'done'");
   st->bind(1, key);
   if (!st->executeStep()) return std::nullopt;
   return st->getColumn(0).getString();
 }
 
-int SqliteStore::prune_requests(TimePoint before) {
-  std::lock_guard<std::mutex> lock(mutex_);
+int SqlStore::prune_requests(TimePoint before) {
+  const auto lock = hold();
   int deleted = 0;
   write([&] {
     auto st = (*sql_)("DELETE FROM outbox WHERE status <> 'pending' AND updated_at < ?");

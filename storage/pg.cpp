@@ -123,6 +123,14 @@ int Connection::server_version() const {
   return PQserverVersion(conn_);
 }
 
+std::string Connection::where() const {
+  const char* db = PQdb(conn_);
+  const char* host = PQhost(conn_);
+  const char* port = PQport(conn_);
+  return "\"" + std::string(db ? db : "") + "\" on " + (host ? host : "") + ":" +
+         (port ? port : "");
+}
+
 void Connection::fail(pg_result* result, std::string_view what) {
   const char* field = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string state = field ? field : "";  // copied: PQclear frees it

@@ -108,6 +108,9 @@ class Connection {
   void reconnect();
 
   int server_version() const;  // e.g. 150018
+  // Which database on which server, for messages: "incidents" on db.example:5432 (never the
+  // user or password).
+  std::string where() const;
 
  private:
   void open();

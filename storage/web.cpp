@@ -6,7 +6,7 @@
 #include <string>
 
 #include "storage/sql.h"
-#include "storage/sqlite_store.h"
+#include "storage/sql_store.h"
 #include "storage/web.h"
 
 namespace incident::web_rows {
@@ -51,9 +51,9 @@ void bind_due(sql::Statement& st, int index, const std::optional<Date>& due) {
 
 namespace incident {
 
-int SqliteStore::pending_sign_ins(const std::string& platform, const std::string& user,
-                                  TimePoint now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+int SqlStore::pending_sign_ins(const std::string& platform, const std::string& user,
+                               TimePoint now) {
+  const auto lock = hold();
   auto st = (*sql_)(
       "SELECT COUNT(*) FROM web_sign_ins WHERE platform = ? AND \"user\" = ? AND "
       "used_at IS NULL AND expires_at > ?");
@@ -64,9 +64,8 @@ int SqliteStore::pending_sign_ins(const std::string& platform, const std::string
   return st->getColumn(0).getInt();
 }
 
-std::optional<SignInGrant> SqliteStore::redeem_sign_in(const std::string& token_hash,
-                                                       TimePoint now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+std::optional<SignInGrant> SqlStore::redeem_sign_in(const std::string& token_hash, TimePoint now) {
+  const auto lock = hold();
   std::optional<SignInGrant> grant;
   write([&] {
     // One statement: of two requests with the same token, only one changes the row.
@@ -85,10 +84,10 @@ std::optional<SignInGrant> SqliteStore::redeem_sign_in(const std::string& token_
   return grant;
 }
 
-SectionSave SqliteStore::save_section(std::int64_t incident, const std::string& section,
-                                      const std::string& text, std::int64_t expected_version,
-                                      const std::string& user, TimePoint at) {
-  std::lock_guard<std::mutex> lock(mutex_);
+SectionSave SqlStore::save_section(std::int64_t incident, const std::string& section,
+                                   const std::string& text, std::int64_t expected_version,
+                                   const std::string& user, TimePoint at) {
+  const auto lock = hold();
   SectionSave result;
   write([&] {
     sql::Scope tx(*sql_, sql::Scope::write);
@@ -126,9 +125,9 @@ SectionSave SqliteStore::save_section(std::int64_t incident, const std::string& 
   return result;
 }
 
-bool SqliteStore::curate_entry(std::int64_t incident, std::int64_t seq, const EntryCuration& change,
-                               const std::string& user, TimePoint at) {
-  std::lock_guard<std::mutex> lock(mutex_);
+bool SqlStore::curate_entry(std::int64_t incident, std::int64_t seq, const EntryCuration& change,
+                            const std::string& user, TimePoint at) {
+  const auto lock = hold();
   bool done = false;
   write([&] {
     sql::Scope tx(*sql_, sql::Scope::write);
@@ -187,10 +186,10 @@ bool SqliteStore::curate_entry(std::int64_t incident, std::int64_t seq, const En
   return done;
 }
 
-ActionSave SqliteStore::save_action(std::int64_t incident, const ActionItem& item,
-                                    std::int64_t expected_version, const std::string& user,
-                                    TimePoint at) {
-  std::lock_guard<std::mutex> lock(mutex_);
+ActionSave SqlStore::save_action(std::int64_t incident, const ActionItem& item,
+                                 std::int64_t expected_version, const std::string& user,
+                                 TimePoint at) {
+  const auto lock = hold();
   ActionSave result;
   std::int64_t saved_number = item.number;
   write([&] {
@@ -258,8 +257,8 @@ ActionSave SqliteStore::save_action(std::int64_t incident, const ActionItem& ite
   return result;
 }
 
-void SqliteStore::save_session(const WebSession& s) {
-  std::lock_guard<std::mutex> lock(mutex_);
+void SqlStore::save_session(const WebSession& s) {
+  const auto lock = hold();
   write([&] {
     auto st = (*sql_)(
         "INSERT INTO web_sessions (id_hash, platform, \"user\", csrf, created_at, "
@@ -274,8 +273,8 @@ void SqliteStore::save_session(const WebSession& s) {
   });
 }
 
-std::optional<WebSession> SqliteStore::session(const std::string& id_hash) {
-  std::lock_guard<std::mutex> lock(mutex_);
+std::optional<WebSession> SqlStore::session(const std::string& id_hash) {
+  const auto lock = hold();
   auto st = (*sql_)(
       "SELECT platform, \"user\", csrf, created_at, last_seen FROM web_sessions "
       "WHERE id_hash = ?");
@@ -289,8 +288,8 @@ std::optional<WebSession> SqliteStore::session(const std::string& id_hash) {
                     from_unix_ms(st->getColumn(4).getInt64())};
 }
 
-void SqliteStore::touch_session(const std::string& id_hash, TimePoint now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+void SqlStore::touch_session(const std::string& id_hash, TimePoint now) {
+  const auto lock = hold();
   write([&] {
     auto st = (*sql_)("UPDATE web_sessions SET last_seen = ? WHERE id_hash = ?");
     st->bind(1, to_unix_ms(now));
@@ -299,8 +298,8 @@ void SqliteStore::touch_session(const std::string& id_hash, TimePoint now) {
   });
 }
 
-void SqliteStore::end_session(const std::string& id_hash) {
-  std::lock_guard<std::mutex> lock(mutex_);
+void SqlStore::end_session(const std::string& id_hash) {
+  const auto lock = hold();
   write([&] {
     auto st = (*sql_)("DELETE FROM web_sessions WHERE id_hash = ?");
     st->bind(1, id_hash);
@@ -308,9 +307,9 @@ void SqliteStore::end_session(const std::string& id_hash) {
   });
 }
 
-void SqliteStore::purge_web(TimePoint idle_before, TimePoint created_before,
-                            TimePoint expired_before) {
-  std::lock_guard<std::mutex> lock(mutex_);
+void SqlStore::purge_web(TimePoint idle_before, TimePoint created_before,
+                         TimePoint expired_before) {
+  const auto lock = hold();
   write([&] {
     auto sessions = (*sql_)("DELETE FROM web_sessions WHERE last_seen < ? OR created_at < ?");
     sessions->bind(1, to_unix_ms(idle_before));

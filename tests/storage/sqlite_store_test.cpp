@@ -421,7 +421,8 @@ TEST_F(SqliteStoreTest, FailedCommitRollsBackEverything) {
 TEST_F(SqliteStoreTest, OneOpenIncidentPerChannel) {
   SqliteStore store(path_, Durability::process);
   ASSERT_TRUE(testing::commit(store, "k1", {opened(1, "#ops")}, {}));
-  EXPECT_ANY_THROW(testing::commit(store, "k2", {opened(2, "#ops")}, {}));
+  // Refused as a conflict: the engine reads again, finds the open one and says so.
+  EXPECT_EQ(store.commit({"k2", {opened(2, "#ops")}, {}, {}, {}}), CommitResult::conflict);
   EXPECT_FALSE(store.find_processed("k2"));
   EXPECT_EQ(store.next_incident_number(), 2);
   // Another channel, or the same name on another platform, is fine.
@@ -482,9 +483,15 @@ TEST_F(SqliteStoreTest, CommitWithCursorsIsAtomic) {
   EXPECT_EQ(store.cursor("matrix.next_batch"), "s1");
   EXPECT_EQ(store.cursor("other"), "o1");
 
-  // A failing change takes the cursor down with it.
-  EXPECT_ANY_THROW(
-      store.commit({"m:2", {opened(2, "!room")}, {}, {}, {{"matrix.next_batch", "s2"}}}));
+  // A change refused (a second open incident in the room: a conflict) takes the cursor down
+  // with it, and so does one that fails (a timeline entry of an unknown incident).
+  EXPECT_EQ(store.commit({"m:2", {opened(2, "!room")}, {}, {}, {{"matrix.next_batch", "s2"}}}),
+            CommitResult::conflict);
+  EXPECT_ANY_THROW(store.commit({"m:2",
+                                 {entry(9, 1, "orphan", Source::command, t0)},
+                                 {},
+                                 {},
+                                 {{"matrix.next_batch", "s2"}}}));
   EXPECT_EQ(store.cursor("matrix.next_batch"), "s1");
   EXPECT_FALSE(store.find_processed("m:2"));
 

@@ -1,7 +1,6 @@
 // The Store port's contract, one set of cases run against every implementation: the in-memory
-// store the domain tests use and the SQLite store the bot runs on (a PostgreSQL store joins the
-// list when it exists). A case here that one store fails means the domain tests prove less than
-// they seem to.
+// store the domain tests use, and the SQLite and PostgreSQL stores the bot runs on. A case here
+// that one store fails means the domain tests prove less than they seem to.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -11,13 +10,16 @@
 #include <map>
 #include <memory>
 
+#include "storage/pg_store.h"
 #include "storage/sqlite_store.h"
 #include "support/memory_store.h"
+#include "support/pg_server.h"
 
 namespace incident {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::PgServer;
 
 const TimePoint t0 = from_unix_ms(1'764'424'800'000);  // 2025-11-29 14:00:00 UTC
 
@@ -50,15 +52,32 @@ struct SqliteFactory {
                          .string();
 };
 
+// PostgreSQL on the throwaway server (support/pg_server.h), a fresh database per case; skipped,
+// saying why, where no server can be started.
+struct PgFactory {
+  std::unique_ptr<Store> open() {
+    return std::make_unique<PgStore>(PgServer::shared()->fresh_database(), Durability::process);
+  }
+  static std::string unavailable() {
+    return PgServer::shared() ? "" : "PostgreSQL leg skipped: " + PgServer::unavailable();
+  }
+};
+
 template <typename Factory>
 class StoreContract : public ::testing::Test {
  protected:
+  void SetUp() override {
+    if constexpr (requires { Factory::unavailable(); }) {
+      if (const auto why = Factory::unavailable(); !why.empty()) GTEST_SKIP() << why;
+    }
+    store_ = factory_.open();
+  }
   Factory factory_;
-  std::unique_ptr<Store> store_ = factory_.open();
+  std::unique_ptr<Store> store_;
   Store& store() { return *store_; }
 };
 
-using Stores = ::testing::Types<MemoryFactory, SqliteFactory>;
+using Stores = ::testing::Types<MemoryFactory, SqliteFactory, PgFactory>;
 TYPED_TEST_SUITE(StoreContract, Stores);
 
 TYPED_TEST(StoreContract, AUnitIsCommittedOnceAndADuplicateChangesNothing) {
