@@ -297,7 +297,7 @@ void PgStore::prepare_session() {
 }
 
 void PgStore::reconnect_if_needed() {
-  if (db_->ok()) return;
+  if (db_->ok() && sql_) return;
   // The statements prepared on the old connection went with it.
   sql_ = nullptr;
   db_->reconnect();
@@ -323,8 +323,8 @@ int PgStore::schema_version() {
 }
 
 std::optional<std::string> PgStore::write_check() {
-  const auto lock = hold();
   try {
+    const auto lock = hold();  // connects again after a lost connection, or says why not
     // A standby, or a server or database set read-only, refuses every write.
     if (db_->exec("SELECT current_setting('transaction_read_only')").text(0, 0) == "on") {
       return "the database is read-only";

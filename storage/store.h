@@ -60,14 +60,23 @@ struct StoreOptions {
   // `doctor` must not turn a mistyped path into a new, empty database.
   enum class Create { yes, no };
 
-  std::string path;  // the SQLite file
+  std::string path;  // the SQLite file, or a postgresql:// URL (is_database_url)
   Durability durability = Durability::power;
   Create create = Create::yes;
 };
 
-// Opens (or creates) the store and upgrades its schema. Throws NoDatabaseError for a missing
-// store with Create::no, SchemaTooNewError (storage/migrations.h) for one from a newer binary,
-// and std::runtime_error for anything else the store refuses.
+// Whether `path` names a PostgreSQL database (postgresql://… or postgres://…) rather than a
+// SQLite file.
+bool is_database_url(const std::string& path);
+
+// `path` as messages and logs may show it: a file as it is; a URL without its user, password
+// and parameters (postgresql://db.example:5432/incidents), which may hold secrets.
+std::string shown_location(const std::string& path);
+
+// Opens (or creates) the store and upgrades its schema: PostgreSQL for a URL, else SQLite. Throws
+// NoDatabaseError for a missing store with Create::no, SchemaTooNewError (storage/migrations.h) for
+// one from a newer binary, and std::runtime_error for anything else the store refuses (pg::Error,
+// one of those, when a PostgreSQL server cannot be reached).
 std::unique_ptr<DurableStore> open_store(const StoreOptions& options);
 
 }  // namespace incident

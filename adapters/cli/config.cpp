@@ -12,6 +12,7 @@
 
 #include "adapters/platform/time_zone.h"
 #include "adapters/web/app.h"
+#include "storage/store.h"
 
 namespace incident {
 namespace {
@@ -462,7 +463,7 @@ std::string redacted(const Config& c) {
       << "http = " << quoted(c.http) << "\n"
       << "log_level = " << quoted(c.log_level) << "\n"
       << "log_format = " << quoted(c.log_format == LogFormat::json ? "json" : "text") << "\n\n"
-      << "[storage]\npath = " << quoted(c.storage.path) << "\ndurability = "
+      << "[storage]\npath = " << quoted(shown_location(c.storage.path)) << "\ndurability = "
       << quoted(c.storage.durability == DurabilityMode::power ? "power" : "process") << "\n\n"
       << "[slack]\napp_token = " << quoted(secret_state(c.slack.app_token))
       << "\nbot_token = " << quoted(secret_state(c.slack.bot_token))

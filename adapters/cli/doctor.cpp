@@ -133,7 +133,52 @@ bool writable_dir(const fs::path& dir) {
   return ::access(dir.c_str(), W_OK | X_OK) == 0;
 }
 
+Durability durability_of(const Config& config) {
+  return config.storage.durability == DurabilityMode::power ? Durability::power
+                                                            : Durability::process;
+}
+
+// PostgreSQL: the server reachable and new enough, the schema this binary's or none yet, every
+// table readable, and writes taken. Messages name the server without user or password.
+void check_postgres(const Config& config, Report& report) {
+  const char* name = "database";
+  const std::string where = shown_location(config.storage.path);
+  try {
+    const auto store =
+        open_store({config.storage.path, durability_of(config), StoreOptions::Create::no});
+    const StoreDiagnosis d = store->diagnose();
+    if (d.integrity != "ok") {
+      report.fail(name, where + ": a table of the schema cannot be read: " + d.integrity,
+                  "check the server's log; restore the database from a backup");
+      return;
+    }
+    if (d.write_error) {
+      report.fail(name, where + " takes no writes: " + *d.write_error,
+                  "point INCIDENT_BOT_DB at the primary, not a standby, and check "
+                  "default_transaction_read_only");
+      return;
+    }
+    report.pass(name, where + ": schema version " + std::to_string(d.schema_version) + " of " +
+                          std::to_string(latest_schema_version()) + ", " + d.journal +
+                          ", durability " +
+                          (d.durability == Durability::power ? "power" : "process") +
+                          ", every table readable, writable");
+  } catch (const NoDatabaseError&) {
+    report.pass(name, where +
+                          " is reachable and has no incident-bot schema yet; the bot creates "
+                          "it at its first start");
+  } catch (const SchemaTooNewError& e) {
+    report.fail(name, where + ": " + e.what(),
+                "this binary is older than the database: run the newer incident-bot");
+  } catch (const std::exception& e) {
+    report.fail(name, where + ": " + e.what(),
+                "check the URL's host, port, database, user and password, that the server "
+                "accepts this host (pg_hba.conf) and runs PostgreSQL 14 or newer");
+  }
+}
+
 void check_database(const Config& config, Report& report) {
+  if (is_database_url(config.storage.path)) return check_postgres(config, report);
   const char* name = "database";
   std::error_code ec;
   const fs::path path = fs::absolute(config.storage.path, ec);
@@ -158,11 +203,7 @@ void check_database(const Config& config, Report& report) {
     return;
   }
   try {
-    const auto store =
-        open_store({path.string(),
-                    config.storage.durability == DurabilityMode::power ? Durability::power
-                                                                       : Durability::process,
-                    StoreOptions::Create::no});
+    const auto store = open_store({path.string(), durability_of(config), StoreOptions::Create::no});
     const StoreDiagnosis d = store->diagnose();
     if (d.integrity != "ok") {
       report.fail(name, path.string() + ": integrity check failed: " + d.integrity,

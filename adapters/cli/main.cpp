@@ -106,7 +106,7 @@ std::unique_ptr<DurableStore> open_configured_store(
 }
 
 int no_database(const Config& config, const char* command) {
-  std::cerr << command << ": there is no database at " << config.storage.path
+  std::cerr << command << ": there is no database at " << shown_location(config.storage.path)
             << " (check INCIDENT_BOT_DB or storage.path; only `run` and `console` create one)\n";
   return 1;
 }
@@ -462,7 +462,7 @@ int list_incidents(const Config& config) try {
   auto store = open_configured_store(config, StoreOptions::Create::no);
   const auto rows = store->list_incidents();
   if (rows.empty()) {
-    std::cout << "No incidents stored in " << config.storage.path << ".\n";
+    std::cout << "No incidents stored in " << shown_location(config.storage.path) << ".\n";
     return 0;
   }
   for (const auto& r : rows) {
@@ -490,7 +490,8 @@ int export_incident(const Config& config, const std::string& id, const std::stri
     return no_database(config, "export");
   }
   if (!inc) {
-    std::cerr << "export: " << incident_id(*number) << " is not in " << config.storage.path << "\n";
+    std::cerr << "export: " << incident_id(*number) << " is not in "
+              << shown_location(config.storage.path) << "\n";
     return 1;
   }
   if (format == "json") {

@@ -3,12 +3,15 @@
 // the fake) and the bot's peak RSS. Not a test: run it by hand.
 //
 //   build/tests/slack_load [--events N] [--window W] [--rate R] [--kind thread|log]
-//                          [--durability power|process] [--binary PATH] [--no-ceiling]
+//                          [--durability power|process] [--binary PATH] [--db URL]
+//                          [--no-ceiling]
 //
 // --window W: at most W envelopes unacknowledged at once (the throughput figure).
 // --rate R:   send R envelopes per second, evenly spaced (the latency figure at a steady load);
 //             the window still caps what is outstanding.
 // --durability: the bot's INCIDENT_BOT_DURABILITY (power, the default: an fsync per commit).
+// --db URL:   the bot's INCIDENT_BOT_DB, e.g. a postgresql:// URL to an empty database (the
+//             default: a new SQLite file in a temporary directory).
 // Then the same load against a client that acks at once and stores nothing: the ceiling of the
 // fake and this generator (--no-ceiling: not measured).
 //
@@ -142,6 +145,7 @@ struct Options {
   std::string kind = "thread";
   std::string durability = "power";
   std::string binary = INCIDENT_BOT_BINARY;
+  std::string db;       // INCIDENT_BOT_DB; empty: a new SQLite file
   bool ceiling = true;  // also measure the load generator alone
 };
 
@@ -169,15 +173,16 @@ Result drive(const Options& o, bool echo, const char* self) {
   boost::asio::io_context io;
   FakeSlack fake(io, pki);
   const int http_port = free_port();
-  std::vector<std::string> env{"PATH=/usr/bin:/bin",
-                               std::string("SLACK_APP_TOKEN=") + kAppToken,
-                               std::string("SLACK_BOT_TOKEN=") + kBotToken,
-                               "SLACK_API_URL=" + fake.api_url(),
-                               "INCIDENT_BOT_CA_FILE=" + (dir / "ca.pem").string(),
-                               "INCIDENT_BOT_DB=" + (dir / "bench.db").string(),
-                               "INCIDENT_BOT_DURABILITY=" + o.durability,
-                               "INCIDENT_BOT_LOG_LEVEL=warn",
-                               "INCIDENT_BOT_HTTP=127.0.0.1:" + std::to_string(http_port)};
+  std::vector<std::string> env{
+      "PATH=/usr/bin:/bin",
+      std::string("SLACK_APP_TOKEN=") + kAppToken,
+      std::string("SLACK_BOT_TOKEN=") + kBotToken,
+      "SLACK_API_URL=" + fake.api_url(),
+      "INCIDENT_BOT_CA_FILE=" + (dir / "ca.pem").string(),
+      "INCIDENT_BOT_DB=" + (o.db.empty() ? (dir / "bench.db").string() : o.db),
+      "INCIDENT_BOT_DURABILITY=" + o.durability,
+      "INCIDENT_BOT_LOG_LEVEL=warn",
+      "INCIDENT_BOT_HTTP=127.0.0.1:" + std::to_string(http_port)};
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -329,6 +334,8 @@ int main(int argc, char** argv) {
       o.durability = value;
     else if (flag == "--binary")
       o.binary = value;
+    else if (flag == "--db")
+      o.db = value;
     else {
       std::cerr << "unknown option " << flag << "\n";
       return 2;

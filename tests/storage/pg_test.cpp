@@ -1,14 +1,22 @@
-// The libpq layer (storage/pg.h) against a real, throwaway PostgreSQL (support/pg_server.h):
-// parameters and NULLs round-trip, refusals carry their SQLSTATE, a long statement is ended by
-// the server's timeout, and a lost connection or a server that goes away is an error that
-// reconnect() recovers from, never a hang.
+// The libpq layer (storage/pg.h) and what is PgStore's own, against a real, throwaway PostgreSQL
+// (support/pg_server.h): parameters and NULLs round-trip, refusals carry their SQLSTATE, a long
+// statement is ended by the server's timeout, and a lost connection or a server that goes away
+// is an error recovered from, never a hang. What PgStore shares with SQLite is in
+// sql_store_test.cpp.
 #include "storage/pg.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "storage/migrations.h"
+#include "storage/pg_store.h"
+#include "storage/test_changes.h"
+#include "support/commit.h"
 #include "support/pg_server.h"
 
 namespace incident {
@@ -141,6 +149,103 @@ TEST_F(PgTest, ARefusedConnectionNeverRepeatsThePassword) {
     EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("nobody_here"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace incident
+
+namespace incident {
+namespace {
+
+// PgStore's own behaviour on a real server: the schema made once, however many start together;
+// a lost connection opened again, but never in the middle of a batch; health while the server is
+// away.
+class PgStoreTest : public PgTest {
+ protected:
+  static void terminate_bot_sessions(const std::string& url) {
+    pg::Connection admin(url);
+    admin.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  }
+  static UnitOfWork logged(const std::string& key, std::int64_t seq) {
+    return {key,
+            {{1, change::EntryAdded{TimelineEntry{seq, testing::t0, Source::command, "U1",
+                                                  "fact " + key, "", false}}}},
+            {},
+            {},
+            {}};
+  }
+};
+
+TEST_F(PgStoreTest, TheSchemaIsMadeOnceByStoresStartingTogether) {
+  std::vector<std::thread> starts;
+  std::atomic<int> opened{0};
+  for (int i = 0; i < 4; ++i) {
+    starts.emplace_back([&] {
+      try {
+        PgStore store(url_, Durability::process);
+        if (store.schema_version() == latest_schema_version()) ++opened;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "a store starting beside others failed: " << e.what();
+      }
+    });
+  }
+  for (auto& t : starts) t.join();
+  EXPECT_EQ(opened, 4);
+}
+
+TEST_F(PgStoreTest, AnEmptyOrNewerDatabaseIsRefusedAsSqliteRefusesAFile) {
+  EXPECT_THROW(PgStore(url_, Durability::process, PgStore::Create::no), NoDatabaseError);
+  { PgStore made(url_, Durability::process); }
+  pg::Connection(url_).command("UPDATE incident_bot_schema SET version = 999");
+  EXPECT_THROW(PgStore(url_, Durability::process), SchemaTooNewError);
+}
+
+TEST_F(PgStoreTest, ALostConnectionIsOpenedAgainOnTheNextCall) {
+  PgStore store(url_, Durability::power);
+  ASSERT_TRUE(testing::commit(store, "k0", {testing::opened(1, "#ops")}, {}));
+  terminate_bot_sessions(url_);
+  // The call that finds the connection gone fails (its outcome is unknown to it)…
+  try {
+    store.commit(logged("k1", 1));
+  } catch (const pg::Error& e) {
+    EXPECT_TRUE(e.retryable()) << e.what();
+  }
+  // …and the next one connects again. A redelivery of k1 lands once either way.
+  EXPECT_NE(store.commit(logged("k1", 1)), CommitResult::conflict);
+  EXPECT_EQ(store.commit(logged("k2", 2)), CommitResult::committed);
+  EXPECT_EQ(store.incident(1)->timeline.size(), 2u);
+}
+
+TEST_F(PgStoreTest, AConnectionLostInsideABatchKeepsNoneOfIt) {
+  PgStore store(url_, Durability::power);
+  ASSERT_TRUE(testing::commit(store, "k0", {testing::opened(1, "#ops")}, {}));
+  {
+    StoreBatch batch(store);
+    ASSERT_EQ(store.commit(logged("k1", 1)), CommitResult::committed);
+    terminate_bot_sessions(url_);
+    EXPECT_THROW(store.commit(logged("k2", 2)), pg::Error);
+    EXPECT_ANY_THROW(batch.commit());  // never "committed" on a new connection's autocommit
+  }
+  EXPECT_FALSE(store.find_processed("k1"));
+  EXPECT_FALSE(store.find_processed("k2"));
+  EXPECT_EQ(store.commit(logged("k1", 1)), CommitResult::committed);
+}
+
+TEST_F(PgStoreTest, HealthSaysWhyWhileTheServerIsAwayAndRecovers) {
+  if (!server_->owned())
+    GTEST_SKIP() << "the server of INCIDENT_BOT_TEST_PG_URL is not ours to stop";
+  PgStore store(url_, Durability::power);
+  EXPECT_EQ(store.write_check(), std::nullopt);
+  server_->stop();
+  const auto down = store.write_check();
+  ASSERT_TRUE(down);
+  EXPECT_FALSE(down->empty());
+  EXPECT_FALSE(store.write_check() == std::nullopt);  // still down: still says so
+  server_->start();
+  EXPECT_EQ(store.write_check(), std::nullopt);
+  EXPECT_TRUE(testing::commit(store, "k0", {testing::opened(1, "#ops")}, {}));
 }
 
 }  // namespace

@@ -172,11 +172,12 @@ std::string PgServer::url(const std::string& database) const {
   return "postgresql:///" + database + "?host=" + dir_.string() + "&port=5432&user=postgres";
 }
 
-std::string PgServer::fresh_database() {
+std::string PgServer::fresh_database(std::string* created) {
   const std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(++databases_);
   pg::Connection admin(url());
   const std::string create = "CREATE DATABASE " + name;
   admin.command(create.c_str());
+  if (created) *created = name;
   return url(name);
 }
 

@@ -30,8 +30,10 @@ class PgServer {
 
   // A libpq URI for `database` on this server, as the superuser.
   std::string url(const std::string& database = "postgres") const;
-  // A new, empty database for one test; returns its URL.
-  std::string fresh_database();
+  // A new, empty database for one test; returns its URL (and its name in `name`).
+  std::string fresh_database(std::string* name = nullptr);
+  // The directory of the server's Unix socket (a server we started).
+  const std::filesystem::path& socket_dir() const { return dir_; }
 
   // A fast shutdown (SIGINT), waited for; start() serves the same cluster again.
   void stop();
