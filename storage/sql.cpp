@@ -4,26 +4,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <functional>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "storage/pg.h"
 
 namespace incident::sql {
 namespace {
-
-// Finds a kept statement by its text without copying it (a string per call showed in the
-// profile).
-struct TextHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const {
-    return std::hash<std::string_view>{}(text);
-  }
-};
-template <typename T>
-using ByText = std::unordered_map<std::string, std::unique_ptr<T>, TextHash, std::equal_to<>>;
 
 class SqliteStatement final : public Statement {
  public:
@@ -52,24 +39,18 @@ class SqliteConnection final : public Connection {
   explicit SqliteConnection(SQLite::Database& db) : db_(db) {}
 
   // Kept prepared too: every unit runs BEGIN or SAVEPOINT and COMMIT or RELEASE.
-  void exec(const char* sql) override { Use(statement(sql))->exec(); }
+  void exec(const char* sql) override { (*this)(sql)->exec(); }
   bool in_transaction() override { return sqlite3_get_autocommit(db_.getHandle()) == 0; }
   const char* begin_write() const override { return "BEGIN IMMEDIATE"; }
   const char* begin_read() const override { return "BEGIN"; }
 
  protected:
-  Statement& statement(std::string_view sql) override {
-    auto found = statements_.find(sql);
-    if (found == statements_.end()) {
-      found = statements_.emplace(sql, std::make_unique<SqliteStatement>(db_, sql)).first;
-    }
-    found->second->reset();
-    return *found->second;
+  std::unique_ptr<Statement> prepare(std::string_view sql) override {
+    return std::make_unique<SqliteStatement>(db_, sql);
   }
 
  private:
   SQLite::Database& db_;
-  ByText<SqliteStatement> statements_;
 };
 
 // SQLite's `?` and `?N` as PostgreSQL's `$N` (a bare `?` is one more than the largest number
@@ -155,18 +136,12 @@ class PgConnection final : public Connection {
   }
 
  protected:
-  Statement& statement(std::string_view sql) override {
-    auto found = statements_.find(sql);
-    if (found == statements_.end()) {
-      found = statements_.emplace(sql, std::make_unique<PgStatement>(db_, sql)).first;
-    }
-    found->second->reset();
-    return *found->second;
+  std::unique_ptr<Statement> prepare(std::string_view sql) override {
+    return std::make_unique<PgStatement>(db_, sql);
   }
 
  private:
   pg::Connection& db_;
-  ByText<PgStatement> statements_;
 };
 
 }  // namespace
@@ -177,6 +152,16 @@ std::unique_ptr<Connection> over_postgres(pg::Connection& db) {
 
 std::unique_ptr<Connection> over_sqlite(SQLite::Database& db) {
   return std::make_unique<SqliteConnection>(db);
+}
+
+Connection::Connection() = default;
+Connection::~Connection() = default;
+
+Use Connection::operator()(std::string_view sql) {
+  auto found = statements_.find(sql);
+  if (found == statements_.end()) found = statements_.emplace(sql, prepare(sql)).first;
+  found->second->reset();
+  return Use(*found->second);
 }
 
 Scope::Scope(Connection& sql, Kind kind) : sql_(sql), nested_(sql.in_transaction()) {
