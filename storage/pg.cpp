@@ -151,27 +151,84 @@ void Connection::command(const char* sql) {
   PQclear(result);
 }
 
-Result Connection::exec(const char* sql, const std::vector<Param>& params) {
+const std::string& Connection::prepared(const char* sql) {
   auto found = prepared_.find(std::string_view(sql));
   if (found == prepared_.end()) {
     const std::string name = "ib" + std::to_string(prepared_.size());
-    pg_result* prepared = PQprepare(conn_, name.c_str(), sql, 0, nullptr);
-    if (PQresultStatus(prepared) != PGRES_COMMAND_OK) {
-      fail(prepared, "PostgreSQL refused to prepare a statement");
+    pg_result* result = PQprepare(conn_, name.c_str(), sql, 0, nullptr);
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+      fail(result, "PostgreSQL refused to prepare a statement");
     }
-    PQclear(prepared);
+    PQclear(result);
     found = prepared_.emplace(sql, name).first;
   }
+  return found->second;
+}
+
+namespace {
+
+std::vector<const char*> values_of(const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  pg_result* result = PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()),
-                                     values.data(), nullptr, nullptr, /*text results*/ 0);
+  return values;
+}
+
+bool succeeded(pg_result* result) {
   const auto status = PQresultStatus(result);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    fail(result, "PostgreSQL refused a statement");
-  }
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+}  // namespace
+
+Result Connection::exec(const char* sql, const std::vector<Param>& params) {
+  const std::string& name = prepared(sql);
+  const auto values = values_of(params);
+  pg_result* result = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                     values.data(), nullptr, nullptr, /*text results*/ 0);
+  if (!succeeded(result)) fail(result, "PostgreSQL refused a statement");
   return Result(result);
+}
+
+std::vector<Result> Connection::exec_all(const std::vector<Query>& queries) {
+  std::vector<const std::string*> names;
+  for (const auto& q : queries) names.push_back(&prepared(q.sql));
+  if (PQenterPipelineMode(conn_) != 1) fail(nullptr, "PostgreSQL refused a pipeline");
+  // Sent together, then one Sync: the statements' results come back in order.
+  bool sent = true;
+  for (std::size_t i = 0; i < queries.size() && sent; ++i) {
+    const auto values = values_of(*queries[i].params);
+    sent = PQsendQueryPrepared(conn_, names[i]->c_str(), static_cast<int>(values.size()),
+                               values.data(), nullptr, nullptr, 0) == 1;
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+  std::vector<Result> results;
+  pg_result* refused = nullptr;
+  if (sent) {
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      pg_result* result = PQgetResult(conn_);
+      if (result == nullptr) break;  // the connection failed
+      if (!succeeded(result) && refused == nullptr &&
+          PQresultStatus(result) != PGRES_PIPELINE_ABORTED) {
+        refused = result;
+      } else if (succeeded(result)) {
+        results.emplace_back(result);
+      } else {
+        PQclear(result);
+      }
+      while (pg_result* more = PQgetResult(conn_)) PQclear(more);  // the NULL after each
+    }
+    // The Sync's own result ends the pipeline.
+    while (pg_result* sync = PQgetResult(conn_)) {
+      const bool done = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+      PQclear(sync);
+      if (done) break;
+    }
+  }
+  PQexitPipelineMode(conn_);
+  if (refused != nullptr) fail(refused, "PostgreSQL refused a statement");
+  if (!sent || results.size() != queries.size()) fail(nullptr, "PostgreSQL lost a pipeline");
+  return results;
 }
 
 }  // namespace incident::pg

@@ -97,6 +97,15 @@ class Connection {
   // Runs `sql` ($1, $2, … for parameters), prepared on first use on this connection. Throws
   // Error; after a lost connection, reconnect() before anything else.
   Result exec(const char* sql, const std::vector<Param>& params = {});
+  // Several statements in one round trip (libpq's pipeline mode), their results in order.
+  // The first refused throws, as exec() would, once every answer is read: the connection
+  // stays usable (inside a transaction, the transaction has failed).
+  struct Query {
+    const char* sql;
+    const std::vector<Param>* params;
+  };
+  std::vector<Result> exec_all(const std::vector<Query>& queries);
+
   // A statement without parameters or rows (BEGIN, COMMIT, SET …), not prepared.
   void command(const char* sql);
 
@@ -114,6 +123,8 @@ class Connection {
 
  private:
   void open();
+  // The name `sql` is prepared under on this connection, preparing it first if need be.
+  const std::string& prepared(const char* sql);
   [[noreturn]] void fail(pg_result* result, std::string_view what);
 
   std::string url_;

@@ -40,6 +40,7 @@ class SqliteConnection final : public Connection {
 
   // Kept prepared too: every unit runs BEGIN or SAVEPOINT and COMMIT or RELEASE.
   void exec(const char* sql) override { (*this)(sql)->exec(); }
+  void run_together(const std::vector<Statement*>&) override {}  // each runs when stepped
   bool in_transaction() override { return sqlite3_get_autocommit(db_.getHandle()) == 0; }
   const char* begin_write() const override { return "BEGIN IMMEDIATE"; }
   const char* begin_read() const override { return "BEGIN"; }
@@ -90,6 +91,13 @@ class PgStatement final : public Statement {
   void bind(int index, std::int64_t value) override { slot(index) = std::to_string(value); }
   void bind(int index, const std::string& value) override { slot(index) = value; }
   void bind(int index) override { slot(index) = std::nullopt; }
+  pg::Connection::Query query() const { return {sql_.c_str(), &params_}; }
+  // Its rows, run by run_together.
+  void ran(pg::Result result) {
+    result_.emplace(std::move(result));
+    row_ = -1;
+  }
+
   bool executeStep() override {
     if (!result_) {
       result_.emplace(db_.exec(sql_.c_str(), params_));
@@ -129,6 +137,14 @@ class PgConnection final : public Connection {
   explicit PgConnection(pg::Connection& db) : db_(db) {}
 
   void exec(const char* sql) override { db_.command(sql); }
+  void run_together(const std::vector<Statement*>& statements) override {
+    std::vector<pg::Connection::Query> queries;
+    for (Statement* st : statements) queries.push_back(static_cast<PgStatement*>(st)->query());
+    auto results = db_.exec_all(queries);
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      static_cast<PgStatement*>(statements[i])->ran(std::move(results[i]));
+    }
+  }
   bool in_transaction() override { return db_.in_transaction(); }
   const char* begin_write() const override { return "BEGIN"; }
   const char* begin_read() const override {

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace SQLite {
 class Database;
@@ -72,20 +74,22 @@ inline Column Statement::getColumn(int index) const {
 // between calls.
 class Use {
  public:
-  explicit Use(Statement& statement) : statement_(statement) {}
+  explicit Use(Statement& statement) : statement_(&statement) {}
   ~Use() {
     try {
-      statement_.reset();
+      if (statement_) statement_->reset();
     } catch (...) {  // a failed reset is reported by the next use
     }
   }
+  Use(Use&& other) noexcept : statement_(std::exchange(other.statement_, nullptr)) {}
   Use(const Use&) = delete;
   Use& operator=(const Use&) = delete;
-  Statement* operator->() const { return &statement_; }
-  Statement& operator*() const { return statement_; }
+  Use& operator=(Use&&) = delete;
+  Statement* operator->() const { return statement_; }
+  Statement& operator*() const { return *statement_; }
 
  private:
-  Statement& statement_;
+  Statement* statement_;
 };
 
 class Connection {
@@ -96,6 +100,11 @@ class Connection {
   // common event runs the same dozen every time, and preparing one costs more than running it),
   // reset and without bindings.
   Use operator()(std::string_view sql);
+
+  // Runs `statements`, bound and not yet stepped, together: on PostgreSQL in one round trip
+  // (libpq's pipeline mode), on SQLite each when first stepped, as always. Their rows are then
+  // read with executeStep.
+  virtual void run_together(const std::vector<Statement*>& statements) = 0;
 
   // Runs a statement without parameters or rows (BEGIN, COMMIT, SAVEPOINT …).
   virtual void exec(const char* sql) = 0;

@@ -85,6 +85,30 @@ TEST_F(PgTest, RefusalsCarryTheirSqlstate) {
   EXPECT_EQ(db.exec("SELECT 2").int64(0, 0), 2);
 }
 
+TEST_F(PgTest, StatementsSentTogetherAnswerInOrder) {
+  pg::Connection db(url_);
+  const std::vector<pg::Param> one{pg::param(1)}, two{pg::param(2)}, none;
+  auto results = db.exec_all({{"SELECT $1::bigint * 10", &one},
+                              {"SELECT $1::bigint * 10", &two},
+                              {"SELECT 'x' UNION ALL SELECT 'y'", &none}});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].int64(0, 0), 10);
+  EXPECT_EQ(results[1].int64(0, 0), 20);
+  ASSERT_EQ(results[2].rows(), 2);
+  EXPECT_EQ(results[2].text(1, 0), "y");
+
+  // One refused in the middle: its SQLSTATE, and the connection still works afterwards.
+  try {
+    db.exec_all({{"SELECT 1", &none}, {"SELECT 1/0", &none}, {"SELECT 3", &none}});
+    FAIL() << "a division by zero was answered";
+  } catch (const pg::Error& e) {
+    EXPECT_EQ(e.sqlstate(), "22012");
+    EXPECT_FALSE(e.connection_lost());
+  }
+  EXPECT_TRUE(db.ok());
+  EXPECT_EQ(db.exec("SELECT 4").int64(0, 0), 4);
+}
+
 TEST_F(PgTest, ALongStatementIsEndedByTheServersTimeout) {
   pg::Options options;
   options.statement_timeout = std::chrono::milliseconds(200);
