@@ -78,8 +78,9 @@ std::size_t act_before(const View& v, std::size_t i) {
   return verb_before(v, i);
 }
 
-// "accidentally", "by mistake", "thinking it was", "the wrong host": a colleague's act narrated
-// with the marks of a mistake.
+// "accidentally", "by mistake", "thinking it was", "the wrong host", "from memory", "with no
+// review": a colleague's act narrated with the marks of a mistake or of a skipped safeguard.
+// One's own act told so, and a system's, are not flagged.
 void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
   std::size_t last = i;
   bool before_verb = false;
@@ -110,6 +111,12 @@ void narrated_mistake(const View& v, std::size_t i, Hits& hits) {
                                    v.phrase(i, "thinking she") + v.phrase(i, "thinking they");
              n > 0) {
     last = i + n - 1;
+  } else if (const std::size_t n = v.phrase(i, "from memory") + v.phrase(i, "took to be"); n > 0) {
+    last = i + n - 1;  // "did it from memory, no ticket", "deleted what he took to be unused"
+  } else if (v.is(i, "with") && v.is(i + 1, "no") &&
+             v.any(i + 2, {"review", "reviewer", "ticket", "approval", "sign-off", "test", "tests",
+                           "canary", "heads-up", "warning", "backup", "rollback"})) {
+    last = i + 2;  // "bumped the batch size to 5000 with no review"
   } else if (v.phrase(i, "the wrong") > 0 && v.inside(i + 2) && !v.punct(i + 2) &&
              (is_past_verb(v.word(i - 1)) || (i > v.begin() && verb_before(v, i) == i - 1)) &&
              !v.any(i - 1, {"had", "got", "was", "were", "used", "showed", "gave", "received",

@@ -255,6 +255,27 @@ TEST(Blameless, BlameInManyShapes) {
   }
 }
 
+// A colleague's act told with a skipped safeguard or a mistaken belief, and no judging word —
+// and the same marks on a system's act, or on one's own act told with its fix, which pass.
+TEST(Blameless, SlipsNarratedWithoutAJudgingWord) {
+  for (const char* text : {
+           "Kenji bumped the allocator batch size to 5000 last night with no review.",
+           "Lars changed the limits from memory, no ticket.",
+           "Björn deleted the group while clearing out what he took to be unused groups.",
+           "Priya merged the schema change with no approval, and the writes started failing.",
+       }) {
+    EXPECT_TRUE(has_kind(text, FindingKind::blame)) << text;
+  }
+  for (const char* text : {
+           "The change went out with no review.",
+           "We shipped the one-line fix with no review; a second reviewer is now on the rota.",
+           "The job restored the index from memory, not from disk.",
+           "The vendor's script deleted what it took to be unused buckets.",
+       }) {
+    EXPECT_TRUE(of_kind(check(text), FindingKind::blame).empty()) << text;
+  }
+}
+
 // The same words and shapes about systems, processes, praise and plain facts.
 TEST(Blameless, SameShapesAboutSystemsPass) {
   for (const char* text : {
