@@ -372,12 +372,21 @@ class Tokenizer {
     t.norm = normalise(raw);
     t.capitalised = is_upper_letter(decode(raw, 0).value);
     std::size_t letters = 0;
+    std::size_t part_starts =
+        0;  // capitals opening a part after '-' or '\'' ("Jean-Luc", "O'Neil")
     bool lower = false;
+    char previous = 0;
     for (char ch : raw) {
-      if (ch >= 'A' && ch <= 'Z') ++letters;
+      if (ch >= 'A' && ch <= 'Z') {
+        ++letters;
+        if (previous == '-' || previous == '\'') ++part_starts;
+      }
       if (ch >= 'a' && ch <= 'z') lower = true;
+      previous = ch;
     }
-    t.inner_capital = letters > (t.capitalised ? 1u : 0u);
+    // A capital inside a word marks a product or an identifier ("GitHub", "IaC"), not one that
+    // opens a part of a two-part name.
+    t.inner_capital = letters - (lower ? part_starts : 0) > (t.capitalised ? 1u : 0u);
     t.all_caps = letters >= 2 && !lower;
     return t;
   }

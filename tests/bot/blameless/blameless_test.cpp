@@ -263,6 +263,9 @@ TEST(Blameless, SlipsNarratedWithoutAJudgingWord) {
            "Lars changed the limits from memory, no ticket.",
            "Björn deleted the group while clearing out what he took to be unused groups.",
            "Priya merged the schema change with no approval, and the writes started failing.",
+           // A two-part name is a name, not a product like "GitHub".
+           "Anne-Marie deleted the volume thinking it was staging.",
+           "Lars-Erik changed the limits from memory, no ticket.",
        }) {
     EXPECT_TRUE(has_kind(text, FindingKind::blame)) << text;
   }
@@ -271,6 +274,7 @@ TEST(Blameless, SlipsNarratedWithoutAJudgingWord) {
            "We shipped the one-line fix with no review; a second reviewer is now on the rota.",
            "The job restored the index from memory, not from disk.",
            "The vendor's script deleted what it took to be unused buckets.",
+           "The Wi-Fi in the office dropped by mistake when the controller rebooted.",
        }) {
     EXPECT_TRUE(of_kind(check(text), FindingKind::blame).empty()) << text;
   }
