@@ -99,7 +99,10 @@ void Connection::open() {
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) throw Error("out of memory connecting to PostgreSQL", "", true);
   if (PQstatus(conn_) != CONNECTION_OK) {
-    throw Error("cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_)), "", true);
+    const std::string why = trimmed(PQerrorMessage(conn_));
+    PQfinish(conn_);  // a constructor that throws runs no destructor
+    conn_ = nullptr;
+    throw Error("cannot connect to PostgreSQL: " + why, "", true);
   }
   const std::string timeout =
       "SET statement_timeout = " + std::to_string(options_.statement_timeout.count());
