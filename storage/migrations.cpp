@@ -284,14 +284,17 @@ int read_schema_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
 }
 
-void check_schema_supported(SQLite::Database& db) {
-  const int version = read_schema_version(db);
+void check_schema_supported(int version, const std::string& where) {
   if (version > latest_schema_version()) {
-    throw SchemaTooNewError("database " + db.getFilename() + " has schema version " +
-                            std::to_string(version) + ", but this incident-bot only knows up to " +
+    throw SchemaTooNewError("database " + where + " has schema version " + std::to_string(version) +
+                            ", but this incident-bot only knows up to " +
                             std::to_string(latest_schema_version()) +
                             "; run a newer incident-bot (or point INCIDENT_BOT_DB elsewhere)");
   }
+}
+
+void check_schema_supported(SQLite::Database& db) {
+  check_schema_supported(read_schema_version(db), db.getFilename());
 }
 
 void apply_migrations(SQLite::Database& db, int up_to) {

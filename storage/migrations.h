@@ -30,8 +30,10 @@ int latest_schema_version();
 // PRAGMA user_version: 0 for a new, empty file.
 int read_schema_version(SQLite::Database& db);
 
-// Throws SchemaTooNewError when the file's version is above latest_schema_version().
+// Throws SchemaTooNewError when the file's version (or `version`, of the database `where`, as
+// PostgreSQL keeps it) is above latest_schema_version().
 void check_schema_supported(SQLite::Database& db);
+void check_schema_supported(int version, const std::string& where);
 
 // Brings the database up to version `up_to` (1..latest) in ONE transaction, so a crash mid-upgrade
 // leaves the old version intact. A database already at or above `up_to` is left alone (never

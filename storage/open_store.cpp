@@ -14,9 +14,7 @@ std::string shown_location(const std::string& path) {
   std::string rest = path.substr(scheme_end);
   rest = rest.substr(0, rest.find('?'));  // parameters may carry password= or sslpassword=
   // The user and password end at the authority's last '@' (a '/' in a password is escaped).
-  const auto slash = rest.find('/');
-  const auto at = rest.rfind('@', slash == std::string::npos ? std::string::npos : slash);
-  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+  if (const auto at = rest.rfind('@', rest.find('/')); at != std::string::npos) {
     rest = rest.substr(at + 1);
   }
   return path.substr(0, scheme_end) + rest;

@@ -232,15 +232,6 @@ int stored_version(pg::Connection& db) {
   return static_cast<int>(db.exec("SELECT version FROM incident_bot_schema").int64(0, 0));
 }
 
-void check_supported(int version, const std::string& where) {
-  if (version > latest_schema_version()) {
-    throw SchemaTooNewError("database " + where + " has schema version " + std::to_string(version) +
-                            ", but this incident-bot only knows up to " +
-                            std::to_string(latest_schema_version()) +
-                            "; run a newer incident-bot (or point INCIDENT_BOT_DB elsewhere)");
-  }
-}
-
 // Creates or upgrades the schema in one transaction, under the lock: replicas starting together
 // wait for the first, then find the work done.
 void migrate(pg::Connection& db, StoreOptions::Create create, const std::string& where) {
@@ -251,7 +242,7 @@ void migrate(pg::Connection& db, StoreOptions::Create create, const std::string&
   try {
     db.command(kSchemaLock);
     int version = stored_version(db);
-    check_supported(version, where);
+    check_schema_supported(version, where);
     if (version == 0 && create == StoreOptions::Create::no) {
       throw NoDatabaseError("no incident-bot schema in database " + where);
     }
