@@ -268,11 +268,22 @@ CREATE TABLE notifications (
 );
 )sql";
 
+const char* const kV15 = R"sql(
+-- Several bot processes on one PostgreSQL database (replicas): which one works a pending request
+-- (`claimed_by`, empty for none) and when each was last seen alive. A request whose replica is
+-- no longer seen is free for another. SQLite has one process and leaves both unused.
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE replicas (
+  id       TEXT    PRIMARY KEY,
+  seen_at  INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& migration_scripts() {
-  static const std::vector<std::string> scripts{kV1, kV2, kV3,  kV4,  kV5,  kV6,  kV7,
-                                                kV8, kV9, kV10, kV11, kV12, kV13, kV14};
+  static const std::vector<std::string> scripts{kV1, kV2,  kV3,  kV4,  kV5,  kV6,  kV7, kV8,
+                                                kV9, kV10, kV11, kV12, kV13, kV14, kV15};
   return scripts;
 }
 

@@ -22,7 +22,8 @@ std::string shown_location(const std::string& path) {
 
 std::unique_ptr<DurableStore> open_store(const StoreOptions& options) {
   if (is_database_url(options.path)) {
-    return std::make_unique<PgStore>(options.path, options.durability, options.create);
+    return std::make_unique<PgStore>(options.path, options.durability, options.create,
+                                     options.replica);
   }
   return std::make_unique<SqliteStore>(options.path, options.durability, options.create);
 }

@@ -1,7 +1,9 @@
 #include "storage/outbox.h"
 
 #include <chrono>
+#include <limits>
 #include <mutex>
+#include <set>
 
 #include "storage/sql.h"
 #include "storage/sql_store.h"
@@ -17,12 +19,13 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-void enqueue(sql::Connection& db, const std::vector<OutboxItem>& items) {
+void enqueue(sql::Connection& db, const std::vector<OutboxItem>& items,
+             const std::string& replica) {
   const std::int64_t now = now_ms();
   for (const auto& item : items) {
     auto st =
         db("INSERT INTO outbox (platform, key, channel, kind, txn_id, "
-           "payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+           "payload, created_at, updated_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
            "ON CONFLICT DO NOTHING");
     st->bind(1, item.platform);
     st->bind(2, item.key);
@@ -32,6 +35,7 @@ void enqueue(sql::Connection& db, const std::vector<OutboxItem>& items) {
     st->bind(6, item.payload);
     st->bind(7, now);
     st->bind(8, now);
+    st->bind(9, replica);
     st->exec();
   }
 }
@@ -66,19 +70,64 @@ std::optional<std::string> SqlStore::cursor(const std::string& name) {
 
 std::vector<OutboxItem> SqlStore::pending_requests(const std::string& platform, std::size_t limit) {
   const auto lock = hold();
+  // Requests no one works, this replica's, and those of replicas no longer seen. SQLite has one
+  // process (replica_ is empty): every pending request is its own.
+  const std::int64_t lapsed = replica_.empty() ? std::numeric_limits<std::int64_t>::max()
+                                               : outbox::now_ms() - kReplicaTimeout.count();
   std::vector<OutboxItem> out;
-  auto st = (*sql_)(
-      "SELECT id, platform, key, channel, kind, txn_id, payload FROM outbox "
-      "WHERE platform = ? AND status = 'pending' ORDER BY id LIMIT ?");
-  st->bind(1, platform);
-  st->bind(2, static_cast<std::int64_t>(limit));
-  while (st->executeStep()) {
-    out.push_back({st->getColumn(0).getInt64(), st->getColumn(1).getString(),
-                   st->getColumn(2).getString(), st->getColumn(3).getString(),
-                   st->getColumn(4).getString(), st->getColumn(5).getString(),
-                   st->getColumn(6).getString()});
+  std::vector<std::pair<std::int64_t, std::string>> to_claim;  // id, its replica
+  {
+    auto st = (*sql_)(
+        "SELECT o.id, o.platform, o.key, o.channel, o.kind, o.txn_id, o.payload, o.claimed_by "
+        "FROM outbox o LEFT JOIN replicas r ON r.id = o.claimed_by "
+        "WHERE o.platform = ? AND o.status = 'pending' "
+        "AND (o.claimed_by IN ('', ?) OR r.seen_at IS NULL OR r.seen_at < ?) "
+        "ORDER BY o.id LIMIT ?");
+    st->bind(1, platform);
+    st->bind(2, replica_);
+    st->bind(3, lapsed);
+    st->bind(4, static_cast<std::int64_t>(limit));
+    while (st->executeStep()) {
+      out.push_back({st->getColumn(0).getInt64(), st->getColumn(1).getString(),
+                     st->getColumn(2).getString(), st->getColumn(3).getString(),
+                     st->getColumn(4).getString(), st->getColumn(5).getString(),
+                     st->getColumn(6).getString()});
+      std::string owner = st->getColumn(7).getString();
+      if (!replica_.empty() && owner != replica_) to_claim.emplace_back(out.back().id, owner);
+    }
   }
+  if (to_claim.empty()) return out;
+  // Taken over only from the replica it was read with: of two replicas taking the same request,
+  // the second finds it claimed (on PostgreSQL it waits for the first's row lock, then re-reads).
+  std::set<std::int64_t> lost;
+  write([&] {
+    sql::Scope tx(*sql_, sql::Scope::write);
+    for (const auto& [id, owner] : to_claim) {
+      auto st = (*sql_)(
+          "UPDATE outbox SET claimed_by = ? WHERE id = ? AND status = 'pending' AND claimed_by = "
+          "?");
+      st->bind(1, replica_);
+      st->bind(2, id);
+      st->bind(3, owner);
+      if (st->exec() != 1) lost.insert(id);
+    }
+    tx.commit();
+  });
+  std::erase_if(out, [&](const OutboxItem& item) { return lost.count(item.id) > 0; });
   return out;
+}
+
+void SqlStore::heartbeat() {
+  if (replica_.empty()) return;
+  const auto lock = hold();
+  write([&] {
+    auto st = (*sql_)(
+        "INSERT INTO replicas (id, seen_at) VALUES (?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at");
+    st->bind(1, replica_);
+    st->bind(2, outbox::now_ms());
+    st->exec();
+  });
 }
 
 void SqlStore::finish_request(std::int64_t id, bool done, const std::string& result) {
@@ -110,6 +159,10 @@ int SqlStore::prune_requests(TimePoint before) {
     auto st = (*sql_)("DELETE FROM outbox WHERE status <> 'pending' AND updated_at < ?");
     st->bind(1, to_unix_ms(before));
     deleted = st->exec();
+    // Replicas gone as long: their claims lapsed long ago.
+    auto gone = (*sql_)("DELETE FROM replicas WHERE seen_at < ?");
+    gone->bind(1, to_unix_ms(before));
+    gone->exec();
   });
   return deleted;
 }

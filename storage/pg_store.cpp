@@ -1,5 +1,8 @@
 #include "storage/pg_store.h"
 
+#include <unistd.h>
+
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -210,6 +213,14 @@ CREATE TABLE notifications (
 );
 )sql";
 
+const char* const kV15 = R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_by text NOT NULL DEFAULT '';
+CREATE TABLE replicas (
+  id       text   PRIMARY KEY,
+  seen_at  bigint NOT NULL
+);
+)sql";
+
 // PostgreSQL's migrations: each takes the schema from `from` to the next SQLite version it names.
 // A later SQLite migration gets its PostgreSQL twin here, in the same commit.
 struct Migration {
@@ -218,7 +229,7 @@ struct Migration {
   const char* script;
 };
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> list{{0, 14, kSchema14}};
+  static const std::vector<Migration> list{{0, 14, kSchema14}, {14, 15, kV15}};
   return list;
 }
 
@@ -264,10 +275,17 @@ void migrate(pg::Connection& db, StoreOptions::Create create, const std::string&
   }
 }
 
+std::string default_replica() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return std::string(host.data()) + ":" + std::to_string(getpid());
+}
+
 }  // namespace
 
-PgStore::PgStore(const std::string& url, Durability durability, Create create)
+PgStore::PgStore(const std::string& url, Durability durability, Create create, std::string replica)
     : db_(std::make_unique<pg::Connection>(url)), durability_(durability) {
+  replica_ = replica.empty() ? default_replica() : std::move(replica);
   if (db_->server_version() < kOldestServer) {
     throw std::runtime_error("incident-bot needs PostgreSQL 14 or newer; " + db_->where() +
                              " runs " + std::to_string(db_->server_version() / 10000) + "." +
@@ -347,7 +365,7 @@ StoreDiagnosis PgStore::diagnose() {
   for (const char* table :
        {"incidents", "roles", "timeline", "actions", "processed_events", "cursors",
         "review_replies", "escalations", "private_events", "outbox", "web_sign_ins", "web_sessions",
-        "section_texts", "review_edits", "reminders", "milestones", "notifications"}) {
+        "section_texts", "review_edits", "reminders", "milestones", "notifications", "replicas"}) {
     try {
       db_->command((std::string("SELECT count(*) FROM ") + table).c_str());
     } catch (const pg::Error& e) {

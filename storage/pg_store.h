@@ -31,8 +31,10 @@ class PgStore final : public SqlStore {
   // `url`: postgresql://… or a libpq connection string. Throws pg::Error when the server cannot
   // be reached, NoDatabaseError for a database without the schema with Create::no,
   // SchemaTooNewError for one from a newer binary, and std::runtime_error for a server older
-  // than PostgreSQL 14. No message repeats the URL, which may hold a password.
-  PgStore(const std::string& url, Durability durability, Create create = Create::yes);
+  // than PostgreSQL 14. No message repeats the URL, which may hold a password. `replica`: see
+  // StoreOptions::replica.
+  PgStore(const std::string& url, Durability durability, Create create = Create::yes,
+          std::string replica = {});
   ~PgStore() override;
   PgStore(const PgStore&) = delete;
   PgStore& operator=(const PgStore&) = delete;

@@ -727,7 +727,7 @@ CommitResult SqlStore::write_unit(const UnitOfWork& work) {
   }
   // A duplicate with nothing attached writes nothing: let the transaction roll back.
   if (!fresh && work.outbox.empty() && work.cursors.empty()) return CommitResult::duplicate;
-  outbox::enqueue(*sql_, work.outbox);
+  outbox::enqueue(*sql_, work.outbox, replica_);
   outbox::store_cursors(*sql_, work.cursors);
   tx.commit();
   if (!tx.nested()) committed(began);

@@ -79,6 +79,7 @@ class SqlStore : public DurableStore {
   void purge_web(TimePoint idle_before, TimePoint created_before, TimePoint expired_before) final;
 
   // DurableStore
+  void heartbeat() final;
   void set_commit_observer(CommitObserver observer) final {
     commit_observer_ = std::move(observer);
   }
@@ -101,8 +102,15 @@ class SqlStore : public DurableStore {
   // After purge_private has deleted: make the deleted bytes go from the disk too.
   virtual void after_purge() {}
 
+  // How long a replica may go unseen before the outbox requests it claimed are free for others:
+  // three heartbeats missed (kHeartbeat, storage/store.h).
+  static constexpr std::chrono::milliseconds kReplicaTimeout{15'000};
+
   std::mutex mutex_;
   std::unique_ptr<sql::Connection> sql_;
+  // This process among the replicas sharing the database (StoreOptions::replica); empty on
+  // SQLite, which one process holds: the outbox is then all its own.
+  std::string replica_;
   std::optional<std::string> last_write_error_;
   bool batch_open_ = false;
 

@@ -50,6 +50,11 @@ class DurableStore : public Store, public ReviewStore {
   // For `doctor`: may wait for a lock and read the whole file.
   virtual StoreDiagnosis diagnose() = 0;
 
+  // Says this replica is alive (PostgreSQL; nothing on SQLite): call every kHeartbeat. The outbox
+  // requests it claimed (Store::pending_requests) stay its own while it does.
+  virtual void heartbeat() = 0;
+  static constexpr std::chrono::seconds kHeartbeat{5};
+
   // For /metrics: told how long each committed write transaction took, begin to commit.
   using CommitObserver = std::function<void(std::chrono::steady_clock::duration)>;
   virtual void set_commit_observer(CommitObserver observer) = 0;
@@ -63,6 +68,10 @@ struct StoreOptions {
   std::string path;  // the SQLite file, or a postgresql:// URL (is_database_url)
   Durability durability = Durability::power;
   Create create = Create::yes;
+  // Who this process is among the replicas sharing a PostgreSQL database: unique among them, and
+  // best the same after a restart (a pod's name), so it takes back its own unsent requests at
+  // once. Empty: the host name and process id.
+  std::string replica;
 };
 
 // Whether `path` names a PostgreSQL database (postgresql://… or postgres://…) rather than a

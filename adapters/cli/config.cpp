@@ -233,6 +233,7 @@ Config parse_config(const std::string& toml_text, const std::string& origin) {
     std::string durability;
     r.text("path", c.storage.path);
     r.text("durability", durability);
+    r.text("replica", c.storage.replica);
     if (!durability.empty())
       c.storage.durability = parse_durability("storage.durability", durability);
     r.reject_unknown();
@@ -300,6 +301,7 @@ void apply_environment(Config& c, const EnvLookup& env) {
   set("MATRIX_USER_ID", c.matrix.user_id);
   if (auto v = get("MATRIX_ALLOWED_INVITERS")) c.matrix.allowed_inviters = split_list(*v);
   set("INCIDENT_BOT_DB", c.storage.path);
+  set("INCIDENT_BOT_REPLICA", c.storage.replica);
   if (auto v = get("INCIDENT_BOT_DURABILITY")) {
     c.storage.durability = parse_durability("INCIDENT_BOT_DURABILITY", *v);
   }
@@ -464,7 +466,8 @@ std::string redacted(const Config& c) {
       << "log_level = " << quoted(c.log_level) << "\n"
       << "log_format = " << quoted(c.log_format == LogFormat::json ? "json" : "text") << "\n\n"
       << "[storage]\npath = " << quoted(shown_location(c.storage.path)) << "\ndurability = "
-      << quoted(c.storage.durability == DurabilityMode::power ? "power" : "process") << "\n\n"
+      << quoted(c.storage.durability == DurabilityMode::power ? "power" : "process")
+      << "\nreplica = " << quoted(c.storage.replica) << "\n\n"
       << "[slack]\napp_token = " << quoted(secret_state(c.slack.app_token))
       << "\nbot_token = " << quoted(secret_state(c.slack.bot_token))
       << "\napi_url = " << quoted(c.slack.api_url)

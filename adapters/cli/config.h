@@ -37,6 +37,8 @@ struct Config {
     // "power" (FULL) survives power loss at the cost of an fsync per commit (a batch of events
     // is one commit); "process" (synchronous=NORMAL) survives a killed process.
     DurabilityMode durability = DurabilityMode::power;
+    // This process among replicas sharing a PostgreSQL database (StoreOptions::replica).
+    std::string replica;
   } storage;
   std::string command_prefix = "!incident";  // Matrix and the console
   std::string prompts_dir;                   // overrides for prompts/, key by key

@@ -145,7 +145,7 @@ void check_postgres(const Config& config, Report& report) {
   const std::string where = shown_location(config.storage.path);
   try {
     const auto store =
-        open_store({config.storage.path, durability_of(config), StoreOptions::Create::no});
+        open_store({config.storage.path, durability_of(config), StoreOptions::Create::no, {}});
     const StoreDiagnosis d = store->diagnose();
     if (d.integrity != "ok") {
       report.fail(name, where + ": a table of the schema cannot be read: " + d.integrity,
@@ -203,7 +203,8 @@ void check_database(const Config& config, Report& report) {
     return;
   }
   try {
-    const auto store = open_store({path.string(), durability_of(config), StoreOptions::Create::no});
+    const auto store =
+        open_store({path.string(), durability_of(config), StoreOptions::Create::no, {}});
     const StoreDiagnosis d = store->diagnose();
     if (d.integrity != "ok") {
       report.fail(name, path.string() + ": integrity check failed: " + d.integrity,

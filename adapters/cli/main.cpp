@@ -102,7 +102,7 @@ std::unique_ptr<DurableStore> open_configured_store(
   return open_store(
       {config.storage.path,
        config.storage.durability == DurabilityMode::power ? Durability::power : Durability::process,
-       create});
+       create, config.storage.replica});
 }
 
 int no_database(const Config& config, const char* command) {
@@ -335,6 +335,8 @@ int run_platforms(const Config& config) {
     options.security_channel = config.security_channel;
     options.drain_timeout = kDrainBudget;
     options.metrics = &metrics;
+    // Another replica may stop with replies unposted: a live one posts them (Store's outbox).
+    if (is_database_url(config.storage.path)) options.outbox_look = std::chrono::seconds{10};
     engines.push_back(engine_for(config.slack.slash_command));
     adapters.push_back(std::make_unique<slack::SlackAdapter>(io.get_executor(), *engines.back(),
                                                              store, tls, options));
@@ -428,6 +430,25 @@ int run_platforms(const Config& config) {
       std::_Exit(0);
     });
   });
+  // Replicas on PostgreSQL: this one is alive while it beats, and keeps the outbox requests it
+  // claimed (DurableStore::heartbeat; nothing on SQLite).
+  boost::asio::steady_timer beat(io);
+  bool beating = true;
+  std::function<void()> heartbeat = [&] {
+    try {
+      store.heartbeat();
+      if (!beating) spdlog::info("database: this replica is seen alive again");
+      beating = true;
+    } catch (const std::exception& e) {
+      if (beating) spdlog::warn("database: could not record this replica as alive: {}", e.what());
+      beating = false;
+    }
+    beat.expires_after(DurableStore::kHeartbeat);
+    beat.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) heartbeat();
+    });
+  };
+  heartbeat();
   int running = static_cast<int>(adapters.size());
   int status = 0;
   for (const auto& adapter : adapters) {
@@ -436,6 +457,7 @@ int run_platforms(const Config& config) {
                               std::exception_ptr e, std::optional<std::string> failure) {
                             if (--running == 0) {
                               signals.cancel();
+                              beat.cancel();
                               if (http) http->stop();
                               if (web_server) web_server->stop();
                               shutdown_deadline.cancel();

@@ -112,7 +112,8 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
         platform::purge_periodically(executor_, engine_, options_.clock, options_.purge_interval,
                                      "slack") ||
         platform::remind_periodically(executor_, engine_, options_.clock, options_.remind_interval,
-                                      "slack", [this](const InboundEvent& e) { submit(e); }));
+                                      "slack", [this](const InboundEvent& e) { submit(e); }) ||
+        look_at_outbox());
     failure = std::get<0>(ended);
   }
 
@@ -126,6 +127,19 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
   http_->shutdown();
   co_await poster_.drain(options_.drain_timeout);
   co_return failure;
+}
+
+awaitable<void> SlackAdapter::look_at_outbox() {
+  asio::steady_timer timer(executor_);
+  while (true) {
+    if (options_.outbox_look.count() == 0) {
+      timer.expires_at(asio::steady_timer::time_point::max());
+    } else {
+      timer.expires_after(options_.outbox_look);
+    }
+    co_await timer.async_wait(asio::use_awaitable);
+    poster_.post_durable({});
+  }
 }
 
 void SlackAdapter::on_envelopes(std::vector<Delivery> deliveries) {

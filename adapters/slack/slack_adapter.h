@@ -58,6 +58,9 @@ struct SlackOptions {
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
   // How often the open incidents are looked at for reminders that fell due.
   std::chrono::milliseconds remind_interval{std::chrono::seconds{30}};
+  // How often the outbox is looked at for replies another replica left unposted when it stopped
+  // (Store::pending_requests hands them over); zero: never, only at start, as with one process.
+  std::chrono::milliseconds outbox_look{0};
   // The wall clock, for slash commands (they carry no timestamp). Default: the system clock.
   std::function<TimePoint()> clock;
   // The Web API's HTTPS client. Default: a kept-alive TLS pool.
@@ -117,6 +120,8 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   std::optional<Handled> handle(Envelope& envelope);
   // The envelopes held behind a 📌 in `channel`, in order, until none is left.
   boost::asio::awaitable<void> work_through(std::string channel);
+  // Every options_.outbox_look, posts what the outbox holds for this replica; until cancelled.
+  boost::asio::awaitable<void> look_at_outbox();
   // Records what look-ups in every channel finished since the last call, in one batch: with
   // many channels waiting on look-ups, one commit (one fsync) for all, not one each.
   boost::asio::awaitable<void> flush_looked_up();

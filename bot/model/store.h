@@ -142,7 +142,9 @@ class Store {
   // A transport position stored by `commit`; nullopt when never set.
   virtual std::optional<std::string> cursor(const std::string& name) = 0;
 
-  // The outbox: pending requests of `platform`, oldest first.
+  // The outbox: pending requests of `platform`, oldest first. Where several replicas share the
+  // store, only those no other live replica works: a request belongs to the replica whose commit
+  // enqueued it, and passes to the one that reads it here once its replica has gone.
   virtual std::vector<OutboxItem> pending_requests(const std::string& platform,
                                                    std::size_t limit = 100) = 0;
   // The request is finished: done (`result` is e.g. the posted event's id) or failed for good.

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -255,6 +256,78 @@ TEST_F(PgStoreTest, AConnectionLostInsideABatchKeepsNoneOfIt) {
   EXPECT_FALSE(store.find_processed("k1"));
   EXPECT_FALSE(store.find_processed("k2"));
   EXPECT_EQ(store.commit(logged("k1", 1)), CommitResult::committed);
+}
+
+// Replicas sharing the database: a request is worked by the replica whose commit enqueued it,
+// and passes to another only once that one stops heartbeating.
+UnitOfWork requesting(const std::string& key) {
+  UnitOfWork work{key, {}, {}, {}, {}};
+  work.outbox.push_back(
+      {0, "slack", "slack.replies:" + key, "C1", "replies", "slack.replies:" + key, "{}"});
+  return work;
+}
+
+std::vector<std::string> keys(const std::vector<OutboxItem>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) out.push_back(item.key);
+  return out;
+}
+
+using Keys = std::vector<std::string>;
+
+TEST_F(PgStoreTest, EachReplicaWorksItsOwnRequestsAndTakesOverAGoneOnes) {
+  PgStore a(url_, Durability::process, PgStore::Create::yes, "a");
+  PgStore b(url_, Durability::process, PgStore::Create::yes, "b");
+  a.heartbeat();
+  b.heartbeat();
+  ASSERT_EQ(a.commit(requesting("e1")), CommitResult::committed);
+  ASSERT_EQ(b.commit(requesting("e2")), CommitResult::committed);
+  ASSERT_EQ(a.commit(requesting("e3")), CommitResult::committed);
+  EXPECT_EQ(keys(a.pending_requests("slack")), (Keys{"slack.replies:e1", "slack.replies:e3"}));
+  EXPECT_EQ(keys(b.pending_requests("slack")), (Keys{"slack.replies:e2"}));
+
+  // `a` goes quiet (killed, paused, cut off): once its heartbeat has lapsed, `b` takes its work
+  // over, oldest first, and `a` coming back finds it taken.
+  pg::Connection(url_).command("UPDATE replicas SET seen_at = 0 WHERE id = 'a'");
+  EXPECT_EQ(keys(b.pending_requests("slack")),
+            (Keys{"slack.replies:e1", "slack.replies:e2", "slack.replies:e3"}));
+  a.heartbeat();
+  EXPECT_TRUE(a.pending_requests("slack").empty());
+  // A request done by one is no one's any more.
+  b.finish_request(b.pending_requests("slack").front().id, true, "ts");
+  EXPECT_EQ(keys(b.pending_requests("slack")), (Keys{"slack.replies:e2", "slack.replies:e3"}));
+}
+
+TEST_F(PgStoreTest, TwoReplicasTakingOverTheSameRequestsNeverBothGetOne) {
+  {
+    PgStore gone(url_, Durability::process, PgStore::Create::yes, "gone");
+    for (int i = 0; i < 200; ++i)
+      ASSERT_TRUE(gone.commit(requesting("e" + std::to_string(i))) == CommitResult::committed);
+  }  // never seen alive: its requests are free
+  for (int round = 0; round < 5; ++round) {
+    PgStore c(url_, Durability::process, PgStore::Create::yes, "c" + std::to_string(round));
+    PgStore d(url_, Durability::process, PgStore::Create::yes, "d" + std::to_string(round));
+    std::vector<OutboxItem> by_c, by_d;
+    std::atomic<bool> go{false};
+    std::thread tc([&] {
+      while (!go) std::this_thread::yield();
+      by_c = c.pending_requests("slack", 500);
+    });
+    std::thread td([&] {
+      while (!go) std::this_thread::yield();
+      by_d = d.pending_requests("slack", 500);
+    });
+    go = true;
+    tc.join();
+    td.join();
+    std::set<std::string> seen;
+    for (const auto& item : by_c) seen.insert(item.key);
+    for (const auto& item : by_d) {
+      EXPECT_TRUE(seen.insert(item.key).second) << item.key << " handed to both replicas";
+    }
+    EXPECT_EQ(seen.size(), 200u);
+    // Neither heartbeats: the next round's pair finds every request free again.
+  }
 }
 
 TEST_F(PgStoreTest, HealthSaysWhyWhileTheServerIsAwayAndRecovers) {
