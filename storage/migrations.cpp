@@ -271,10 +271,19 @@ CREATE TABLE notifications (
 const char* const kV15 = R"sql(
 -- Several bot processes on one PostgreSQL database (replicas): which one works a pending request
 -- (`claimed_by`, empty for none) and when each was last seen alive. A request whose replica is
--- no longer seen is free for another. SQLite has one process and leaves both unused.
+-- no longer seen is free for another. SQLite has one process and leaves these tables unused.
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 CREATE TABLE replicas (
   id       TEXT    PRIMARY KEY,
+  seen_at  INTEGER NOT NULL
+);
+-- A role only one replica may hold (Matrix's /sync for an account): who holds it, as which
+-- epoch, last seen when. A holder writes only under its own epoch (a fencing token), so one
+-- paused and replaced writes nothing when it resumes.
+CREATE TABLE leaders (
+  name     TEXT    PRIMARY KEY,
+  epoch    INTEGER NOT NULL,
+  holder   TEXT    NOT NULL,
   seen_at  INTEGER NOT NULL
 );
 )sql";

@@ -35,7 +35,7 @@ void enqueue(sql::Connection& db, const std::vector<OutboxItem>& items,
     st->bind(6, item.payload);
     st->bind(7, now);
     st->bind(8, now);
-    st->bind(9, replica);
+    st->bind(9, item.owned ? replica : std::string{});
     st->exec();
   }
 }
@@ -70,7 +70,7 @@ std::optional<std::string> SqlStore::cursor(const std::string& name) {
 
 std::vector<OutboxItem> SqlStore::pending_requests(const std::string& platform, std::size_t limit) {
   const auto lock = hold();
-  // Requests no one works, this replica's, and those of replicas no longer seen. SQLite has one
+  // Requests no one owns, this replica's, and those of replicas no longer seen. SQLite has one
   // process (replica_ is empty): every pending request is its own.
   const std::int64_t lapsed = replica_.empty() ? std::numeric_limits<std::int64_t>::max()
                                                : outbox::now_ms() - kReplicaTimeout.count();
@@ -93,12 +93,13 @@ std::vector<OutboxItem> SqlStore::pending_requests(const std::string& platform, 
                      st->getColumn(4).getString(), st->getColumn(5).getString(),
                      st->getColumn(6).getString()});
       std::string owner = st->getColumn(7).getString();
-      if (!replica_.empty() && owner != replica_) to_claim.emplace_back(out.back().id, owner);
+      if (!owner.empty() && owner != replica_) to_claim.emplace_back(out.back().id, owner);
     }
   }
   if (to_claim.empty()) return out;
-  // Taken over only from the replica it was read with: of two replicas taking the same request,
-  // the second finds it claimed (on PostgreSQL it waits for the first's row lock, then re-reads).
+  // An owned request of a gone replica becomes this one's, taken over only from the replica it
+  // was read with: of two replicas taking the same request, the second finds it claimed (on
+  // PostgreSQL it waits for the first's row lock, then re-reads).
   std::set<std::int64_t> lost;
   write([&] {
     sql::Scope tx(*sql_, sql::Scope::write);

@@ -20,7 +20,7 @@ class Connection;
 namespace incident::outbox {
 
 // Inserts the items whose key is new: a replayed event's requests are already queued (or made).
-// They are claimed by `replica` (storage/sql_store.h), empty for none.
+// An owned one (OutboxItem::owned) is claimed by `replica` (storage/sql_store.h), empty for none.
 void enqueue(sql::Connection& db, const std::vector<OutboxItem>& items, const std::string& replica);
 void store_cursors(sql::Connection& db, const Cursors& cursors);
 

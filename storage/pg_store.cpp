@@ -10,6 +10,7 @@
 
 #include "storage/migrations.h"
 #include "storage/pg.h"
+#include "storage/pg_leadership.h"
 #include "storage/sql.h"
 
 namespace incident {
@@ -219,6 +220,12 @@ CREATE TABLE replicas (
   id       text   PRIMARY KEY,
   seen_at  bigint NOT NULL
 );
+CREATE TABLE leaders (
+  name     text   PRIMARY KEY,
+  epoch    bigint NOT NULL,
+  holder   text   NOT NULL,
+  seen_at  bigint NOT NULL
+);
 )sql";
 
 // PostgreSQL's migrations: each takes the schema from `from` to the next SQLite version it names.
@@ -284,7 +291,7 @@ std::string default_replica() {
 }  // namespace
 
 PgStore::PgStore(const std::string& url, Durability durability, Create create, std::string replica)
-    : db_(std::make_unique<pg::Connection>(url)), durability_(durability) {
+    : url_(url), db_(std::make_unique<pg::Connection>(url)), durability_(durability) {
   replica_ = replica.empty() ? default_replica() : std::move(replica);
   if (db_->server_version() < kOldestServer) {
     throw std::runtime_error("incident-bot needs PostgreSQL 14 or newer; " + db_->where() +
@@ -298,6 +305,20 @@ PgStore::PgStore(const std::string& url, Durability durability, Create create, s
 
 PgStore::~PgStore() {
   sql_.reset();  // its statements go before the connection
+}
+
+void PgStore::fence(const std::string& role, std::int64_t epoch) {
+  const auto lock = hold();
+  if (!batch_open_) throw std::logic_error("a fence outside a store batch");
+  auto st = (*sql_)("SELECT epoch FROM leaders WHERE name = ? FOR SHARE");
+  st->bind(1, role);
+  if (!st->executeStep() || st->getColumn(0).getInt64() != epoch) {
+    throw FencedOut("another replica holds " + role + " now");
+  }
+}
+
+std::unique_ptr<Leadership> PgStore::leadership(const std::string& role) {
+  return std::make_unique<PgLeadership>(url_, role, replica_);
 }
 
 void PgStore::prepare_session() {
@@ -362,10 +383,10 @@ StoreDiagnosis PgStore::diagnose() {
                                                                           : Durability::power;
   // Every table of the schema is read through: a missing table or an unreadable page fails.
   d.integrity = "ok";
-  for (const char* table :
-       {"incidents", "roles", "timeline", "actions", "processed_events", "cursors",
-        "review_replies", "escalations", "private_events", "outbox", "web_sign_ins", "web_sessions",
-        "section_texts", "review_edits", "reminders", "milestones", "notifications", "replicas"}) {
+  for (const char* table : {"incidents", "roles", "timeline", "actions", "processed_events",
+                            "cursors", "review_replies", "escalations", "private_events", "outbox",
+                            "web_sign_ins", "web_sessions", "section_texts", "review_edits",
+                            "reminders", "milestones", "notifications", "replicas", "leaders"}) {
     try {
       db_->command((std::string("SELECT count(*) FROM ") + table).c_str());
     } catch (const pg::Error& e) {

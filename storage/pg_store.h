@@ -39,7 +39,12 @@ class PgStore final : public SqlStore {
   PgStore(const PgStore&) = delete;
   PgStore& operator=(const PgStore&) = delete;
 
+  // Store: the batch goes on only while `role`'s row in `leaders` holds `epoch`, and keeps that
+  // row from changing (FOR SHARE) until it ends, so a new holder waits for it.
+  void fence(const std::string& role, std::int64_t epoch) override;
+
   // DurableStore
+  std::unique_ptr<Leadership> leadership(const std::string& role) override;
   std::optional<std::string> write_check() override;
   StoreDiagnosis diagnose() override;
 
@@ -52,6 +57,7 @@ class PgStore final : public SqlStore {
   std::optional<std::string> database_fault(const std::exception& e) const override;
   bool unique_violation(const std::exception& e) const override;
 
+  std::string url_;
   std::unique_ptr<pg::Connection> db_;
   Durability durability_;
 };

@@ -770,6 +770,12 @@ void SqlStore::abandon_batch() {
   if (sql_->in_transaction()) sql_->exec("ROLLBACK");
 }
 
+void SqlStore::fence(const std::string&, std::int64_t) {}
+
+std::unique_ptr<Leadership> SqlStore::leadership(const std::string&) {
+  return nullptr;
+}
+
 void SqlStore::committed(std::chrono::steady_clock::time_point began) {
   if (commit_observer_) commit_observer_(std::chrono::steady_clock::now() - began);
 }

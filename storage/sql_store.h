@@ -41,6 +41,8 @@ class SqlStore : public DurableStore {
   void begin_batch() final;
   void end_batch() final;
   void abandon_batch() final;
+  // Nothing on SQLite: one process has the file (PgStore checks).
+  void fence(const std::string& role, std::int64_t epoch) override;
   std::vector<OpenIncident> open_incidents() final;
   std::vector<FollowedIncident> followed_incidents(const std::string& platform,
                                                    TimePoint since) final;
@@ -80,6 +82,7 @@ class SqlStore : public DurableStore {
 
   // DurableStore
   void heartbeat() final;
+  std::unique_ptr<Leadership> leadership(const std::string& role) override;
   void set_commit_observer(CommitObserver observer) final {
     commit_observer_ = std::move(observer);
   }

@@ -54,6 +54,9 @@ class DurableStore : public Store, public ReviewStore {
   // requests it claimed (Store::pending_requests) stay its own while it does.
   virtual void heartbeat() = 0;
   static constexpr std::chrono::seconds kHeartbeat{5};
+  // The role's election among replicas sharing this store (PostgreSQL); null where one process
+  // has the store (SQLite): it always holds every role.
+  virtual std::unique_ptr<Leadership> leadership(const std::string& role) = 0;
 
   // For /metrics: told how long each committed write transaction took, begin to commit.
   using CommitObserver = std::function<void(std::chrono::steady_clock::duration)>;

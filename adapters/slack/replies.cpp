@@ -47,8 +47,10 @@ std::optional<OutboxItem> job_item(const ReplyJob& job, const std::string& event
                {"since", std::to_string(since.count()) + ".000000"}};
   if (ack) payload["ack"] = *ack;
   const std::string key = job_key(event_key);
-  return OutboxItem{0,   std::string(kPlatform), key, job.channel, std::string(kReplies),
-                    key, payload.dump()};
+  OutboxItem item{0,   std::string(kPlatform), key, job.channel, std::string(kReplies),
+                  key, payload.dump()};
+  item.owned = true;  // the replica that took the event posts its replies while it lives
+  return item;
 }
 
 std::string slack_topic(std::string_view topic) {

@@ -5,9 +5,11 @@
 // and tests/storage/store_contract_test.cpp holds both to the same cases.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +49,10 @@ struct OutboxItem {
   std::string kind;      // platform-defined, e.g. "send", "join"
   std::string txn_id;    // fixed at the first enqueue, reused for every attempt
   std::string payload;   // platform-defined (JSON)
+  // Where several replicas share the store: true, the replica that enqueues it makes it while
+  // that replica lives (Slack: the one that took an event posts its replies); false, whichever
+  // replica works the platform's outbox does (Matrix: the one elected syncer).
+  bool owned = false;
   bool operator==(const OutboxItem&) const = default;
 };
 
@@ -108,6 +114,10 @@ class Store {
   virtual void begin_batch() = 0;
   virtual void end_batch() = 0;
   virtual void abandon_batch() = 0;
+  // Inside an open batch: lets it commit only as the holder of `role` under `epoch`
+  // (Leadership). Throws FencedOut when another replica holds the role now, and keeps the role's
+  // epoch from changing until the batch ends. Nothing to check where one process has the store.
+  virtual void fence(const std::string& role, std::int64_t epoch) = 0;
 
   // Every open incident on every platform, by number: the DM advisor points change-safety
   // questions at them.
@@ -143,8 +153,8 @@ class Store {
   virtual std::optional<std::string> cursor(const std::string& name) = 0;
 
   // The outbox: pending requests of `platform`, oldest first. Where several replicas share the
-  // store, only those no other live replica works: a request belongs to the replica whose commit
-  // enqueued it, and passes to the one that reads it here once its replica has gone.
+  // store, not those another live replica owns (OutboxItem::owned): an owned request passes to
+  // the replica that reads it here once its owner has gone.
   virtual std::vector<OutboxItem> pending_requests(const std::string& platform,
                                                    std::size_t limit = 100) = 0;
   // The request is finished: done (`result` is e.g. the posted event's id) or failed for good.
@@ -155,6 +165,28 @@ class Store {
   // Deletes finished requests last touched before `before`; returns how many. Keys are kept long
   // enough that a replayed event re-enqueues nothing.
   virtual int prune_requests(TimePoint before) = 0;
+};
+
+// A batch fenced off (Store::fence): its replica no longer holds the role.
+class FencedOut : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A role only one replica at a time may hold among those sharing a store: Matrix's /sync for an
+// account. Its holder works under an epoch that grows with every change of holder, and fences
+// its writes with it (Store::fence), so one paused, replaced and resumed writes nothing. One per
+// role per process, called from one thread.
+class Leadership {
+ public:
+  virtual ~Leadership() = default;
+  // Takes the role when it is free (or its holder has gone quiet), or keeps it: the epoch while
+  // this replica holds it, nullopt while another does or the store cannot be reached (a holder
+  // that cannot show it still holds the role has lost it). Call every kCheck.
+  virtual std::optional<std::int64_t> lead() = 0;
+  // Gives the role up, once the work it guards has stopped.
+  virtual void step_down() = 0;
+  static constexpr std::chrono::seconds kCheck{2};
 };
 
 // An open batch (Store::begin_batch); abandoned unless commit() was called and returned.

@@ -258,12 +258,12 @@ TEST_F(PgStoreTest, AConnectionLostInsideABatchKeepsNoneOfIt) {
   EXPECT_EQ(store.commit(logged("k1", 1)), CommitResult::committed);
 }
 
-// Replicas sharing the database: a request is worked by the replica whose commit enqueued it,
-// and passes to another only once that one stops heartbeating.
+// Replicas sharing the database: an owned request is worked by the replica whose commit enqueued
+// it, and passes to another only once that one stops heartbeating.
 UnitOfWork requesting(const std::string& key) {
   UnitOfWork work{key, {}, {}, {}, {}};
   work.outbox.push_back(
-      {0, "slack", "slack.replies:" + key, "C1", "replies", "slack.replies:" + key, "{}"});
+      {0, "slack", "slack.replies:" + key, "C1", "replies", "slack.replies:" + key, "{}", true});
   return work;
 }
 
@@ -298,6 +298,20 @@ TEST_F(PgStoreTest, EachReplicaWorksItsOwnRequestsAndTakesOverAGoneOnes) {
   EXPECT_EQ(keys(b.pending_requests("slack")), (Keys{"slack.replies:e2", "slack.replies:e3"}));
 }
 
+TEST_F(PgStoreTest, ARequestNoOneOwnsIsWhicheverReplicaWorksTheOutbox) {
+  PgStore a(url_, Durability::process, PgStore::Create::yes, "a");
+  PgStore b(url_, Durability::process, PgStore::Create::yes, "b");
+  a.heartbeat();
+  b.heartbeat();
+  UnitOfWork work{"m1", {}, {}, {}, {}};
+  work.outbox.push_back({0, "matrix", "matrix.reply:m1", "!r", "send", "ib.1", "{}"});
+  ASSERT_EQ(a.commit(work), CommitResult::committed);
+  // Matrix's one syncer sends, whichever replica it is now; reading does not make it its own.
+  EXPECT_EQ(keys(b.pending_requests("matrix")), (Keys{"matrix.reply:m1"}));
+  EXPECT_EQ(keys(a.pending_requests("matrix")), (Keys{"matrix.reply:m1"}));
+  EXPECT_EQ(keys(b.pending_requests("matrix")), (Keys{"matrix.reply:m1"}));
+}
+
 TEST_F(PgStoreTest, TwoReplicasTakingOverTheSameRequestsNeverBothGetOne) {
   {
     PgStore gone(url_, Durability::process, PgStore::Create::yes, "gone");
@@ -328,6 +342,85 @@ TEST_F(PgStoreTest, TwoReplicasTakingOverTheSameRequestsNeverBothGetOne) {
     EXPECT_EQ(seen.size(), 200u);
     // Neither heartbeats: the next round's pair finds every request free again.
   }
+}
+
+// Matrix's one syncer among replicas (storage/pg_leadership.h).
+TEST_F(PgStoreTest, OneReplicaLeadsAndAnotherTakesOverWhenItStepsDownOrDies) {
+  PgStore store(url_, Durability::process);
+  auto a = store.leadership("matrix:@bot:example.org");
+  auto b = store.leadership("matrix:@bot:example.org");
+  auto other = store.leadership("matrix:@other:example.org");
+  ASSERT_TRUE(a && b && other);
+  EXPECT_EQ(a->lead(), 1);
+  EXPECT_EQ(b->lead(), std::nullopt);
+  EXPECT_EQ(other->lead(), 1);  // another account is another role
+  EXPECT_EQ(a->lead(), 1);      // kept
+  a->step_down();
+  EXPECT_EQ(b->lead(), 2);
+  EXPECT_EQ(a->lead(), std::nullopt);
+  b.reset();  // killed: its session ends, and the lock with it
+  std::optional<std::int64_t> took;
+  for (int i = 0; i < 50 && !took; ++i) {
+    took = a->lead();
+    if (!took) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  EXPECT_EQ(took, 3);
+}
+
+TEST_F(PgStoreTest, AHolderGoneQuietIsReplacedAndItsEpochFencedOut) {
+  PgStore store(url_, Durability::process);
+  const std::string role = "matrix:@bot:example.org";
+  auto paused = store.leadership(role);
+  auto standby = store.leadership(role);
+  ASSERT_EQ(paused->lead(), 1);
+  ASSERT_TRUE(testing::commit(store, "open", {testing::opened(1, "#ops")}, {}));
+  {
+    StoreBatch batch(store);
+    store.fence(role, 1);
+    ASSERT_EQ(store.commit(logged("k0", 0)), CommitResult::committed);
+    batch.commit();
+  }
+  // Seen alive a while ago, as a paused process is: its session still holds the lock.
+  EXPECT_EQ(standby->lead(), std::nullopt);
+  pg::Connection(url_).command("UPDATE leaders SET seen_at = seen_at - 60000");
+  std::optional<std::int64_t> took;
+  for (int i = 0; i < 100 && !took; ++i) {
+    took = standby->lead();  // ends the quiet holder's session, then takes the lock
+    if (!took) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  EXPECT_EQ(took, 2);
+  // Resumed, the old holder writes nothing under its epoch, and learns it lost the role.
+  {
+    StoreBatch batch(store);
+    EXPECT_THROW(store.fence(role, 1), FencedOut);
+  }
+  EXPECT_EQ(paused->lead(), std::nullopt);
+  EXPECT_EQ(standby->lead(), 2);
+}
+
+TEST_F(PgStoreTest, AFencedBatchHoldsOffANewEpochUntilItEnds) {
+  PgStore store(url_, Durability::process);
+  const std::string role = "matrix:@bot:example.org";
+  auto holder = store.leadership(role);
+  ASSERT_EQ(holder->lead(), 1);
+  ASSERT_TRUE(testing::commit(store, "open", {testing::opened(1, "#ops")}, {}));
+  std::atomic<bool> bumped{false};
+  std::thread next;
+  {
+    StoreBatch batch(store);
+    store.fence(role, 1);
+    next = std::thread([&] {
+      pg::Connection(url_).command("UPDATE leaders SET epoch = epoch + 1");
+      bumped = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});
+    EXPECT_FALSE(bumped) << "a new epoch was taken while a batch of the old one was open";
+    ASSERT_EQ(store.commit(logged("k0", 0)), CommitResult::committed);
+    batch.commit();
+  }
+  next.join();
+  EXPECT_TRUE(bumped);
+  EXPECT_TRUE(store.find_processed("k0"));
 }
 
 TEST_F(PgStoreTest, HealthSaysWhyWhileTheServerIsAwayAndRecovers) {

@@ -70,6 +70,8 @@ class MemoryStore final : public Store {
                  saved_->processed, saved_->cases, saved_->private_events);
     saved_.reset();
   }
+  // One process: no one to fence out.
+  void fence(const std::string&, std::int64_t) override {}
   CommitResult commit(const UnitOfWork& work) override {
     ++commits;
     const bool fresh = work.key.empty() || !processed_.count(work.key);

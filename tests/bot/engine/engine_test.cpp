@@ -113,6 +113,7 @@ class RacedStore final : public Store {
   void begin_batch() override { inner_.begin_batch(); }
   void end_batch() override { inner_.end_batch(); }
   void abandon_batch() override { inner_.abandon_batch(); }
+  void fence(const std::string& role, std::int64_t epoch) override { inner_.fence(role, epoch); }
   std::vector<OpenIncident> open_incidents() override { return inner_.open_incidents(); }
   std::vector<FollowedIncident> followed_incidents(const std::string& p, TimePoint s) override {
     return inner_.followed_incidents(p, s);
