@@ -5,9 +5,9 @@
 // - Crash, kill or a cut connection: the server ends the session and frees the lock (at once for
 //   a closed socket, after the keepalives for a vanished host); the next candidate takes it.
 // - Paused (SIGSTOP, a frozen VM): the session stays open and keeps the lock, but the holder stops
-//   being seen. After kQuiet, a candidate ends the holder's session (pg_terminate_backend) and
-//   takes the role under a new epoch; the old holder, resumed, finds its session gone and its
-//   epoch refused by Store::fence, so it writes nothing.
+//   being seen. After Leadership::kQuiet, a candidate ends the holder's session
+//   (pg_terminate_backend) and takes the role under a new epoch; the old holder, resumed, finds its
+//   session gone and its epoch refused by Store::fence, so it writes nothing.
 // - The holder is seen on every lead() (every Leadership::kCheck), by the database's clock.
 #pragma once
 
@@ -27,10 +27,6 @@ class Connection;
 
 class PgLeadership final : public Leadership {
  public:
-  // How long a holder may go unseen before a candidate ends its session: well above kCheck,
-  // and above the 5 s a statement of the holder's may take.
-  static constexpr std::chrono::seconds kQuiet{10};
-
   // Connects on the first lead(); `replica` names this process in `leaders.holder`.
   PgLeadership(std::string url, std::string role, std::string replica);
   ~PgLeadership() override;

@@ -352,6 +352,8 @@ int run_platforms(const Config& config) {
     options.security_room = config.security_channel;
     options.drain_timeout = kDrainBudget;
     options.metrics = &metrics;
+    // Replicas on PostgreSQL: one of them syncs the account (none needed on SQLite).
+    options.leadership = [&store](const std::string& role) { return store.leadership(role); };
     engines.push_back(engine_for(config.command_prefix));
     adapters.push_back(std::make_unique<matrix::MatrixAdapter>(io.get_executor(), *engines.back(),
                                                                store, prompts, tls, options));

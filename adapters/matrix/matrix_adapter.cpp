@@ -110,45 +110,127 @@ awaitable<void> MatrixAdapter::pause(std::chrono::milliseconds delay) {
 awaitable<std::optional<std::string>> MatrixAdapter::run() {
   std::optional<std::string> failure = co_await start_up();
   if (failure) last_error_ = *failure;
-  if (!failure && !stopping_) {
-    sender_finished_ = false;
-    asio::co_spawn(executor_, sender_.run(),
-                   [this](std::exception_ptr e, std::optional<std::string> fatal) {
-                     sender_finished_ = true;
-                     sender_done_.notify();
-                     if (e) {
-                       try {
-                         std::rethrow_exception(e);
-                       } catch (const std::exception& error) {
-                         fatal = std::string("the sender stopped: ") + error.what();
-                       }
-                     }
-                     if (fatal) {
-                       sender_failure_ = std::move(fatal);
-                       stop();
-                     }
-                   });
-    using namespace asio::experimental::awaitable_operators;
-    // The purge and the reminders run alongside and are cancelled when the sync loop ends.
-    auto ended = co_await (
-        sync_loop() ||
-        platform::purge_periodically(executor_, engine_, options_.clock, options_.purge_interval,
-                                     "matrix") ||
-        platform::remind_periodically(executor_, engine_, options_.clock, options_.remind_interval,
-                                      "matrix", [this](const InboundEvent& e) { submit(e); }));
-    if (ended.index() == 0) failure = std::get<0>(std::move(ended));
-    // Replies of handled events still go out, within reason; whatever is left stays in the
-    // outbox and goes out after the next start.
-    co_await sender_.drain(options_.drain_timeout);
-    sender_.stop();
-    api_client_.stop();
-    api_http_->shutdown();
-    while (!sender_finished_) co_await sender_done_.wait();
-    if (!failure) failure = sender_failure_;
+  if (!failure && !stopping_ && options_.leadership) {
+    role_ = "matrix:" + user_id_;
+    leadership_ = options_.leadership(role_);
   }
+  while (!failure && !stopping_) {
+    if (leadership_ && !co_await take_lead()) break;
+    failure = co_await serve();
+    if (!leadership_ || epoch_) break;  // stopped, or failed: not a lead lost
+  }
+  if (leadership_) leadership_->step_down();  // once nothing of the lead's work is left
   sync_http_->shutdown();
   api_http_->shutdown();
   co_return failure;
+}
+
+awaitable<std::optional<std::string>> MatrixAdapter::serve() {
+  std::optional<std::string> failure;
+  sender_.resume();
+  sender_finished_ = false;
+  asio::co_spawn(executor_, sender_.run(),
+                 [this](std::exception_ptr e, std::optional<std::string> fatal) {
+                   sender_finished_ = true;
+                   sender_done_.notify();
+                   if (e) {
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& error) {
+                       fatal = std::string("the sender stopped: ") + error.what();
+                     }
+                   }
+                   if (fatal) {
+                     sender_failure_ = std::move(fatal);
+                     stop();
+                   }
+                 });
+  using namespace asio::experimental::awaitable_operators;
+  // The purge and the reminders run alongside and are cancelled when the sync loop ends.
+  auto ended = co_await (
+      sync_loop() ||
+      platform::purge_periodically(executor_, engine_, options_.clock, options_.purge_interval,
+                                   "matrix") ||
+      platform::remind_periodically(executor_, engine_, options_.clock, options_.remind_interval,
+                                    "matrix", [this](const InboundEvent& e) { submit(e); }) ||
+      keep_lead());
+  if (ended.index() == 0) failure = std::get<0>(std::move(ended));
+  if (leadership_ && !epoch_ && !stopping_) {
+    // Another replica syncs now and sends what is queued: nothing more from this one.
+    sender_.stop();
+    while (!sender_finished_) co_await sender_done_.wait();
+    co_return failure;
+  }
+  // Replies of handled events still go out, within reason; whatever is left stays in the
+  // outbox and goes out after the next start.
+  co_await sender_.drain(options_.drain_timeout);
+  sender_.stop();
+  api_client_.stop();
+  api_http_->shutdown();
+  while (!sender_finished_) co_await sender_done_.wait();
+  if (!failure) failure = sender_failure_;
+  co_return failure;
+}
+
+awaitable<bool> MatrixAdapter::take_lead() {
+  standing_by_ = true;
+  bool said = false;
+  while (!stopping_) {
+    epoch_ = leadership_->lead();
+    if (epoch_) {
+      confirmed_ = std::chrono::steady_clock::now();
+      standing_by_ = false;
+      spdlog::info("matrix: this replica syncs {} now (epoch {})", user_id_, *epoch_);
+      co_return true;
+    }
+    if (!said) spdlog::info("matrix: another replica syncs {}: standing by", user_id_);
+    said = true;
+    co_await pause(Leadership::kCheck);
+  }
+  co_return false;
+}
+
+awaitable<void> MatrixAdapter::keep_lead() {
+  asio::steady_timer timer(executor_);
+  while (true) {
+    if (leadership_) {
+      timer.expires_after(Leadership::kCheck);
+    } else {
+      timer.expires_at(asio::steady_timer::time_point::max());
+    }
+    co_await timer.async_wait(asio::use_awaitable);
+    if (!epoch_) continue;  // lost: the sync loop is ending
+    const auto held = leadership_->lead();
+    if (held != epoch_) {
+      lose_lead("could not show that it still holds the account");
+      continue;
+    }
+    confirmed_ = std::chrono::steady_clock::now();
+    sender_.wake();  // a request another replica queued (the review page's) is this one's to send
+  }
+}
+
+bool MatrixAdapter::leading() {
+  if (!leadership_) return true;
+  if (!epoch_) return false;
+  // Confirmed by keep_lead every kCheck; after a pause (a stopped process, a frozen VM) the
+  // confirmation is old, and another replica may hold the account by now: ask before syncing.
+  if (std::chrono::steady_clock::now() - confirmed_ < 2 * Leadership::kCheck) return true;
+  const auto held = leadership_->lead();
+  if (held != epoch_) {
+    lose_lead("was paused and could not show that it still holds the account");
+    return false;
+  }
+  confirmed_ = std::chrono::steady_clock::now();
+  return true;
+}
+
+void MatrixAdapter::lose_lead(const char* why) {
+  if (!epoch_) return;
+  spdlog::warn("matrix: this replica {}: it stops syncing and sending", why);
+  epoch_.reset();
+  sender_.stop();
+  retry_timer_.cancel();  // a back-off in the sync loop ends now
 }
 
 awaitable<std::optional<std::string>> MatrixAdapter::start_up() {
@@ -204,14 +286,19 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
   bool first = true;
   int rejected = 0;
   net::Backoff backoff(options_.retry);
-  while (!stopping_) {
+  // With replicas, a long-poll ends well before a successor could start syncing (kQuiet), so two
+  // replicas' /syncs never overlap at the homeserver, even when this one is paused mid-poll.
+  const auto long_poll = leadership_ ? std::min<std::chrono::milliseconds>(options_.sync_timeout,
+                                                                           Leadership::kQuiet / 2)
+                                     : options_.sync_timeout;
+  while (!stopping_ && leading()) {
     SyncRequest request;
     request.filter_id = filter_id_;
     request.since = since;
     // The first sync after a restart asks for the full state (the timeline still starts at
     // `since`), so encryption, names and member counts are known again; it returns at once.
     request.full_state = first && !since.empty();
-    request.timeout = first || since.empty() ? std::chrono::milliseconds{0} : options_.sync_timeout;
+    request.timeout = first || since.empty() ? std::chrono::milliseconds{0} : long_poll;
     auto sync = co_await sync_client_.sync(request, options_.sync_read_timeout);
     if (stopping_) break;
     if (!sync) {
@@ -258,7 +345,7 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
       committed = co_await apply(std::move(steps), since, sync->next_batch);
     }
     if (!committed) {
-      if (stopping_) break;
+      if (stopping_ || !leading()) break;
       // Nothing after the failure was committed; the same batch comes again from `since`.
       co_await pause(backoff.next());
       continue;
@@ -344,6 +431,7 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
   std::size_t recorded = 0;
   try {
     auto batch = engine_.batch();
+    if (leadership_) store_.fence(role_, epoch_.value_or(0));  // nothing if another syncs now
     if (last == steps.size()) store_.commit({{}, {}, {}, {}, cursor});
     for (std::size_t i = 0; i < steps.size(); ++i) {
       if (auto* name = std::get_if<step::DisplayName>(&steps[i])) {
@@ -364,6 +452,9 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
       ++recorded;
     }
     batch.commit();
+  } catch (const FencedOut& e) {
+    lose_lead("was replaced by another replica (its sync batch was not recorded)");
+    co_return false;
   } catch (const std::exception& e) {
     ops::count(options_.metrics, ops::series::kEventsRejected, {"matrix", "batch"});
     spdlog::error("matrix: could not record a sync batch (it will be read again): {}", e.what());

@@ -74,6 +74,9 @@ struct MatrixOptions {
   DurableHook on_durable;
   // Counts (adapters/ops/series.h) for /metrics; null: not counted. Handed on to the clients.
   ops::Metrics* metrics = nullptr;
+  // Replicas sharing a store: the election of the one that syncs the account, given the role
+  // ("matrix:" + the bot's user id). Null: this process is the only one and always syncs.
+  std::function<std::unique_ptr<Leadership>(const std::string& role)> leadership;
 };
 
 class MatrixAdapter final : public platform::PlatformAdapter {
@@ -93,8 +96,11 @@ class MatrixAdapter final : public platform::PlatformAdapter {
 
   // A sync batch has been committed since the start.
   bool ready() const { return ready_; }
-  // Ready, and the latest /sync succeeded: what /healthz calls connected.
-  bool connected() const override { return ready_ && !sync_failing_ && !stopping_; }
+  // Ready, and the latest /sync succeeded, or standing by while another replica syncs: what
+  // /healthz calls connected.
+  bool connected() const override {
+    return (standing_by_ || (ready_ && !sync_failing_)) && !stopping_;
+  }
   // The latest failure of the start or of /sync, for /healthz; empty before any.
   std::string last_error() const override { return last_error_; }
   std::optional<Outcome> submit(const InboundEvent& event) override;
@@ -109,6 +115,18 @@ class MatrixAdapter final : public platform::PlatformAdapter {
 
  private:
   boost::asio::awaitable<std::optional<std::string>> start_up();
+  // Syncs and sends until stopped, a failure, or (replicas) another replica takes the account.
+  boost::asio::awaitable<std::optional<std::string>> serve();
+  // Replicas: waits until this one holds the account (false: stopped first).
+  boost::asio::awaitable<bool> take_lead();
+  // Replicas: shows every Leadership::kCheck that this one still holds the account, and wakes
+  // the sender for requests other replicas queued; until cancelled. Waits forever without
+  // replicas.
+  boost::asio::awaitable<void> keep_lead();
+  // Whether this replica may go on syncing: it holds the account, confirmed lately.
+  bool leading();
+  // The lead is lost: stop syncing and sending now.
+  void lose_lead(const char* why);
   boost::asio::awaitable<std::optional<std::string>> sync_loop();
   // Fills `limited` timelines from /messages (spec "Syncing": gaps). False: try the batch again.
   boost::asio::awaitable<bool> backfill(SyncResponse& sync, std::string since);
@@ -148,6 +166,13 @@ class MatrixAdapter final : public platform::PlatformAdapter {
   ReplyOptions reply_options_;
   bool stopping_ = false;
   bool ready_ = false;
+  // Replicas (options_.leadership): the account's election, this replica's epoch while it
+  // syncs, and when it last showed it still held it.
+  std::unique_ptr<Leadership> leadership_;
+  std::string role_;
+  std::optional<std::int64_t> epoch_;
+  std::chrono::steady_clock::time_point confirmed_{};
+  bool standing_by_ = false;
   bool sync_failing_ = false;
   std::string last_error_;
   std::chrono::steady_clock::time_point batch_received_{};  // for the ack latency

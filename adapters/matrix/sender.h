@@ -61,6 +61,11 @@ class Sender {
   // Sends until stop(). Returns why it could not go on (the token was refused), else nullopt.
   boost::asio::awaitable<std::optional<std::string>> run();
   void stop();
+  // After a stop, lets run() be called again (this replica syncs again).
+  void resume() {
+    stopping_ = false;
+    idle_ = false;
+  }
   // Waits until the outbox is empty or `timeout` passed.
   boost::asio::awaitable<void> drain(std::chrono::milliseconds timeout);
 

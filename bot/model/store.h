@@ -187,6 +187,10 @@ class Leadership {
   // Gives the role up, once the work it guards has stopped.
   virtual void step_down() = 0;
   static constexpr std::chrono::seconds kCheck{2};
+  // How long a holder may go unseen before another replica replaces it: well above kCheck, and
+  // above the 5 s a store call may take. A holder's requests that another must not overlap (a
+  // /sync long-poll) end within half of it.
+  static constexpr std::chrono::seconds kQuiet{10};
 };
 
 // An open batch (Store::begin_batch); abandoned unless commit() was called and returned.

@@ -401,6 +401,7 @@ FakeAnswer FakeHomeserver::Impl::route(const FakeRequest& r, const std::vector<s
 }
 
 awaitable<void> FakeHomeserver::Impl::serve(std::shared_ptr<Impl> self, tcp::socket socket) {
+  using namespace asio::experimental::awaitable_operators;
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), self->tls);
   auto* raw = &beast::get_lowest_layer(stream).socket();
   self->open_sockets.insert(raw);
@@ -424,8 +425,22 @@ awaitable<void> FakeHomeserver::Impl::serve(std::shared_ptr<Impl> self, tcp::soc
     r.authorization = std::string(request[http::field::authorization]);
     r.raw_body = request.body();
     r.content_type = std::string(request[http::field::content_type]);
-    FakeAnswer a = co_await self->answer(std::move(r));
-    if (a.drop) break;
+    // Only one /sync per account at a time is sound (design notes: to-device messages and
+    // next_batch race): a second one while another is answered is counted. A client that goes
+    // away mid-long-poll (killed) ends its /sync, as a server does on a closed connection.
+    const bool syncing = r.path.ends_with("/sync");
+    std::optional<FakeAnswer> answered;
+    if (syncing) {
+      if (++self->syncs_in_flight > 1) ++self->overlapping_syncs;
+      auto done = co_await (self->answer(std::move(r)) ||
+                            raw->async_wait(tcp::socket::wait_read, use_tuple));
+      --self->syncs_in_flight;
+      if (done.index() == 0) answered = std::get<0>(std::move(done));
+    } else {
+      answered = co_await self->answer(std::move(r));
+    }
+    if (!answered || answered->drop) break;
+    FakeAnswer& a = *answered;
     http::response<http::string_body> response{static_cast<http::status>(a.status), 11};
     response.set(http::field::content_type, a.raw.empty() ? "application/json" : "text/html");
     if (!a.retry_after.empty()) response.set(http::field::retry_after, a.retry_after);

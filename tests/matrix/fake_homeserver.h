@@ -108,7 +108,9 @@ class FakeHomeserver {
   // What an mxc:// URI this server handed out holds.
   std::optional<FakeMedia> media(const std::string& mxc) const;
   std::optional<nlohmann::json> filter(const std::string& id) const;
-  int long_polls() const;            // syncs that waited for events
+  int long_polls() const;  // syncs that waited for events
+  // Syncs that arrived while another was being answered (one account, one syncer: always 0).
+  int overlapping_syncs() const;
   std::string stream_token() const;  // the next_batch a sync would return now
 
   // --- faults ------------------------------------------------------------------------------

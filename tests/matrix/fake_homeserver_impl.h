@@ -68,6 +68,8 @@ struct FakeHomeserver::Impl {
   bool revoked = false;
   bool soft_logout = false;
   int long_polls = 0;
+  int syncs_in_flight = 0;
+  int overlapping_syncs = 0;
   incident::net::Signal changed;
 
   // --- the world

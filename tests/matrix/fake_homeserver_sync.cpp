@@ -375,6 +375,10 @@ std::optional<json> FakeHomeserver::filter(const std::string& id) const {
   return it->second;
 }
 
+int FakeHomeserver::overlapping_syncs() const {
+  return impl_->overlapping_syncs;
+}
+
 int FakeHomeserver::long_polls() const {
   return impl_->long_polls;
 }
