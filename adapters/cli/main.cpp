@@ -336,7 +336,11 @@ int run_platforms(const Config& config) {
     options.drain_timeout = kDrainBudget;
     options.metrics = &metrics;
     // Another replica may stop with replies unposted: a live one posts them (Store's outbox).
-    if (is_database_url(config.storage.path)) options.outbox_look = std::chrono::seconds{10};
+    if (is_database_url(config.storage.path)) {
+      options.outbox_look = std::chrono::seconds{10};
+      // …and one that cannot store envelopes leaves them to the others.
+      options.unable = [&store] { return store.write_check(); };
+    }
     engines.push_back(engine_for(config.slack.slash_command));
     adapters.push_back(std::make_unique<slack::SlackAdapter>(io.get_executor(), *engines.back(),
                                                              store, tls, options));

@@ -113,7 +113,7 @@ awaitable<std::optional<std::string>> SlackAdapter::run() {
                                      "slack") ||
         platform::remind_periodically(executor_, engine_, options_.clock, options_.remind_interval,
                                       "slack", [this](const InboundEvent& e) { submit(e); }) ||
-        look_at_outbox());
+        look_at_outbox() || watch_store());
     failure = std::get<0>(ended);
   }
 
@@ -139,6 +139,23 @@ awaitable<void> SlackAdapter::look_at_outbox() {
     }
     co_await timer.async_wait(asio::use_awaitable);
     poster_.post_durable({});
+  }
+}
+
+awaitable<void> SlackAdapter::watch_store() {
+  asio::steady_timer timer(executor_);
+  while (true) {
+    if (options_.unable) {
+      timer.expires_after(std::chrono::seconds{1});
+    } else {
+      timer.expires_at(asio::steady_timer::time_point::max());
+    }
+    co_await timer.async_wait(asio::use_awaitable);
+    if (auto why = options_.unable()) {
+      socket_.hold_off(std::move(*why));
+    } else {
+      socket_.resume();
+    }
   }
 }
 

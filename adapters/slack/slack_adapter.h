@@ -58,6 +58,10 @@ struct SlackOptions {
   std::chrono::milliseconds purge_interval{std::chrono::hours{1}};
   // How often the open incidents are looked at for reminders that fell due.
   std::chrono::milliseconds remind_interval{std::chrono::seconds{30}};
+  // Replicas: why this process should take no envelopes now (its database is away), asked every
+  // second; meanwhile Socket Mode is closed, so Slack sends them to the other replicas. Null:
+  // always take them (one process: an envelope that cannot be stored waits for a redelivery).
+  std::function<std::optional<std::string>()> unable;
   // How often the outbox is looked at for replies another replica left unposted when it stopped
   // (Store::pending_requests hands them over); zero: never, only at start, as with one process.
   std::chrono::milliseconds outbox_look{0};
@@ -122,6 +126,8 @@ class SlackAdapter final : public platform::PlatformAdapter, private EnvelopeHan
   boost::asio::awaitable<void> work_through(std::string channel);
   // Every options_.outbox_look, posts what the outbox holds for this replica; until cancelled.
   boost::asio::awaitable<void> look_at_outbox();
+  // Every second, holds Socket Mode off while options_.unable says why; until cancelled.
+  boost::asio::awaitable<void> watch_store();
   // Records what look-ups in every channel finished since the last call, in one batch: with
   // many channels waiting on look-ups, one commit (one fsync) for all, not one each.
   boost::asio::awaitable<void> flush_looked_up();

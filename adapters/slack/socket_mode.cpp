@@ -88,6 +88,23 @@ void SocketModeClient::stop() {
   wake_.notify();
 }
 
+void SocketModeClient::hold_off(std::string why) {
+  if (held_off_) return;
+  spdlog::warn("slack: closing Socket Mode until this replica can store envelopes again: {}", why);
+  last_error_ = "not taking envelopes: " + why;
+  held_off_ = std::move(why);
+  if (connecting_) connecting_->ws.abort();
+  pause_timer_.cancel();
+  notify(active_, Kind::hold_off, {});
+}
+
+void SocketModeClient::resume() {
+  if (!held_off_) return;
+  spdlog::info("slack: this replica can store envelopes again: connecting");
+  held_off_.reset();
+  wake_.notify();
+}
+
 void SocketModeClient::notify(std::shared_ptr<Connection> connection, Kind kind,
                               std::string detail) {
   notices_.push_back({std::move(connection), kind, std::move(detail)});
@@ -102,7 +119,11 @@ awaitable<void> SocketModeClient::pause(milliseconds delay) {
 
 awaitable<std::optional<std::string>> SocketModeClient::run() {
   while (!stopping_ && !end_) {
-    if (!active_) {
+    if (!active_ && held_off_ && notices_.empty()) {
+      co_await wake_.wait();
+      continue;
+    }
+    if (!active_ && !held_off_) {
       auto connection = co_await establish();
       if (connection) adopt(std::move(connection));
       continue;
@@ -126,7 +147,7 @@ awaitable<std::optional<std::string>> SocketModeClient::run() {
 }
 
 awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::establish() {
-  while (!stopping_ && !end_) {
+  while (!stopping_ && !end_ && !held_off_) {
     auto opened = co_await api_.open_connection();
     if (!opened) {
       if (stopping_) break;  // a call cut short by stop() is no failure
@@ -374,6 +395,12 @@ awaitable<void> SocketModeClient::process(Notice notice) {
     case Kind::link_disabled:
       link_disabled();
       co_return;
+    case Kind::hold_off: {
+      auto live = live_;
+      for (auto& c : live) co_await c->ws.close();
+      active_.reset();
+      co_return;
+    }
   }
 }
 

@@ -83,6 +83,11 @@ class SocketModeClient {
   // close frame and waits for its reader. nullopt after stop(); else what the operator must fix.
   boost::asio::awaitable<std::optional<std::string>> run();
   void stop();
+  // Replicas: closes every connection and opens none until resume(), so that Slack sends the
+  // app's envelopes to the other replicas while this one cannot store them (`why`, for
+  // /healthz). Envelopes read but not yet acknowledged are delivered again elsewhere.
+  void hold_off(std::string why);
+  void resume();
 
   // A connection has said hello and is serving.
   bool ready() const;
@@ -92,7 +97,7 @@ class SocketModeClient {
 
  private:
   struct Connection;
-  enum class Kind { ended, refresh, too_many, link_disabled };
+  enum class Kind { ended, refresh, too_many, link_disabled, hold_off };
   struct Notice {
     std::shared_ptr<Connection> connection;
     Kind kind;
@@ -136,7 +141,8 @@ class SocketModeClient {
   int readers_ = 0;
   int next_id_ = 1;
   bool stopping_ = false;
-  std::optional<std::string> end_;  // why Socket Mode cannot go on, once it cannot
+  std::optional<std::string> end_;       // why Socket Mode cannot go on, once it cannot
+  std::optional<std::string> held_off_;  // hold_off()'s reason until resume()
   std::string last_error_;
 };
 

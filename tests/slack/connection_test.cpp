@@ -242,6 +242,28 @@ TEST(SlackConnection, AnOversizedFrameIsSkippedAHugeOneCostsTheConnectionOnly) {
   EXPECT_TRUE(roomy.deliver(fixture("envelope_interactive_block_actions_modal_large.json")));
 }
 
+// Replicas: one whose database is away closes Socket Mode, so that Slack sends the app's
+// envelopes to the others, and connects again once it can store them.
+TEST(SlackConnection, AReplicaThatCannotStoreClosesSocketModeUntilItCan) {
+  SlackHarness h;
+  std::optional<std::string> away;
+  h.options.unable = [&] { return away; };
+  ASSERT_TRUE(h.start_ready());
+  EXPECT_TRUE(h.deliver(slash_envelope("help")));
+  away = "the database is away (test)";
+  ASSERT_TRUE(h.run_until([&] { return h.fake.open_sockets() == 0; }, 3s));
+  EXPECT_FALSE(h.adapter->connected());
+  EXPECT_NE(h.adapter->last_error().find("the database is away (test)"), std::string::npos)
+      << h.adapter->last_error();
+  const auto opened = h.fake.calls("apps.connections.open").size();
+  h.run_for(2500ms);  // held off: no connection is opened meanwhile
+  EXPECT_EQ(h.fake.calls("apps.connections.open").size(), opened);
+  EXPECT_EQ(h.fake.open_sockets(), 0);
+  away.reset();
+  ASSERT_TRUE(h.run_until([&] { return h.adapter->ready(); }, 3s));
+  EXPECT_TRUE(h.deliver(slash_envelope("help")));
+}
+
 TEST(SlackConnection, StopClosesWithACloseFrame) {
   SlackHarness h;
   ASSERT_TRUE(h.start_ready());
