@@ -397,6 +397,14 @@ StoreDiagnosis PgStore::diagnose() {
   if (db_->exec("SELECT current_setting('transaction_read_only')").text(0, 0) == "on") {
     d.write_error = "the database is read-only";
   }
+  // The server would end the bot's idle sessions: the Matrix syncer's election session with its
+  // lock (the account's syncer would flap), and an idle store connection (its next commit fails).
+  const std::string idle(db_->exec("SHOW idle_session_timeout").text(0, 0));
+  if (idle != "0") {
+    d.setting_error = "idle_session_timeout is " + idle +
+                      " for the bot's role: the server ends its idle sessions, and with them the "
+                      "Matrix syncer's election";
+  }
   return d;
 }
 

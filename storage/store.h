@@ -32,6 +32,8 @@ struct StoreDiagnosis {
   Durability durability = Durability::process;
   std::string integrity;                   // "ok", else the store's list of problems
   std::optional<std::string> write_error;  // why a write transaction cannot start; none: it can
+  // A server setting that breaks the bot (PostgreSQL), and what it does; none: none found.
+  std::optional<std::string> setting_error;
 };
 
 // A store that does not exist where the configuration points (StoreOptions::Create::no).

@@ -158,6 +158,12 @@ void check_postgres(const Config& config, Report& report) {
                   "default_transaction_read_only");
       return;
     }
+    if (d.setting_error) {
+      report.fail(name, where + ": " + *d.setting_error,
+                  "ALTER ROLE <the bot's role> SET idle_session_timeout = 0 (or unset it in "
+                  "postgresql.conf)");
+      return;
+    }
     report.pass(name, where + ": schema version " + std::to_string(d.schema_version) + " of " +
                           std::to_string(latest_schema_version()) + ", " + d.journal +
                           ", durability " +

@@ -7,6 +7,7 @@
 
 #include "e2e/binary_test.h"
 #include "storage/migrations.h"
+#include "storage/pg.h"
 #include "support/pg_server.h"
 
 namespace {
@@ -35,6 +36,7 @@ class PostgresE2E : public incident::testing::BinaryTest {
       GTEST_SKIP() << "needs a server of its own, not INCIDENT_BOT_TEST_PG_URL";
     std::string name;
     server_->fresh_database(&name);
+    name_ = name;
     // The password form of a URL (trust authentication accepts any password).
     url_ = "postgresql://postgres:" + std::string(kPassword) + "@" +
            escaped(server_->socket_dir().string()) + ":5432/" + name;
@@ -48,6 +50,7 @@ class PostgresE2E : public incident::testing::BinaryTest {
   static constexpr const char* kPassword = "hunter2-not-for-logs";
   PgServer* server_ = nullptr;
   std::string url_;
+  std::string name_;
 };
 
 TEST_F(PostgresE2E, TheBinaryKeepsItsRecordsInPostgresql) {
@@ -87,6 +90,19 @@ TEST_F(PostgresE2E, TheBinaryKeepsItsRecordsInPostgresql) {
   r = run("config");
   EXPECT_TRUE(has(r.out, "path = 'postgresql://" + escaped(server_->socket_dir().string())))
       << r.out;
+}
+
+// The server would end idle sessions: the Matrix syncer's election would flap, and an idle
+// store connection's next commit would fail. doctor refuses it and says how to turn it off.
+TEST_F(PostgresE2E, DoctorRefusesAnIdleSessionTimeout) {
+  ASSERT_EQ(run("console", "!incident start Checkout errors sev2\n").status, 0);
+  EXPECT_EQ(run("doctor").status, 0);
+  incident::pg::Connection(server_->url())
+      .command(("ALTER DATABASE \"" + name_ + "\" SET idle_session_timeout = '1min'").c_str());
+  const Result doctor = run("doctor");
+  EXPECT_NE(doctor.status, 0);
+  EXPECT_TRUE(has(doctor.out, "idle_session_timeout is 1min")) << doctor.out;
+  EXPECT_TRUE(has(doctor.out, "SET idle_session_timeout = 0")) << doctor.out;
 }
 
 TEST_F(PostgresE2E, AnUnreachableServerIsReportedWithoutThePassword) {
