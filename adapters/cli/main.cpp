@@ -340,6 +340,7 @@ int run_platforms(const Config& config) {
       options.outbox_look = std::chrono::seconds{10};
       // …and one that cannot store envelopes leaves them to the others.
       options.unable = [&store] { return store.write_check(); };
+      options.socket_mode.expected_connections = 8;  // up to 4 replicas, each refreshed at times
     }
     engines.push_back(engine_for(config.slack.slash_command));
     adapters.push_back(std::make_unique<slack::SlackAdapter>(io.get_executor(), *engines.back(),

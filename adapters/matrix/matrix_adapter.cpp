@@ -127,6 +127,7 @@ awaitable<std::optional<std::string>> MatrixAdapter::run() {
 
 awaitable<std::optional<std::string>> MatrixAdapter::serve() {
   std::optional<std::string> failure;
+  ops::set(options_.metrics, ops::series::kMatrixSyncer, 1);
   sender_.resume();
   sender_finished_ = false;
   asio::co_spawn(executor_, sender_.run(),
@@ -228,6 +229,7 @@ bool MatrixAdapter::leading() {
 void MatrixAdapter::lose_lead(const char* why) {
   if (!epoch_) return;
   spdlog::warn("matrix: this replica {}: it stops syncing and sending", why);
+  ops::set(options_.metrics, ops::series::kMatrixSyncer, 0);
   epoch_.reset();
   sender_.stop();
   retry_timer_.cancel();  // a back-off in the sync loop ends now

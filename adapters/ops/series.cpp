@@ -48,6 +48,10 @@ void declare_series(Metrics& m) {
                       {1, 2, 4, 8, 16, 32, 64, 128, 256}, {"platform"});
   m.declare_histogram(kDbCommit, "Seconds per SQLite write transaction, begin to commit.",
                       latency_buckets());
+  m.declare_gauge(kSlackConnections,
+                  "The app's Socket Mode connections, as Slack counted them at the latest hello.");
+  m.declare_gauge(kMatrixSyncer,
+                  "1 while this process syncs the Matrix account, 0 while another replica does.");
   m.declare_counter(kDms, "Direct messages to the bot handled (counts only).", {"platform"});
   m.declare_counter(kEscalations, "Security cases opened with `report` (counts only).",
                     {"platform"});

@@ -42,6 +42,10 @@ inline constexpr const char* kBatchEvents = "incident_bot_batch_events";
 inline constexpr const char* kDbCommit = "incident_bot_db_commit_seconds";
 // (none): asked from the database at scrape time.
 inline constexpr const char* kOpenIncidents = "incident_bot_open_incidents";
+// (none): Slack's count of the app's Socket Mode connections at the latest hello.
+inline constexpr const char* kSlackConnections = "incident_bot_slack_connections";
+// (none): 1 while this process syncs the Matrix account, 0 while another replica does.
+inline constexpr const char* kMatrixSyncer = "incident_bot_matrix_syncer";
 // {platform}: counts only, nothing about who or what.
 inline constexpr const char* kDms = "incident_bot_dms_received_total";
 inline constexpr const char* kEscalations = "incident_bot_escalations_total";
@@ -59,6 +63,9 @@ const char* event_type(const InboundEvent& event);
 
 inline void count(Metrics* metrics, const char* name, const LabelValues& values, double by = 1) {
   if (metrics) metrics->counter(name, values).inc(by);
+}
+inline void set(Metrics* metrics, const char* name, double v) {
+  if (metrics) metrics->gauge(name).set(v);
 }
 inline void observe(Metrics* metrics, const char* name, const LabelValues& values, double v) {
   if (metrics) metrics->histogram(name, values).observe(v);

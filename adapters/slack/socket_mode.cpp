@@ -207,6 +207,14 @@ awaitable<std::shared_ptr<SocketModeClient::Connection>> SocketModeClient::estab
       connection->ready = true;
       connection->ready_at = Clock::now();
       ops::count(options_.metrics, ops::series::kConnections, {"slack"});
+      ops::set(options_.metrics, ops::series::kSlackConnections, hello->num_connections);
+      if (hello->num_connections > options_.expected_connections) {
+        spdlog::warn(
+            "slack: Slack counts {} connections for this app, more than the {} expected: is "
+            "another copy of the bot running with this app's tokens? It takes envelopes this one "
+            "never sees",
+            hello->num_connections, options_.expected_connections);
+      }
       spdlog::info(
           "slack: connected (connection {}; {} open for this app; refresh expected in "
           "about {} s)",

@@ -68,6 +68,10 @@ struct SocketModeOptions {
   std::size_t batch_max = 256;
   std::chrono::milliseconds batch_gather{2};
   ops::Metrics* metrics = nullptr;  // adapters/ops/series.h; null: not counted
+  // How many connections the app should have (Slack counts them in hello): one per bot process,
+  // and one more for each while Slack refreshes it. More is logged as a warning: another copy of
+  // the bot on the same app takes envelopes this one never sees.
+  int expected_connections = 2;
 };
 
 class SocketModeClient {

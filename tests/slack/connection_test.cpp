@@ -29,6 +29,13 @@ TEST(SlackConnection, ReadyOnlyAfterHelloWhichIsNeverAcked) {
   EXPECT_TRUE(h.fake.acks().empty());  // hello has no envelope_id and is never acked
 }
 
+// Slack's count of the app's connections (a second copy of the bot shows there) is a gauge.
+TEST(SlackConnection, SlacksCountOfTheAppsConnectionsIsShown) {
+  SlackHarness h;
+  ASSERT_TRUE(h.start_ready());
+  EXPECT_EQ(h.metrics.gauge(ops::series::kSlackConnections).value(), 1);
+}
+
 TEST(SlackConnection, NothingBeforeHelloIsAcknowledged) {
   SlackHarness h;
   h.fake.next_connection(ConnectionMode::no_hello);
