@@ -454,7 +454,7 @@ awaitable<bool> MatrixAdapter::apply(std::vector<Step> steps, std::string since,
       ++recorded;
     }
     batch.commit();
-  } catch (const FencedOut& e) {
+  } catch (const FencedOut&) {
     lose_lead("was replaced by another replica (its sync batch was not recorded)");
     co_return false;
   } catch (const std::exception& e) {
