@@ -233,6 +233,7 @@ void MatrixAdapter::lose_lead(const char* why) {
   epoch_.reset();
   sender_.stop();
   retry_timer_.cancel();  // a back-off in the sync loop ends now
+  sync_http_->cancel();   // and a long-poll: the next syncer's /sync may begin at once
 }
 
 awaitable<std::optional<std::string>> MatrixAdapter::start_up() {
@@ -302,7 +303,7 @@ awaitable<std::optional<std::string>> MatrixAdapter::sync_loop() {
     request.full_state = first && !since.empty();
     request.timeout = first || since.empty() ? std::chrono::milliseconds{0} : long_poll;
     auto sync = co_await sync_client_.sync(request, options_.sync_read_timeout);
-    if (stopping_) break;
+    if (stopping_ || (leadership_ && !epoch_)) break;  // stopped, or the lead lost meanwhile
     if (!sync) {
       const MatrixError& e = sync.error();
       sync_failing_ = true;

@@ -188,6 +188,12 @@ awaitable<HttpResult> KeepAliveHttpsClient::request(HttpRequest request) {
   co_return co_await impl->perform(std::move(request));
 }
 
+void KeepAliveHttpsClient::cancel() {
+  for (Connection* c : impl_->busy) {
+    beast::get_lowest_layer(c->stream).close();
+  }
+}
+
 void KeepAliveHttpsClient::shutdown() {
   impl_->shut = true;
   impl_->idle.clear();

@@ -50,6 +50,9 @@ class HttpsClient {
   virtual boost::asio::awaitable<HttpResult> request(HttpRequest request) = 0;
   // Closes every connection; requests in flight end with operation_aborted.
   virtual void shutdown() = 0;
+  // Ends the requests in flight (their connections are closed); later requests are made as
+  // before.
+  virtual void cancel() {}
 };
 
 struct HttpOptions {
@@ -78,6 +81,7 @@ class KeepAliveHttpsClient final : public HttpsClient {
   boost::asio::awaitable<HttpResult> request(HttpRequest request) override;
 
   void shutdown() override;
+  void cancel() override;
 
  private:
   struct Impl;

@@ -166,5 +166,46 @@ TEST_F(MatrixReplicas, OneSyncsAtATimeAndAnotherTakesOverAKilledOrPausedOne) {
   }
 }
 
+// The database restarts: the syncer's election session ends with it, so the syncer stops and
+// every replica stands by until the server is back; then one of them syncs again from the
+// stored token, and what was said meanwhile is answered once.
+TEST_F(MatrixReplicas, ADatabaseRestartElectsASyncerAgainAndLosesNothing) {
+  if (!server_->owned()) GTEST_SKIP() << "the server of INCIDENT_BOT_TEST_PG_URL is not ours";
+  const std::string room = h_.fake.create_room(kAlice, {kAlice, kBob});
+  h_.fake.invite(room, kAlice, kMatrixBot);
+  for (int i = 0; i < 2; ++i) pids_.push_back(start(i));
+  ASSERT_TRUE(h_.run_until([&] { return h_.fake.membership(room, kMatrixBot) == "join"; }, 20s));
+  h_.run_for(300ms);
+  h_.fake.say(room, kAlice, "!incident start Replicas and a database restart");
+  ASSERT_TRUE(h_.wait_bodies(room, 1, 10s));
+
+  server_->stop();
+  h_.fake.say(room, kBob, "!incident log sent while the database was away");
+  h_.run_for(3s);
+  server_->start();
+  const auto back = Clock::now();
+  ASSERT_TRUE(h_.wait_bodies(room, 2, 20s)) << "no replica synced again after the restart";
+  const auto answered_after = Clock::now() - back;
+  h_.fake.say(room, kAlice, "!incident log sent after the restart");
+  ASSERT_TRUE(h_.wait_bodies(room, 3, 10s));
+  h_.run_for(3s);
+
+  EXPECT_EQ(h_.fake.bot_bodies(room).size(), 3u);
+  EXPECT_EQ(h_.fake.overlapping_syncs(), 0);
+  EXPECT_EQ(facts("sent while the database was away"), 1);
+  EXPECT_EQ(facts("sent after the restart"), 1);
+  EXPECT_FALSE(leader().empty());
+  std::printf("database restart: answered %lld ms after the server was back\n",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(answered_after).count()));
+  for (pid_t& pid : pids_) {
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ASSERT_TRUE(h_.run_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 15s));
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pid = 0;
+  }
+}
+
 }  // namespace
 }  // namespace incident::testing
