@@ -88,13 +88,16 @@ class Child {
     pid_ = 0;
     return status;
   }
+  // Whether it has exited (reaped then: its wait status is status()).
   bool exited() {
-    int status = 0;
-    return pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_;
+    if (pid_ > 0 && ::waitpid(pid_, &status_, WNOHANG) == pid_) pid_ = 0;
+    return pid_ <= 0;
   }
+  int status() const { return status_; }
 
  private:
   pid_t pid_ = 0;
+  int status_ = 0;
 };
 
 }  // namespace incident::bench

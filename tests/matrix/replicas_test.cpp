@@ -4,7 +4,6 @@
 // no command is lost or answered twice. The homeserver counts overlapping /syncs.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_process.h"
 #include "matrix/harness.h"
 #include "storage/pg.h"
 #include "support/pg_server.h"
@@ -33,39 +33,27 @@ class MatrixReplicas : public ::testing::Test {
     url_ = server_->fresh_database();
   }
 
-  void TearDown() override {
-    for (pid_t pid : pids_) {
-      if (pid <= 0) continue;
-      ::kill(pid, SIGCONT);
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
+  std::unique_ptr<bench::Child> start(int i) {
+    const std::vector<std::string> env{"MATRIX_HOMESERVER=" + h_.fake.url(),
+                                       std::string("MATRIX_ACCESS_TOKEN=") + kMatrixToken,
+                                       "INCIDENT_BOT_DB=" + url_,
+                                       "INCIDENT_BOT_REPLICA=r" + std::to_string(i),
+                                       "INCIDENT_BOT_CA_FILE=" + (h_.dir / "ca.pem").string(),
+                                       "INCIDENT_BOT_LOG_LEVEL=info"};
+    return std::make_unique<bench::Child>(INCIDENT_BOT_BINARY, env, std::vector<std::string>{"run"},
+                                          h_.dir / ("r" + std::to_string(i) + ".log"));
   }
 
-  pid_t start(int i) {
-    std::vector<std::string> env{"MATRIX_HOMESERVER=" + h_.fake.url(),
-                                 std::string("MATRIX_ACCESS_TOKEN=") + kMatrixToken,
-                                 "INCIDENT_BOT_DB=" + url_,
-                                 "INCIDENT_BOT_REPLICA=r" + std::to_string(i),
-                                 "INCIDENT_BOT_CA_FILE=" + (h_.dir / "ca.pem").string(),
-                                 "INCIDENT_BOT_LOG_LEVEL=info"};
-    const std::string log = (h_.dir / ("r" + std::to_string(i) + ".log")).string();
-    const pid_t child = ::fork();
-    if (child == 0) {
-      const int null = ::open("/dev/null", O_RDONLY);
-      ::dup2(null, STDIN_FILENO);
-      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(out, STDOUT_FILENO);
-      ::dup2(out, STDERR_FILENO);
-      std::vector<char*> envp;
-      for (auto& e : env) envp.push_back(e.data());
-      envp.push_back(nullptr);
-      char run[] = "run";
-      char* argv[] = {const_cast<char*>(INCIDENT_BOT_BINARY), run, nullptr};
-      ::execve(INCIDENT_BOT_BINARY, argv, envp.data());
-      ::_exit(127);
+  // SIGTERM to every replica still running, each to exit cleanly while the homeserver serves.
+  void stop_all() {
+    for (auto& bot : bots_) {
+      if (!bot) continue;
+      ::kill(bot->pid(), SIGCONT);
+      ::kill(bot->pid(), SIGTERM);
+      ASSERT_TRUE(h_.run_until([&] { return bot->exited(); }, 15s));
+      EXPECT_TRUE(WIFEXITED(bot->status()) && WEXITSTATUS(bot->status()) == 0);
+      bot.reset();
     }
-    return child;
   }
 
   // The replica that syncs now ("r0"…), by the leaders row; empty before any.
@@ -94,13 +82,13 @@ class MatrixReplicas : public ::testing::Test {
   PgServer* server_ = nullptr;
   std::string url_;
   MatrixHarness h_;
-  std::vector<pid_t> pids_;
+  std::vector<std::unique_ptr<bench::Child>> bots_;  // SIGKILLed if left running
 };
 
 TEST_F(MatrixReplicas, OneSyncsAtATimeAndAnotherTakesOverAKilledOrPausedOne) {
   const std::string room = h_.fake.create_room(kAlice, {kAlice, kBob});
   h_.fake.invite(room, kAlice, kMatrixBot);
-  for (int i = 0; i < 3; ++i) pids_.push_back(start(i));
+  for (int i = 0; i < 3; ++i) bots_.push_back(start(i));
   ASSERT_TRUE(h_.run_until([&] { return h_.fake.membership(room, kMatrixBot) == "join"; }, 20s));
   h_.run_for(300ms);
   h_.fake.say(room, kAlice, "!incident start Replicas on one account");
@@ -111,9 +99,7 @@ TEST_F(MatrixReplicas, OneSyncsAtATimeAndAnotherTakesOverAKilledOrPausedOne) {
   // Killed: its session ends at once, and a standby (looking every 2 s) syncs from the stored
   // token.
   const auto killed_at = Clock::now();
-  ::kill(pids_[index_of(first)], SIGKILL);
-  ::waitpid(pids_[index_of(first)], nullptr, 0);
-  pids_[index_of(first)] = 0;
+  bots_[index_of(first)].reset();  // SIGKILL
   h_.fake.say(room, kBob, "!incident log sent while the syncer was killed");
   ASSERT_TRUE(h_.wait_bodies(room, 2, 15s)) << "no replica took over after a kill";
   const auto after_kill = Clock::now() - killed_at;
@@ -122,7 +108,7 @@ TEST_F(MatrixReplicas, OneSyncsAtATimeAndAnotherTakesOverAKilledOrPausedOne) {
 
   // Paused: its session stays open and keeps the lock, but it is no longer seen; after
   // Leadership::kQuiet (10 s) a standby ends that session and syncs.
-  const pid_t paused = pids_[index_of(second)];
+  const pid_t paused = bots_[index_of(second)]->pid();
   const auto paused_at = Clock::now();
   ::kill(paused, SIGSTOP);
   h_.fake.say(room, kAlice, "!incident log sent while the syncer was paused");
@@ -156,14 +142,7 @@ TEST_F(MatrixReplicas, OneSyncsAtATimeAndAnotherTakesOverAKilledOrPausedOne) {
               static_cast<long long>(
                   std::chrono::duration_cast<std::chrono::milliseconds>(after_pause).count()));
 
-  for (pid_t& pid : pids_) {
-    if (pid <= 0) continue;
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    ASSERT_TRUE(h_.run_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 15s));
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    pid = 0;
-  }
+  stop_all();
 }
 
 // The database restarts: the syncer's election session ends with it, so the syncer stops and
@@ -173,7 +152,7 @@ TEST_F(MatrixReplicas, ADatabaseRestartElectsASyncerAgainAndLosesNothing) {
   if (!server_->owned()) GTEST_SKIP() << "the server of INCIDENT_BOT_TEST_PG_URL is not ours";
   const std::string room = h_.fake.create_room(kAlice, {kAlice, kBob});
   h_.fake.invite(room, kAlice, kMatrixBot);
-  for (int i = 0; i < 2; ++i) pids_.push_back(start(i));
+  for (int i = 0; i < 2; ++i) bots_.push_back(start(i));
   ASSERT_TRUE(h_.run_until([&] { return h_.fake.membership(room, kMatrixBot) == "join"; }, 20s));
   h_.run_for(300ms);
   h_.fake.say(room, kAlice, "!incident start Replicas and a database restart");
@@ -198,13 +177,7 @@ TEST_F(MatrixReplicas, ADatabaseRestartElectsASyncerAgainAndLosesNothing) {
   std::printf("database restart: answered %lld ms after the server was back\n",
               static_cast<long long>(
                   std::chrono::duration_cast<std::chrono::milliseconds>(answered_after).count()));
-  for (pid_t& pid : pids_) {
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    ASSERT_TRUE(h_.run_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 15s));
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    pid = 0;
-  }
+  stop_all();
 }
 
 }  // namespace
